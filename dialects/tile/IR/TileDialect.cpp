@@ -1,0 +1,52 @@
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tegula::tile;
+
+#include "dialects/tile/IR/TileDialect.cpp.inc"
+#include "dialects/tile/IR/TileEnums.cpp.inc"
+
+// Block shapes print as `64x32xf32`, like a tensor type's body.
+static ParseResult parseBlockShape(AsmParser &parser, SmallVector<int64_t> &shape,
+                                   Type &elementType) {
+  if (parser.parseDimensionList(shape, /*allowDynamic=*/false, /*withTrailingX=*/true) ||
+      parser.parseType(elementType))
+    return failure();
+  return success();
+}
+
+static void printBlockShape(AsmPrinter &printer, ArrayRef<int64_t> shape, Type elementType) {
+  for (int64_t dim : shape)
+    printer << dim << "x";
+  printer << elementType;
+}
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/tile/IR/TileTypes.cpp.inc"
+
+void TileDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/tile/IR/TileTypes.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/tile/IR/TileOps.cpp.inc"
+      >();
+}
+
+ArrayRef<int64_t> tegula::tile::shapeOf(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.getShape();
+  return {};
+}
+
+Type tegula::tile::elementTypeOf(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.getElementType();
+  return type;
+}

@@ -1,0 +1,33 @@
+// The tile dialect: Tegula's portable IR of a tile kernel.
+#ifndef TEGULA_DIALECTS_TILE_IR_TILEDIALECT_H
+#define TEGULA_DIALECTS_TILE_IR_TILEDIALECT_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/tile/IR/TileDialect.h.inc"
+#include "dialects/tile/IR/TileEnums.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/tile/IR/TileTypes.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/tile/IR/TileOps.h.inc"
+
+namespace tegula::tile {
+/// Attribute on a func.func that marks it as a tile kernel.
+inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
+/// Shape of a tile type, or {} for a scalar.
+llvm::ArrayRef<int64_t> shapeOf(mlir::Type type);
+/// Element type of a tile type, or the type itself for a scalar.
+mlir::Type elementTypeOf(mlir::Type type);
+} // namespace tegula::tile
+
+#endif
