@@ -1,5 +1,6 @@
 #include "tegula/compiler/Registration.h"
 
+#include "backends/cpu/Passes.h"
 #include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/InitAllDialects.h"
@@ -14,4 +15,5 @@ void tegula::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void tegula::registerAllPasses() {
   mlir::registerAllPasses();
+  tegula::cpu::registerTegulaCpuPasses();
 }

@@ -25,7 +25,10 @@ static Type pointeeOf(Type ptrLike) {
 
 static LogicalResult verifySameShape(Operation *op, Type a, StringRef aName, Type b,
                                      StringRef bName) {
-  if (shapeOf(a) != shapeOf(b) || isa<RankedTensorType>(a) != isa<RankedTensorType>(b))
+  if (isa<RankedTensorType>(a) != isa<RankedTensorType>(b))
+    return op->emitOpError() << bName << " is " << (isa<RankedTensorType>(b) ? "a tile" : "a scalar")
+                             << " but " << aName << " is " << (isa<RankedTensorType>(a) ? "a tile" : "a scalar");
+  if (shapeOf(a) != shapeOf(b))
     return op->emitOpError() << bName << " shape " << shapeString(shapeOf(b))
                              << " does not match " << aName << " shape "
                              << shapeString(shapeOf(a));
@@ -36,7 +39,8 @@ LogicalResult RangeOp::verify() {
   auto type = getResult().getType();
   if (type.getRank() != 1)
     return emitOpError() << "result must be a 1-D tile, got rank " << type.getRank();
-  int64_t start = getStart(), end = getEnd();
+  // I32Attr getters are unsigned; the range is signed.
+  int64_t start = static_cast<int32_t>(getStart()), end = static_cast<int32_t>(getEnd());
   if (end <= start)
     return emitOpError() << "empty range [" << start << ", " << end << ")";
   if (type.getDimSize(0) != end - start)
@@ -63,7 +67,7 @@ LogicalResult BroadcastOp::verify() {
 LogicalResult ExpandDimsOp::verify() {
   auto src = getSrc().getType();
   auto dst = getResult().getType();
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis > src.getRank())
     return emitOpError() << "axis " << axis << " out of range for rank " << src.getRank();
   SmallVector<int64_t> expected(src.getShape());
@@ -107,6 +111,9 @@ LogicalResult TransOp::verify() {
 }
 
 LogicalResult AddPtrOp::verify() {
+  if (elementTypeOf(getOffset().getType()).getIntOrFloatBitWidth() < 8)
+    return emitOpError() << "offsets must be integers of at least 8 bits, got "
+                         << elementTypeOf(getOffset().getType());
   if (isa<RankedTensorType>(getOffset().getType()) && !isa<RankedTensorType>(getPtr().getType()))
     return emitOpError() << "a scalar pointer takes a scalar offset; splat the pointer first";
   if (isa<RankedTensorType>(getPtr().getType()) && isa<RankedTensorType>(getOffset().getType()))
@@ -159,11 +166,22 @@ LogicalResult GatherOp::verify() {
   if (resultType.getElementType() != getBase().getType().getPointeeType())
     return emitOpError() << "gathers " << resultType.getElementType()
                          << " through a pointer to " << getBase().getType().getPointeeType();
-  return verifyMasked(*this, getIndices().getType(), getMask(), getOther(), resultType);
+  if (getMask() && getMask().getType() != RankedTensorType::get(resultType.getShape(),
+                                                                 getMask().getType().getElementType()))
+    return emitOpError() << "mask shape " << shapeString(getMask().getType().getShape())
+                         << " does not match indices shape " << shapeString(resultType.getShape());
+  if (getOther() && !getMask())
+    return emitOpError() << "`other` is given without a mask";
+  if (getOther() && getOther().getType() != Type(resultType))
+    return emitOpError() << "`other` has type " << getOther().getType() << ", expected "
+                         << resultType;
+  return success();
 }
 
 LogicalResult MakeDescOp::verify() {
   auto type = getResult().getType();
+  if (type.getRank() == 0)
+    return emitOpError() << "a descriptor needs at least one dimension";
   if (getShape().size() != type.getRank() || getStrides().size() != type.getRank())
     return emitOpError() << "a rank-" << type.getRank() << " descriptor needs " << type.getRank()
                          << " sizes and strides, got " << getShape().size() << " and "
@@ -242,8 +260,7 @@ LogicalResult DotOp::verify() {
     return emitOpError() << "operand dtypes differ: " << a.getElementType() << " and "
                          << b.getElementType();
   Type in = a.getElementType(), out = acc.getElementType();
-  bool floatOk = isa<FloatType>(in) && (out.isF32() || out.isF64()) &&
-                 cast<FloatType>(in).getWidth() <= cast<FloatType>(out).getWidth();
+  bool floatOk = isa<FloatType>(in) && in.getIntOrFloatBitWidth() <= 32 && out.isF32();
   bool intOk = in.isInteger(8) && out.isInteger(32);
   if (!floatOk && !intOk)
     return emitOpError() << "cannot accumulate " << in << " products in " << out
@@ -253,9 +270,11 @@ LogicalResult DotOp::verify() {
 
 LogicalResult ReduceOp::verify() {
   auto src = getSrc().getType();
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis >= src.getRank())
     return emitOpError() << "axis " << axis << " out of range for rank " << src.getRank();
+  if (!isa<FloatType, IntegerType>(src.getElementType()))
+    return emitOpError() << "cannot reduce tiles of " << src.getElementType();
   SmallVector<int64_t> expected(src.getShape());
   expected.erase(expected.begin() + axis);
   bool isArg = getKind() == ReduceKind::ArgMax || getKind() == ReduceKind::ArgMin;
@@ -270,8 +289,11 @@ LogicalResult ReduceOp::verify() {
 
 LogicalResult ScanOp::verify() {
   auto src = getSrc().getType();
-  if (getAxis() < 0 || getAxis() >= src.getRank())
-    return emitOpError() << "axis " << getAxis() << " out of range for rank " << src.getRank();
+  int64_t axis = static_cast<int32_t>(getAxis());
+  if (axis < 0 || axis >= src.getRank())
+    return emitOpError() << "axis " << axis << " out of range for rank " << src.getRank();
+  if (!isa<FloatType, IntegerType>(src.getElementType()))
+    return emitOpError() << "cannot scan tiles of " << src.getElementType();
   return success();
 }
 

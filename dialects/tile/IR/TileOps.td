@@ -52,7 +52,7 @@ def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
 def Tile_RangeOp : Tile_Op<"range", [Pure]> {
   let summary = "1-D tile [start, end) of i32";
   let arguments = (ins I32Attr:$start, I32Attr:$end);
-  let results = (outs RankedTensorOf<[I32]>:$result);
+  let results = (outs StaticShapeTensorOf<[I32]>:$result);
   let assemblyFormat = "$start `to` $end attr-dict `:` type($result)";
   let hasVerifier = 1;
 }

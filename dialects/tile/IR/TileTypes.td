@@ -34,13 +34,13 @@ def Tile_DescType : Tile_Type<"TensorDesc", "desc"> {
 }
 
 def Tile_Ptr : Type<CPred<"::llvm::isa<::tegula::tile::PointerType>($_self)">, "tile pointer">;
-def Tile_PtrTile : RankedTensorOf<[Tile_PtrType]>;
+def Tile_PtrTile : StaticShapeTensorOf<[Tile_PtrType]>;
 def Tile_AnyPtr : AnyTypeOf<[Tile_PtrType, Tile_PtrTile]>;
-def Tile_IntTile : RankedTensorOf<[AnySignlessInteger]>;
+def Tile_IntTile : StaticShapeTensorOf<[AnySignlessInteger]>;
 def Tile_AnyInt : AnyTypeOf<[AnySignlessInteger, Tile_IntTile]>;
-def Tile_BoolTile : RankedTensorOf<[I1]>;
+def Tile_BoolTile : StaticShapeTensorOf<[I1]>;
 def Tile_AnyBool : AnyTypeOf<[I1, Tile_BoolTile]>;
-def Tile_Tile : RankedTensorOf<[AnyType]>;
+def Tile_Tile : StaticShapeTensorOf<[AnyType]>;
 
 
 #endif

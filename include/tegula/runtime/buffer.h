@@ -1,0 +1,56 @@
+// Device memory. On the CPU a buffer is host memory; in guard-page mode its last byte
+// ends at a page that faults, so a kernel reading past it stops at the first byte.
+#ifndef TEGULA_RUNTIME_BUFFER_H
+#define TEGULA_RUNTIME_BUFFER_H
+
+#include "tegula/runtime/dtype.h"
+
+#include <cstddef>
+#include <memory>
+#include <span>
+
+namespace tegula {
+
+enum class BufferMode { Plain, GuardPage };
+
+class Buffer {
+public:
+  Buffer() = default;
+  /// `count` elements of `dtype`, uninitialized.
+  Buffer(DType dtype, size_t count, BufferMode mode = BufferMode::Plain);
+  ~Buffer();
+  Buffer(Buffer &&other) noexcept;
+  Buffer &operator=(Buffer &&other) noexcept;
+  Buffer(const Buffer &) = delete;
+  Buffer &operator=(const Buffer &) = delete;
+
+  DType dtype() const { return dtype_; }
+  size_t count() const { return count_; }
+  size_t bytes() const { return count_ * dtype_size(dtype_); }
+  void *data() { return data_; }
+  const void *data() const { return data_; }
+  bool empty() const { return data_ == nullptr; }
+  BufferMode mode() const { return mode_; }
+
+  template <typename T> std::span<T> as() {
+    return {static_cast<T *>(data_), bytes() / sizeof(T)};
+  }
+  template <typename T> std::span<const T> as() const {
+    return {static_cast<const T *>(data_), bytes() / sizeof(T)};
+  }
+  /// Fills every byte with `byte` (tests poison outputs with 0xFF: NaN for floats).
+  void fill_bytes(unsigned char byte);
+
+private:
+  void release();
+  DType dtype_ = DType::F32;
+  size_t count_ = 0;
+  BufferMode mode_ = BufferMode::Plain;
+  void *data_ = nullptr;
+  void *mapping_ = nullptr;
+  size_t mapping_bytes_ = 0;
+};
+
+} // namespace tegula
+
+#endif

@@ -1,0 +1,71 @@
+// Launching a kernel over a grid of program instances, with every argument checked
+// against the kernel's signature first.
+#ifndef TEGULA_RUNTIME_LAUNCH_H
+#define TEGULA_RUNTIME_LAUNCH_H
+
+#include "tegula/runtime/buffer.h"
+#include "tegula/runtime/error.h"
+#include "tegula/runtime/kernel.h"
+
+#include <cstdint>
+#include <span>
+#include <variant>
+#include <vector>
+
+namespace tegula {
+
+struct Grid {
+  int64_t x = 1, y = 1, z = 1;
+  Grid() = default;
+  Grid(int64_t x, int64_t y = 1, int64_t z = 1) : x(x), y(y), z(z) {}
+};
+
+/// One launch argument: a buffer or a scalar. Scalars convert to the kernel's declared
+/// type only when the value fits (an int64 M into an i32 argument is checked).
+class Arg {
+public:
+  Arg(Buffer &buffer) : value_(&buffer) {}
+  Arg(const Buffer &buffer) : value_(const_cast<Buffer *>(&buffer)) {}
+  Arg(Buffer *buffer) : value_(buffer) {}
+  Arg(int32_t v) : value_(static_cast<int64_t>(v)) {}
+  Arg(int64_t v) : value_(v) {}
+  Arg(float v) : value_(static_cast<double>(v)) {}
+  Arg(double v) : value_(v) {}
+
+  bool is_buffer() const { return std::holds_alternative<Buffer *>(value_); }
+  Buffer *buffer() const { return std::get<Buffer *>(value_); }
+  bool is_integer() const { return std::holds_alternative<int64_t>(value_); }
+  int64_t integer() const { return std::get<int64_t>(value_); }
+  double real() const { return std::get<double>(value_); }
+
+private:
+  std::variant<Buffer *, int64_t, double> value_;
+};
+
+struct LaunchOptions {
+  /// Worker threads for program instances; 0 means one per hardware thread.
+  int threads = 0;
+};
+
+/// Largest grid dimension accepted (as CUDA's 2^31-1 for x).
+inline constexpr int64_t kMaxGridDim = (int64_t{1} << 31) - 1;
+
+/// Checks `args` against the kernel's signature and `grid`; throws Error naming the
+/// first argument (by position and name) that is wrong.
+void validate_launch(const KernelInfo &info, const Grid &grid, std::span<const Arg> args);
+
+/// Runs every program instance of `grid`. Throws Error on a bad launch, and
+/// Error(OutOfBounds) naming the source line when a bounds-checked kernel stepped
+/// outside its buffers (the offending access is skipped, not performed).
+void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
+            const LaunchOptions &options = {});
+
+template <typename... A>
+void launch(const Kernel &kernel, const Grid &grid, A &&...args) {
+  std::vector<Arg> list{Arg(std::forward<A>(args))...};
+  launch(kernel, grid, std::span<const Arg>(list));
+}
+
+} // namespace tegula
+
+#endif
