@@ -1,0 +1,252 @@
+// The kernel language's functions: construction, math, shape, memory, dot, reductions.
+// Every function takes a trailing source location that defaults to the caller's line,
+// so trace errors point at the kernel's source.
+#ifndef TEGULA_DSL_OPS_H
+#define TEGULA_DSL_OPS_H
+
+#include "tegula/dsl/tile.h"
+
+#include <initializer_list>
+#include <vector>
+
+namespace tegula::dsl {
+
+using detail::Loc;
+
+// --- program instance -------------------------------------------------------------
+inline Int program_id(int axis, Loc loc = Loc::current()) {
+  return Int::from(detail::program_id(axis, loc), loc);
+}
+inline Int num_programs(int axis, Loc loc = Loc::current()) {
+  return Int::from(detail::num_programs(axis, loc), loc);
+}
+
+// --- construction -------------------------------------------------------------------
+/// [0, n) as a 1-D tile of i32 (n is a compile-time meta-parameter).
+inline Tile<i32> arange(int64_t n, Loc loc = Loc::current()) {
+  return Tile<i32>::from(detail::arange(0, n, loc), loc);
+}
+inline Tile<i32> arange(int64_t start, int64_t end, Loc loc = Loc::current()) {
+  return Tile<i32>::from(detail::arange(start, end, loc), loc);
+}
+template <NumericDType T>
+Tile<T> full(std::vector<int64_t> shape, double value, Loc loc = Loc::current()) {
+  if constexpr (IntDType<T>)
+    return Tile<T>::from(detail::constant_int(T::dtype, shape, static_cast<int64_t>(value), loc), loc);
+  else
+    return Tile<T>::from(detail::constant(T::dtype, shape, value, loc), loc);
+}
+template <NumericDType T> Tile<T> zeros(std::vector<int64_t> shape, Loc loc = Loc::current()) {
+  return full<T>(std::move(shape), 0.0, loc);
+}
+/// A scalar constant.
+template <NumericDType T> Tile<T> scalar(double value, Loc loc = Loc::current()) {
+  return full<T>({}, value, loc);
+}
+
+// --- math ---------------------------------------------------------------------------
+#define TEGULA_UNARY_FN(NAME, KIND, CONCEPT)                                              \
+  template <CONCEPT T> Tile<T> NAME(const Tile<T> &x, Loc loc = Loc::current()) {        \
+    return Tile<T>::from(detail::unary(detail::UnaryOp::KIND, x.node(loc), loc), loc);   \
+  }
+TEGULA_UNARY_FN(exp, Exp, FloatDType)
+TEGULA_UNARY_FN(exp2, Exp2, FloatDType)
+TEGULA_UNARY_FN(log, Log, FloatDType)
+TEGULA_UNARY_FN(log2, Log2, FloatDType)
+TEGULA_UNARY_FN(sqrt, Sqrt, FloatDType)
+TEGULA_UNARY_FN(rsqrt, Rsqrt, FloatDType)
+TEGULA_UNARY_FN(sigmoid, Sigmoid, FloatDType)
+TEGULA_UNARY_FN(tanh, Tanh, FloatDType)
+TEGULA_UNARY_FN(erf, Erf, FloatDType)
+TEGULA_UNARY_FN(sin, Sin, FloatDType)
+TEGULA_UNARY_FN(cos, Cos, FloatDType)
+TEGULA_UNARY_FN(abs, Abs, NumericDType)
+#undef TEGULA_UNARY_FN
+
+template <NumericDType T>
+Tile<T> minimum(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::binary(detail::BinaryOp::Min, a.node(loc), b.node(loc), loc), loc);
+}
+template <NumericDType T>
+Tile<T> maximum(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::binary(detail::BinaryOp::Max, a.node(loc), b.node(loc), loc), loc);
+}
+/// Elementwise choice: cond ? a : b (shapes broadcast).
+template <ElementDType T>
+Tile<T> where(const Tile<i1> &cond, const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::select(cond.node(loc), a.node(loc), b.node(loc), loc), loc);
+}
+template <NumericDType T>
+Tile<T> where(const Tile<i1> &cond, const Tile<T> &a, double b, Loc loc = Loc::current()) {
+  return where(cond, a, full<T>({}, b, loc), loc);
+}
+template <NumericDType To, NumericDType From>
+Tile<To> cast(const Tile<From> &x, Loc loc = Loc::current()) {
+  return Tile<To>::from(detail::cast(x.node(loc), To::dtype, loc), loc);
+}
+
+// --- shape --------------------------------------------------------------------------
+template <ElementDType T>
+Tile<T> broadcast_to(const Tile<T> &x, std::vector<int64_t> shape, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::broadcast_to(x.node(loc), shape, loc), loc);
+}
+template <ElementDType T> Tile<T> expand_dims(const Tile<T> &x, int axis, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::expand_dims(x.node(loc), axis, loc), loc);
+}
+template <ElementDType T>
+Tile<T> reshape(const Tile<T> &x, std::vector<int64_t> shape, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::reshape(x.node(loc), shape, loc), loc);
+}
+template <ElementDType T>
+Tile<T> permute(const Tile<T> &x, std::vector<int32_t> order, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::permute(x.node(loc), order, loc), loc);
+}
+/// Transpose of a 2-D tile.
+template <ElementDType T> Tile<T> trans(const Tile<T> &x, Loc loc = Loc::current()) {
+  return permute(x, {1, 0}, loc);
+}
+
+// --- memory through pointers ------------------------------------------------------
+template <ScalarDType T> Tile<T> load(const Tile<ptr<T>> &p, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::load(p.node(loc), nullptr, nullptr, loc), loc);
+}
+/// Masked load: lanes whose mask is false are not read and yield `other`.
+template <ScalarDType T>
+Tile<T> load(const Tile<ptr<T>> &p, const Tile<i1> &mask, double other, Loc loc = Loc::current())
+  requires NumericDType<T>
+{
+  Tile<T> o = full<T>({}, other, loc);
+  detail::Node m = mask.node(loc);
+  detail::Node on = detail::broadcast_to(o.node(loc), p.shape(), loc);
+  detail::Node mb = detail::broadcast_to(m, p.shape(), loc);
+  return Tile<T>::from(detail::load(p.node(loc), &mb, &on, loc), loc);
+}
+template <ScalarDType T>
+Tile<T> load(const Tile<ptr<T>> &p, const Tile<i1> &mask, const Tile<T> &other,
+             Loc loc = Loc::current()) {
+  detail::Node mb = detail::broadcast_to(mask.node(loc), p.shape(), loc);
+  detail::Node ob = detail::broadcast_to(other.node(loc), p.shape(), loc);
+  return Tile<T>::from(detail::load(p.node(loc), &mb, &ob, loc), loc);
+}
+/// Stores `value` through `p` (destination first); masked-off lanes are not written.
+template <ScalarDType T>
+void store(const Tile<ptr<T>> &p, const Tile<T> &value, Loc loc = Loc::current()) {
+  detail::store(p.node(loc), value.node(loc), nullptr, loc);
+}
+template <ScalarDType T>
+void store(const Tile<ptr<T>> &p, const Tile<T> &value, const Tile<i1> &mask,
+           Loc loc = Loc::current()) {
+  detail::Node mb = detail::broadcast_to(mask.node(loc), p.shape(), loc);
+  detail::store(p.node(loc), value.node(loc), &mb, loc);
+}
+/// Irregular read base[indices]: lanes whose mask is false yield `other`.
+template <ScalarDType T, IntDType I>
+Tile<T> gather(const Ptr<T> &base, const Tile<I> &indices, const Tile<i1> &mask, double other,
+               Loc loc = Loc::current()) {
+  detail::Node mb = detail::broadcast_to(mask.node(loc), indices.shape(), loc);
+  Tile<T> o = full<T>(indices.shape(), other, loc);
+  return Tile<T>::from(detail::gather(base.node(loc), indices.node(loc), &mb, &o.node(loc), loc), loc);
+}
+
+// --- atomics ------------------------------------------------------------------------
+#define TEGULA_ATOMIC_FN(NAME, KIND)                                                        \
+  template <NumericDType T>                                                                 \
+  Tile<T> NAME(const Tile<ptr<T>> &p, const Tile<T> &value, Loc loc = Loc::current()) {     \
+    return Tile<T>::from(detail::atomic(detail::AtomicOp::KIND, p.node(loc), value.node(loc), \
+                                        nullptr, loc),                                      \
+                         loc);                                                              \
+  }                                                                                         \
+  template <NumericDType T>                                                                 \
+  Tile<T> NAME(const Tile<ptr<T>> &p, const Tile<T> &value, const Tile<i1> &mask,           \
+               Loc loc = Loc::current()) {                                                  \
+    detail::Node mb = detail::broadcast_to(mask.node(loc), p.shape(), loc);                 \
+    return Tile<T>::from(detail::atomic(detail::AtomicOp::KIND, p.node(loc), value.node(loc), \
+                                        &mb, loc),                                          \
+                         loc);                                                              \
+  }
+TEGULA_ATOMIC_FN(atomic_add, Add)
+TEGULA_ATOMIC_FN(atomic_max, Max)
+TEGULA_ATOMIC_FN(atomic_min, Min)
+TEGULA_ATOMIC_FN(atomic_xchg, Xchg)
+#undef TEGULA_ATOMIC_FN
+template <IntDType T>
+Tile<T> atomic_cas(const Tile<ptr<T>> &p, const Tile<T> &compare, const Tile<T> &value,
+                   Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::atomic_cas(p.node(loc), compare.node(loc), value.node(loc), loc), loc);
+}
+
+// --- tensor descriptors -------------------------------------------------------------
+/// A strided tensor in memory read and written by blocks of a fixed shape; elements of
+/// a block outside the tensor read as zero and are not written.
+template <ScalarDType T> class Desc {
+public:
+  explicit Desc(detail::DescNode node) : node_(std::move(node)) {}
+  const std::vector<int64_t> &block() const { return node_.block; }
+  /// The block whose first element is at `offsets` (element coordinates).
+  Tile<T> load(std::initializer_list<Int> offsets, Loc loc = Loc::current()) const {
+    return Tile<T>::from(detail::desc_load(node_, nodes(offsets, loc), loc), loc);
+  }
+  const detail::DescNode &node() const { return node_; }
+  static std::vector<detail::Node> nodes(std::initializer_list<Int> values, Loc loc) {
+    std::vector<detail::Node> out;
+    for (const Int &v : values)
+      out.push_back(v.node(loc));
+    return out;
+  }
+
+private:
+  detail::DescNode node_;
+};
+
+template <ScalarDType T>
+Desc<T> make_desc(const Ptr<T> &base, std::initializer_list<Int> shape,
+                  std::initializer_list<Int> strides, std::vector<int64_t> block,
+                  Loc loc = Loc::current()) {
+  return Desc<T>(detail::make_desc(base.node(loc), Desc<T>::nodes(shape, loc),
+                                   Desc<T>::nodes(strides, loc), block, loc));
+}
+/// Writes `value` as the block at `offsets` (destination first).
+template <ScalarDType T>
+void store(const Desc<T> &desc, std::initializer_list<Int> offsets, const Tile<T> &value,
+           Loc loc = Loc::current()) {
+  detail::desc_store(desc.node(), Desc<T>::nodes(offsets, loc), value.node(loc), loc);
+}
+
+// --- dot, reductions, scans ---------------------------------------------------------
+/// acc + a @ b with f32 accumulation ([M,K] x [K,N] -> [M,N]).
+template <DotInputDType T>
+Tile<f32> dot(const Tile<T> &a, const Tile<T> &b, const Tile<f32> &acc, Loc loc = Loc::current()) {
+  return Tile<f32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), loc), loc);
+}
+/// i8 x i8 with i32 accumulation.
+inline Tile<i32> dot(const Tile<i8> &a, const Tile<i8> &b, const Tile<i32> &acc,
+                     Loc loc = Loc::current()) {
+  return Tile<i32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), loc), loc);
+}
+
+#define TEGULA_REDUCE_FN(NAME, KIND, RESULT)                                               \
+  template <NumericDType T> Tile<RESULT> NAME(const Tile<T> &x, int axis, Loc loc = Loc::current()) { \
+    return Tile<RESULT>::from(detail::reduce(detail::ReduceOp::KIND, x.node(loc), axis, loc), loc); \
+  }
+TEGULA_REDUCE_FN(sum, Sum, T)
+TEGULA_REDUCE_FN(max, Max, T)
+TEGULA_REDUCE_FN(min, Min, T)
+TEGULA_REDUCE_FN(argmax, ArgMax, i32)
+TEGULA_REDUCE_FN(argmin, ArgMin, i32)
+#undef TEGULA_REDUCE_FN
+
+template <NumericDType T>
+Tile<T> cumsum(const Tile<T> &x, int axis, bool reverse = false, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::scan(detail::ScanOp::Sum, x.node(loc), axis, reverse, loc), loc);
+}
+template <NumericDType T>
+Tile<T> cummax(const Tile<T> &x, int axis, bool reverse = false, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::scan(detail::ScanOp::Max, x.node(loc), axis, reverse, loc), loc);
+}
+
+/// Ceiling division of host integers (grid and block arithmetic).
+constexpr int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+} // namespace tegula::dsl
+
+#endif

@@ -1,0 +1,101 @@
+// compile_traced/emit: trace text in, kernel or artifact out, with an in-memory cache.
+#include "tegula/compiler/compile.h"
+
+#include "cpu_codegen.h"
+#include "pipeline.h"
+
+#include "tegula/runtime/error.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+namespace tegula {
+
+using namespace compiler;
+
+std::vector<std::pair<std::string, std::string>> available_targets() {
+  return {{"cpu", "host CPU: JIT (ORC) or AOT shared object; executes"}};
+}
+
+namespace {
+
+struct CacheKey {
+  std::string ir, target;
+  bool bounds_check;
+  auto operator<=>(const CacheKey &) const = default;
+};
+
+std::mutex gCacheMutex;
+// Never destroyed: JIT sessions must not be torn down after LLVM's own globals are,
+// which is what static destruction at exit would do.
+auto &gCache = *new std::map<CacheKey, std::shared_ptr<const CompiledKernel>>();
+
+KernelInfo final_info(const dsl::TracedKernel &traced, mlir::ModuleOp lowered, const CompileOptions &options) {
+  KernelInfo info = traced.info;
+  info.bounds_checked = options.bounds_check;
+  info.sites = access_sites(lowered);
+  return info;
+}
+
+} // namespace
+
+void clear_compile_cache() {
+  std::lock_guard<std::mutex> lock(gCacheMutex);
+  gCache.clear();
+}
+
+size_t compile_cache_size() {
+  std::lock_guard<std::mutex> lock(gCacheMutex);
+  return gCache.size();
+}
+
+std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced, const std::string &target,
+                                                     const CompileOptions &options) {
+  Target t = parse_target(target);
+  CacheKey key{traced.ir, t.kind, options.bounds_check};
+  if (!options.dump_ir) {
+    std::lock_guard<std::mutex> lock(gCacheMutex);
+    if (auto it = gCache.find(key); it != gCache.end())
+      return it->second;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto context = make_context();
+  auto module = parse_module(*context, traced.ir);
+  run_stages(*module, cpu_stages(options), options, nullptr);
+  Kernel kernel = jit_cpu(*module, final_info(traced, *module, options));
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  auto compiled = std::make_shared<const CompiledKernel>(std::move(kernel), t.kind, ms);
+  std::lock_guard<std::mutex> lock(gCacheMutex);
+  gCache[key] = compiled;
+  return compiled;
+}
+
+std::string emit(const dsl::TracedKernel &traced, const std::string &target, EmitKind kind,
+                 const CompileOptions &options, std::vector<StageIR> *stages) {
+  parse_target(target);
+  auto context = make_context();
+  auto module = parse_module(*context, traced.ir);
+  if (kind == EmitKind::Tile) {
+    run_stages(*module, cpu_stages(options), options, stages, "tile");
+    return print(*module);
+  }
+  if (kind == EmitKind::Linalg) {
+    run_stages(*module, cpu_stages(options), options, stages, "linalg");
+    return print(*module);
+  }
+  run_stages(*module, cpu_stages(options), options, stages);
+  if (kind == EmitKind::LLVMDialect)
+    return print(*module);
+  KernelInfo info = final_info(traced, *module, options);
+  switch (kind) {
+  case EmitKind::LLVMIR: return emit_cpu(*module, info, CpuArtifact::LLVMIR);
+  case EmitKind::Assembly: return emit_cpu(*module, info, CpuArtifact::Assembly);
+  case EmitKind::Object: return emit_cpu(*module, info, CpuArtifact::Object);
+  case EmitKind::SharedObject: return emit_cpu(*module, info, CpuArtifact::SharedObject);
+  default: break;
+  }
+  throw Error(ErrorCode::Unsupported, "unknown emit kind");
+}
+
+} // namespace tegula

@@ -1,0 +1,148 @@
+#include "cpu_codegen.h"
+
+#include "backends/cpu/Passes.h"
+#include "tegula/runtime/error.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+extern "C" bool tegula_cpu_check_access(int64_t address, int64_t bytes, int32_t site);
+
+namespace tegula::compiler {
+
+namespace {
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+std::unique_ptr<llvm::TargetMachine> host_target_machine() {
+  initialize_llvm();
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    throw Error(ErrorCode::CompileError, "cannot describe the host CPU: " + llvm::toString(builder.takeError()));
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = builder->createTargetMachine();
+  if (!tm)
+    throw Error(ErrorCode::CompileError, "cannot create a host target machine: " + llvm::toString(tm.takeError()));
+  return std::move(*tm);
+}
+
+std::string llvm_error(llvm::Error error) { return llvm::toString(std::move(error)); }
+
+} // namespace
+
+std::vector<std::string> access_sites(mlir::ModuleOp module) {
+  std::vector<std::string> sites;
+  if (auto array = module->getAttrOfType<mlir::ArrayAttr>(cpu::kSitesAttr))
+    for (mlir::Attribute a : array)
+      sites.push_back(mlir::cast<mlir::StringAttr>(a).getValue().str());
+  return sites;
+}
+
+Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
+  auto tm = host_target_machine();
+  mlir::ExecutionEngineOptions options;
+  options.transformer = mlir::makeOptimizingTransformer(3, 0, tm.get());
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = mlir::ExecutionEngine::create(module, options);
+  if (!engine)
+    throw Error(ErrorCode::CompileError, "JIT compilation of '" + info.name + "' failed: " + llvm_error(engine.takeError()));
+  // The runtime's bounds-check hook, resolved to this process's copy of the runtime.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    map[interner(cpu::kCheckAccessFn.str())] = {llvm::orc::ExecutorAddr::fromPtr(&tegula_cpu_check_access),
+                                                 llvm::JITSymbolFlags::Exported};
+    return map;
+  });
+  auto symbol = (*engine)->lookup(info.name);
+  if (!symbol)
+    throw Error(ErrorCode::CompileError, "JIT lost kernel '" + info.name + "': " + llvm_error(symbol.takeError()));
+  std::shared_ptr<mlir::ExecutionEngine> owner(std::move(*engine));
+  return Kernel(info, reinterpret_cast<CpuEntry>(*symbol), std::shared_ptr<void>(owner, owner.get()));
+}
+
+std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact) {
+  auto tm = host_target_machine();
+  llvm::LLVMContext context;
+  auto llvmModule = mlir::translateModuleToLLVMIR(module, context, info.name);
+  if (!llvmModule)
+    throw Error(ErrorCode::CompileError, "translation of '" + info.name + "' to LLVM IR failed");
+  mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), tm.get());
+  if (auto err = mlir::makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
+    throw Error(ErrorCode::CompileError, "LLVM optimization failed: " + llvm_error(std::move(err)));
+  // The loader finds the signature next to the entry point.
+  std::string text = info.serialize();
+  auto *init = llvm::ConstantDataArray::getString(context, text, /*AddNull=*/true);
+  new llvm::GlobalVariable(*llvmModule, init->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, init, info_symbol(info.name));
+
+  std::string out;
+  if (artifact == CpuArtifact::LLVMIR) {
+    llvm::raw_string_ostream os(out);
+    llvmModule->print(os, nullptr);
+    return out;
+  }
+  llvm::SmallVector<char, 0> buffer;
+  {
+    llvm::raw_svector_ostream os(buffer);
+    llvm::legacy::PassManager pm;
+    auto type = artifact == CpuArtifact::Assembly ? llvm::CodeGenFileType::AssemblyFile
+                                                  : llvm::CodeGenFileType::ObjectFile;
+    if (tm->addPassesToEmitFile(pm, os, nullptr, type))
+      throw Error(ErrorCode::CompileError, "the host target cannot emit this file type");
+    pm.run(*llvmModule);
+  }
+  out.assign(buffer.begin(), buffer.end());
+  if (artifact != CpuArtifact::SharedObject)
+    return out;
+
+  // Link the object into a shared object with the system compiler driver (it knows
+  // where libm lives); the runtime dlopens the result.
+  llvm::SmallString<128> objPath, soPath;
+  if (llvm::sys::fs::createTemporaryFile("tegula", "o", objPath) ||
+      llvm::sys::fs::createTemporaryFile("tegula", "so", soPath))
+    throw Error(ErrorCode::CompileError, "cannot create temporary files for linking");
+  {
+    std::ofstream obj(objPath.c_str(), std::ios::binary);
+    obj.write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+  auto cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    throw Error(ErrorCode::CompileError, "no 'cc' on PATH to link the shared object");
+  llvm::SmallVector<llvm::StringRef> argv{*cc, "-shared", "-o", soPath, objPath, "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*cc, argv, std::nullopt, {}, 0, 0, &message);
+  llvm::sys::fs::remove(objPath);
+  if (rc != 0)
+    throw Error(ErrorCode::CompileError, "linking the shared object failed (" + std::to_string(rc) + "): " + message);
+  std::ifstream so(soPath.c_str(), std::ios::binary);
+  std::stringstream bytes;
+  bytes << so.rdbuf();
+  llvm::sys::fs::remove(soPath);
+  return bytes.str();
+}
+
+} // namespace tegula::compiler

@@ -1,0 +1,118 @@
+#include "pipeline.h"
+
+#include "tegula/compiler/Registration.h"
+#include "tegula/runtime/error.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <iostream>
+#include <mutex>
+
+namespace tegula::compiler {
+
+using namespace mlir;
+
+Target parse_target(const std::string &text) {
+  if (text == "cpu" || text == "host")
+    return {text, "cpu"};
+  std::string available;
+  for (auto &[name, what] : available_targets())
+    available += (available.empty() ? "" : ", ") + name;
+  throw Error(ErrorCode::Unsupported,
+              "target '" + text + "' is not available in this build (available: " + available + ")");
+}
+
+std::vector<Stage> cpu_stages(const CompileOptions &options) {
+  std::string boundsCheck = options.bounds_check ? "true" : "false";
+  return {
+      {"tile", "canonicalize,cse"},
+      {"linalg", "tegula-convert-tile-to-linalg{bounds-check=" + boundsCheck +
+                     "},tegula-emit-cpu-entry,canonicalize,convert-elementwise-to-linalg,"
+                     "linalg-fuse-elementwise-ops,canonicalize,cse"},
+      {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1},canonicalize,cse,"
+                     "ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,"
+                     "bufferization-lower-deallocations,canonicalize,cse"},
+      {"loops", "convert-linalg-to-loops,lower-affine,canonicalize,cse"},
+      {"llvm", "convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,expand-strided-metadata,"
+               "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,canonicalize"},
+  };
+}
+
+std::unique_ptr<MLIRContext> make_context() {
+  static std::once_flag once;
+  std::call_once(once, [] { tegula::registerAllPasses(); });
+  DialectRegistry registry;
+  tegula::registerAllDialects(registry);
+  auto context = std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
+  context->loadAllAvailableDialects();
+  context->printOpOnDiagnostic(false);
+  return context;
+}
+
+/// Collects diagnostics into one message for an Error.
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(MLIRContext &context)
+      : handler_(&context, [this](Diagnostic &diag) {
+          llvm::raw_string_ostream os(text_);
+          os << diag.getLocation() << ": " << diag.str() << "\n";
+          for (const Diagnostic &note : diag.getNotes())
+            os << "  note: " << note.str() << "\n";
+          return success();
+        }) {}
+  const std::string &text() const { return text_; }
+
+private:
+  std::string text_;
+  ScopedDiagnosticHandler handler_;
+};
+
+OwningOpRef<ModuleOp> parse_module(MLIRContext &context, const std::string &ir) {
+  DiagnosticCollector diagnostics(context);
+  auto module = parseSourceString<ModuleOp>(ir, &context);
+  if (!module)
+    throw Error(ErrorCode::CompileError, "cannot parse kernel IR: " + diagnostics.text());
+  return module;
+}
+
+std::string print(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->print(os);
+  return text;
+}
+
+void run_stages(ModuleOp module, const std::vector<Stage> &stages, const CompileOptions &options,
+                std::vector<StageIR> *record, const std::string &stop_after) {
+  MLIRContext &context = *module.getContext();
+  for (const Stage &stage : stages) {
+    PassManager pm(&context, ModuleOp::getOperationName());
+    pm.setNesting(OpPassManager::Nesting::Implicit);
+    std::string errors;
+    llvm::raw_string_ostream errorStream(errors);
+    if (failed(parsePassPipeline(stage.passes, pm, errorStream)))
+      throw Error(ErrorCode::CompileError, "bad pipeline for stage '" + stage.name + "': " + errors);
+    DiagnosticCollector diagnostics(context);
+    if (failed(pm.run(module)))
+      throw Error(ErrorCode::CompileError, "stage '" + stage.name + "' failed: " + diagnostics.text());
+    if (record || options.dump_ir) {
+      std::string ir = print(module);
+      if (options.dump_ir) {
+        std::ostream &os = options.dump_stream ? *options.dump_stream : std::cerr;
+        os << "// ----- IR after stage '" << stage.name << "' -----\n" << ir << "\n";
+      }
+      if (record)
+        record->push_back({stage.name, std::move(ir)});
+    }
+    if (stage.name == stop_after)
+      return;
+  }
+}
+
+} // namespace tegula::compiler

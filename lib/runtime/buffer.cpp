@@ -1,0 +1,69 @@
+#include "tegula/runtime/buffer.h"
+#include "tegula/runtime/error.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+namespace tegula {
+
+Buffer::Buffer(DType dtype, size_t count, BufferMode mode) : dtype_(dtype), count_(count), mode_(mode) {
+  size_t bytes = this->bytes();
+  if (mode == BufferMode::Plain) {
+    // 64-byte alignment keeps vector loads of row starts aligned.
+    size_t rounded = (bytes + 63) / 64 * 64;
+    data_ = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    if (!data_)
+      throw Error(ErrorCode::InvalidArgument, "cannot allocate " + std::to_string(bytes) + " bytes");
+    return;
+  }
+  // Data ends exactly where a PROT_NONE page begins, so the first byte past the end faults.
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t dataPages = (bytes + page - 1) / page;
+  mapping_bytes_ = (dataPages + 1) * page;
+  mapping_ = mmap(nullptr, mapping_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping_ == MAP_FAILED) {
+    mapping_ = nullptr;
+    throw Error(ErrorCode::InvalidArgument, "cannot map " + std::to_string(mapping_bytes_) + " bytes");
+  }
+  char *guard = static_cast<char *>(mapping_) + dataPages * page;
+  mprotect(guard, page, PROT_NONE);
+  data_ = guard - bytes;
+}
+
+Buffer::~Buffer() { release(); }
+
+void Buffer::release() {
+  if (mapping_)
+    munmap(mapping_, mapping_bytes_);
+  else
+    std::free(data_);
+  data_ = mapping_ = nullptr;
+  mapping_bytes_ = 0;
+}
+
+Buffer::Buffer(Buffer &&other) noexcept { *this = std::move(other); }
+
+Buffer &Buffer::operator=(Buffer &&other) noexcept {
+  if (this != &other) {
+    release();
+    dtype_ = other.dtype_;
+    count_ = other.count_;
+    mode_ = other.mode_;
+    data_ = std::exchange(other.data_, nullptr);
+    mapping_ = std::exchange(other.mapping_, nullptr);
+    mapping_bytes_ = std::exchange(other.mapping_bytes_, 0);
+    other.count_ = 0;
+  }
+  return *this;
+}
+
+void Buffer::fill_bytes(unsigned char byte) {
+  if (data_)
+    std::memset(data_, byte, bytes());
+}
+
+} // namespace tegula

@@ -1,0 +1,85 @@
+// The text form of a kernel's signature, stored next to AOT code: one record a line,
+// so a corrupt file is reported with the line that is wrong.
+#include "tegula/runtime/error.h"
+#include "tegula/runtime/kernel.h"
+
+#include <sstream>
+
+namespace tegula {
+
+std::string KernelInfo::serialize() const {
+  std::ostringstream os;
+  os << "tegula-kernel 1\n";
+  os << "name " << name << "\n";
+  os << "bounds_checked " << (bounds_checked ? 1 : 0) << "\n";
+  for (const ArgSpec &arg : args)
+    os << "arg " << (arg.kind == ArgSpec::Kind::Buffer ? "buffer" : "scalar") << " "
+       << dtype_name(arg.dtype) << " " << arg.name << "\n";
+  for (const std::string &site : sites)
+    os << "site " << site << "\n";
+  return os.str();
+}
+
+KernelInfo KernelInfo::parse(const std::string &text) {
+  KernelInfo info;
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  auto fail = [&](const std::string &why) -> Error {
+    return Error(ErrorCode::LoadError,
+                 "kernel info line " + std::to_string(number) + ": " + why + " in '" + line + "'");
+  };
+  bool sawHeader = false, sawName = false;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty())
+      continue;
+    std::istringstream fields(line);
+    std::string key;
+    fields >> key;
+    if (!sawHeader) {
+      int version = 0;
+      if (key != "tegula-kernel" || !(fields >> version) || version != 1)
+        throw fail("expected header 'tegula-kernel 1'");
+      sawHeader = true;
+    } else if (key == "name") {
+      if (!(fields >> info.name))
+        throw fail("missing kernel name");
+      sawName = true;
+    } else if (key == "bounds_checked") {
+      int flag = -1;
+      if (!(fields >> flag) || (flag != 0 && flag != 1))
+        throw fail("expected 0 or 1");
+      info.bounds_checked = flag == 1;
+    } else if (key == "arg") {
+      std::string kind, dtype, name;
+      if (!(fields >> kind >> dtype >> name))
+        throw fail("expected 'arg <buffer|scalar> <dtype> <name>'");
+      ArgSpec arg;
+      if (kind == "buffer")
+        arg.kind = ArgSpec::Kind::Buffer;
+      else if (kind == "scalar")
+        arg.kind = ArgSpec::Kind::Scalar;
+      else
+        throw fail("unknown argument kind '" + kind + "'");
+      auto parsed = dtype_from_name(dtype);
+      if (!parsed)
+        throw fail("unknown dtype '" + dtype + "'");
+      arg.dtype = *parsed;
+      arg.name = name;
+      info.args.push_back(arg);
+    } else if (key == "site") {
+      info.sites.push_back(line.size() > 5 ? line.substr(5) : std::string());
+    } else {
+      throw fail("unknown record '" + key + "'");
+    }
+  }
+  if (!sawHeader || !sawName)
+    throw Error(ErrorCode::LoadError, "kernel info is missing its header or name");
+  return info;
+}
+
+std::string entry_symbol(const std::string &name) { return name; }
+std::string info_symbol(const std::string &name) { return "__tegula_info_" + name; }
+
+} // namespace tegula
