@@ -35,7 +35,7 @@ std::vector<Stage> cpu_stages(const CompileOptions &options) {
       {"linalg", "tegula-convert-tile-to-linalg{bounds-check=" + boundsCheck +
                      "},tegula-emit-cpu-entry,canonicalize,convert-elementwise-to-linalg,"
                      "linalg-fuse-elementwise-ops,canonicalize,cse"},
-      {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1},canonicalize,cse,"
+      {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1 allow-return-allocs-from-loops=1},canonicalize,cse,"
                      "ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,"
                      "bufferization-lower-deallocations,canonicalize,cse"},
       {"loops", "convert-linalg-to-loops,lower-affine,canonicalize,cse"},

@@ -44,7 +44,9 @@ public:
   /// Wall time of the compile that produced this kernel (0 for a cache hit's copy).
   double compile_ms() const { return compile_ms_; }
 
-  template <typename... A> void launch(const Grid &grid, A &&...args) const {
+  template <typename... A>
+    requires(std::is_constructible_v<Arg, A &&> && ...)
+  void launch(const Grid &grid, A &&...args) const {
     tegula::launch(kernel_, grid, std::forward<A>(args)...);
   }
   void launch(const Grid &grid, std::span<const Arg> args, const LaunchOptions &options = {}) const {

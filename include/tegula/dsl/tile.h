@@ -78,6 +78,12 @@ public:
   /// An unbound tile: assign it before use (in the scope it is declared in).
   Tile(detail::Loc declared = detail::Loc::current()) { declared_ = declared; }
   explicit Tile(detail::Node node) : TileBase(std::move(node)) {}
+  /// An integer literal where a scalar integer is expected (descriptor strides, offsets).
+  Tile(int value, detail::Loc loc = detail::Loc::current())
+    requires IntDType<T>
+      : TileBase(detail::constant_int(T::dtype, {}, value, loc)), made_(loc) {
+    declared_ = loc;
+  }
   Tile(const Tile &other) : TileBase(other), made_(other.made_) {}
   Tile &operator=(const Tile &other) {
     assign(other, declared_, other.made_);

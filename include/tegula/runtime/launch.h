@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -61,6 +62,7 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
             const LaunchOptions &options = {});
 
 template <typename... A>
+  requires(std::is_constructible_v<Arg, A &&> && ...)
 void launch(const Kernel &kernel, const Grid &grid, A &&...args) {
   std::vector<Arg> list{Arg(std::forward<A>(args))...};
   launch(kernel, grid, std::span<const Arg>(list));

@@ -1,0 +1,87 @@
+// The kernel library's C++ API. Each kernel is written once in the kernel language
+// (lib/kernels/<name>.cpp) and compiled for a target on first use; these classes
+// check a call's buffers and shapes before launching.
+#ifndef TEGULA_KERNELS_LIBRARY_H
+#define TEGULA_KERNELS_LIBRARY_H
+
+#include "tegula/compiler/compile.h"
+#include "tegula/runtime/buffer.h"
+
+#include <memory>
+#include <string>
+
+namespace tegula::kernels {
+
+struct VectorAddConfig {
+  int block = 1024;
+};
+
+struct SoftmaxConfig {
+  int rows = 4;      ///< rows per program instance
+  int block = 256;   ///< columns per step of the online pass
+};
+
+struct GemmConfig {
+  int BM = 64, BN = 64, BK = 32;
+};
+
+/// Default configurations per target, and the rule behind them.
+VectorAddConfig default_vector_add_config(const std::string &target);
+SoftmaxConfig default_softmax_config(const std::string &target, int64_t N);
+GemmConfig default_gemm_config(const std::string &target);
+
+/// Traces each library kernel for a dtype (the same sources compile() uses).
+dsl::TracedKernel trace_vector_add(DType dtype, const VectorAddConfig &config);
+dsl::TracedKernel trace_softmax(DType dtype, const SoftmaxConfig &config);
+dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config);
+
+/// out[i] = x[i] + y[i].
+class VectorAdd {
+public:
+  VectorAdd(DType dtype, const std::string &target = "cpu", CompileOptions options = {});
+  VectorAdd(DType dtype, const std::string &target, CompileOptions options, VectorAddConfig config);
+  void operator()(const Buffer &x, const Buffer &y, Buffer &out, int64_t n, const LaunchOptions &launch = {}) const;
+  const CompiledKernel &compiled() const { return *kernel_; }
+
+private:
+  DType dtype_;
+  VectorAddConfig config_;
+  std::shared_ptr<const CompiledKernel> kernel_;
+};
+
+/// Row softmax of x[M,N] (any dtype in, same dtype out; f32 internally), one online pass
+/// for the row statistics and one for the output.
+class Softmax {
+public:
+  Softmax(DType dtype, const std::string &target = "cpu", CompileOptions options = {}, SoftmaxConfig config = {});
+  void operator()(const Buffer &x, Buffer &y, int64_t M, int64_t N, const LaunchOptions &launch = {}) const;
+  const CompiledKernel &compiled() const { return *kernel_; }
+
+private:
+  DType dtype_;
+  SoftmaxConfig config_;
+  std::shared_ptr<const CompiledKernel> kernel_;
+};
+
+/// C[M,N] (f32) = A[M,K] B[K,N], row-major; A and B are f32, f16 or bf16.
+class Gemm {
+public:
+  Gemm(DType input, const std::string &target = "cpu", CompileOptions options = {});
+  Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config);
+  void operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
+                  const LaunchOptions &launch = {}) const;
+  const CompiledKernel &compiled() const { return *kernel_; }
+  const GemmConfig &config() const { return config_; }
+
+private:
+  DType input_;
+  GemmConfig config_;
+  std::shared_ptr<const CompiledKernel> kernel_;
+};
+
+/// Throws Error(BufferTooSmall/DTypeMismatch) when `buffer` cannot hold `count` of `dtype`.
+void require_buffer(const Buffer &buffer, DType dtype, int64_t count, const char *kernel, const char *name);
+
+} // namespace tegula::kernels
+
+#endif

@@ -1,0 +1,63 @@
+// GEMM through tensor descriptors: each program instance owns a BM x BN block of C and
+// walks K in BK steps; blocks hanging over the matrix edges read zeros and are not
+// written, so any M, N, K work.
+#include "tegula/dsl.h"
+#include "tegula/kernels/library.h"
+#include "tegula/runtime/error.h"
+
+namespace tegula::kernels {
+
+using namespace tegula::dsl;
+
+namespace {
+template <DotInputDType T>
+void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+  auto a_desc = make_desc(a, {M, K}, {K, 1}, {cfg.BM, cfg.BK});
+  auto b_desc = make_desc(b, {K, N}, {N, 1}, {cfg.BK, cfg.BN});
+  auto c_desc = make_desc(c, {M, N}, {N, 1}, {cfg.BM, cfg.BN});
+  Int row = program_id(0) * cfg.BM;
+  Int col = program_id(1) * cfg.BN;
+  auto acc = zeros<f32>({cfg.BM, cfg.BN});
+  for (auto k : range(0, K, cfg.BK).carry(acc))
+    acc = dot(a_desc.load({row, k}), b_desc.load({k, col}), acc);
+  store(c_desc, {row, col}, acc);
+}
+} // namespace
+
+GemmConfig default_gemm_config(const std::string &) {
+  // CPU: a 64x64 f32 accumulator (16 KiB) plus one 64x32 slice of A and of B (8 KiB
+  // each) fit a 48 KiB L1 together; the dot is tiled further to registers by the
+  // backend.
+  return {64, 64, 32};
+}
+
+dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config) {
+  std::vector<std::string> names{"a", "b", "c", "M", "N", "K"};
+  switch (input) {
+  case DType::F32: return dsl::trace("gemm_f32", &gemm_kernel<f32>, names, config);
+  case DType::F16: return dsl::trace("gemm_f16", &gemm_kernel<f16>, names, config);
+  case DType::BF16: return dsl::trace("gemm_bf16", &gemm_kernel<bf16>, names, config);
+  default: break;
+  }
+  throw Error(ErrorCode::Unsupported, "gemm has no " + std::string(dtype_name(input)) + " input variant");
+}
+
+Gemm::Gemm(DType input, const std::string &target, CompileOptions options)
+    : Gemm(input, target, std::move(options), default_gemm_config(target)) {}
+
+Gemm::Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config)
+    : input_(input), config_(config), kernel_(compile_traced(trace_gemm(input, config), target, options)) {}
+
+void Gemm::operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
+                      const LaunchOptions &launch) const {
+  if (M < 1 || N < 1 || K < 1)
+    throw Error(ErrorCode::InvalidArgument, "gemm: M, N and K must be positive, got " + std::to_string(M) + ", " +
+                                                std::to_string(N) + ", " + std::to_string(K));
+  require_buffer(a, input_, M * K, "gemm", "a");
+  require_buffer(b, input_, K * N, "gemm", "b");
+  require_buffer(c, DType::F32, M * N, "gemm", "c");
+  std::vector<Arg> args{a, b, c, M, N, K};
+  kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
+}
+
+} // namespace tegula::kernels

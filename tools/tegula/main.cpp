@@ -1,0 +1,253 @@
+// tegula: the command-line face of the compiler. `targets`, `compile`, `run`, `demo`.
+#include "runners.h"
+
+#include "tegula/compiler/compile.h"
+#include "tegula/runtime/error.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace tegula;
+
+namespace {
+
+const char *kUsage = R"(usage: tegula <command> [options]
+
+commands:
+  targets                         list the targets this build compiles for
+  compile <kernel> [options]      compile a library kernel and print or write one stage
+      --target T                  cpu (default)
+      --dtype D                   f32 (default), f16, bf16
+      --emit E                    tile | linalg | llvm-dialect | llvm | asm | obj | so
+      -o PATH                     write to PATH instead of stdout (obj and so need it)
+      --dump-ir                   print the IR after every pipeline stage to stderr
+      --bounds-check              check every memory access against its buffer
+  run <kernel> [options]          run on generated inputs, compare with the fp64 reference
+      --target T --dtype D --shape A,B[,C] --seed S --threads N --repeats R --bounds-check
+  demo                            every kernel, every target, one comparison table
+
+kernels: vector_add (shape n), softmax (M,N), gemm (M,N,K)
+)";
+
+struct Args {
+  std::string command, kernel;
+  std::map<std::string, std::string> options;
+  bool has(const std::string &k) const { return options.count(k) != 0; }
+  std::string get(const std::string &k, const std::string &fallback) const {
+    auto it = options.find(k);
+    return it == options.end() ? fallback : it->second;
+  }
+};
+
+Args parse(int argc, char **argv) {
+  Args args;
+  if (argc < 2)
+    throw Error(ErrorCode::InvalidArgument, "missing command\n" + std::string(kUsage));
+  args.command = argv[1];
+  static const std::vector<std::string> flags{"--dump-ir", "--bounds-check"};
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("-", 0) != 0) {
+      if (!args.kernel.empty())
+        throw Error(ErrorCode::InvalidArgument, "unexpected argument '" + a + "'");
+      args.kernel = a;
+    } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+      args.options[a] = "1";
+    } else {
+      if (i + 1 >= argc)
+        throw Error(ErrorCode::InvalidArgument, "option '" + a + "' needs a value");
+      args.options[a] = argv[++i];
+    }
+  }
+  return args;
+}
+
+DType parse_dtype(const std::string &text) {
+  auto d = dtype_from_name(text);
+  if (!d)
+    throw Error(ErrorCode::InvalidArgument, "unknown dtype '" + text + "'");
+  return *d;
+}
+
+std::vector<int64_t> parse_shape(const std::string &text) {
+  std::vector<int64_t> shape;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    try {
+      size_t used = 0;
+      long long v = std::stoll(part, &used);
+      if (used != part.size())
+        throw std::invalid_argument(part);
+      shape.push_back(v);
+    } catch (const std::exception &) {
+      throw Error(ErrorCode::InvalidArgument, "bad shape '" + text + "': '" + part + "' is not an integer");
+    }
+  }
+  return shape;
+}
+
+int cmd_targets() {
+  std::printf("%-16s %s\n", "target", "status");
+  for (auto &[name, what] : available_targets())
+    std::printf("%-16s %s\n", name.c_str(), what.c_str());
+  std::printf("%-16s %s\n", "maia", "planned: not in this build");
+  std::printf("%-16s %s\n", "cuda:sm_90a", "planned: not in this build");
+  std::printf("%-16s %s\n", "rocm:gfx942", "planned: not in this build");
+  return 0;
+}
+
+int cmd_compile(const Args &args) {
+  if (args.kernel.empty())
+    throw Error(ErrorCode::InvalidArgument, "compile needs a kernel name");
+  std::string target = args.get("--target", "cpu");
+  DType dtype = parse_dtype(args.get("--dtype", "f32"));
+  std::string emitName = args.get("--emit", "tile");
+  static const std::map<std::string, EmitKind> kinds{
+      {"tile", EmitKind::Tile}, {"linalg", EmitKind::Linalg}, {"llvm-dialect", EmitKind::LLVMDialect},
+      {"llvm", EmitKind::LLVMIR}, {"asm", EmitKind::Assembly}, {"obj", EmitKind::Object},
+      {"so", EmitKind::SharedObject}};
+  auto kind = kinds.find(emitName);
+  if (kind == kinds.end())
+    throw Error(ErrorCode::InvalidArgument, "unknown --emit '" + emitName + "'");
+  CompileOptions options;
+  options.dump_ir = args.has("--dump-ir");
+  options.bounds_check = args.has("--bounds-check");
+  auto traced = cli::trace_kernel(args.kernel, dtype, target, {});
+  std::string out = emit(traced, target, kind->second, options);
+  bool binary = kind->second == EmitKind::Object || kind->second == EmitKind::SharedObject;
+  if (args.has("-o")) {
+    std::ofstream file(args.get("-o", ""), std::ios::binary);
+    if (!file)
+      throw Error(ErrorCode::InvalidArgument, "cannot write '" + args.get("-o", "") + "'");
+    file.write(out.data(), static_cast<std::streamsize>(out.size()));
+    std::fprintf(stderr, "wrote %zu bytes to %s (kernel '%s')\n", out.size(), args.get("-o", "").c_str(),
+                 traced.name.c_str());
+  } else if (binary) {
+    throw Error(ErrorCode::InvalidArgument, "--emit " + emitName + " writes binary: give -o PATH");
+  } else {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return 0;
+}
+
+void print_result_header() {
+  std::printf("%-11s %-6s %-5s %-15s %-6s %11s %11s %9s %10s %9s %9s\n", "kernel", "target", "dtype", "shape",
+              "result", "max_abs_err", "max_rel_err", "err/bound", "compile_ms", "run_ms", "GFLOP/s");
+}
+
+void print_result(const cli::RunResult &r) {
+  char gflops[32] = "-";
+  if (r.gflops > 0)
+    std::snprintf(gflops, sizeof gflops, "%.1f", r.gflops);
+  std::printf("%-11s %-6s %-5s %-15s %-6s %11.3g %11.3g %9.3f %10.1f %9.3f %9s\n", r.kernel.c_str(),
+              r.target.c_str(), r.dtype.c_str(), r.shape.c_str(), r.check.ok() ? "PASS" : "FAIL",
+              r.check.max_abs_error, r.check.max_rel_error, r.check.worst_ratio, r.compile_ms, r.best_ms, gflops);
+}
+
+int cmd_run(const Args &args) {
+  if (args.kernel.empty())
+    throw Error(ErrorCode::InvalidArgument, "run needs a kernel name");
+  cli::RunRequest request;
+  request.kernel = args.kernel;
+  request.target = args.get("--target", "cpu");
+  request.dtype = parse_dtype(args.get("--dtype", "f32"));
+  if (args.has("--shape"))
+    request.shape = parse_shape(args.get("--shape", ""));
+  request.seed = std::stoull(args.get("--seed", "1"));
+  request.threads = std::stoi(args.get("--threads", "0"));
+  request.repeats = std::stoi(args.get("--repeats", "3"));
+  request.bounds_check = args.has("--bounds-check");
+  std::printf("seed %llu; error bound per DESIGN.md correctness policy (fp64 reference)\n",
+              static_cast<unsigned long long>(request.seed));
+  auto result = cli::run_kernel(request);
+  print_result_header();
+  print_result(result);
+  if (!result.check.ok())
+    std::printf("%s\n", result.check.summary().c_str());
+  return result.check.ok() ? 0 : 1;
+}
+
+int cmd_demo() {
+  struct Case {
+    std::string kernel;
+    DType dtype;
+    std::vector<int64_t> shape;
+  };
+  const std::vector<Case> cases{
+      {"vector_add", DType::F32, {1000003}}, {"vector_add", DType::BF16, {4099}},
+      {"softmax", DType::F32, {1000, 1000}}, {"softmax", DType::F16, {257, 3001}},
+      {"gemm", DType::F32, {513, 257, 129}}, {"gemm", DType::BF16, {1000, 1000, 1000}},
+      {"gemm", DType::F16, {97, 61, 1}},
+  };
+  const std::vector<std::string> targets{"cpu", "maia", "cuda:sm_90a", "rocm:gfx942"};
+  std::printf("Tegula demo: every library kernel, traced once, compiled per target; runnable targets execute\n"
+              "and are compared against an fp64 reference on Philox inputs (seed 1).\n\n");
+  std::printf("compile status\n%-11s %-5s", "kernel", "dtype");
+  for (auto &t : targets)
+    std::printf(" %-14s", t.c_str());
+  std::printf("\n");
+  for (const Case &c : cases) {
+    std::printf("%-11s %-5s", c.kernel.c_str(), std::string(dtype_name(c.dtype)).c_str());
+    for (const std::string &t : targets) {
+      std::string status;
+      try {
+        auto traced = cli::trace_kernel(c.kernel, c.dtype, t, c.shape);
+        emit(traced, t, EmitKind::Assembly);
+        status = "ok";
+      } catch (const Error &e) {
+        status = e.code() == ErrorCode::Unsupported ? "not built" : "FAILED";
+      }
+      std::printf(" %-14s", status.c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("\nexecution (runnable targets: cpu)\n");
+  print_result_header();
+  bool ok = true;
+  for (const Case &c : cases) {
+    cli::RunRequest request;
+    request.kernel = c.kernel;
+    request.dtype = c.dtype;
+    request.shape = c.shape;
+    auto r = cli::run_kernel(request);
+    print_result(r);
+    ok = ok && r.check.ok();
+  }
+  std::printf("\n%s\n", ok ? "all kernels within the error bound" : "SOME KERNELS FAILED");
+  return ok ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    Args args = parse(argc, argv);
+    if (args.command == "targets")
+      return cmd_targets();
+    if (args.command == "compile")
+      return cmd_compile(args);
+    if (args.command == "run")
+      return cmd_run(args);
+    if (args.command == "demo")
+      return cmd_demo();
+    if (args.command == "help" || args.command == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    throw Error(ErrorCode::InvalidArgument, "unknown command '" + args.command + "'\n" + kUsage);
+  } catch (const Error &e) {
+    std::fprintf(stderr, "tegula: %s\n", e.what());
+    return 2;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "tegula: %s\n", e.what());
+    return 2;
+  }
+}
