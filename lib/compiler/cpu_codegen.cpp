@@ -1,6 +1,7 @@
 #include "cpu_codegen.h"
 
 #include "backends/cpu/Passes.h"
+#include "tegula/runtime/cpu_abi.h"
 #include "tegula/runtime/error.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -24,7 +25,6 @@
 #include <mutex>
 #include <sstream>
 
-extern "C" bool tegula_cpu_check_access(int64_t address, int64_t bytes, int32_t site);
 
 namespace tegula::compiler {
 
@@ -38,12 +38,18 @@ void initialize_llvm() {
   });
 }
 
-std::unique_ptr<llvm::TargetMachine> host_target_machine() {
+/// The host CPU with all its features. AOT code is position independent with the small
+/// code model, as a shared object must be.
+std::unique_ptr<llvm::TargetMachine> host_target_machine(bool for_shared_object = false) {
   initialize_llvm();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
     throw Error(ErrorCode::CompileError, "cannot describe the host CPU: " + llvm::toString(builder.takeError()));
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  if (for_shared_object) {
+    builder->setRelocationModel(llvm::Reloc::PIC_);
+    builder->setCodeModel(llvm::CodeModel::Small);
+  }
   auto tm = builder->createTargetMachine();
   if (!tm)
     throw Error(ErrorCode::CompileError, "cannot create a host target machine: " + llvm::toString(tm.takeError()));
@@ -70,11 +76,14 @@ Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     throw Error(ErrorCode::CompileError, "JIT compilation of '" + info.name + "' failed: " + llvm_error(engine.takeError()));
-  // The runtime's bounds-check hook, resolved to this process's copy of the runtime.
+  // The runtime's hooks (bounds check, atomics), resolved to this process's runtime.
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
-    map[interner(cpu::kCheckAccessFn.str())] = {llvm::orc::ExecutorAddr::fromPtr(&tegula_cpu_check_access),
-                                                 llvm::JITSymbolFlags::Exported};
+    size_t count = 0;
+    const CpuRuntimeSymbol *symbols = cpu_runtime_symbols(&count);
+    for (size_t i = 0; i < count; ++i)
+      map[interner(symbols[i].name)] = {llvm::orc::ExecutorAddr::fromPtr(symbols[i].address),
+                                        llvm::JITSymbolFlags::Exported};
     return map;
   });
   auto symbol = (*engine)->lookup(info.name);
@@ -85,7 +94,7 @@ Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
 }
 
 std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact) {
-  auto tm = host_target_machine();
+  auto tm = host_target_machine(/*for_shared_object=*/true);
   llvm::LLVMContext context;
   auto llvmModule = mlir::translateModuleToLLVMIR(module, context, info.name);
   if (!llvmModule)

@@ -3,6 +3,7 @@
 // check), so a masked-off or rejected lane never touches memory.
 #include "backends/cpu/Conversion/TileToLinalg/Patterns.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
@@ -224,21 +225,6 @@ struct DescStorePattern : public MemoryPattern<tile::DescStoreOp> {
   }
 };
 
-LLVM::AtomicBinOp atomicBinOp(tile::AtomicKind kind, Type elem) {
-  bool isFloat = isa<FloatType>(elem);
-  switch (kind) {
-  case tile::AtomicKind::Add:
-    return isFloat ? LLVM::AtomicBinOp::fadd : LLVM::AtomicBinOp::add;
-  case tile::AtomicKind::Max:
-    return isFloat ? LLVM::AtomicBinOp::fmax : LLVM::AtomicBinOp::max;
-  case tile::AtomicKind::Min:
-    return isFloat ? LLVM::AtomicBinOp::fmin : LLVM::AtomicBinOp::min;
-  case tile::AtomicKind::Xchg:
-    return LLVM::AtomicBinOp::xchg;
-  }
-  llvm_unreachable("unknown atomic kind");
-}
-
 /// Applies `one(b, loc, address, operands...) -> old` to every element (or to the scalar)
 /// and collects the old values.
 template <typename OneFn>
@@ -265,7 +251,7 @@ struct AtomicRMWPattern : public MemoryPattern<tile::AtomicRMWOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     int32_t site = state.addSite(op);
     Type elem = tile::elementTypeOf(op.getType());
-    LLVM::AtomicBinOp bin = atomicBinOp(op.getKind(), elem);
+    std::string callee = atomicFunctionName(stringifyAtomicKind(op.getKind()), elem);
     bool hasMask = static_cast<bool>(adaptor.getMask());
     SmallVector<Value> operands{adaptor.getPtr(), adaptor.getValue()};
     if (hasMask)
@@ -275,10 +261,9 @@ struct AtomicRMWPattern : public MemoryPattern<tile::AtomicRMWOp> {
                                    return buildGuarded(
                                        b, l, state, site, elem, s[0], hasMask ? s[2] : Value(),
                                        zeroOf(b, l, elem), [&](OpBuilder &ab, Location al) -> Value {
-                                         auto ptrType = LLVM::LLVMPointerType::get(ab.getContext());
-                                         Value ptr = LLVM::IntToPtrOp::create(ab, al, ptrType, s[0]);
-                                         return LLVM::AtomicRMWOp::create(ab, al, bin, ptr, s[1],
-                                                                          LLVM::AtomicOrdering::acq_rel);
+                                         return func::CallOp::create(ab, al, callee, TypeRange{elem},
+                                                                     ValueRange{s[0], s[1]})
+                                             .getResult(0);
                                        });
                                  });
     rewriter.replaceOp(op, result);
@@ -292,18 +277,16 @@ struct AtomicCASPattern : public MemoryPattern<tile::AtomicCASOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     int32_t site = state.addSite(op);
     Type elem = tile::elementTypeOf(op.getType());
+    std::string callee = atomicFunctionName("cas", elem);
     SmallVector<Value> operands{adaptor.getPtr(), adaptor.getCmp(), adaptor.getValue()};
     Value result = forEachAtomic(rewriter, op.getLoc(), op.getType(), operands,
                                  [&](OpBuilder &b, Location l, ValueRange s) -> Value {
                                    return buildGuarded(
                                        b, l, state, site, elem, s[0], Value(), zeroOf(b, l, elem),
                                        [&](OpBuilder &ab, Location al) -> Value {
-                                         auto ptrType = LLVM::LLVMPointerType::get(ab.getContext());
-                                         Value ptr = LLVM::IntToPtrOp::create(ab, al, ptrType, s[0]);
-                                         auto cas = LLVM::AtomicCmpXchgOp::create(
-                                             ab, al, ptr, s[1], s[2], LLVM::AtomicOrdering::acq_rel,
-                                             LLVM::AtomicOrdering::monotonic);
-                                         return LLVM::ExtractValueOp::create(ab, al, cas, 0);
+                                         return func::CallOp::create(ab, al, callee, TypeRange{elem},
+                                                                     ValueRange{s[0], s[1], s[2]})
+                                             .getResult(0);
                                        });
                                  });
     rewriter.replaceOp(op, result);

@@ -57,6 +57,11 @@ mlir::Value buildGuarded(mlir::OpBuilder &b, mlir::Location loc, LoweringState &
                          mlir::Value enabled, mlir::Value otherwise,
                          const std::function<mlir::Value(mlir::OpBuilder &, mlir::Location)> &fn);
 
+/// The runtime function performing one atomic `kind` ("add", "max", "min", "xchg",
+/// "cas") on `type`. Atomics are calls rather than llvm.atomicrmw because the buffer
+/// deallocation pipeline rejects ops with no declared memory effects.
+std::string atomicFunctionName(llvm::StringRef kind, mlir::Type type);
+
 void populateShapeAndComputePatterns(TileTypeConverter &converter,
                                      mlir::RewritePatternSet &patterns);
 void populateMemoryPatterns(TileTypeConverter &converter, mlir::RewritePatternSet &patterns,

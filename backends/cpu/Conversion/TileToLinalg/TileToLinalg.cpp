@@ -33,8 +33,33 @@ int32_t LoweringState::addSite(Operation *op) {
   return static_cast<int32_t>(sites.size() - 1);
 }
 
-static bool isPointerLike(Type type) {
-  return isa<tile::PointerType>(tile::elementTypeOf(type));
+std::string tegula::cpu::atomicFunctionName(llvm::StringRef kind, Type type) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << "tegula_cpu_atomic_" << kind << "_" << type;
+  return name;
+}
+
+/// Declares the runtime functions the kernel's atomics call.
+static void declareAtomicFunctions(ModuleOp module) {
+  OpBuilder b(module.getBodyRegion());
+  auto declare = [&](const std::string &name, Type elem, unsigned numValues) {
+    if (module.lookupSymbol(name))
+      return;
+    SmallVector<Type> inputs{b.getI64Type()};
+    inputs.append(numValues, elem);
+    auto decl = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(inputs, {elem}));
+    decl.setPrivate();
+  };
+  module.walk([&](Operation *op) {
+    if (auto rmw = dyn_cast<tile::AtomicRMWOp>(op)) {
+      Type elem = tile::elementTypeOf(rmw.getType());
+      declare(atomicFunctionName(tile::stringifyAtomicKind(rmw.getKind()), elem), elem, 1);
+    } else if (auto cas = dyn_cast<tile::AtomicCASOp>(op)) {
+      Type elem = tile::elementTypeOf(cas.getType());
+      declare(atomicFunctionName("cas", elem), elem, 2);
+    }
+  });
 }
 
 TileTypeConverter::TileTypeConverter() {
@@ -218,6 +243,7 @@ struct ConvertTileToLinalgPass
       if (func->hasAttr(tile::kKernelAttrName) && failed(appendGridArguments(func)))
         return signalPassFailure();
 
+    declareAtomicFunctions(module);
     LoweringState state;
     state.boundsCheck = boundsCheck;
     TileTypeConverter converter;

@@ -1,0 +1,36 @@
+// Functions that CPU kernels call into the runtime: the bounds-check hook and the
+// atomics. The compiler registers them with the JIT by name; AOT objects resolve them
+// against the loaded runtime library.
+#ifndef TEGULA_RUNTIME_CPU_ABI_H
+#define TEGULA_RUNTIME_CPU_ABI_H
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+bool tegula_cpu_check_access(int64_t address, int64_t bytes, int32_t site);
+
+#define TEGULA_CPU_ATOMICS(T, SUFFIX)                                                      \
+  T tegula_cpu_atomic_add_##SUFFIX(int64_t address, T value);                             \
+  T tegula_cpu_atomic_max_##SUFFIX(int64_t address, T value);                             \
+  T tegula_cpu_atomic_min_##SUFFIX(int64_t address, T value);                             \
+  T tegula_cpu_atomic_xchg_##SUFFIX(int64_t address, T value);
+TEGULA_CPU_ATOMICS(int32_t, i32)
+TEGULA_CPU_ATOMICS(int64_t, i64)
+TEGULA_CPU_ATOMICS(float, f32)
+TEGULA_CPU_ATOMICS(double, f64)
+#undef TEGULA_CPU_ATOMICS
+int32_t tegula_cpu_atomic_cas_i32(int64_t address, int32_t expected, int32_t desired);
+int64_t tegula_cpu_atomic_cas_i64(int64_t address, int64_t expected, int64_t desired);
+}
+
+namespace tegula {
+struct CpuRuntimeSymbol {
+  const char *name;
+  void *address;
+};
+/// Every function above, by name.
+const CpuRuntimeSymbol *cpu_runtime_symbols(size_t *count);
+} // namespace tegula
+
+#endif

@@ -1,0 +1,17 @@
+# AOT round trip: the CLI writes a shared object, a program linking only the runtime
+# loads and runs it; a truncated copy of the file is refused cleanly.
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${TEGULA} compile vector_add --emit so -o ${WORK}/vadd.so RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "tegula compile --emit so failed")
+endif()
+execute_process(COMMAND ${RUNNER} ${WORK}/vadd.so vector_add_f32 RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "aot_runner failed on the shared object")
+endif()
+file(READ ${WORK}/vadd.so head LIMIT 200 HEX)
+file(WRITE ${WORK}/truncated.so "")
+execute_process(COMMAND ${RUNNER} ${WORK}/truncated.so vector_add_f32 RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "cannot open")
+  message(FATAL_ERROR "a corrupt shared object was not refused cleanly: ${rc} ${err}")
+endif()

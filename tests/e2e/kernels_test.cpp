@@ -1,0 +1,144 @@
+// Library kernels on the CPU against the fp64 reference, over odd sizes (1, primes,
+// non-multiples of every block) and every input dtype; outputs are poisoned first so an
+// unwritten element fails.
+#include "testing.h"
+
+#include "tegula/kernels/library.h"
+#include "tegula/runtime/error.h"
+
+#include <array>
+#include <optional>
+
+using namespace tegula;
+using namespace tegula::kernels;
+using tegula::testing::case_seed;
+
+TEST_CASE("gemm matches the reference for any M, N, K and dtype", "[e2e][gemm]") {
+  const std::vector<std::array<int64_t, 3>> shapes{
+      {1, 1, 1}, {1, 67, 13}, {67, 1, 13}, {13, 17, 1}, {64, 64, 32}, {65, 63, 33}, {127, 131, 97}, {200, 3, 257}};
+  for (DType dtype : {DType::F32, DType::F16, DType::BF16}) {
+    Gemm gemm(dtype);
+    for (auto [M, N, K] : shapes) {
+      std::string tag = "gemm " + std::string(dtype_name(dtype)) + " " + std::to_string(M) + "x" +
+                        std::to_string(N) + "x" + std::to_string(K);
+      uint64_t seed = case_seed(tag);
+      INFO(tag << " seed " << seed);
+      Buffer a(dtype, M * K), b(dtype, K * N), c(DType::F32, M * N);
+      fill_uniform(a, seed);
+      fill_uniform(b, seed + 1);
+      c.fill_bytes(0xFF);
+      gemm(a, b, c, M, N, K);
+      std::vector<double> absProduct;
+      auto ref = reference_gemm(a, b, M, N, K, &absProduct);
+      auto result = check(c, ref, gemm_bound(absProduct, K));
+      INFO(result.summary());
+      CHECK(result.ok());
+    }
+  }
+}
+
+TEST_CASE("gemm with a small, odd configuration still covers every edge", "[e2e][gemm]") {
+  Gemm gemm(DType::F32, "cpu", {}, GemmConfig{16, 8, 4});
+  const int64_t M = 37, N = 29, K = 11;
+  uint64_t seed = case_seed("gemm small config");
+  INFO("seed " << seed);
+  Buffer a(DType::F32, M * K), b(DType::F32, K * N), c(DType::F32, M * N);
+  fill_uniform(a, seed);
+  fill_uniform(b, seed + 1);
+  c.fill_bytes(0xFF);
+  gemm(a, b, c, M, N, K);
+  std::vector<double> absProduct;
+  auto ref = reference_gemm(a, b, M, N, K, &absProduct);
+  auto result = check(c, ref, gemm_bound(absProduct, K));
+  INFO(result.summary());
+  CHECK(result.ok());
+}
+
+TEST_CASE("softmax matches the reference across row lengths and dtypes", "[e2e][softmax]") {
+  const std::vector<std::array<int64_t, 2>> shapes{{1, 1}, {1, 7}, {5, 1}, {3, 255}, {7, 257}, {33, 1031}, {2, 3001}};
+  for (DType dtype : {DType::F32, DType::F16, DType::BF16}) {
+    for (auto [M, N] : shapes) {
+      std::string tag = "softmax " + std::string(dtype_name(dtype)) + " " + std::to_string(M) + "x" + std::to_string(N);
+      uint64_t seed = case_seed(tag);
+      INFO(tag << " seed " << seed);
+      Softmax softmax(dtype, "cpu", {}, default_softmax_config("cpu", N));
+      Buffer x(dtype, M * N), y(dtype, M * N);
+      fill_uniform(x, seed, -6.0, 6.0);
+      y.fill_bytes(0xFF);
+      softmax(x, y, M, N);
+      auto ref = reference_softmax(x, M, N);
+      auto result = check(y, ref, softmax_bound(ref, N, dtype));
+      INFO(result.summary());
+      CHECK(result.ok());
+    }
+  }
+}
+
+TEST_CASE("softmax with a block shorter than the row takes the online path", "[e2e][softmax]") {
+  Softmax softmax(DType::F32, "cpu", {}, SoftmaxConfig{3, 16});
+  const int64_t M = 10, N = 101;
+  uint64_t seed = case_seed("softmax online");
+  INFO("seed " << seed);
+  Buffer x(DType::F32, M * N), y(DType::F32, M * N);
+  fill_uniform(x, seed, -20.0, 20.0);
+  y.fill_bytes(0xFF);
+  softmax(x, y, M, N);
+  auto ref = reference_softmax(x, M, N);
+  auto result = check(y, ref, softmax_bound(ref, N, DType::F32));
+  INFO(result.summary());
+  CHECK(result.ok());
+}
+
+TEST_CASE("vector add matches the reference", "[e2e][vector_add]") {
+  for (DType dtype : {DType::F32, DType::F16, DType::BF16}) {
+    VectorAdd add(dtype);
+    for (int64_t n : {1, 2, 1023, 1024, 1025, 100003}) {
+      std::string tag = "vector_add " + std::string(dtype_name(dtype)) + " " + std::to_string(n);
+      uint64_t seed = case_seed(tag);
+      INFO(tag << " seed " << seed);
+      Buffer x(dtype, n), y(dtype, n), out(dtype, n);
+      fill_uniform(x, seed);
+      fill_uniform(y, seed + 1);
+      out.fill_bytes(0xFF);
+      add(x, y, out, n);
+      auto ref = reference_vector_add(x, y, n);
+      auto result = check(out, ref, vector_add_bound(ref, dtype));
+      INFO(result.summary());
+      CHECK(result.ok());
+    }
+  }
+}
+
+TEST_CASE("multi-threaded launches give the single-threaded answer bit for bit", "[e2e]") {
+  Gemm gemm(DType::BF16);
+  const int64_t M = 150, N = 70, K = 90;
+  Buffer a(DType::BF16, M * K), b(DType::BF16, K * N), c1(DType::F32, M * N), c2(DType::F32, M * N);
+  uint64_t seed = case_seed("threads");
+  INFO("seed " << seed);
+  fill_uniform(a, seed);
+  fill_uniform(b, seed + 1);
+  LaunchOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  gemm(a, b, c1, M, N, K, one);
+  gemm(a, b, c2, M, N, K, two);
+  CHECK(content_hash(c1) == content_hash(c2));
+}
+
+TEST_CASE("library kernels reject wrong buffers and shapes before launching", "[e2e]") {
+  Gemm gemm(DType::F32);
+  Buffer a(DType::F32, 100), b(DType::F32, 100), c(DType::F32, 100), half(DType::F16, 100);
+  auto code = [](auto &&f) -> std::optional<ErrorCode> {
+    try {
+      f();
+    } catch (const Error &e) {
+      return e.code();
+    }
+    return std::nullopt;
+  };
+  CHECK(code([&] { gemm(a, b, c, 10, 10, 11); }) == ErrorCode::BufferTooSmall);
+  CHECK(code([&] { gemm(half, b, c, 10, 10, 10); }) == ErrorCode::DTypeMismatch);
+  CHECK(code([&] { gemm(a, b, c, 0, 10, 10); }) == ErrorCode::InvalidArgument);
+  Buffer none;
+  CHECK(code([&] { gemm(a, none, c, 10, 10, 10); }) == ErrorCode::NullBuffer);
+}

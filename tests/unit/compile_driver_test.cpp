@@ -1,0 +1,111 @@
+// The compiler driver: targets, staged pipelines, emission, the in-memory cache.
+#include "tegula/compiler/compile.h"
+#include "tegula/kernels/library.h"
+#include "tegula/runtime/error.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using namespace tegula;
+using namespace tegula::kernels;
+
+TEST_CASE("unknown targets are refused with the list of available ones", "[compiler]") {
+  auto traced = trace_vector_add(DType::F32, {});
+  try {
+    compile_traced(traced, "cuda:sm_90a");
+    FAIL("compiled for a target that is not built");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::Unsupported);
+    CHECK(std::string(e.what()).find("cpu") != std::string::npos);
+  }
+}
+
+TEST_CASE("the CPU pipeline has named stages, each printable", "[compiler]") {
+  auto traced = trace_gemm(DType::F32, {32, 32, 16});
+  std::vector<StageIR> stages;
+  std::string llvmDialect = emit(traced, "cpu", EmitKind::LLVMDialect, {}, &stages);
+  std::vector<std::string> names;
+  for (auto &s : stages)
+    names.push_back(s.stage);
+  CHECK(names == std::vector<std::string>{"tile", "linalg", "bufferized", "loops", "llvm"});
+  CHECK(stages[0].ir.find("tile.dot") != std::string::npos);
+  CHECK(stages[1].ir.find("linalg.matmul") != std::string::npos);
+  CHECK(stages[2].ir.find("memref") != std::string::npos);
+  // Ops appear as "= dialect.op" or at the start of a line; the access-site table in a
+  // module attribute legitimately names tile ops.
+  for (const char *op : {"= tile.", " tile.desc_store", " tile.store", "= linalg.", " linalg.", "= scf.", " scf.",
+                         "memref.alloc"})
+    CHECK(llvmDialect.find(op) == std::string::npos);
+}
+
+TEST_CASE("emission produces LLVM IR, assembly and objects", "[compiler]") {
+  auto traced = trace_vector_add(DType::F32, {});
+  std::string ir = emit(traced, "cpu", EmitKind::LLVMIR);
+  CHECK(ir.find("define void @vector_add_f32(") != std::string::npos);
+  CHECK(ir.find("__tegula_info_vector_add_f32") != std::string::npos);
+  std::string assembly = emit(traced, "cpu", EmitKind::Assembly);
+  CHECK(assembly.find("vector_add_f32:") != std::string::npos);
+  std::string object = emit(traced, "cpu", EmitKind::Object);
+  REQUIRE(object.size() > 4);
+  CHECK(object.substr(0, 4) == std::string("\x7f" "ELF"));
+}
+
+TEST_CASE("an AOT shared object runs through the runtime loader", "[compiler]") {
+  auto traced = trace_vector_add(DType::F32, {});
+  std::string so = emit(traced, "cpu", EmitKind::SharedObject);
+  std::string path = "/tmp/tegula_unit_vadd_" + std::to_string(getpid()) + ".so";
+  {
+    std::ofstream file(path, std::ios::binary);
+    file.write(so.data(), static_cast<std::streamsize>(so.size()));
+  }
+  Kernel k = Kernel::load_shared_object(path, "vector_add_f32");
+  CHECK_THROWS_AS(Kernel::load_shared_object(path, "no_such_kernel"), Error);
+  std::remove(path.c_str());
+  CHECK(k.info().args.size() == 4);
+  const int64_t n = 1031;
+  Buffer x(DType::F32, n), y(DType::F32, n), out(DType::F32, n);
+  for (int64_t i = 0; i < n; ++i) {
+    x.as<float>()[i] = static_cast<float>(i) * 0.5f;
+    y.as<float>()[i] = 3.0f - static_cast<float>(i);
+  }
+  out.fill_bytes(0xFF);
+  launch(k, Grid((n + 1023) / 1024), x, y, out, n);
+  for (int64_t i = 0; i < n; ++i)
+    REQUIRE(out.as<float>()[i] == static_cast<float>(i) * 0.5f + (3.0f - static_cast<float>(i)));
+}
+
+TEST_CASE("the compile cache is keyed by IR, target and options", "[compiler]") {
+  clear_compile_cache();
+  auto traced = trace_vector_add(DType::F32, {});
+  auto first = compile_traced(traced, "cpu");
+  INFO("cold compile of vector_add: " << first->compile_ms() << " ms");
+  auto again = compile_traced(traced, "cpu");
+  CHECK(first.get() == again.get());
+  CompileOptions checked;
+  checked.bounds_check = true;
+  auto bounded = compile_traced(traced, "cpu", checked);
+  CHECK(bounded.get() != first.get());
+  CHECK(bounded->info().bounds_checked);
+  auto other = compile_traced(trace_vector_add(DType::F32, {512}), "cpu");
+  CHECK(other.get() != first.get());
+  CHECK(compile_cache_size() == 3);
+}
+
+TEST_CASE("malformed kernel IR is a compile error, not a crash", "[compiler]") {
+  dsl::TracedKernel bad;
+  bad.name = "bad";
+  bad.ir = "func.func @bad( {";
+  try {
+    compile_traced(bad, "cpu");
+    FAIL("malformed IR compiled");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::CompileError);
+    CHECK(std::string(e.what()).find("parse") != std::string::npos);
+  }
+  bad.ir = "func.func @bad(%p: !tile.ptr<f32>) attributes {tile.kernel} {\n"
+           "  %r = tile.range 0 to 4 : tensor<8xi32>\n  return\n}\n";
+  CHECK_THROWS_AS(compile_traced(bad, "cpu"), Error);
+}

@@ -1,0 +1,179 @@
+// Tracing: what the kernel language turns into IR, and the tracing traps of DESIGN.md,
+// each failing with a message that names the kernel's source line.
+#include "tegula/dsl.h"
+#include "tegula/runtime/error.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <type_traits>
+
+using namespace tegula;
+using namespace tegula::dsl;
+
+namespace {
+
+std::string trace_error(void (*fn)(Ptr<f32>, Int)) {
+  try {
+    trace("k", fn, {});
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::CompileError);
+    return e.what();
+  }
+  FAIL("tracing did not fail");
+  return "";
+}
+
+bool names_line(const std::string &message, int line) {
+  return message.find("dsl_trace_test.cpp:" + std::to_string(line) + ":") != std::string::npos;
+}
+
+int gUncarriedLine = 0;
+void uncarried_assignment(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  for (auto k : range(0, n, 16)) {
+    gUncarriedLine = __LINE__ + 1;
+    acc = acc + load(x + (k + arange(16)));
+  }
+  store(x + arange(16), acc);
+}
+
+int gBreakLine = 0;
+void break_in_loop(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  gBreakLine = __LINE__ + 1;
+  for (auto k : range(0, n, 16).carry(acc)) {
+    acc = acc + load(x + (k + arange(16)));
+    break;
+  }
+  store(x + arange(16), acc);
+}
+
+int gReturnLine = 0;
+void return_in_loop(Ptr<f32> x, Int n) {
+  gReturnLine = __LINE__ + 1;
+  for (auto k : range(0, n, 16)) {
+    store(x + (k + arange(16)), zeros<f32>({16}));
+    return;
+  }
+}
+
+int gDotLine = 0;
+void dot_shape_mismatch(Ptr<f32> x, Int) {
+  auto a = zeros<f32>({16, 8});
+  auto b = zeros<f32>({16, 8});
+  gDotLine = __LINE__ + 1;
+  auto c = dot(a, b, zeros<f32>({16, 8}));
+  store(x + arange(16), sum(c, 1));
+}
+
+int gBroadcastLine = 0;
+void broadcast_mismatch(Ptr<f32> x, Int) {
+  gBroadcastLine = __LINE__ + 1;
+  auto bad = arange(16) + arange(8);
+  (void)bad;
+}
+
+int gCarryTypeLine = 0;
+void carried_shape_change(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  gCarryTypeLine = __LINE__ + 1;
+  for (auto k : range(0, n, 16).carry(acc)) {
+    acc = zeros<f32>({8});
+    (void)k;
+  }
+}
+
+int gUnassignedLine = 0;
+void unassigned_use(Ptr<f32> x, Int) {
+  Tile<f32> never;
+  gUnassignedLine = __LINE__ + 1;
+  store(x + arange(16), never);
+}
+
+int gMaskLine = 0;
+void mask_shape_mismatch(Ptr<f32> x, Int n) {
+  auto i = arange(16);
+  gMaskLine = __LINE__ + 1;
+  store(x + i, load(x + i), arange(8) < n);
+}
+
+void carried_ok(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  auto m = full<f32>({16}, -1e30);
+  for (auto k : range(0, n, 16).carry(acc, m)) {
+    auto t = load(x + (k + arange(16)));
+    m = maximum(m, t);
+    acc = acc + t;
+  }
+  store(x + arange(16), acc + m);
+}
+
+} // namespace
+
+TEST_CASE("a tile reassigned in a loop without carry() is named", "[dsl]") {
+  std::string msg = trace_error(&uncarried_assignment);
+  INFO(msg);
+  CHECK(names_line(msg, gUncarriedLine));
+  CHECK(msg.find("carried") != std::string::npos);
+}
+
+TEST_CASE("break inside a traced loop is detected", "[dsl]") {
+  std::string msg = trace_error(&break_in_loop);
+  INFO(msg);
+  CHECK(names_line(msg, gBreakLine));
+  CHECK(msg.find("break or return") != std::string::npos);
+}
+
+TEST_CASE("return inside a traced loop is detected", "[dsl]") {
+  std::string msg = trace_error(&return_in_loop);
+  INFO(msg);
+  CHECK(names_line(msg, gReturnLine));
+}
+
+TEST_CASE("shape errors name the line", "[dsl]") {
+  std::string dot = trace_error(&dot_shape_mismatch);
+  INFO(dot);
+  CHECK(names_line(dot, gDotLine));
+  CHECK(dot.find("[16,8] x [16,8]") != std::string::npos);
+  std::string bc = trace_error(&broadcast_mismatch);
+  INFO(bc);
+  CHECK(names_line(bc, gBroadcastLine));
+  std::string carry = trace_error(&carried_shape_change);
+  INFO(carry);
+  CHECK(names_line(carry, gCarryTypeLine));
+  std::string mask = trace_error(&mask_shape_mismatch);
+  INFO(mask);
+  CHECK(names_line(mask, gMaskLine));
+  std::string unassigned = trace_error(&unassigned_use);
+  INFO(unassigned);
+  CHECK(names_line(unassigned, gUnassignedLine));
+}
+
+TEST_CASE("carried tiles become scf.for iter_args", "[dsl]") {
+  TracedKernel k = trace("carried_ok", &carried_ok, {"x", "n"});
+  CHECK(k.pretty_ir.find("scf.for") != std::string::npos);
+  CHECK(k.pretty_ir.find("iter_args") != std::string::npos);
+  CHECK(k.info.args.size() == 2);
+  CHECK(k.info.args[0].kind == ArgSpec::Kind::Buffer);
+  CHECK(k.info.args[1].name == "n");
+  // Locations of every op point into this file.
+  CHECK(k.ir.find("dsl_trace_test.cpp") != std::string::npos);
+}
+
+TEST_CASE("kernel-language calls outside a trace fail cleanly", "[dsl]") {
+  CHECK_THROWS_AS(arange(16), Error);
+}
+
+// Compile-time guarantees (the negative compiles are ctests in compile_fail.cpp).
+template <typename A, typename B>
+concept Addable = requires(A a, B b) { a + b; };
+template <typename A, typename B>
+concept Dottable = requires(A a, B b, Tile<f32> acc) { dot(a, b, acc); };
+static_assert(!std::is_convertible_v<Bool, bool>, "a traced bool must not convert to bool");
+static_assert(!std::is_constructible_v<bool, Bool>, "a traced bool must not convert to bool");
+static_assert(!Addable<Tile<f32>, Tile<i32>>, "mixing dtypes needs a cast");
+static_assert(Addable<Tile<f32>, Tile<f32>>);
+static_assert(Dottable<Tile<bf16>, Tile<bf16>>);
+static_assert(!Dottable<Tile<bf16>, Tile<f16>>, "dot operands share a dtype");
+static_assert(!Dottable<Tile<i32>, Tile<i32>>, "no i32 dot");
