@@ -32,4 +32,23 @@ def TegulaEmitCpuEntry : Pass<"tegula-emit-cpu-entry", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::func::FuncDialect"];
 }
 
+def TegulaLowerMatmulToMicrokernel
+    : Pass<"tegula-lower-matmul-to-microkernel", "::mlir::func::FuncOp"> {
+  let summary = "Register-tile bufferized linalg.matmul into a vector FMA microkernel";
+  let description = [{
+    A statically shaped matmul on memrefs (f32, f16 or bf16 inputs, f32 output) whose
+    M and N divide the register block becomes: for each MR x NR block of C, MR*NR/VL
+    vector accumulators loaded once, a k loop that loads NR/VL vectors of a B row,
+    broadcasts MR elements of an A column and issues MR*NR/VL vector FMAs, then one
+    store. Other matmuls are left for convert-linalg-to-loops.
+  }];
+  let options = [
+    Option<"vectorLength", "vector-length", "int64_t", "16", "f32 lanes per vector">,
+    Option<"rowsPerBlock", "rows", "int64_t", "8", "rows of C per register block (MR)">,
+    Option<"vectorsPerRow", "vectors-per-row", "int64_t", "2", "vectors per row of the block (NR / VL)">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif

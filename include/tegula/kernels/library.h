@@ -22,7 +22,7 @@ struct SoftmaxConfig {
 };
 
 struct GemmConfig {
-  int BM = 64, BN = 64, BK = 32;
+  int BM = 128, BN = 128, BK = 64;
 };
 
 /// Default configurations per target, and the rule behind them.
