@@ -31,12 +31,18 @@ struct EmitCpuEntryPass : public tegula::cpu::impl::TegulaEmitCpuEntryBase<EmitC
 
   LogicalResult wrap(func::FuncOp kernel) {
     unsigned numArgs = kernel.getNumArguments();
-    if (numArgs < kGridValues)
-      return kernel.emitError("kernel lacks the grid arguments; run tegula-convert-tile-to-linalg first");
+    auto lowered = [](Type t) { return t.isIntOrFloat(); };
+    bool hasGrid = numArgs >= kGridValues &&
+                   llvm::all_of(kernel.getArgumentTypes().take_back(kGridValues), [](Type t) { return t.isInteger(32); });
+    if (!hasGrid || !llvm::all_of(kernel.getArgumentTypes(), lowered))
+      return kernel.emitError("kernel lacks the grid arguments or still takes tiles or tile pointers; run "
+                              "tegula-convert-tile-to-linalg first");
     std::string name = kernel.getSymName().str();
     kernel.setSymName(name + ".body");
     kernel.setPrivate();
     kernel->removeAttr(tegula::tile::kKernelAttrName);
+    // Internal linkage: only the entry is exported from an AOT shared object.
+    kernel->setAttr("llvm.linkage", LLVM::LinkageAttr::get(kernel.getContext(), LLVM::Linkage::Internal));
 
     OpBuilder b(kernel);
     Location loc = kernel.getLoc();

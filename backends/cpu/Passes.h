@@ -14,7 +14,7 @@ namespace tegula::cpu {
 /// Name of the runtime function a bounds-checked kernel calls before each access:
 /// `i1 (i64 address, i64 bytes, i32 site)`; false means "skip, it was reported".
 inline constexpr llvm::StringLiteral kCheckAccessFn = "tegula_cpu_check_access";
-/// Attribute on a lowered module listing access sites (strings "file:line:col op").
+/// Attribute on a lowered module listing access sites ("tile.load at file:line:col").
 inline constexpr llvm::StringLiteral kSitesAttr = "tegula.access_sites";
 } // namespace tegula::cpu
 

@@ -1,6 +1,7 @@
 #include "tegula/compiler/Registration.h"
 
 #include "backends/cpu/Passes.h"
+#include "backends/cpu/Pipeline.h"
 #include "dialects/tile/Analysis/TestAxisInfo.h"
 #include "dialects/tile/IR/TileDialect.h"
 
@@ -20,4 +21,5 @@ void tegula::registerAllPasses() {
   mlir::registerAllPasses();
   tegula::tile::registerTestAxisInfoPass();
   tegula::cpu::registerTegulaCpuPasses();
+  tegula::cpu::registerCpuPipeline();
 }

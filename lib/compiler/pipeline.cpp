@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include "backends/cpu/Pipeline.h"
 #include "tegula/compiler/Registration.h"
 #include "tegula/runtime/error.h"
 
@@ -29,19 +30,10 @@ Target parse_target(const std::string &text) {
 }
 
 std::vector<Stage> cpu_stages(const CompileOptions &options) {
-  std::string boundsCheck = options.bounds_check ? "true" : "false";
-  return {
-      {"tile", "canonicalize,cse"},
-      {"linalg", "tegula-convert-tile-to-linalg{bounds-check=" + boundsCheck +
-                     "},tegula-emit-cpu-entry,canonicalize,convert-elementwise-to-linalg,"
-                     "linalg-fuse-elementwise-ops,canonicalize,cse"},
-      {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1 allow-return-allocs-from-loops=1},canonicalize,cse,"
-                     "ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,"
-                     "bufferization-lower-deallocations,canonicalize,cse"},
-      {"loops", "func.func(tegula-lower-matmul-to-microkernel),convert-linalg-to-loops,lower-affine,canonicalize,cse"},
-      {"llvm", "convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,expand-strided-metadata,"
-               "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,canonicalize"},
-  };
+  std::vector<Stage> stages;
+  for (const cpu::PipelineStage &stage : cpu::pipelineStages(options.bounds_check))
+    stages.push_back({stage.name, stage.passes});
+  return stages;
 }
 
 std::unique_ptr<MLIRContext> make_context() {

@@ -2,7 +2,7 @@
 
 // The entry wrapper needs the grid arguments that tegula-convert-tile-to-linalg appends.
 
-// expected-error @+1 {{kernel lacks the grid arguments; run tegula-convert-tile-to-linalg first}}
+// expected-error @+1 {{kernel lacks the grid arguments or still takes tiles or tile pointers}}
 func.func @not_lowered(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
   return
 }

@@ -37,7 +37,7 @@
 // The body keeps the lowered code, loses the kernel attribute and reads program id y
 // from its fifth argument.
 // CHECK-LABEL: func.func private @vector_add.body
-// CHECK-SAME: (%[[X:[^:]+]]: i64, %{{[^:]+}}: i32, %[[V:[^:]+]]: f32, %{{[^:]+}}: i32, %[[Y:[^:]+]]: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32) {
+// CHECK-SAME: (%[[X:[^:]+]]: i64, %{{[^:]+}}: i32, %[[V:[^:]+]]: f32, %{{[^:]+}}: i32, %[[Y:[^:]+]]: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32, %{{[^:]+}}: i32) attributes {llvm.linkage = #llvm.linkage<internal>} {
 // CHECK: arith.extsi %[[Y]] : i32 to i64
 // CHECK: llvm.store %[[V]], %{{.*}} : f32, !llvm.ptr
 // Functions that are not kernels are left alone.

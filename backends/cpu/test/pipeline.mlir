@@ -1,12 +1,7 @@
-// The CPU pipeline, stage by stage as lib/compiler/pipeline.cpp runs it (tile, linalg,
-// bufferized, loops, llvm), ends with nothing but the LLVM dialect.
+// The CPU pipeline as the driver runs it (tile, linalg, bufferized, loops, llvm; one
+// definition in backends/cpu/Pipeline.cpp) ends with nothing but the LLVM dialect.
 //
-// RUN: tegula-opt %s -split-input-file --pass-pipeline='builtin.module( \
-// RUN:     canonicalize,cse, \
-// RUN:     tegula-convert-tile-to-linalg{bounds-check=false},tegula-emit-cpu-entry,canonicalize,convert-elementwise-to-linalg,linalg-fuse-elementwise-ops,canonicalize,cse, \
-// RUN:     one-shot-bufferize{bufferize-function-boundaries=1 allow-return-allocs-from-loops=1},canonicalize,cse,ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,bufferization-lower-deallocations,canonicalize,cse, \
-// RUN:     convert-linalg-to-loops,lower-affine,canonicalize,cse, \
-// RUN:     convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,expand-strided-metadata,finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,canonicalize)' \
+// RUN: tegula-opt %s -split-input-file --tegula-cpu-pipeline \
 // RUN:   | tee %t | FileCheck %s
 // RUN: FileCheck %s --check-prefix=LLVM-ONLY < %t
 
@@ -23,7 +18,7 @@
 // CHECK: llvm.load %[[GRID]] : !llvm.ptr -> i32
 // CHECK: llvm.call @vadd.body({{.*}}) : (i64, i64, i64, i32, i32, i32, i32, i32, i32, i32) -> ()
 // CHECK-NEXT: llvm.return
-// CHECK: llvm.func @vadd.body(%[[X:[^:]+]]: i64, %[[Y:[^:]+]]: i64, %[[OUT:[^:]+]]: i64, %[[N:[^:]+]]: i32, %[[PID:[^:]+]]: i32,
+// CHECK: llvm.func internal @vadd.body(%[[X:[^:]+]]: i64, %[[Y:[^:]+]]: i64, %[[OUT:[^:]+]]: i64, %[[N:[^:]+]]: i32, %[[PID:[^:]+]]: i32,
 // The block's first index and the mask.
 // CHECK: llvm.mul %[[PID]], %{{.*}} : i32
 // CHECK: %[[MASK:.*]] = llvm.icmp "slt" %{{.*}}, %[[N]] : i32
@@ -81,7 +76,7 @@ func.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n
 // A K loop carrying the accumulator tile through descriptor loads and dot.
 // CHECK-LABEL: llvm.func @dot_loop(
 // CHECK: llvm.call @dot_loop.body({{.*}}) : (i64, i64, i64, i32, i32, i32, i32, i32, i32, i32) -> ()
-// CHECK: llvm.func @dot_loop.body(%[[A:[^:]+]]: i64, %[[B:[^:]+]]: i64, %[[C:[^:]+]]: i64, %[[K:[^:]+]]: i32,
+// CHECK: llvm.func internal @dot_loop.body(%[[A:[^:]+]]: i64, %[[B:[^:]+]]: i64, %[[C:[^:]+]]: i64, %[[K:[^:]+]]: i32,
 // The zero accumulator is copied into the loop's buffer.
 // CHECK: "llvm.intr.memcpy"
 // The K loop: an i32 induction variable compared with K; the accumulator lives in

@@ -144,6 +144,8 @@ LogicalResult LoadOp::verify() {
   if (elementTypeOf(resultType) != pointeeOf(ptrType))
     return emitOpError() << "loads " << elementTypeOf(resultType) << " through a pointer to "
                          << pointeeOf(ptrType);
+  if (isa<PointerType>(pointeeOf(ptrType)))
+    return emitOpError() << "loading pointers from memory is not supported; load integer offsets";
   return verifyMasked(*this, ptrType, getMask(), getOther(), resultType);
 }
 

@@ -145,8 +145,13 @@ struct StorePattern : public MemoryPattern<tile::StoreOp> {
 FailureOr<tile::MakeDescOp> descriptorOf(Operation *op, Value desc,
                                          ConversionPatternRewriter &rewriter) {
   auto make = desc.getDefiningOp<tile::MakeDescOp>();
-  if (!make)
-    return rewriter.notifyMatchFailure(op, "descriptor is not defined by tile.make_desc");
+  if (!make) {
+    // The CPU lowering reads the descriptor's fields from its make_desc; descriptors
+    // passed through block arguments are not supported yet, and that must be said.
+    op->emitError("the CPU backend needs this descriptor to come from a tile.make_desc in the "
+                  "same region (descriptors carried through loops or arguments are not supported)");
+    return failure();
+  }
   return make;
 }
 

@@ -242,6 +242,16 @@ struct ConvertTileToLinalgPass
     for (auto func : module.getOps<func::FuncOp>())
       if (func->hasAttr(tile::kKernelAttrName) && failed(appendGridArguments(func)))
         return signalPassFailure();
+    // Program ids only mean something inside a kernel.
+    WalkResult stray = module.walk([](Operation *op) {
+      if (!isa<tile::ProgramIdOp, tile::NumProgramsOp>(op))
+        return WalkResult::advance();
+      op->emitError() << op->getName() << " outside a tile kernel (a func.func without the `"
+                      << tile::kKernelAttrName << "` attribute)";
+      return WalkResult::interrupt();
+    });
+    if (stray.wasInterrupted())
+      return signalPassFailure();
 
     declareAtomicFunctions(module);
     LoweringState state;
