@@ -21,7 +21,7 @@ std::vector<std::pair<std::string, std::string>> available_targets() {
 namespace {
 
 struct CacheKey {
-  std::string ir, target;
+  std::string ir, target, signature; // the signature carries argument names
   bool bounds_check;
   auto operator<=>(const CacheKey &) const = default;
 };
@@ -53,7 +53,7 @@ size_t compile_cache_size() {
 std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced, const std::string &target,
                                                      const CompileOptions &options) {
   Target t = parse_target(target);
-  CacheKey key{traced.ir, t.kind, options.bounds_check};
+  CacheKey key{traced.ir, t.kind, traced.info.serialize(), options.bounds_check};
   if (!options.dump_ir) {
     std::lock_guard<std::mutex> lock(gCacheMutex);
     if (auto it = gCache.find(key); it != gCache.end())

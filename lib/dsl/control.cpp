@@ -32,6 +32,10 @@ Node LoopState::begin() {
   for (TileBase *t : carried_) {
     if (!t->bound())
       fail("a carried tile is not assigned before the loop; initialize it (e.g. with zeros)", loc_);
+    if (t->owner_scope() != current_scope())
+      fail("this loop carries a tile that an enclosing loop or branch does not carry; carry it "
+           "there too",
+           loc_);
     inits.push_back(value_of(t->raw_node()));
   }
   auto forOp = scf::ForOp::create(s.builder, location(s, loc_), value_of(start_), value_of(end_),

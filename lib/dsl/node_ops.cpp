@@ -129,12 +129,17 @@ Node constant_int(DType dtype, const std::vector<int64_t> &shape, int64_t value,
   return node_of(build<arith::ConstantOp>(loc, attr));
 }
 
+/// Both operands of an elementwise op, checked and broadcast to their common shape.
+static std::pair<Node, Node> elementwise_operands(const Node &a, const Node &b, const char *what, Loc loc) {
+  require_bound(a, "tile", loc);
+  require_bound(b, "tile", loc);
+  require_same_dtype(a, b, what, loc);
+  std::vector<int64_t> shape = broadcast_shape(a, b, loc);
+  return {broadcast_to(a, shape, loc), broadcast_to(b, shape, loc)};
+}
+
 Node binary(BinaryOp op, const Node &a0, const Node &b0, Loc loc) {
-  require_bound(a0, "tile", loc);
-  require_bound(b0, "tile", loc);
-  require_same_dtype(a0, b0, "arithmetic", loc);
-  std::vector<int64_t> shape = broadcast_shape(a0, b0, loc);
-  Node a = broadcast_to(a0, shape, loc), b = broadcast_to(b0, shape, loc);
+  auto [a, b] = elementwise_operands(a0, b0, "arithmetic", loc);
   Value x = value_of(a), y = value_of(b);
   bool f = is_float(a.dtype);
   switch (op) {
@@ -155,11 +160,7 @@ Node binary(BinaryOp op, const Node &a0, const Node &b0, Loc loc) {
 }
 
 Node compare(CompareOp op, const Node &a0, const Node &b0, Loc loc) {
-  require_bound(a0, "tile", loc);
-  require_bound(b0, "tile", loc);
-  require_same_dtype(a0, b0, "comparison", loc);
-  std::vector<int64_t> shape = broadcast_shape(a0, b0, loc);
-  Node a = broadcast_to(a0, shape, loc), b = broadcast_to(b0, shape, loc);
+  auto [a, b] = elementwise_operands(a0, b0, "comparison", loc);
   if (is_float(a.dtype)) {
     static const arith::CmpFPredicate preds[] = {arith::CmpFPredicate::OLT, arith::CmpFPredicate::OLE,
                                                  arith::CmpFPredicate::OGT, arith::CmpFPredicate::OGE,

@@ -140,9 +140,9 @@ void pop_scope() { gState->scopes.pop_back(); }
 void check_assignment(int owner_scope, const Loc &declared, const Loc &rhs_loc) {
   if (!gState || owner_scope == current_scope())
     return;
-  fail("a tile declared at line " + std::to_string(declared.line()) +
-           " is assigned inside a traced loop or branch without being carried; name it in "
-           "range(...).carry(...) (or return it from the if_else branch)",
+  fail("the value computed here is assigned to a tile declared at line " + std::to_string(declared.line()) +
+           ", outside the traced loop or branch, without carrying it; name the tile in "
+           "range(...).carry(...) (or return the value from the if_else branch)",
        rhs_loc);
 }
 

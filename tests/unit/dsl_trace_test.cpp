@@ -84,6 +84,19 @@ void carried_shape_change(Ptr<f32> x, Int n) {
   }
 }
 
+int gNestedCarryLine = 0;
+// The inner loop carries acc, but the outer loop does not.
+void nested_carry_gap(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  for (auto i : range(0, n, 16)) {
+    gNestedCarryLine = __LINE__ + 1;
+    for (auto k : range(0, n, 16).carry(acc))
+      acc = acc + load(x + (k + arange(16)));
+    (void)i;
+  }
+  store(x + arange(16), acc);
+}
+
 int gUnassignedLine = 0;
 void unassigned_use(Ptr<f32> x, Int) {
   Tile<f32> never;
@@ -115,7 +128,14 @@ TEST_CASE("a tile reassigned in a loop without carry() is named", "[dsl]") {
   std::string msg = trace_error(&uncarried_assignment);
   INFO(msg);
   CHECK(names_line(msg, gUncarriedLine));
-  CHECK(msg.find("carried") != std::string::npos);
+  CHECK(msg.find("without carrying it") != std::string::npos);
+}
+
+TEST_CASE("an inner loop cannot carry what the outer loop does not", "[dsl]") {
+  std::string msg = trace_error(&nested_carry_gap);
+  INFO(msg);
+  CHECK(names_line(msg, gNestedCarryLine));
+  CHECK(msg.find("enclosing loop") != std::string::npos);
 }
 
 TEST_CASE("break inside a traced loop is detected", "[dsl]") {
@@ -177,3 +197,10 @@ static_assert(Addable<Tile<f32>, Tile<f32>>);
 static_assert(Dottable<Tile<bf16>, Tile<bf16>>);
 static_assert(!Dottable<Tile<bf16>, Tile<f16>>, "dot operands share a dtype");
 static_assert(!Dottable<Tile<i32>, Tile<i32>>, "no i32 dot");
+template <typename A>
+concept Negatable = requires(A a) { !a; };
+static_assert(Negatable<Bool>, "! on a traced mask is the kernel language's, not C++'s");
+template <typename T>
+concept AtomicAddable = requires(Tile<ptr<T>> p, Tile<T> v) { atomic_add(p, v); };
+static_assert(AtomicAddable<f32> && AtomicAddable<i64>);
+static_assert(!AtomicAddable<bf16>, "no bf16 atomics");

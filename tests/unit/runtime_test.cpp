@@ -1,6 +1,7 @@
 // The LLVM-free runtime on its own: buffers, the kernel-info record, launch validation
 // and the program-instance loop, driven by a host function standing in for a kernel.
 #include "tegula/runtime/buffer.h"
+#include "tegula/runtime/device.h"
 #include "tegula/runtime/error.h"
 #include "tegula/runtime/kernel.h"
 #include "tegula/runtime/launch.h"
@@ -149,4 +150,16 @@ TEST_CASE("launch validation names what is wrong", "[runtime]") {
   CHECK(msg.find("argument 0 ('out')") != std::string::npos);
   CHECK(msg.find("i32") != std::string::npos);
   CHECK(code_of([&] { launch(Kernel(), Grid(1), out, 4); }) == ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("a CPU device allocates buffers and launches on its threads", "[runtime]") {
+  Device device = Device::cpu(2);
+  CHECK(device.threads() == 2);
+  CHECK(device.name().find("cpu") != std::string::npos);
+  Buffer out = device.allocate(DType::I32, 12, BufferMode::GuardPage);
+  out.fill_bytes(0);
+  device.launch(fake_kernel(), Grid(4, 3), out, int64_t{12});
+  for (int32_t i = 0; i < 12; ++i)
+    CHECK(out.as<int32_t>()[i] == i + 1);
+  CHECK(code_of([] { Device::cpu(-1); }) == ErrorCode::InvalidArgument);
 }

@@ -21,7 +21,9 @@ struct CompileOptions {
   /// Print the IR after every pipeline stage to `dump_stream` (stderr when null).
   bool dump_ir = false;
   std::ostream *dump_stream = nullptr;
-  /// Names of the kernel's arguments, used in launch errors ("argument 2 ('c')").
+  /// Names of the kernel's arguments, used in launch errors ("argument 2 ('c')"). Names
+  /// are fixed when tracing: tegula::compile passes these to dsl::trace, while
+  /// compile_traced keeps the names the trace already has.
   std::vector<std::string> arg_names;
 };
 
@@ -41,7 +43,8 @@ public:
   const Kernel &kernel() const { return kernel_; }
   const KernelInfo &info() const { return kernel_.info(); }
   const std::string &target() const { return target_; }
-  /// Wall time of the compile that produced this kernel (0 for a cache hit's copy).
+  /// Wall time of the compile that produced this kernel (a cache hit returns the same
+  /// object, so it reports the original compile).
   double compile_ms() const { return compile_ms_; }
 
   template <typename... A>
@@ -62,7 +65,7 @@ private:
 /// Targets this build can compile for, with a word on each.
 std::vector<std::pair<std::string, std::string>> available_targets();
 
-/// Compiles a traced kernel; results are cached by (IR, target, options).
+/// Compiles a traced kernel; results are cached by (IR, signature, target, bounds check).
 std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced,
                                                      const std::string &target,
                                                      const CompileOptions &options = {});
@@ -83,6 +86,15 @@ std::shared_ptr<const CompiledKernel> compile(const std::string &name, void (*fn
                                               const CompileOptions &options, const Meta &...meta) {
   dsl::TracedKernel traced = dsl::trace(name, fn, options.arg_names, meta...);
   return compile_traced(traced, target, options);
+}
+
+/// The same with default options.
+template <typename... Params, typename... Meta>
+std::shared_ptr<const CompiledKernel> compile(const std::string &name, void (*fn)(Params...),
+                                              const std::string &target, const Meta &...meta)
+  requires(!(std::is_same_v<Meta, CompileOptions> || ...))
+{
+  return compile(name, fn, target, CompileOptions{}, meta...);
 }
 
 } // namespace tegula

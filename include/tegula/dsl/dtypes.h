@@ -45,6 +45,11 @@ concept NumericDType = FloatDType<T> || IntDType<T>;
 template <typename T>
 concept DotInputDType = std::same_as<T, f32> || std::same_as<T, f16> || std::same_as<T, bf16>;
 
+/// Types the atomics support (CPU and GPU atomics exist for these widths).
+template <typename T>
+concept AtomicDType = std::same_as<T, f32> || std::same_as<T, f64> || std::same_as<T, i32> ||
+                      std::same_as<T, i64>;
+
 template <typename T> struct is_pointer_dtype : std::false_type {};
 template <typename T> struct is_pointer_dtype<ptr<T>> : std::true_type {};
 

@@ -39,7 +39,9 @@ Node arange(int64_t start, int64_t end, Loc loc);
 Node constant(DType dtype, const std::vector<int64_t> &shape, double value, Loc loc);
 Node constant_int(DType dtype, const std::vector<int64_t> &shape, int64_t value, Loc loc);
 
-// Arithmetic (operands broadcast like numpy; scalars splat).
+// Arithmetic. Operands of equal rank broadcast along size-1 dimensions; a scalar
+// splats to the other operand's shape. Ranks are never padded implicitly: use
+// expand_dims, row() or col().
 Node binary(BinaryOp op, const Node &a, const Node &b, Loc loc);
 Node compare(CompareOp op, const Node &a, const Node &b, Loc loc);
 Node unary(UnaryOp op, const Node &a, Loc loc);
@@ -85,7 +87,8 @@ void require_bound(const Node &node, const char *what, Loc loc);
 // be assigned in the scope it belongs to; a loop's carried tiles belong to its body.
 int current_scope();
 /// Checks an assignment to a variable that belongs to `owner_scope`; `rhs_loc` is where
-/// the assigned value was made (the assignment's line, in practice).
+/// the assigned value was computed (operator= cannot capture its own line, so the
+/// error names that line and the variable's declaration).
 void check_assignment(int owner_scope, const Loc &declared, const Loc &rhs_loc);
 
 } // namespace tegula::dsl::detail

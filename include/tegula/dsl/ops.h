@@ -150,13 +150,13 @@ Tile<T> gather(const Ptr<T> &base, const Tile<I> &indices, const Tile<i1> &mask,
 
 // --- atomics ------------------------------------------------------------------------
 #define TEGULA_ATOMIC_FN(NAME, KIND)                                                        \
-  template <NumericDType T>                                                                 \
+  template <AtomicDType T>                                                                  \
   Tile<T> NAME(const Tile<ptr<T>> &p, const Tile<T> &value, Loc loc = Loc::current()) {     \
     return Tile<T>::from(detail::atomic(detail::AtomicOp::KIND, p.node(loc), value.node(loc), \
                                         nullptr, loc),                                      \
                          loc);                                                              \
   }                                                                                         \
-  template <NumericDType T>                                                                 \
+  template <AtomicDType T>                                                                  \
   Tile<T> NAME(const Tile<ptr<T>> &p, const Tile<T> &value, const Tile<i1> &mask,           \
                Loc loc = Loc::current()) {                                                  \
     detail::Node mb = detail::broadcast_to(mask.node(loc), p.shape(), loc);                 \

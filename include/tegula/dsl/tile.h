@@ -213,8 +213,8 @@ public:
                 p.loc);
   }
 
-  /// A traced bool must not become a C++ bool.
-  explicit operator bool() const = delete;
+  // No conversion to bool exists, so `if (x < n)` does not compile (a deleted explicit
+  // operator bool would also make the built-in `!` compete with ours).
 
 private:
   static detail::Node number(double v, detail::Loc loc) {

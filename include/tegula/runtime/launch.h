@@ -7,7 +7,9 @@
 #include "tegula/runtime/error.h"
 #include "tegula/runtime/kernel.h"
 
+#include <concepts>
 #include <cstdint>
+#include <string>
 #include <span>
 #include <type_traits>
 #include <variant>
@@ -28,8 +30,15 @@ public:
   Arg(Buffer &buffer) : value_(&buffer) {}
   Arg(const Buffer &buffer) : value_(const_cast<Buffer *>(&buffer)) {}
   Arg(Buffer *buffer) : value_(buffer) {}
-  Arg(int32_t v) : value_(static_cast<int64_t>(v)) {}
-  Arg(int64_t v) : value_(v) {}
+  /// Any C++ integer; values beyond int64 are rejected here, narrower kernel types are
+  /// range-checked at launch.
+  template <std::integral I>
+    requires(!std::is_same_v<I, bool>)
+  Arg(I v) : value_(static_cast<int64_t>(v)) {
+    if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(int64_t))
+      if (v > static_cast<I>(INT64_MAX))
+        throw Error(ErrorCode::InvalidArgument, "integer argument " + std::to_string(v) + " exceeds int64");
+  }
   Arg(float v) : value_(static_cast<double>(v)) {}
   Arg(double v) : value_(v) {}
 

@@ -25,21 +25,6 @@ Type pointeeOf(Type ptrLike) {
   return cast<tile::PointerType>(tile::elementTypeOf(ptrLike)).getPointeeType();
 }
 
-/// Visits every index of `shape` in row-major order, threading `iterArgs`.
-scf::LoopNest forEachIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                           ValueRange iterArgs,
-                           function_ref<scf::ValueVector(OpBuilder &, Location, ValueRange, ValueRange)> body) {
-  SmallVector<Value> lbs, ubs, steps;
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t d : shape) {
-    lbs.push_back(zero);
-    ubs.push_back(arith::ConstantIndexOp::create(b, loc, d));
-    steps.push_back(one);
-  }
-  return scf::buildLoopNest(b, loc, lbs, ubs, steps, iterArgs, body);
-}
-
 Value extractAt(OpBuilder &b, Location loc, Value maybeTile, ValueRange ivs) {
   if (!maybeTile || !isa<RankedTensorType>(maybeTile.getType()))
     return maybeTile;

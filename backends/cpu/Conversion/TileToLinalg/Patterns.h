@@ -4,6 +4,7 @@
 
 #include "dialects/tile/IR/TileDialect.h"
 
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -34,6 +35,14 @@ using ScalarBodyFn =
 mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType, mlir::ValueRange inputs,
                              const ScalarBodyFn &fn);
+
+/// Visits every index of `shape` in row-major order (the last dimension fastest),
+/// threading `iterArgs` through the loop nest.
+mlir::scf::LoopNest forEachIndex(
+    mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape, mlir::ValueRange iterArgs,
+    llvm::function_ref<mlir::scf::ValueVector(mlir::OpBuilder &, mlir::Location, mlir::ValueRange,
+                                               mlir::ValueRange)>
+        body);
 
 /// Bytes of one element of `type`, as an i64 constant.
 mlir::Value elementBytes(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);

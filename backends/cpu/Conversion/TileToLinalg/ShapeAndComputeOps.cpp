@@ -273,18 +273,10 @@ struct ScanPattern : public TilePattern<tile::ScanOp> {
     int64_t axis = op.getAxis();
     bool reverse = op.getReverse();
     tile::ReduceKind kind = asReduceKind(op.getKind());
-    SmallVector<Value> lbs, ubs, steps;
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    for (int64_t d : type.getShape()) {
-      lbs.push_back(zero);
-      ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, d));
-      steps.push_back(one);
-    }
     int64_t n = type.getDimSize(axis);
     Value src = adaptor.getSrc();
-    auto nest = scf::buildLoopNest(
-        rewriter, loc, lbs, ubs, steps, ValueRange{src},
+    auto nest = forEachIndex(
+        rewriter, loc, type.getShape(), ValueRange{src},
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange iter) -> scf::ValueVector {
           SmallVector<Value> at(ivs), prev(ivs);
           Value last = arith::ConstantIndexOp::create(b, l, n - 1);

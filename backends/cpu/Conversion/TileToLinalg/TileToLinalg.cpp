@@ -108,6 +108,20 @@ Value tegula::cpu::buildElementwise(OpBuilder &b, Location loc, RankedTensorType
   return generic.getResult(0);
 }
 
+scf::LoopNest tegula::cpu::forEachIndex(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> shape, ValueRange iterArgs,
+    function_ref<scf::ValueVector(OpBuilder &, Location, ValueRange, ValueRange)> body) {
+  SmallVector<Value> lbs, ubs, steps;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d : shape) {
+    lbs.push_back(zero);
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, d));
+    steps.push_back(one);
+  }
+  return scf::buildLoopNest(b, loc, lbs, ubs, steps, iterArgs, body);
+}
+
 Value tegula::cpu::elementBytes(OpBuilder &b, Location loc, Type type) {
   unsigned bits = type.getIntOrFloatBitWidth();
   return arith::ConstantIntOp::create(b, loc, b.getI64Type(), std::max(1u, bits / 8));
