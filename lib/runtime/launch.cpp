@@ -1,12 +1,14 @@
 #include "tegula/runtime/launch.h"
 
 #include "bounds_check.h"
+#include "thread_pool.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <functional>
 #include <thread>
 
 namespace tegula {
@@ -133,7 +135,7 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
   threads = static_cast<int>(std::min<int64_t>(threads, total));
   std::atomic<int64_t> next{0};
   CpuEntry entry = kernel.entry();
-  auto worker = [&]() {
+  std::function<void()> worker = [&]() {
     detail::set_thread_bounds_context(info.bounds_checked ? &bounds : nullptr);
     int32_t coords[6] = {0, 0, 0, static_cast<int32_t>(grid.x), static_cast<int32_t>(grid.y),
                          static_cast<int32_t>(grid.z)};
@@ -145,17 +147,10 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
     }
     detail::set_thread_bounds_context(nullptr);
   };
-  if (threads <= 1) {
+  if (threads <= 1)
     worker();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads - 1);
-    for (int t = 1; t < threads; ++t)
-      pool.emplace_back(worker);
-    worker();
-    for (std::thread &t : pool)
-      t.join();
-  }
+  else
+    detail::ThreadPool::instance().run(threads, worker);
   if (bounds.failed.load())
     throw Error(ErrorCode::OutOfBounds, bounds.report);
 }
