@@ -51,4 +51,15 @@ def TegulaLowerMatmulToMicrokernel
                            "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
 }
 
+def TegulaCopiesToLinalg : Pass<"tegula-copies-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy, so copies become compiled loops";
+  let description = [{
+    Bufferization copies strided views (slices of joined or split tiles) with
+    memref.copy, whose LLVM lowering calls `memrefCopy` from MLIR's C runner library.
+    Kernels must not depend on that library (AOT objects are loaded by the LLVM-free
+    runtime), so copies go through linalg and convert-linalg-to-loops instead.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif

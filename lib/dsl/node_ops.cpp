@@ -386,7 +386,31 @@ void desc_store(const DescNode &desc, const std::vector<Node> &offsets, const No
   build_void<tile::DescStoreOp>(loc, Value::getFromOpaquePointer(desc.value), offs, value_of(value));
 }
 
-Node dot(const Node &a, const Node &b, const Node &acc, Loc loc) {
+Node join(const Node &a, const Node &b, Loc loc) {
+  require_bound(a, "tile", loc);
+  require_bound(b, "tile", loc);
+  require_same_dtype(a, b, "join", loc);
+  if (a.shape != b.shape || a.shape.empty())
+    fail("join takes two tiles of one shape, got " + shape_string(a.shape) + " and " + shape_string(b.shape), loc);
+  std::vector<int64_t> shape = a.shape;
+  shape.push_back(2);
+  TraceState &s = state(loc);
+  return node_of(build<tile::JoinOp>(loc, tile_type(s.context, shape, a.dtype, a.is_pointer), value_of(a), value_of(b)));
+}
+
+std::pair<Node, Node> split(const Node &a, Loc loc) {
+  require_bound(a, "tile", loc);
+  if (a.shape.size() < 2 || a.shape.back() != 2)
+    fail("split needs a tile of rank 2 or more whose last dimension is 2, got " + shape_string(a.shape), loc);
+  std::vector<int64_t> half(a.shape.begin(), a.shape.end() - 1);
+  TraceState &s = state(loc);
+  Type type = tile_type(s.context, half, a.dtype, a.is_pointer);
+  auto op = tile::SplitOp::create(s.builder, location(s, loc), type, type, value_of(a));
+  verify_op(op, loc);
+  return {node_of(op.getLhs()), node_of(op.getRhs())};
+}
+
+Node dot(const Node &a, const Node &b, const Node &acc, Precision precision, Loc loc) {
   require_bound(a, "tile", loc);
   require_bound(b, "tile", loc);
   require_bound(acc, "accumulator", loc);
@@ -396,7 +420,9 @@ Node dot(const Node &a, const Node &b, const Node &acc, Loc loc) {
   if (a.shape[1] != b.shape[0] || acc.shape[0] != a.shape[0] || acc.shape[1] != b.shape[1])
     fail("dot shapes do not agree: " + shape_string(a.shape) + " x " + shape_string(b.shape) + " + " +
              shape_string(acc.shape), loc);
-  return node_of(build<tile::DotOp>(loc, value_of(acc).getType(), value_of(a), value_of(b), value_of(acc)));
+  auto inputPrecision = static_cast<tile::InputPrecision>(static_cast<int>(precision));
+  return node_of(build<tile::DotOp>(loc, value_of(acc).getType(), value_of(a), value_of(b), value_of(acc),
+                                    inputPrecision));
 }
 
 Node reduce(ReduceOp op, const Node &a, int axis, Loc loc) {
@@ -420,6 +446,57 @@ Node scan(ScanOp op, const Node &a, int axis, bool reverse, Loc loc) {
     fail("scan axis " + std::to_string(axis) + " out of range for a rank-" + std::to_string(rank) + " tile", loc);
   auto kind = static_cast<tile::ScanKind>(static_cast<int>(op));
   return node_of(build<tile::ScanOp>(loc, value_of(a).getType(), value_of(a), kind, axis, reverse));
+}
+
+Node reduce_with(const Node &a, int axis, const std::function<Node(const Node &, const Node &)> &combine, Loc loc) {
+  require_bound(a, "tile", loc);
+  int rank = static_cast<int>(a.shape.size());
+  if (axis < 0 || axis >= rank)
+    fail("reduction axis " + std::to_string(axis) + " out of range for a rank-" + std::to_string(rank) + " tile", loc);
+  std::vector<int64_t> shape = a.shape;
+  shape.erase(shape.begin() + axis);
+  TraceState &s = state(loc);
+  Location l = location(s, loc);
+  Type elem = scalar_type(s.context, a.dtype);
+  auto op = tile::ReduceWithOp::create(s.builder, l, tile_type(s.context, shape, a.dtype), value_of(a), axis);
+  Block *body = s.builder.createBlock(&op.getCombiner(), {}, {elem, elem}, {l, l});
+  {
+    OpBuilder::InsertionGuard guard(s.builder);
+    s.builder.setInsertionPointToStart(body);
+    push_scope();
+    Node result;
+    try {
+      result = combine(node_of(body->getArgument(0)), node_of(body->getArgument(1)));
+    } catch (...) {
+      pop_scope();
+      throw;
+    }
+    pop_scope();
+    if (!result.shape.empty() || value_of(result).getType() != elem)
+      fail("a reduce combiner must return one scalar of the tile's dtype", loc);
+    tile::YieldOp::create(s.builder, l, ValueRange{value_of(result)});
+  }
+  s.builder.setInsertionPointAfter(op);
+  verify_op(op, loc);
+  return node_of(op.getResult());
+}
+
+void print(const std::string &prefix, const std::vector<Node> &values, Loc loc) {
+  SmallVector<Value> operands;
+  for (const Node &n : values) {
+    require_bound(n, "tile", loc);
+    if (n.is_pointer)
+      fail("device_print cannot print pointers", loc);
+    operands.push_back(value_of(n));
+  }
+  build_void<tile::PrintOp>(loc, prefix, operands);
+}
+
+void assert_true(const Node &condition, const std::string &message, Loc loc) {
+  require_bound(condition, "condition", loc);
+  if (condition.dtype != DType::I1 || condition.is_pointer)
+    fail("device_assert needs a Bool condition", loc);
+  build_void<tile::AssertOp>(loc, value_of(condition), message);
 }
 
 } // namespace tegula::dsl::detail

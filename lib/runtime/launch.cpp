@@ -1,6 +1,6 @@
 #include "tegula/runtime/launch.h"
 
-#include "bounds_check.h"
+#include "launch_context.h"
 #include "thread_pool.h"
 
 #include <algorithm>
@@ -114,15 +114,15 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
   std::vector<ScalarSlot> scalars(args.size());
   std::vector<void *> dataPointers(args.size());
   std::vector<void *> slots(args.size());
-  detail::BoundsContext bounds;
-  bounds.info = &info;
+  detail::LaunchContext context;
+  context.info = &info;
   for (size_t i = 0; i < args.size(); ++i) {
     if (info.args[i].kind == ArgSpec::Kind::Buffer) {
       Buffer *buffer = args[i].buffer();
       dataPointers[i] = buffer->data();
       slots[i] = &dataPointers[i];
       auto begin = reinterpret_cast<uintptr_t>(buffer->data());
-      bounds.buffers.push_back({begin, begin + buffer->bytes(), info.args[i].name});
+      context.buffers.push_back({begin, begin + buffer->bytes(), info.args[i].name});
     } else {
       scalars[i] = encode_scalar(info, i, args[i]);
       slots[i] = scalars[i].bytes;
@@ -136,23 +136,23 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
   std::atomic<int64_t> next{0};
   CpuEntry entry = kernel.entry();
   std::function<void()> worker = [&]() {
-    detail::set_thread_bounds_context(info.bounds_checked ? &bounds : nullptr);
     int32_t coords[6] = {0, 0, 0, static_cast<int32_t>(grid.x), static_cast<int32_t>(grid.y),
                          static_cast<int32_t>(grid.z)};
+    detail::set_thread_launch(&context, coords);
     for (int64_t p = next.fetch_add(1); p < total; p = next.fetch_add(1)) {
       coords[0] = static_cast<int32_t>(p % grid.x);
       coords[1] = static_cast<int32_t>((p / grid.x) % grid.y);
       coords[2] = static_cast<int32_t>(p / (grid.x * grid.y));
       entry(slots.data(), coords);
     }
-    detail::set_thread_bounds_context(nullptr);
+    detail::set_thread_launch(nullptr, nullptr);
   };
   if (threads <= 1)
     worker();
   else
     detail::ThreadPool::instance().run(threads, worker);
-  if (bounds.failed.load())
-    throw Error(ErrorCode::OutOfBounds, bounds.report);
+  if (context.failed.load())
+    throw Error(context.failure, context.report);
 }
 
 } // namespace tegula

@@ -299,5 +299,54 @@ LogicalResult ScanOp::verify() {
   return success();
 }
 
+LogicalResult ReduceWithOp::verify() {
+  auto src = getSrc().getType();
+  int64_t axis = static_cast<int32_t>(getAxis());
+  if (axis < 0 || axis >= src.getRank())
+    return emitOpError() << "axis " << axis << " out of range for rank " << src.getRank();
+  SmallVector<int64_t> expected(src.getShape());
+  expected.erase(expected.begin() + axis);
+  Type elem = src.getElementType();
+  Type expectedType = expected.empty() ? elem : Type(RankedTensorType::get(expected, elem));
+  if (getResult().getType() != expectedType)
+    return emitOpError() << "result type " << getResult().getType() << " should be " << expectedType;
+  Block &body = getCombiner().front();
+  if (body.getNumArguments() != 2 || body.getArgument(0).getType() != elem ||
+      body.getArgument(1).getType() != elem)
+    return emitOpError() << "the combiner takes two " << elem << " elements";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().size() != 1 || yield.getValues()[0].getType() != elem)
+    return emitOpError() << "the combiner must yield one " << elem;
+  return success();
+}
+
+LogicalResult JoinOp::verify() {
+  SmallVector<int64_t> expected(getLhs().getType().getShape());
+  expected.push_back(2);
+  if (getResult().getType().getShape() != ArrayRef<int64_t>(expected) ||
+      getResult().getType().getElementType() != getLhs().getType().getElementType())
+    return emitOpError() << "result should be " << shapeString(expected) << " of "
+                         << getLhs().getType().getElementType();
+  return success();
+}
+
+LogicalResult SplitOp::verify() {
+  auto src = getSrc().getType();
+  if (src.getRank() < 2 || src.getShape().back() != 2)
+    return emitOpError() << "the last dimension must be 2, got " << shapeString(src.getShape())
+                         << " (and halves of rank 0 are not tiles)";
+  if (getLhs().getType().getShape() != src.getShape().drop_back() ||
+      getLhs().getType().getElementType() != src.getElementType())
+    return emitOpError() << "halves should be " << shapeString(src.getShape().drop_back());
+  return success();
+}
+
+LogicalResult PrintOp::verify() {
+  for (Value v : getValues())
+    if (!isa<FloatType, IntegerType>(elementTypeOf(v.getType())))
+      return emitOpError() << "can print integers and floats, not " << v.getType();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/tile/IR/TileOps.cpp.inc"

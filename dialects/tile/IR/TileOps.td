@@ -5,6 +5,7 @@ include "TileDialect.td"
 include "TileTypes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Enums
@@ -19,6 +20,11 @@ def Tile_ReduceKind : I32EnumAttr<"ReduceKind", "combining function of a reducti
 def Tile_ScanKind : I32EnumAttr<"ScanKind", "combining function of a scan", [
     I32EnumAttrCase<"Sum", 0, "sum">, I32EnumAttrCase<"Max", 1, "max">,
     I32EnumAttrCase<"Min", 2, "min">]> {
+  let cppNamespace = "::tegula::tile";
+}
+def Tile_InputPrecision : I32EnumAttr<"InputPrecision", "how a float dot may round its inputs", [
+    I32EnumAttrCase<"IEEE", 0, "ieee">, I32EnumAttrCase<"TF32", 1, "tf32">,
+    I32EnumAttrCase<"TF32x3", 2, "tf32x3">]> {
   let cppNamespace = "::tegula::tile";
 }
 def Tile_AtomicKind : I32EnumAttr<"AtomicKind", "read-modify-write operation", [
@@ -204,7 +210,14 @@ def Tile_AtomicCASOp : Tile_Op<"atomic_cas", [MemoryEffects<[MemRead, MemWrite]>
 
 def Tile_DotOp : Tile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]> {
   let summary = "acc + a * b over tiles [M,K] x [K,N]; f32 or i32 accumulation";
-  let arguments = (ins Tile_Tile:$a, Tile_Tile:$b, Tile_Tile:$acc);
+  let description = [{
+    `input_precision` is the least precision the kernel accepts for f32 inputs: `ieee`
+    (exact products), `tf32` (inputs may be rounded to 10 mantissa bits, as tensor cores
+    do) or `tf32x3` (split into three tf32 products). A backend may always compute more
+    precisely than asked; the CPU computes every float dot in f32 FMAs.
+  }];
+  let arguments = (ins Tile_Tile:$a, Tile_Tile:$b, Tile_Tile:$acc,
+                       DefaultValuedAttr<Tile_InputPrecision, "::tegula::tile::InputPrecision::IEEE">:$input_precision);
   let results = (outs Tile_Tile:$result);
   let assemblyFormat = [{
     $a `,` $b `,` $acc attr-dict `:` type($a) `,` type($b) `->` type($result)
@@ -230,6 +243,55 @@ def Tile_ScanOp : Tile_Op<"scan", [Pure, AllTypesMatch<["src", "result"]>]> {
   let results = (outs Tile_Tile:$result);
   let assemblyFormat = "$kind $src attr-dict `:` type($src)";
   let hasVerifier = 1;
+}
+
+def Tile_ReduceWithOp : Tile_Op<"reduce_with", [RecursiveMemoryEffects]> {
+  let summary = "Reduce a tile along one axis with a combining function of two elements";
+  let description = [{
+    The region takes two elements and yields their combination; it must be associative
+    (the order of combination is the backend's). There is no identity: a reduction
+    starts from the first element along the axis.
+  }];
+  let arguments = (ins Tile_Tile:$src, I32Attr:$axis);
+  let results = (outs AnyType:$result);
+  let regions = (region SizedRegion<1>:$combiner);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result) $combiner";
+  let hasVerifier = 1;
+}
+
+def Tile_YieldOp : Tile_Op<"yield", [Pure, Terminator, ReturnLike, HasParent<"ReduceWithOp">]> {
+  let summary = "The combined element of a reduce_with region";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+}
+
+def Tile_JoinOp : Tile_Op<"join", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "Interleave two tiles along a new last dimension of size 2";
+  let arguments = (ins Tile_Tile:$lhs, Tile_Tile:$rhs);
+  let results = (outs Tile_Tile:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_SplitOp : Tile_Op<"split", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "Split a tile whose last dimension is 2 into its two halves";
+  let arguments = (ins Tile_Tile:$src);
+  let results = (outs Tile_Tile:$lhs, Tile_Tile:$rhs);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($lhs)";
+  let hasVerifier = 1;
+}
+
+def Tile_PrintOp : Tile_Op<"print", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Print values from each program instance (debugging)";
+  let arguments = (ins StrAttr:$prefix, Variadic<AnyType>:$values);
+  let assemblyFormat = "$prefix (`,` $values^ `:` type($values))? attr-dict";
+  let hasVerifier = 1;
+}
+
+def Tile_AssertOp : Tile_Op<"assert", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Fail the launch, naming this op's source line, where the condition is false";
+  let arguments = (ins Tile_AnyBool:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
 }
 
 #endif

@@ -851,3 +851,68 @@ func.func @scan_result_type(%a: tensor<16xf32>) {
   %0 = "tile.scan"(%a) <{axis = 0 : i32, kind = 0 : i32}> : (tensor<16xf32>) -> tensor<16xf16>
   return
 }
+
+// -----
+
+func.func @reduce_with_wrong_yield(%t: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{the combiner must yield one 'f32'}}
+  %r = tile.reduce_with %t {axis = 1 : i32} : tensor<4x8xf32> -> tensor<4xf32> {
+  ^bb0(%x: f32, %y: f32):
+    tile.yield %x, %y : f32, f32
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @reduce_with_wrong_args(%t: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{the combiner takes two 'f32' elements}}
+  %r = tile.reduce_with %t {axis = 1 : i32} : tensor<4x8xf32> -> tensor<4xf32> {
+  ^bb0(%x: f32):
+    tile.yield %x : f32
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @reduce_with_axis(%t: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{axis 2 out of range for rank 2}}
+  %r = tile.reduce_with %t {axis = 2 : i32} : tensor<4x8xf32> -> tensor<4xf32> {
+  ^bb0(%x: f32, %y: f32):
+    tile.yield %x : f32
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @join_shape(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{result should be [4,2] of 'f32'}}
+  %j = tile.join %a, %b : tensor<4xf32> -> tensor<2x4xf32>
+  return %j : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @split_last_dim(%a: tensor<4x3xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{the last dimension must be 2, got [4,3]}}
+  %l, %r = tile.split %a : tensor<4x3xf32> -> tensor<4xf32>
+  return %l : tensor<4xf32>
+}
+
+// -----
+
+func.func @print_pointer(%p: !tile.ptr<f32>) {
+  // expected-error @+1 {{can print integers and floats, not '!tile.ptr<f32>'}}
+  tile.print "p", %p : !tile.ptr<f32>
+  return
+}
+
+// -----
+
+func.func @dot_precision_value(%a: tensor<16x8xf32>, %b: tensor<8x4xf32>, %c: tensor<16x4xf32>) -> tensor<16x4xf32> {
+  // expected-error @+1 {{input_precision}}
+  %0 = tile.dot %a, %b, %c {input_precision = 7 : i32} : tensor<16x8xf32>, tensor<8x4xf32> -> tensor<16x4xf32>
+  return %0 : tensor<16x4xf32>
+}

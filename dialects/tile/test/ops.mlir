@@ -297,3 +297,47 @@ func.func @scan(%v: tensor<128xf32>, %t: tensor<8x64xi32>)
   return %0, %1, %2, %3, %4
       : tensor<128xf32>, tensor<128xf32>, tensor<8x64xi32>, tensor<8x64xi32>, tensor<8x64xi32>
 }
+
+// CHECK-LABEL: func.func @dot_precision
+func.func @dot_precision(%a: tensor<16x8xf32>, %b: tensor<8x4xf32>, %c: tensor<16x4xf32>) -> tensor<16x4xf32> {
+  // The default `ieee` is elided; others print.
+  // CHECK: tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<16x8xf32>, tensor<8x4xf32> -> tensor<16x4xf32>
+  // CHECK-NEXT: tile.dot %{{.*}}, %{{.*}}, %{{.*}} {input_precision = 1 : i32}
+  %0 = tile.dot %a, %b, %c {input_precision = 0 : i32} : tensor<16x8xf32>, tensor<8x4xf32> -> tensor<16x4xf32>
+  %1 = tile.dot %a, %b, %0 {input_precision = 1 : i32} : tensor<16x8xf32>, tensor<8x4xf32> -> tensor<16x4xf32>
+  return %1 : tensor<16x4xf32>
+}
+
+// CHECK-LABEL: func.func @join_split
+func.func @join_split(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  // CHECK: %[[J:.*]] = tile.join %{{.*}}, %{{.*}} : tensor<4x8xf32> -> tensor<4x8x2xf32>
+  // CHECK-NEXT: tile.split %[[J]] : tensor<4x8x2xf32> -> tensor<4x8xf32>
+  %j = tile.join %a, %b : tensor<4x8xf32> -> tensor<4x8x2xf32>
+  %l, %r = tile.split %j : tensor<4x8x2xf32> -> tensor<4x8xf32>
+  return %l, %r : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_with
+func.func @reduce_with(%t: tensor<4x8xi32>) -> tensor<4xi32> {
+  // CHECK: tile.reduce_with %{{.*}} {axis = 1 : i32} : tensor<4x8xi32> -> tensor<4xi32> {
+  // CHECK-NEXT: ^bb0(%[[X:.*]]: i32, %[[Y:.*]]: i32):
+  // CHECK-NEXT:   %[[M:.*]] = arith.maxsi %[[X]], %[[Y]] : i32
+  // CHECK-NEXT:   tile.yield %[[M]] : i32
+  %r = tile.reduce_with %t {axis = 1 : i32} : tensor<4x8xi32> -> tensor<4xi32> {
+  ^bb0(%x: i32, %y: i32):
+    %m = arith.maxsi %x, %y : i32
+    tile.yield %m : i32
+  }
+  return %r : tensor<4xi32>
+}
+
+// CHECK-LABEL: func.func @debug
+func.func @debug(%t: tensor<8xf32>, %n: i32, %c: tensor<8xi1>) {
+  // CHECK: tile.print "values", %{{.*}}, %{{.*}} : tensor<8xf32>, i32
+  // CHECK-NEXT: tile.print "here"
+  // CHECK-NEXT: tile.assert %{{.*}}, "must hold" : tensor<8xi1>
+  tile.print "values", %t, %n : tensor<8xf32>, i32
+  tile.print "here"
+  tile.assert %c, "must hold" : tensor<8xi1>
+  return
+}

@@ -7,6 +7,8 @@
 #include "tegula/runtime/dtype.h"
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <source_location>
 #include <string>
 #include <vector>
@@ -73,10 +75,21 @@ DescNode make_desc(const Node &base, const std::vector<Node> &shape,
 Node desc_load(const DescNode &desc, const std::vector<Node> &offsets, Loc loc);
 void desc_store(const DescNode &desc, const std::vector<Node> &offsets, const Node &value, Loc loc);
 
+Node join(const Node &a, const Node &b, Loc loc);
+std::pair<Node, Node> split(const Node &a, Loc loc);
+
 // Compute.
-Node dot(const Node &a, const Node &b, const Node &acc, Loc loc);
+/// Least precision a float dot may use (a backend may be more precise).
+enum class Precision { IEEE, TF32, TF32x3 };
+Node dot(const Node &a, const Node &b, const Node &acc, Precision precision, Loc loc);
 Node reduce(ReduceOp op, const Node &a, int axis, Loc loc);
 Node scan(ScanOp op, const Node &a, int axis, bool reverse, Loc loc);
+/// Reduction with a traced combiner of two scalars (associative, no identity needed).
+Node reduce_with(const Node &a, int axis, const std::function<Node(const Node &, const Node &)> &combine, Loc loc);
+
+// Debugging.
+void print(const std::string &prefix, const std::vector<Node> &values, Loc loc);
+void assert_true(const Node &condition, const std::string &message, Loc loc);
 
 /// Throws the trace error "file:line: message".
 [[noreturn]] void fail(const std::string &message, Loc loc);

@@ -7,6 +7,8 @@
 #include "tegula/dsl/tile.h"
 
 #include <initializer_list>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace tegula::dsl {
@@ -80,7 +82,9 @@ template <NumericDType T>
 Tile<T> where(const Tile<i1> &cond, const Tile<T> &a, double b, Loc loc = Loc::current()) {
   return where(cond, a, full<T>({}, b, loc), loc);
 }
-template <NumericDType To, NumericDType From>
+/// Converts element types: float <-> float rounds to nearest, float -> int truncates,
+/// Bool -> number gives 0 or 1, number -> Bool tests != 0.
+template <ScalarDType To, ScalarDType From>
 Tile<To> cast(const Tile<From> &x, Loc loc = Loc::current()) {
   return Tile<To>::from(detail::cast(x.node(loc), To::dtype, loc), loc);
 }
@@ -104,6 +108,16 @@ Tile<T> permute(const Tile<T> &x, std::vector<int32_t> order, Loc loc = Loc::cur
 /// Transpose of a 2-D tile.
 template <ElementDType T> Tile<T> trans(const Tile<T> &x, Loc loc = Loc::current()) {
   return permute(x, {1, 0}, loc);
+}
+
+/// Interleaves two tiles along a new last dimension of size 2: [..] x [..] -> [.., 2].
+template <ElementDType T> Tile<T> join(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::join(a.node(loc), b.node(loc), loc), loc);
+}
+/// The two halves of a tile whose last dimension is 2 (the inverse of join).
+template <ElementDType T> std::pair<Tile<T>, Tile<T>> split(const Tile<T> &x, Loc loc = Loc::current()) {
+  auto [a, b] = detail::split(x.node(loc), loc);
+  return {Tile<T>::from(std::move(a), loc), Tile<T>::from(std::move(b), loc)};
 }
 
 // --- memory through pointers ------------------------------------------------------
@@ -213,15 +227,23 @@ void store(const Desc<T> &desc, std::initializer_list<Int> offsets, const Tile<T
 }
 
 // --- dot, reductions, scans ---------------------------------------------------------
-/// acc + a @ b with f32 accumulation ([M,K] x [K,N] -> [M,N]).
+using detail::Precision;
+
+/// acc + a @ b with f32 accumulation ([M,K] x [K,N] -> [M,N]). `precision` is the least
+/// precision accepted for f32 inputs (Precision::TF32 lets a GPU use tensor cores).
 template <DotInputDType T>
-Tile<f32> dot(const Tile<T> &a, const Tile<T> &b, const Tile<f32> &acc, Loc loc = Loc::current()) {
-  return Tile<f32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), loc), loc);
+Tile<f32> dot(const Tile<T> &a, const Tile<T> &b, const Tile<f32> &acc, Precision precision = Precision::IEEE,
+              Loc loc = Loc::current()) {
+  return Tile<f32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), precision, loc), loc);
+}
+template <DotInputDType T>
+Tile<f32> dot(const Tile<T> &a, const Tile<T> &b, const Tile<f32> &acc, Loc loc) {
+  return dot(a, b, acc, Precision::IEEE, loc);
 }
 /// i8 x i8 with i32 accumulation.
 inline Tile<i32> dot(const Tile<i8> &a, const Tile<i8> &b, const Tile<i32> &acc,
                      Loc loc = Loc::current()) {
-  return Tile<i32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), loc), loc);
+  return Tile<i32>::from(detail::dot(a.node(loc), b.node(loc), acc.node(loc), Precision::IEEE, loc), loc);
 }
 
 #define TEGULA_REDUCE_FN(NAME, KIND, RESULT)                                               \
@@ -242,6 +264,45 @@ Tile<T> cumsum(const Tile<T> &x, int axis, bool reverse = false, Loc loc = Loc::
 template <NumericDType T>
 Tile<T> cummax(const Tile<T> &x, int axis, bool reverse = false, Loc loc = Loc::current()) {
   return Tile<T>::from(detail::scan(detail::ScanOp::Max, x.node(loc), axis, reverse, loc), loc);
+}
+
+template <NumericDType T>
+Tile<T> cummin(const Tile<T> &x, int axis, bool reverse = false, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::scan(detail::ScanOp::Min, x.node(loc), axis, reverse, loc), loc);
+}
+
+/// Reduces along `axis` with `combine(a, b)`, a traced function of two scalar tiles that
+/// must be associative: `reduce(t, 1, [](auto a, auto b) { return maximum(a, b); })`.
+template <NumericDType T, typename Combine>
+Tile<T> reduce(const Tile<T> &x, int axis, Combine combine, Loc loc = Loc::current()) {
+  auto fn = [&](const detail::Node &a, const detail::Node &b) {
+    Tile<T> result = combine(Tile<T>::from(a, loc), Tile<T>::from(b, loc));
+    return result.node(loc);
+  };
+  return Tile<T>::from(detail::reduce_with(x.node(loc), axis, fn, loc), loc);
+}
+
+// --- debugging ----------------------------------------------------------------------
+/// Prints every element of `values` from every program instance (one line per element:
+/// program id, the prefix and the kernel line, the index, the value).
+namespace detail {
+/// A string that remembers the caller's line (a variadic function cannot take a
+/// defaulted source_location after its pack).
+struct AtText {
+  std::string text;
+  Loc loc;
+  AtText(const char *text, Loc loc = Loc::current()) : text(text), loc(loc) {}
+  AtText(std::string text, Loc loc = Loc::current()) : text(std::move(text)), loc(loc) {}
+};
+} // namespace detail
+
+template <ElementDType... T> void device_print(detail::AtText prefix, const Tile<T> &...values) {
+  detail::print(prefix.text, {values.node(prefix.loc)...}, prefix.loc);
+}
+/// Fails the launch with Error(AssertionFailed), naming this line, the program instance
+/// and the element, wherever `condition` is false.
+inline void device_assert(const Bool &condition, const std::string &message, Loc loc = Loc::current()) {
+  detail::assert_true(condition.node(loc), message, loc);
 }
 
 /// Ceiling division of host integers (grid and block arithmetic).

@@ -150,6 +150,29 @@ public:
     return from(detail::binary(detail::BinaryOp::Rem, a.value.node(a.loc), number(b, a.loc), a.loc), a.loc);
   }
 
+  // Bitwise operations and shifts on integer tiles (arithmetic shift right).
+#define TEGULA_BITWISE(OPSYM, KIND)                                                         \
+  friend Tile operator OPSYM(detail::At<Tile> a, const Tile &b)                            \
+    requires IntDType<T>                                                                    \
+  {                                                                                        \
+    return from(detail::binary(detail::BinaryOp::KIND, a.value.node(a.loc), b.node(a.loc), \
+                               a.loc),                                                     \
+                a.loc);                                                                    \
+  }                                                                                        \
+  friend Tile operator OPSYM(detail::At<Tile> a, long long b)                              \
+    requires IntDType<T>                                                                    \
+  {                                                                                        \
+    return from(detail::binary(detail::BinaryOp::KIND, a.value.node(a.loc),                \
+                               detail::constant_int(T::dtype, {}, b, a.loc), a.loc),       \
+                a.loc);                                                                    \
+  }
+  TEGULA_BITWISE(&, And)
+  TEGULA_BITWISE(|, Or)
+  TEGULA_BITWISE(^, Xor)
+  TEGULA_BITWISE(<<, Shl)
+  TEGULA_BITWISE(>>, Shr)
+#undef TEGULA_BITWISE
+
   friend Tile operator-(detail::At<Tile> a)
     requires NumericDType<T>
   {

@@ -9,6 +9,9 @@
 
 extern "C" {
 bool tegula_cpu_check_access(int64_t address, int64_t bytes, int32_t site);
+void tegula_cpu_print_f64(int32_t site, int64_t index, double value);
+void tegula_cpu_print_i64(int32_t site, int64_t index, int64_t value);
+void tegula_cpu_assert_fail(int32_t site, int64_t index);
 
 #define TEGULA_CPU_ATOMICS(T, SUFFIX)                                                      \
   T tegula_cpu_atomic_add_##SUFFIX(int64_t address, T value);                             \

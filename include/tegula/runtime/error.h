@@ -17,6 +17,7 @@ enum class ErrorCode {
   NullBuffer,       ///< a buffer argument with no storage
   InvalidGrid,      ///< grid with a zero, negative or too large dimension
   OutOfBounds,      ///< a bounds-checked kernel touched memory outside its buffers
+  AssertionFailed,  ///< a kernel's device_assert failed
   CompileError,     ///< the kernel could not be traced or compiled
   LoadError,        ///< an AOT kernel could not be loaded
   Unsupported,      ///< the target or feature is not available here

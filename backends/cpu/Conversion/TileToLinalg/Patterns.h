@@ -17,8 +17,9 @@ namespace tegula::cpu {
 struct LoweringState {
   bool boundsCheck = false;
   llvm::SmallVector<mlir::Attribute> sites;
-  /// Registers `op` as an access site and returns its id.
-  int32_t addSite(mlir::Operation *op);
+  /// Registers `op` as a reporting site ("<what> at file:line:col", `what` defaulting to
+  /// the op's name) and returns its id.
+  int32_t addSite(mlir::Operation *op, llvm::StringRef what = {});
 };
 
 /// Pointers become i64 addresses (tiles of pointers, tiles of i64).
@@ -73,6 +74,8 @@ std::string atomicFunctionName(llvm::StringRef kind, mlir::Type type);
 
 void populateShapeAndComputePatterns(TileTypeConverter &converter,
                                      mlir::RewritePatternSet &patterns);
+void populateDebugPatterns(TileTypeConverter &converter, mlir::RewritePatternSet &patterns,
+                           LoweringState &state);
 void populateMemoryPatterns(TileTypeConverter &converter, mlir::RewritePatternSet &patterns,
                             LoweringState &state);
 

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <limits>
 
@@ -303,11 +304,103 @@ struct ScanPattern : public TilePattern<tile::ScanOp> {
   }
 };
 
+/// Offsets, sizes and unit strides of the slice `[..., which]` of a tile whose last
+/// dimension is 2.
+static void halfSlice(OpBuilder &b, ArrayRef<int64_t> shape, int64_t which, SmallVector<OpFoldResult> &offsets,
+                      SmallVector<OpFoldResult> &sizes, SmallVector<OpFoldResult> &strides) {
+  for (size_t d = 0; d < shape.size(); ++d) {
+    bool last = d + 1 == shape.size();
+    offsets.push_back(b.getIndexAttr(last ? which : 0));
+    sizes.push_back(b.getIndexAttr(last ? 1 : shape[d]));
+    strides.push_back(b.getIndexAttr(1));
+  }
+}
+
+struct JoinPattern : public TilePattern<tile::JoinOp> {
+  using TilePattern::TilePattern;
+  LogicalResult matchAndRewrite(tile::JoinOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = resultTensor(op);
+    Location loc = op.getLoc();
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+    SmallVector<Value> halves{adaptor.getLhs(), adaptor.getRhs()};
+    for (auto [which, half] : llvm::enumerate(halves)) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      halfSlice(rewriter, type.getShape(), which, offsets, sizes, strides);
+      result = tensor::InsertSliceOp::create(rewriter, loc, half, result, offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SplitPattern : public TilePattern<tile::SplitOp> {
+  using TilePattern::TilePattern;
+  LogicalResult matchAndRewrite(tile::SplitOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto srcType = cast<RankedTensorType>(adaptor.getSrc().getType());
+    auto halfType = cast<RankedTensorType>(getTypeConverter()->convertType(op.getLhs().getType()));
+    SmallVector<Value> halves;
+    for (int64_t which : {0, 1}) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      halfSlice(rewriter, srcType.getShape(), which, offsets, sizes, strides);
+      halves.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), halfType, adaptor.getSrc(), offsets,
+                                                      sizes, strides));
+    }
+    rewriter.replaceOp(op, halves);
+    return success();
+  }
+};
+
+/// A reduction with a user combiner: the loop nest visits each output position's
+/// elements in axis order, starting from the first element and folding in the rest
+/// with a copy of the combiner region.
+struct ReduceWithPattern : public TilePattern<tile::ReduceWithOp> {
+  using TilePattern::TilePattern;
+  LogicalResult matchAndRewrite(tile::ReduceWithOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto srcType = cast<RankedTensorType>(adaptor.getSrc().getType());
+    int64_t axis = op.getAxis();
+    SmallVector<int64_t> outShape(srcType.getShape());
+    outShape.erase(outShape.begin() + axis);
+    Value init = tensor::EmptyOp::create(rewriter, loc, outShape, srcType.getElementType());
+    Block &combiner = op.getCombiner().front();
+    Value src = adaptor.getSrc();
+    auto nest = forEachIndex(
+        rewriter, loc, srcType.getShape(), ValueRange{init},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange iter) -> scf::ValueVector {
+          SmallVector<Value> at(ivs);
+          at.erase(at.begin() + axis);
+          Value x = tensor::ExtractOp::create(b, l, src, ivs);
+          Value isFirst = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, ivs[axis],
+                                                arith::ConstantIndexOp::create(b, l, 0));
+          auto ifOp = scf::IfOp::create(
+              b, l, isFirst, [&](OpBuilder &tb, Location tl) { scf::YieldOp::create(tb, tl, x); },
+              [&](OpBuilder &eb, Location el) {
+                IRMapping mapping;
+                mapping.map(combiner.getArgument(0), tensor::ExtractOp::create(eb, el, iter[0], at).getResult());
+                mapping.map(combiner.getArgument(1), x);
+                for (Operation &inner : combiner.without_terminator())
+                  eb.clone(inner, mapping);
+                auto yield = cast<tile::YieldOp>(combiner.getTerminator());
+                scf::YieldOp::create(eb, el, mapping.lookup(yield.getValues()[0]));
+              });
+          return {tensor::InsertOp::create(b, l, ifOp.getResult(0), iter[0], at).getResult()};
+        });
+    Value result = nest.results[0];
+    if (outShape.empty())
+      result = tensor::ExtractOp::create(rewriter, loc, result, ValueRange{});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void tegula::cpu::populateShapeAndComputePatterns(TileTypeConverter &converter,
                                                   RewritePatternSet &patterns) {
-  patterns.add<RangePattern, SplatPattern, BroadcastPattern, ExpandDimsPattern, ReshapePattern,
-               TransPattern, DotPattern, ReducePattern, ScanPattern>(converter,
-                                                                      patterns.getContext());
+  patterns.add<RangePattern, SplatPattern, BroadcastPattern, ExpandDimsPattern, ReshapePattern, TransPattern,
+               DotPattern, ReducePattern, ScanPattern, JoinPattern, SplitPattern, ReduceWithPattern>(
+      converter, patterns.getContext());
 }

@@ -18,10 +18,14 @@ using namespace mlir;
 using namespace tegula;
 using namespace tegula::cpu;
 
-int32_t LoweringState::addSite(Operation *op) {
+int32_t LoweringState::addSite(Operation *op, StringRef what) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << op->getName() << " at ";
+  if (what.empty())
+    os << op->getName();
+  else
+    os << what;
+  os << " at ";
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
     loc = fused.getLocations().front();
@@ -40,24 +44,28 @@ std::string tegula::cpu::atomicFunctionName(llvm::StringRef kind, Type type) {
   return name;
 }
 
-/// Declares the runtime functions the kernel's atomics call.
-static void declareAtomicFunctions(ModuleOp module) {
+/// Declares the runtime functions the kernel's atomics, prints and asserts call.
+static void declareRuntimeFunctions(ModuleOp module) {
   OpBuilder b(module.getBodyRegion());
-  auto declare = [&](const std::string &name, Type elem, unsigned numValues) {
+  auto declare = [&](const std::string &name, TypeRange inputs, TypeRange results) {
     if (module.lookupSymbol(name))
       return;
-    SmallVector<Type> inputs{b.getI64Type()};
-    inputs.append(numValues, elem);
-    auto decl = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(inputs, {elem}));
+    auto decl = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(inputs, results));
     decl.setPrivate();
   };
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
   module.walk([&](Operation *op) {
     if (auto rmw = dyn_cast<tile::AtomicRMWOp>(op)) {
       Type elem = tile::elementTypeOf(rmw.getType());
-      declare(atomicFunctionName(tile::stringifyAtomicKind(rmw.getKind()), elem), elem, 1);
+      declare(atomicFunctionName(tile::stringifyAtomicKind(rmw.getKind()), elem), {i64, elem}, {elem});
     } else if (auto cas = dyn_cast<tile::AtomicCASOp>(op)) {
       Type elem = tile::elementTypeOf(cas.getType());
-      declare(atomicFunctionName("cas", elem), elem, 2);
+      declare(atomicFunctionName("cas", elem), {i64, elem, elem}, {elem});
+    } else if (isa<tile::PrintOp>(op)) {
+      declare(kPrintFloatFn.str(), {i32, i64, b.getF64Type()}, {});
+      declare(kPrintIntFn.str(), {i32, i64, i64}, {});
+    } else if (isa<tile::AssertOp>(op)) {
+      declare(kAssertFailFn.str(), {i32, i64}, {});
     }
   });
 }
@@ -267,7 +275,7 @@ struct ConvertTileToLinalgPass
     if (stray.wasInterrupted())
       return signalPassFailure();
 
-    declareAtomicFunctions(module);
+    declareRuntimeFunctions(module);
     LoweringState state;
     state.boundsCheck = boundsCheck;
     TileTypeConverter converter;
@@ -293,6 +301,7 @@ struct ConvertTileToLinalgPass
     patterns.add<SelectPattern>(converter, ctx);
     populateShapeAndComputePatterns(converter, patterns);
     populateMemoryPatterns(converter, patterns, state);
+    populateDebugPatterns(converter, patterns, state);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
 
