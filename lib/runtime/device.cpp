@@ -10,8 +10,10 @@ Device Device::cpu(int threads) {
   if (threads < 0)
     throw Error(ErrorCode::InvalidArgument, "a CPU device needs a non-negative thread count, got " +
                                                 std::to_string(threads));
-  if (threads == 0)
-    threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // The worker pool has one thread per hardware thread; more would only be reported.
+  int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == 0 || threads > hardware)
+    threads = hardware;
   return Device(threads);
 }
 

@@ -12,6 +12,7 @@ const char *error_code_name(ErrorCode code) {
   case ErrorCode::InvalidGrid: return "invalid grid";
   case ErrorCode::OutOfBounds: return "out-of-bounds access";
   case ErrorCode::AssertionFailed: return "device assertion failed";
+  case ErrorCode::DeviceFault: return "device fault";
   case ErrorCode::CompileError: return "compile error";
   case ErrorCode::LoadError: return "load error";
   case ErrorCode::Unsupported: return "unsupported";

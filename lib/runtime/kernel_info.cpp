@@ -7,6 +7,36 @@
 
 namespace tegula {
 
+namespace {
+// Site texts are user strings (print prefixes, assertion messages); one record a line
+// needs their newlines and backslashes escaped.
+std::string escape(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string unescape(const std::string &text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      out += text[i + 1] == 'n' ? '\n' : text[i + 1];
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+} // namespace
+
 std::string KernelInfo::serialize() const {
   std::ostringstream os;
   os << "tegula-kernel 1\n";
@@ -16,7 +46,7 @@ std::string KernelInfo::serialize() const {
     os << "arg " << (arg.kind == ArgSpec::Kind::Buffer ? "buffer" : "scalar") << " "
        << dtype_name(arg.dtype) << " " << arg.name << "\n";
   for (const std::string &site : sites)
-    os << "site " << site << "\n";
+    os << "site " << escape(site) << "\n";
   return os.str();
 }
 
@@ -69,7 +99,7 @@ KernelInfo KernelInfo::parse(const std::string &text) {
       arg.name = name;
       info.args.push_back(arg);
     } else if (key == "site") {
-      info.sites.push_back(line.size() > 5 ? line.substr(5) : std::string());
+      info.sites.push_back(line.size() > 5 ? unescape(line.substr(5)) : std::string());
     } else {
       throw fail("unknown record '" + key + "'");
     }

@@ -114,7 +114,8 @@ template <ElementDType T> Tile<T> trans(const Tile<T> &x, Loc loc = Loc::current
 template <ElementDType T> Tile<T> join(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
   return Tile<T>::from(detail::join(a.node(loc), b.node(loc), loc), loc);
 }
-/// The two halves of a tile whose last dimension is 2 (the inverse of join).
+/// The two halves of a tile of rank 2 or more whose last dimension is 2 (the inverse
+/// of join).
 template <ElementDType T> std::pair<Tile<T>, Tile<T>> split(const Tile<T> &x, Loc loc = Loc::current()) {
   auto [a, b] = detail::split(x.node(loc), loc);
   return {Tile<T>::from(std::move(a), loc), Tile<T>::from(std::move(b), loc)};
@@ -283,8 +284,6 @@ Tile<T> reduce(const Tile<T> &x, int axis, Combine combine, Loc loc = Loc::curre
 }
 
 // --- debugging ----------------------------------------------------------------------
-/// Prints every element of `values` from every program instance (one line per element:
-/// program id, the prefix and the kernel line, the index, the value).
 namespace detail {
 /// A string that remembers the caller's line (a variadic function cannot take a
 /// defaulted source_location after its pack).
@@ -296,6 +295,8 @@ struct AtText {
 };
 } // namespace detail
 
+/// Prints every element of `values` from every program instance (one line per element:
+/// program id, the prefix and the kernel line, the index, the value).
 template <ElementDType... T> void device_print(detail::AtText prefix, const Tile<T> &...values) {
   detail::print(prefix.text, {values.node(prefix.loc)...}, prefix.loc);
 }

@@ -1,5 +1,5 @@
-// Functions that CPU kernels call into the runtime: the bounds-check hook and the
-// atomics. The compiler registers them with the JIT by name; AOT objects resolve them
+// Functions that CPU kernels call into the runtime: the bounds-check hook, device
+// print and assert, and the atomics. The compiler registers them with the JIT by name; AOT objects resolve them
 // against the loaded runtime library.
 #ifndef TEGULA_RUNTIME_CPU_ABI_H
 #define TEGULA_RUNTIME_CPU_ABI_H

@@ -12,7 +12,8 @@ namespace tegula {
 
 class Device {
 public:
-  /// The host CPU; `threads` == 0 means one worker per hardware thread.
+  /// The host CPU; `threads` == 0 (or more than the hardware has) means one worker per
+  /// hardware thread.
   static Device cpu(int threads = 0);
 
   std::string name() const;

@@ -18,6 +18,7 @@ enum class ErrorCode {
   InvalidGrid,      ///< grid with a zero, negative or too large dimension
   OutOfBounds,      ///< a bounds-checked kernel touched memory outside its buffers
   AssertionFailed,  ///< a kernel's device_assert failed
+  DeviceFault,      ///< the (simulated) device stopped: bad access, race, deadlock
   CompileError,     ///< the kernel could not be traced or compiled
   LoadError,        ///< an AOT kernel could not be loaded
   Unsupported,      ///< the target or feature is not available here

@@ -53,7 +53,8 @@ private:
 };
 
 struct LaunchOptions {
-  /// Worker threads for program instances; 0 means one per hardware thread.
+  /// Worker threads for program instances; 0 means one per hardware thread, and no more
+  /// than the hardware's threads run at once.
   int threads = 0;
 };
 
@@ -64,9 +65,10 @@ inline constexpr int64_t kMaxGridDim = (int64_t{1} << 31) - 1;
 /// first argument (by position and name) that is wrong.
 void validate_launch(const KernelInfo &info, const Grid &grid, std::span<const Arg> args);
 
-/// Runs every program instance of `grid`. Throws Error on a bad launch, and
+/// Runs every program instance of `grid`. Throws Error on a bad launch;
 /// Error(OutOfBounds) naming the source line when a bounds-checked kernel stepped
-/// outside its buffers (the offending access is skipped, not performed).
+/// outside its buffers (the offending access is skipped, not performed); and
+/// Error(AssertionFailed) when a device_assert failed (the first failure is reported).
 void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
             const LaunchOptions &options = {});
 

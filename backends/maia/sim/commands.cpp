@@ -1,0 +1,249 @@
+// Unit command semantics. Numerics are part of the machine's definition (docs/maia.md):
+// the tensor unit accumulates exact bf16 products into f32 in increasing k, one
+// rounding per addition; this file is compiled without FP contraction so that holds.
+#include "commands.h"
+
+#include "tegula/runtime/half.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace tegula::maia::sim {
+
+namespace {
+
+std::string range_text(uint64_t begin, uint64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
+}
+
+/// A dense TSRAM range, checked against the tile's SRAM size.
+TsramRange tsram_range(uint64_t begin, uint64_t bytes, bool write, const MachineSpec &spec, const char *what) {
+  uint64_t end = begin + bytes;
+  if (end < begin || end > spec.tsram_bytes)
+    throw Fault(std::string(what) + " TSRAM " + range_text(begin, end) + " lies outside the tile's " +
+                std::to_string(spec.tsram_bytes) + " bytes");
+  return {begin, end, write};
+}
+
+/// Rows of a strided TSRAM region, each checked.
+void tsram_rows(std::vector<TsramRange> &out, uint64_t base, uint64_t rows, uint64_t row_bytes, uint64_t stride,
+                bool write, const MachineSpec &spec, const char *what) {
+  for (uint64_t r = 0; r < rows; ++r)
+    out.push_back(tsram_range(base + r * stride, row_bytes, write, spec, what));
+}
+
+/// The HBM span of a strided transfer must lie inside one allocation.
+void check_hbm(Hbm &hbm, uint64_t base, uint64_t rows, uint64_t row_bytes, uint64_t stride, const char *what) {
+  uint64_t span = rows == 0 ? 0 : (rows - 1) * stride + row_bytes;
+  if (hbm.find(base, span))
+    return;
+  std::string msg = std::string(what) + " HBM " + range_text(base, base + span) + " is not inside one allocation";
+  if (const Hbm::Allocation *near = hbm.nearest(base))
+    msg += " (nearest: '" + near->name + "' " + range_text(near->base, near->base + near->bytes) + ")";
+  throw Fault(msg);
+}
+
+double vector_cycles(uint64_t elements, int cycles_per_group, const MachineSpec &spec) {
+  uint64_t groups = (elements + spec.tvp_lanes - 1) / spec.tvp_lanes;
+  return static_cast<double>(groups * cycles_per_group + spec.tvp_latency_cycles);
+}
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+float f32_at(const uint8_t *base, uint64_t index) {
+  float v;
+  std::memcpy(&v, base + 4 * index, 4);
+  return v;
+}
+
+void set_f32(uint8_t *base, uint64_t index, float v) { std::memcpy(base + 4 * index, &v, 4); }
+
+float bf16_at(const uint8_t *base, uint64_t index) {
+  uint16_t h;
+  std::memcpy(&h, base + 2 * index, 2);
+  return bf16_to_float(h);
+}
+
+} // namespace
+
+CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm) {
+  CommandPlan plan;
+  switch (ins.opcode) {
+  case Opcode::DmaIn:
+  case Opcode::DmaOut: {
+    bool in = ins.opcode == Opcode::DmaIn;
+    uint64_t tsram = in ? ops.d : ops.a, hbmAddr = in ? ops.a : ops.d;
+    uint64_t rows = ops.b, rowBytes = ops.c, hbmStride = ops.e;
+    uint64_t tsramStride = ops.imm != 0 ? static_cast<uint64_t>(ops.imm) : rowBytes;
+    if (rows == 0 || rowBytes == 0)
+      throw Fault("empty DMA (" + std::to_string(rows) + " rows of " + std::to_string(rowBytes) + " bytes)");
+    if (rows > 1 && (hbmStride < rowBytes || tsramStride < rowBytes))
+      throw Fault("DMA row stride smaller than the row (" + std::to_string(rowBytes) + " bytes)");
+    check_hbm(hbm, hbmAddr, rows, rowBytes, hbmStride, in ? "DMA source" : "DMA destination");
+    tsram_rows(plan.tsram, tsram, rows, rowBytes, tsramStride, /*write=*/in, spec, in ? "DMA destination" : "DMA source");
+    plan.dma_bytes = rows * rowBytes;
+    (in ? plan.hbm_read : plan.hbm_written) = plan.dma_bytes;
+    return plan;
+  }
+  case Opcode::Mma: {
+    uint64_t M = ops.c, N = ops.e, K = static_cast<uint64_t>(ops.imm);
+    if (M == 0 || N == 0 || K == 0)
+      throw Fault("empty matrix product " + std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K));
+    plan.tsram.push_back(tsram_range(ops.a, M * K * 2, false, spec, "A operand"));
+    plan.tsram.push_back(tsram_range(ops.b, K * N * 2, false, spec, "B operand"));
+    plan.tsram.push_back(tsram_range(ops.d, M * N * 4, false, spec, "C accumulator"));
+    plan.tsram.push_back(tsram_range(ops.d, M * N * 4, true, spec, "C accumulator"));
+    plan.macs = M * N * K;
+    plan.cycles = static_cast<double>(ceil_div(M, spec.ttu_m) * ceil_div(N, spec.ttu_n) * ceil_div(K, spec.ttu_k) +
+                                      spec.ttu_latency_cycles);
+    return plan;
+  }
+  case Opcode::VAdd:
+  case Opcode::VSub:
+  case Opcode::VMul:
+  case Opcode::VMax:
+    plan.tsram.push_back(tsram_range(ops.a, ops.c * 4, false, spec, "vector operand"));
+    plan.tsram.push_back(tsram_range(ops.b, ops.c * 4, false, spec, "vector operand"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
+    plan.cycles = vector_cycles(ops.c, 1, spec);
+    return plan;
+  case Opcode::VExp:
+  case Opcode::VCopy:
+    plan.tsram.push_back(tsram_range(ops.a, ops.c * 4, false, spec, "vector operand"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
+    plan.cycles = vector_cycles(ops.c, ins.opcode == Opcode::VExp ? spec.tvp_exp_cycles : 1, spec);
+    return plan;
+  case Opcode::VFill:
+    plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
+    plan.cycles = vector_cycles(ops.c, 1, spec);
+    return plan;
+  case Opcode::VToBf16:
+    plan.tsram.push_back(tsram_range(ops.a, ops.c * 4, false, spec, "vector operand"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.c * 2, true, spec, "vector result"));
+    plan.cycles = vector_cycles(ops.c, 1, spec);
+    return plan;
+  case Opcode::VToF32:
+    plan.tsram.push_back(tsram_range(ops.a, ops.c * 2, false, spec, "vector operand"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
+    plan.cycles = vector_cycles(ops.c, 1, spec);
+    return plan;
+  case Opcode::VRowMax:
+  case Opcode::VRowSum:
+    plan.tsram.push_back(tsram_range(ops.a, ops.e * ops.c * 4, false, spec, "matrix operand"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.e * 4, true, spec, "row result"));
+    plan.cycles = vector_cycles(ops.e * ops.c, 1, spec);
+    return plan;
+  case Opcode::VRowSub:
+  case Opcode::VRowDiv:
+    plan.tsram.push_back(tsram_range(ops.a, ops.e * ops.c * 4, false, spec, "matrix operand"));
+    plan.tsram.push_back(tsram_range(ops.b, ops.e * 4, false, spec, "row vector"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.e * ops.c * 4, true, spec, "matrix result"));
+    plan.cycles = vector_cycles(ops.e * ops.c, 1, spec);
+    return plan;
+  default:
+    throw Fault("not a unit command");
+  }
+}
+
+void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm) {
+  switch (ins.opcode) {
+  case Opcode::DmaIn:
+  case Opcode::DmaOut: {
+    bool in = ins.opcode == Opcode::DmaIn;
+    uint64_t rows = ops.b, rowBytes = ops.c, hbmStride = ops.e;
+    uint64_t tsramStride = ops.imm != 0 ? static_cast<uint64_t>(ops.imm) : rowBytes;
+    uint64_t tsramBase = in ? ops.d : ops.a, hbmBase = in ? ops.a : ops.d;
+    uint8_t *hbmBytes = hbm.host(hbmBase, (rows - 1) * hbmStride + rowBytes);
+    for (uint64_t r = 0; r < rows; ++r) {
+      uint8_t *t = tsram + tsramBase + r * tsramStride;
+      uint8_t *h = hbmBytes + r * hbmStride;
+      if (in)
+        std::memcpy(t, h, rowBytes);
+      else
+        std::memcpy(h, t, rowBytes);
+    }
+    return;
+  }
+  case Opcode::Mma: {
+    uint64_t M = ops.c, N = ops.e, K = static_cast<uint64_t>(ops.imm);
+    const uint8_t *a = tsram + ops.a, *b = tsram + ops.b;
+    uint8_t *c = tsram + ops.d;
+    for (uint64_t i = 0; i < M; ++i)
+      for (uint64_t j = 0; j < N; ++j) {
+        float acc = f32_at(c, i * N + j);
+        for (uint64_t k = 0; k < K; ++k) {
+          float product = bf16_at(a, i * K + k) * bf16_at(b, k * N + j); // exact in f32
+          acc = acc + product;
+        }
+        set_f32(c, i * N + j, acc);
+      }
+    return;
+  }
+  case Opcode::VAdd:
+  case Opcode::VSub:
+  case Opcode::VMul:
+  case Opcode::VMax:
+    for (uint64_t i = 0; i < ops.c; ++i) {
+      float x = f32_at(tsram + ops.a, i), y = f32_at(tsram + ops.b, i), r = 0;
+      switch (ins.opcode) {
+      case Opcode::VAdd: r = x + y; break;
+      case Opcode::VSub: r = x - y; break;
+      case Opcode::VMul: r = x * y; break;
+      default: r = std::fmax(x, y); break;
+      }
+      set_f32(tsram + ops.d, i, r);
+    }
+    return;
+  case Opcode::VExp:
+    for (uint64_t i = 0; i < ops.c; ++i)
+      set_f32(tsram + ops.d, i, std::exp(f32_at(tsram + ops.a, i)));
+    return;
+  case Opcode::VCopy:
+    std::memmove(tsram + ops.d, tsram + ops.a, ops.c * 4);
+    return;
+  case Opcode::VFill: {
+    uint32_t bits = static_cast<uint32_t>(ops.b);
+    for (uint64_t i = 0; i < ops.c; ++i)
+      std::memcpy(tsram + ops.d + 4 * i, &bits, 4);
+    return;
+  }
+  case Opcode::VToBf16:
+    for (uint64_t i = 0; i < ops.c; ++i) {
+      uint16_t h = float_to_bf16(f32_at(tsram + ops.a, i));
+      std::memcpy(tsram + ops.d + 2 * i, &h, 2);
+    }
+    return;
+  case Opcode::VToF32: {
+    // Back to front, so converting in place (same base address) is allowed.
+    for (uint64_t i = ops.c; i-- > 0;)
+      set_f32(tsram + ops.d, i, bf16_at(tsram + ops.a, i));
+    return;
+  }
+  case Opcode::VRowMax:
+  case Opcode::VRowSum:
+    for (uint64_t r = 0; r < ops.e; ++r) {
+      float acc = ins.opcode == Opcode::VRowMax ? -INFINITY : 0.0f;
+      for (uint64_t col = 0; col < ops.c; ++col) {
+        float x = f32_at(tsram + ops.a, r * ops.c + col);
+        acc = ins.opcode == Opcode::VRowMax ? std::fmax(acc, x) : acc + x;
+      }
+      set_f32(tsram + ops.d, r, acc);
+    }
+    return;
+  case Opcode::VRowSub:
+  case Opcode::VRowDiv:
+    for (uint64_t r = 0; r < ops.e; ++r) {
+      float v = f32_at(tsram + ops.b, r);
+      for (uint64_t col = 0; col < ops.c; ++col) {
+        float x = f32_at(tsram + ops.a, r * ops.c + col);
+        set_f32(tsram + ops.d, r * ops.c + col, ins.opcode == Opcode::VRowSub ? x - v : x / v);
+      }
+    }
+    return;
+  default:
+    return;
+  }
+}
+
+} // namespace tegula::maia::sim

@@ -1,0 +1,50 @@
+// What each unit command touches, how long it takes, and what it computes. The
+// simulator checks and times a command when it starts and applies it when it ends.
+#ifndef TEGULA_BACKENDS_MAIA_SIM_COMMANDS_H
+#define TEGULA_BACKENDS_MAIA_SIM_COMMANDS_H
+
+#include "tegula/maia/isa.h"
+#include "tegula/maia/machine.h"
+#include "tegula/maia/simulator.h"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tegula::maia::sim {
+
+/// Register values captured when the control processor issued the command (later
+/// writes to the registers must not change a queued command).
+struct Operands {
+  uint64_t d = 0, a = 0, b = 0, c = 0, e = 0;
+  int64_t imm = 0;
+};
+
+struct TsramRange {
+  uint64_t begin = 0, end = 0;
+  bool write = false;
+};
+
+struct CommandPlan {
+  std::vector<TsramRange> tsram;
+  uint64_t hbm_read = 0, hbm_written = 0;
+  uint64_t dma_bytes = 0; ///< DMA: bytes moved (timed by the shared-bandwidth model)
+  double cycles = 0;      ///< TTU/TVP: duration
+  uint64_t macs = 0;
+};
+
+/// A command the machine refuses; the simulator adds the instruction and tile.
+struct Fault : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Checks the command against TSRAM and HBM and works out its accesses and cost.
+CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
+
+/// Applies the command to TSRAM and HBM (functional runs only).
+void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm);
+
+} // namespace tegula::maia::sim
+
+#endif

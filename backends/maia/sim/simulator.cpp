@@ -1,0 +1,433 @@
+// The event loop: every tile's control processor and units advance in time order; DMA
+// transfers of all tiles share HBM bandwidth (processor sharing, each capped at its
+// engine's peak), so adding a transfer slows the others down.
+#include "commands.h"
+#include "race_detector.h"
+
+#include "tegula/maia/simulator.h"
+#include "tegula/runtime/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+namespace tegula::maia {
+
+using namespace sim;
+
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+constexpr double kEpsilon = 1e-9;
+constexpr int kUnits = 3; // DMA, TTU, TVP; agent index = unit index + 1
+
+enum class Status { Running, WaitSem, QueueFull, Draining, Idle };
+
+struct Command {
+  Instruction ins;
+  int pc = 0;
+  Operands ops;
+  VectorClock clock{};
+  CommandPlan plan;
+};
+
+struct UnitState {
+  std::deque<Command> queue; ///< the head runs when `busy`
+  bool busy = false;
+  double start = 0, end = kNever;
+  VectorClock clock{};
+  std::vector<int> issued_pcs; ///< pc of the command with clock value i + 1
+  // DMA only: the running transfer.
+  double remaining = 0, latency_end = 0;
+};
+
+struct TileState {
+  int index = 0;
+  uint64_t program = 0;
+  std::array<int32_t, 3> pid{};
+  int pc = 0;
+  std::array<int64_t, kRegisters> x{};
+  Status status = Status::Idle;
+  double ready = 0, program_start = 0;
+  int wait_sem = -1, wait_count = 0, blocked_unit = -1;
+  std::array<int64_t, kSemaphores> sem{};
+  std::array<VectorClock, kSemaphores> sem_clock{};
+  VectorClock tcp_clock{};
+  UnitState units[kUnits];
+  std::vector<uint8_t> tsram;
+  std::unique_ptr<RaceDetector> races;
+};
+
+int unit_index(Unit unit) { return static_cast<int>(unit) - 1; }
+const char *unit_name(int index) {
+  static const char *names[] = {"dma", "ttu", "tvp"};
+  return names[index];
+}
+
+class Run {
+public:
+  Run(const MachineSpec &spec, Hbm &hbm, const Program &program, const std::array<int64_t, 3> &grid,
+      const std::vector<int64_t> &args, const SimOptions &options, std::vector<TraceEvent> &trace)
+      : spec_(spec), hbm_(hbm), program_(program), grid_(grid), args_(args), options_(options), trace_(trace) {}
+
+  SimStats go();
+
+private:
+  [[noreturn]] void fault(const TileState &tile, int pc, const std::string &what) const;
+  std::string describe(const TileState &tile, int pc) const;
+  void start_program(TileState &tile, uint64_t program, double now);
+  void step(TileState &tile, double now);
+  void start_command(TileState &tile, int u, double now);
+  void complete_command(TileState &tile, int u, double now);
+  void advance_dma(double from, double to);
+
+  const MachineSpec &spec_;
+  Hbm &hbm_;
+  const Program &program_;
+  std::array<int64_t, 3> grid_;
+  const std::vector<int64_t> &args_;
+  const SimOptions &options_;
+  std::vector<TraceEvent> &trace_;
+  std::vector<TileState> tiles_;
+  uint64_t total_programs_ = 0;
+  SimStats stats_;
+};
+
+std::string Run::describe(const TileState &tile, int pc) const {
+  std::string text = "tile " + std::to_string(tile.index) + ", program (" + std::to_string(tile.pid[0]) + "," +
+                     std::to_string(tile.pid[1]) + "," + std::to_string(tile.pid[2]) + "), pc " + std::to_string(pc);
+  if (pc >= 0 && static_cast<size_t>(pc) < program_.code.size()) {
+    text += ": `" + disassemble(program_.code[pc]) + "`";
+    if (static_cast<size_t>(pc) < program_.source.size() && !program_.source[pc].empty())
+      text += " (" + program_.source[pc] + ")";
+  }
+  return text;
+}
+
+void Run::fault(const TileState &tile, int pc, const std::string &what) const {
+  throw Error(ErrorCode::DeviceFault, describe(tile, pc) + ": " + what);
+}
+
+void Run::start_program(TileState &tile, uint64_t program, double now) {
+  tile.program = program;
+  tile.pid = {static_cast<int32_t>(program % grid_[0]), static_cast<int32_t>((program / grid_[0]) % grid_[1]),
+              static_cast<int32_t>(program / (grid_[0] * grid_[1]))};
+  tile.pc = 0;
+  tile.x.fill(0);
+  tile.sem.fill(0);
+  // An instance starts after the previous one drained: everything before is ordered
+  // before it, so the race state starts afresh.
+  for (auto &c : tile.sem_clock)
+    c = VectorClock{};
+  tile.tcp_clock = VectorClock{};
+  tile.tcp_clock[0] = 1;
+  for (UnitState &u : tile.units) {
+    u.clock = VectorClock{};
+    u.issued_pcs.clear();
+  }
+  if (tile.races)
+    tile.races->reset();
+  tile.status = Status::Running;
+  tile.ready = now;
+  tile.program_start = now;
+  ++stats_.programs;
+}
+
+void Run::step(TileState &tile, double now) {
+  if (tile.pc < 0 || static_cast<size_t>(tile.pc) >= program_.code.size())
+    fault(tile, tile.pc, "ran past the end of the program without halt");
+  const Instruction &ins = program_.code[tile.pc];
+  const int pc = tile.pc;
+  auto &x = tile.x;
+  auto reg = [&](uint8_t r) -> int64_t { return r == 0 ? 0 : x[r]; };
+  auto set = [&](uint8_t r, int64_t v) {
+    if (r != 0)
+      x[r] = v;
+  };
+  ++stats_.instructions;
+  tile.ready = now + 1;
+  int next = pc + 1;
+  switch (ins.opcode) {
+  case Opcode::Halt:
+    tile.status = Status::Draining;
+    return;
+  case Opcode::Li: set(ins.rd, ins.imm); break;
+  case Opcode::Addi: set(ins.rd, reg(ins.ra) + ins.imm); break;
+  case Opcode::Muli: set(ins.rd, reg(ins.ra) * ins.imm); break;
+  case Opcode::Shli: set(ins.rd, static_cast<int64_t>(static_cast<uint64_t>(reg(ins.ra)) << (ins.imm & 63))); break;
+  case Opcode::Ori: set(ins.rd, reg(ins.ra) | (static_cast<int64_t>(ins.imm) & ((int64_t{1} << 26) - 1))); break;
+  case Opcode::Add: set(ins.rd, reg(ins.ra) + reg(ins.rb)); break;
+  case Opcode::Sub: set(ins.rd, reg(ins.ra) - reg(ins.rb)); break;
+  case Opcode::Mul: set(ins.rd, reg(ins.ra) * reg(ins.rb)); break;
+  case Opcode::Min: set(ins.rd, std::min(reg(ins.ra), reg(ins.rb))); break;
+  case Opcode::Blt: if (reg(ins.ra) < reg(ins.rb)) next = pc + ins.imm; break;
+  case Opcode::Bge: if (reg(ins.ra) >= reg(ins.rb)) next = pc + ins.imm; break;
+  case Opcode::Bne: if (reg(ins.ra) != reg(ins.rb)) next = pc + ins.imm; break;
+  case Opcode::Jmp: next = pc + ins.imm; break;
+  case Opcode::Pid:
+  case Opcode::Nprog:
+    if (ins.imm < 0 || ins.imm > 2)
+      fault(tile, pc, "grid axis " + std::to_string(ins.imm) + " (must be 0, 1 or 2)");
+    set(ins.rd, ins.opcode == Opcode::Pid ? tile.pid[ins.imm] : grid_[ins.imm]);
+    break;
+  case Opcode::Arg:
+    if (ins.imm < 0 || static_cast<size_t>(ins.imm) >= args_.size())
+      fault(tile, pc, "argument " + std::to_string(ins.imm) + " of " + std::to_string(args_.size()));
+    set(ins.rd, args_[ins.imm]);
+    break;
+  case Opcode::Wait:
+  case Opcode::Signal: {
+    if (ins.sem >= spec_.semaphores)
+      fault(tile, pc, "semaphore s" + std::to_string(ins.sem) + " does not exist (the tile has " +
+                          std::to_string(spec_.semaphores) + ")");
+    int64_t count = ins.imm == 0 ? 1 : ins.imm;
+    if (ins.opcode == Opcode::Signal) {
+      tile.sem[ins.sem] += count;
+      join(tile.sem_clock[ins.sem], tile.tcp_clock);
+      tile.tcp_clock[0]++;
+      break;
+    }
+    if (tile.sem[ins.sem] < count) {
+      tile.status = Status::WaitSem;
+      tile.wait_sem = ins.sem;
+      tile.wait_count = static_cast<int>(count);
+      return; // retried when the semaphore is signalled
+    }
+    tile.sem[ins.sem] -= count;
+    join(tile.tcp_clock, tile.sem_clock[ins.sem]);
+    tile.status = Status::Running;
+    break;
+  }
+  default: {
+    const OpcodeInfo *info = opcode_info(ins.opcode);
+    if (!info || info->unit == Unit::Tcp)
+      fault(tile, pc, "unknown instruction");
+    int u = unit_index(info->unit);
+    UnitState &unit = tile.units[u];
+    if (static_cast<int>(unit.queue.size()) >= spec_.queue_depth) {
+      tile.status = Status::QueueFull;
+      tile.blocked_unit = u;
+      return; // retried when the unit takes the next command
+    }
+    if (ins.sem >= spec_.semaphores)
+      fault(tile, pc, "semaphore s" + std::to_string(ins.sem) + " does not exist");
+    Command cmd;
+    cmd.ins = ins;
+    cmd.pc = pc;
+    cmd.ops = {static_cast<uint64_t>(reg(ins.rd)), static_cast<uint64_t>(reg(ins.ra)),
+               static_cast<uint64_t>(reg(ins.rb)), static_cast<uint64_t>(reg(ins.rc)),
+               static_cast<uint64_t>(reg(ins.re)), ins.imm};
+    try {
+      cmd.plan = plan_command(ins, cmd.ops, spec_, hbm_);
+    } catch (const Fault &f) {
+      fault(tile, pc, f.what());
+    }
+    // The unit runs its commands in order, each after what the TCP did before issuing.
+    join(unit.clock, tile.tcp_clock);
+    unit.clock[u + 1]++;
+    cmd.clock = unit.clock;
+    unit.issued_pcs.push_back(pc);
+    tile.tcp_clock[0]++;
+    unit.queue.push_back(std::move(cmd));
+    tile.status = Status::Running;
+    break;
+  }
+  }
+  tile.pc = next;
+}
+
+void Run::start_command(TileState &tile, int u, double now) {
+  UnitState &unit = tile.units[u];
+  Command &cmd = unit.queue.front();
+  if (tile.races) {
+    for (const TsramRange &r : cmd.plan.tsram) {
+      auto conflict = tile.races->access(r.begin, r.end, r.write, u + 1, cmd.clock);
+      if (!conflict)
+        continue;
+      std::string other = "the control processor";
+      if (conflict->agent > 0) {
+        const UnitState &o = tile.units[conflict->agent - 1];
+        int otherPc = conflict->clock >= 1 && conflict->clock <= o.issued_pcs.size() ? o.issued_pcs[conflict->clock - 1] : -1;
+        other = std::string(unit_name(conflict->agent - 1)) + " command at pc " + std::to_string(otherPc);
+        if (otherPc >= 0)
+          other += " `" + disassemble(program_.code[otherPc]) + "`";
+      }
+      uint64_t g = conflict->granule * RaceDetector::kGranule;
+      fault(tile, cmd.pc,
+            std::string("race: ") + (r.write ? "writes" : "reads") + " TSRAM [" + std::to_string(g) + ", " +
+                std::to_string(g + RaceDetector::kGranule) + ") which the " + other + " " +
+                (conflict->earlier_was_write ? "writes" : "reads") +
+                ", and no semaphore wait orders the two (a missing `wait`?)");
+    }
+  }
+  unit.busy = true;
+  unit.start = now;
+  if (u == unit_index(Unit::Dma)) {
+    unit.remaining = static_cast<double>(cmd.plan.dma_bytes);
+    unit.latency_end = now + spec_.dma_latency_cycles;
+    unit.end = kNever;
+  } else {
+    unit.end = now + cmd.plan.cycles;
+  }
+}
+
+void Run::complete_command(TileState &tile, int u, double now) {
+  UnitState &unit = tile.units[u];
+  Command cmd = std::move(unit.queue.front());
+  unit.queue.pop_front();
+  unit.busy = false;
+  unit.end = kNever;
+  if (options_.functional)
+    execute_command(cmd.ins, cmd.ops, tile.tsram.data(), hbm_);
+  UnitStats &s = u == 0 ? stats_.dma : u == 1 ? stats_.ttu : stats_.tvp;
+  s.busy_cycles += now - unit.start;
+  s.commands++;
+  stats_.hbm_bytes_read += cmd.plan.hbm_read;
+  stats_.hbm_bytes_written += cmd.plan.hbm_written;
+  stats_.macs += cmd.plan.macs;
+  if (options_.record_trace)
+    trace_.push_back({tile.index, static_cast<Unit>(u + 1), std::string(opcode_info(cmd.ins.opcode)->mnemonic),
+                      unit.start, now});
+  if (cmd.ins.sem != 0) {
+    tile.sem[cmd.ins.sem]++;
+    join(tile.sem_clock[cmd.ins.sem], cmd.clock);
+    if (tile.status == Status::WaitSem && tile.wait_sem == cmd.ins.sem) {
+      tile.status = Status::Running;
+      tile.ready = now;
+    }
+  }
+  if (tile.status == Status::QueueFull && tile.blocked_unit == u) {
+    tile.status = Status::Running;
+    tile.ready = now;
+  }
+}
+
+void Run::advance_dma(double from, double to) {
+  if (to <= from)
+    return;
+  // Transfers past their latency share HBM bandwidth equally, each capped at its
+  // engine's peak. The set cannot change inside (from, to): every latency end and
+  // completion is an event.
+  int streaming = 0;
+  for (const TileState &t : tiles_)
+    if (t.units[0].busy && t.units[0].latency_end <= from + kEpsilon)
+      ++streaming;
+  if (streaming == 0)
+    return;
+  double rate = std::min(spec_.dma_bytes_per_cycle, spec_.hbm_bytes_per_cycle() / streaming);
+  for (TileState &t : tiles_) {
+    UnitState &d = t.units[0];
+    if (d.busy && d.latency_end <= from + kEpsilon)
+      d.remaining = std::max(0.0, d.remaining - rate * (to - from));
+  }
+}
+
+SimStats Run::go() {
+  total_programs_ = static_cast<uint64_t>(grid_[0] * grid_[1] * grid_[2]);
+  int numTiles = static_cast<int>(std::min<uint64_t>(spec_.tiles(), total_programs_));
+  tiles_.resize(numTiles);
+  stats_.tiles_used = numTiles;
+  for (int i = 0; i < numTiles; ++i) {
+    TileState &t = tiles_[i];
+    t.index = i;
+    if (options_.functional)
+      t.tsram.assign(spec_.tsram_bytes, 0);
+    if (options_.check_races)
+      t.races = std::make_unique<RaceDetector>(spec_.tsram_bytes);
+    start_program(t, static_cast<uint64_t>(i), 0.0);
+  }
+  double now = 0;
+  for (;;) {
+    // Start queued commands on idle units.
+    for (TileState &t : tiles_)
+      for (int u = 0; u < kUnits; ++u)
+        if (!t.units[u].busy && !t.units[u].queue.empty())
+          start_command(t, u, now);
+    // Finish drained programs and start the tile's next one.
+    for (TileState &t : tiles_) {
+      if (t.status != Status::Draining)
+        continue;
+      bool idle = true;
+      for (UnitState &u : t.units)
+        idle = idle && !u.busy && u.queue.empty();
+      if (!idle)
+        continue;
+      if (options_.record_trace)
+        trace_.push_back({t.index, Unit::Tcp, "program " + std::to_string(t.program), t.program_start, now});
+      uint64_t next = t.program + static_cast<uint64_t>(tiles_.size());
+      if (next < total_programs_)
+        start_program(t, next, now);
+      else
+        t.status = Status::Idle;
+    }
+    // The next event.
+    int streaming = 0;
+    for (const TileState &t : tiles_)
+      if (t.units[0].busy && t.units[0].latency_end <= now + kEpsilon)
+        ++streaming;
+    double rate = streaming ? std::min(spec_.dma_bytes_per_cycle, spec_.hbm_bytes_per_cycle() / streaming) : 0.0;
+    double next = kNever;
+    bool anyLive = false;
+    for (const TileState &t : tiles_) {
+      if (t.status != Status::Idle)
+        anyLive = true;
+      if (t.status == Status::Running)
+        next = std::min(next, t.ready);
+      for (int u = 1; u < kUnits; ++u)
+        if (t.units[u].busy)
+          next = std::min(next, t.units[u].end);
+      const UnitState &d = t.units[0];
+      if (d.busy)
+        next = std::min(next, d.latency_end > now + kEpsilon ? d.latency_end : now + d.remaining / rate);
+    }
+    if (!anyLive)
+      break;
+    if (next == kNever) {
+      for (const TileState &t : tiles_)
+        if (t.status == Status::WaitSem)
+          fault(t, t.pc, "deadlock: waits for semaphore s" + std::to_string(t.wait_sem) + " to reach " +
+                             std::to_string(t.wait_count) + " (it holds " + std::to_string(t.sem[t.wait_sem]) +
+                             ") and nothing left to run will signal it");
+      throw Error(ErrorCode::DeviceFault, "deadlock: no tile can make progress");
+    }
+    if (next > options_.max_cycles)
+      throw Error(ErrorCode::DeviceFault, "the program ran past " + std::to_string(options_.max_cycles) +
+                                              " cycles (an endless loop?)");
+    advance_dma(now, next);
+    now = next;
+    // Completions first, so that a wait at this instant sees their signals.
+    for (TileState &t : tiles_) {
+      UnitState &d = t.units[0];
+      if (d.busy && d.latency_end <= now + kEpsilon && d.remaining <= 1e-3)
+        complete_command(t, 0, now);
+      for (int u = 1; u < kUnits; ++u)
+        if (t.units[u].busy && t.units[u].end <= now + kEpsilon)
+          complete_command(t, u, now);
+    }
+    for (TileState &t : tiles_)
+      if (t.status == Status::Running && t.ready <= now + kEpsilon)
+        step(t, now);
+  }
+  stats_.cycles = now;
+  return stats_;
+}
+
+} // namespace
+
+Simulator::Simulator(MachineSpec spec) : spec_(std::move(spec)), hbm_(spec_.hbm_bytes) {}
+Simulator::~Simulator() = default;
+
+SimStats Simulator::run(const Program &program, const std::array<int64_t, 3> &grid, const std::vector<int64_t> &args,
+                        const SimOptions &options) {
+  for (int d = 0; d < 3; ++d)
+    if (grid[d] < 1)
+      throw Error(ErrorCode::InvalidGrid, "grid dimension " + std::to_string(d) + " is " + std::to_string(grid[d]));
+  if (program.code.empty())
+    throw Error(ErrorCode::InvalidArgument, "empty program");
+  trace_.clear();
+  Run run(spec_, hbm_, program, grid, args, options, trace_);
+  return run.go();
+}
+
+} // namespace tegula::maia

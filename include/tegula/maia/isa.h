@@ -1,0 +1,130 @@
+// The instruction set of Tegula's Maia-style tile control processor (TCP).
+//
+// Every instruction is one 64-bit word:
+//   [63:56] opcode   [55:51] rd   [50:46] ra   [45:41] rb   [40:36] rc   [35:31] re
+//   [30:26] sem      [25:0]  imm (signed, 26 bits)
+// Scalar registers x0..x31 hold 64-bit integers; x0 reads as zero and ignores writes.
+// TSRAM and HBM addresses are byte addresses held in registers.
+//
+// The TCP runs scalar and control instructions itself, one per cycle, and issues DMA,
+// tensor-unit (TTU) and vector-unit (TVP) commands to per-unit in-order queues. Those
+// commands run asynchronously; when one finishes it adds 1 to semaphore `sem` of its
+// tile (sem 0 means "signal nothing"). WAIT blocks the TCP until a semaphore holds at
+// least `imm`, then subtracts `imm`. Nothing else orders the units: a program that
+// reads a TSRAM buffer another unit is still writing has a race, and the simulator
+// reports it (happens-before over semaphores, not observed timing).
+#ifndef TEGULA_MAIA_ISA_H
+#define TEGULA_MAIA_ISA_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tegula::maia {
+
+enum class Opcode : uint8_t {
+  // Scalar and control (TCP).
+  Halt = 0x00,  ///< end of the program instance
+  Li = 0x01,    ///< rd = imm
+  Addi = 0x02,  ///< rd = ra + imm
+  Muli = 0x03,  ///< rd = ra * imm
+  Shli = 0x04,  ///< rd = ra << imm
+  Ori = 0x05,   ///< rd = ra | imm (imm zero-extended from 26 bits)
+  Add = 0x06,   ///< rd = ra + rb
+  Sub = 0x07,   ///< rd = ra - rb
+  Mul = 0x08,   ///< rd = ra * rb
+  Min = 0x09,   ///< rd = min(ra, rb) (signed)
+  Blt = 0x0A,   ///< if ra < rb (signed): pc += imm (in instructions)
+  Bge = 0x0B,   ///< if ra >= rb: pc += imm
+  Bne = 0x0C,   ///< if ra != rb: pc += imm
+  Jmp = 0x0D,   ///< pc += imm
+  Pid = 0x0E,   ///< rd = program id along axis imm (0..2)
+  Nprog = 0x0F, ///< rd = number of programs along axis imm
+  Arg = 0x10,   ///< rd = kernel argument imm (an HBM address or an integer)
+  Wait = 0x11,  ///< block until semaphore sem >= imm, then subtract imm
+  Signal = 0x12, ///< semaphore sem += imm (imm 0 means 1)
+
+  // DMA engine: 2-D strided copies between HBM and TSRAM.
+  DmaIn = 0x20,  ///< TSRAM[rd] <- HBM[ra]: rb rows of rc bytes, HBM row stride re, TSRAM row stride imm (0: rc)
+  DmaOut = 0x21, ///< HBM[rd] <- TSRAM[ra]: rb rows of rc bytes, HBM row stride re, TSRAM row stride imm (0: rc)
+
+  // Tensor unit.
+  Mma = 0x30, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb] (bf16, imm x re); dense row-major
+
+  // Vector unit: f32 arrays in TSRAM of rc elements. The row ops read a row-major matrix
+  // of re rows x rc columns; rb is the per-row vector of VRowSub/VRowDiv.
+  VAdd = 0x40,  ///< rd[i] = ra[i] + rb[i]
+  VSub = 0x41,  ///< rd[i] = ra[i] - rb[i]
+  VMul = 0x42,  ///< rd[i] = ra[i] * rb[i]
+  VMax = 0x43,  ///< rd[i] = max(ra[i], rb[i])
+  VExp = 0x44,  ///< rd[i] = exp(ra[i])
+  VCopy = 0x45, ///< rd[i] = ra[i] (4-byte words)
+  VFill = 0x46, ///< rd[i] = bit pattern of x[rb] (low 32 bits) for rc words
+  VToBf16 = 0x47, ///< bf16 rd[i] = round-to-nearest-even(f32 ra[i])
+  VToF32 = 0x48,  ///< f32 rd[i] = bf16 ra[i]
+  VRowMax = 0x49, ///< rd[r] = max over c of ra[r*rc + c], for re rows
+  VRowSum = 0x4A, ///< rd[r] = sum over c (in column order) of ra[r*rc + c], for re rows
+  VRowSub = 0x4B, ///< rd[r*rc + c] = ra[r*rc + c] - rb[r], for re rows
+  VRowDiv = 0x4C, ///< rd[r*rc + c] = ra[r*rc + c] / rb[r], for re rows
+};
+
+enum class Unit : uint8_t { Tcp, Dma, Ttu, Tvp };
+
+/// What an opcode is called, which unit runs it and which fields it reads.
+struct OpcodeInfo {
+  Opcode opcode;
+  std::string_view mnemonic;
+  Unit unit;
+  /// Operand fields in assembler order, e.g. "rd,ra,imm" or "sem,imm".
+  std::string_view operands;
+};
+
+const std::vector<OpcodeInfo> &opcode_table();
+const OpcodeInfo *opcode_info(Opcode opcode);
+const OpcodeInfo *opcode_info(std::string_view mnemonic);
+
+struct Instruction {
+  Opcode opcode = Opcode::Halt;
+  uint8_t rd = 0, ra = 0, rb = 0, rc = 0, re = 0, sem = 0;
+  int32_t imm = 0; ///< signed, must fit in 26 bits
+
+  bool operator==(const Instruction &) const = default;
+};
+
+inline constexpr int kRegisters = 32;
+inline constexpr int kSemaphores = 32;
+inline constexpr int32_t kImmMin = -(1 << 25), kImmMax = (1 << 25) - 1;
+
+/// Packs an instruction; throws Error(InvalidArgument) naming the field out of range,
+/// or a field the opcode does not use that is not 0.
+uint64_t encode(const Instruction &instruction);
+/// Unpacks a word; nullopt for an unknown opcode or nonzero bits in unused fields.
+std::optional<Instruction> decode(uint64_t word);
+
+/// A program: instructions plus the source line of each (for reports), if known.
+struct Program {
+  std::vector<Instruction> code;
+  std::vector<std::string> source; ///< parallel to code; may be empty
+};
+
+/// Assembler text: one instruction per line, `mnemonic operands`, operands separated
+/// by commas: registers `x0`..`x31`, semaphores `s0`..`s31`, immediates as decimal or
+/// 0x hex, and `label` / `label:` for branch targets. `#` starts a comment.
+/// A branch to a label gets imm = label's index - branch's index. ori's immediate may
+/// also be written as an unsigned 26-bit mask (up to 0x3ffffff), which is how it prints.
+/// Throws Error(InvalidArgument) naming the line and what is wrong.
+Program assemble(std::string_view text);
+/// The text form of one instruction (labels are printed as relative offsets).
+std::string disassemble(const Instruction &instruction);
+std::string disassemble(const Program &program);
+
+/// Binary program image: magic "TGMA", version, count, then little-endian words.
+std::vector<uint8_t> to_binary(const Program &program);
+/// Throws Error(LoadError) naming the word that is malformed.
+Program from_binary(const std::vector<uint8_t> &bytes);
+
+} // namespace tegula::maia
+
+#endif

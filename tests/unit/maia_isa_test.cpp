@@ -1,0 +1,457 @@
+// The Maia ISA library: opcode table, word encoding, assembler and binary images. It is
+// part of the LLVM-free runtime, so this test links only tegula_runtime and TegulaMaiaIsa.
+#include "tegula/maia/isa.h"
+#include "tegula/runtime/error.h"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace tegula;
+using namespace tegula::maia;
+using Catch::Matchers::Contains;
+
+namespace {
+
+/// The tegula::Error `action` throws; fails the test when it throws none.
+Error error_of(const std::function<void()> &action) {
+  try {
+    action();
+  } catch (const Error &error) {
+    return error;
+  }
+  FAIL("expected a tegula::Error");
+  return Error(ErrorCode::InvalidArgument, "unreachable");
+}
+
+std::vector<std::string> split_operands(std::string_view operands) {
+  std::vector<std::string> names;
+  while (!operands.empty()) {
+    size_t comma = operands.find(',');
+    names.emplace_back(operands.substr(0, comma));
+    operands = comma == std::string_view::npos ? std::string_view() : operands.substr(comma + 1);
+  }
+  return names;
+}
+
+const std::vector<std::string> kSmallFields = {"rd", "ra", "rb", "rc", "re", "sem"};
+
+uint8_t &small_field(Instruction &instruction, const std::string &name) {
+  if (name == "rd") return instruction.rd;
+  if (name == "ra") return instruction.ra;
+  if (name == "rb") return instruction.rb;
+  if (name == "rc") return instruction.rc;
+  if (name == "re") return instruction.re;
+  return instruction.sem;
+}
+
+/// Bit position of a 5-bit field, restated from the layout comment in isa.h.
+int shift_of(const std::string &name) {
+  if (name == "rd") return 51;
+  if (name == "ra") return 46;
+  if (name == "rb") return 41;
+  if (name == "rc") return 36;
+  if (name == "re") return 31;
+  return 26; // sem
+}
+
+bool uses(const OpcodeInfo &info, const std::string &field) {
+  for (const std::string &name : split_operands(info.operands))
+    if (name == field)
+      return true;
+  return false;
+}
+
+/// Catch's --rng-seed when given, so a failure can be replayed; a fixed seed otherwise.
+unsigned test_seed() { return Catch::rngSeed() ? Catch::rngSeed() : 20240613u; }
+
+Instruction random_instruction(const OpcodeInfo &info, std::mt19937 &rng) {
+  std::uniform_int_distribution<int> small(0, 31);
+  std::uniform_int_distribution<int32_t> imm(kImmMin, kImmMax);
+  Instruction instruction;
+  instruction.opcode = info.opcode;
+  for (const std::string &name : split_operands(info.operands)) {
+    if (name == "imm")
+      instruction.imm = imm(rng);
+    else
+      small_field(instruction, name) = static_cast<uint8_t>(small(rng));
+  }
+  return instruction;
+}
+
+} // namespace
+
+TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
+  struct Expected {
+    Opcode opcode;
+    const char *mnemonic;
+    Unit unit;
+    const char *operands;
+  };
+  const std::vector<Expected> expected = {
+      {Opcode::Halt, "halt", Unit::Tcp, ""},
+      {Opcode::Li, "li", Unit::Tcp, "rd,imm"},
+      {Opcode::Addi, "addi", Unit::Tcp, "rd,ra,imm"},
+      {Opcode::Muli, "muli", Unit::Tcp, "rd,ra,imm"},
+      {Opcode::Shli, "shli", Unit::Tcp, "rd,ra,imm"},
+      {Opcode::Ori, "ori", Unit::Tcp, "rd,ra,imm"},
+      {Opcode::Add, "add", Unit::Tcp, "rd,ra,rb"},
+      {Opcode::Sub, "sub", Unit::Tcp, "rd,ra,rb"},
+      {Opcode::Mul, "mul", Unit::Tcp, "rd,ra,rb"},
+      {Opcode::Min, "min", Unit::Tcp, "rd,ra,rb"},
+      {Opcode::Blt, "blt", Unit::Tcp, "ra,rb,imm"},
+      {Opcode::Bge, "bge", Unit::Tcp, "ra,rb,imm"},
+      {Opcode::Bne, "bne", Unit::Tcp, "ra,rb,imm"},
+      {Opcode::Jmp, "jmp", Unit::Tcp, "imm"},
+      {Opcode::Pid, "pid", Unit::Tcp, "rd,imm"},
+      {Opcode::Nprog, "nprog", Unit::Tcp, "rd,imm"},
+      {Opcode::Arg, "arg", Unit::Tcp, "rd,imm"},
+      {Opcode::Wait, "wait", Unit::Tcp, "sem,imm"},
+      {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
+      {Opcode::DmaIn, "dma.in", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
+      {Opcode::DmaOut, "dma.out", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
+      {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
+      {Opcode::VAdd, "vadd", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VSub, "vsub", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VMul, "vmul", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VMax, "vmax", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VExp, "vexp", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VCopy, "vcopy", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VFill, "vfill", Unit::Tvp, "rd,rb,rc,sem"},
+      {Opcode::VToBf16, "vcvt.bf16", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VToF32, "vcvt.f32", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VRowMax, "vrowmax", Unit::Tvp, "rd,ra,rc,re,sem"},
+      {Opcode::VRowSum, "vrowsum", Unit::Tvp, "rd,ra,rc,re,sem"},
+      {Opcode::VRowSub, "vrowsub", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VRowDiv, "vrowdiv", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+  };
+  REQUIRE(opcode_table().size() == expected.size());
+  for (const Expected &e : expected) {
+    INFO(e.mnemonic);
+    const OpcodeInfo *by_opcode = opcode_info(e.opcode);
+    REQUIRE(by_opcode);
+    CHECK(by_opcode == opcode_info(e.mnemonic));
+    CHECK(by_opcode->mnemonic == e.mnemonic);
+    CHECK(by_opcode->unit == e.unit);
+    CHECK(by_opcode->operands == e.operands);
+  }
+  CHECK(opcode_info("nop") == nullptr);
+  CHECK(opcode_info("") == nullptr);
+  CHECK(opcode_info(static_cast<Opcode>(0x7F)) == nullptr);
+}
+
+TEST_CASE("encode places fields where isa.h says", "[maia][isa]") {
+  Instruction add{Opcode::Add, 1, 2, 3};
+  CHECK(encode(add) == (uint64_t{0x06} << 56 | uint64_t{1} << 51 | uint64_t{2} << 46 |
+                        uint64_t{3} << 41));
+  Instruction dma{Opcode::DmaIn, 31, 30, 29, 28, 27, 26, -1};
+  CHECK(encode(dma) == (uint64_t{0x20} << 56 | uint64_t{31} << 51 | uint64_t{30} << 46 |
+                        uint64_t{29} << 41 | uint64_t{28} << 36 | uint64_t{27} << 31 |
+                        uint64_t{26} << 26 | 0x3FFFFFF));
+  Instruction li{Opcode::Li, 5};
+  li.imm = kImmMin;
+  CHECK(encode(li) == (uint64_t{0x01} << 56 | uint64_t{5} << 51 | 0x2000000));
+  CHECK(encode(Instruction{}) == 0);
+}
+
+TEST_CASE("decode inverts encode for every opcode", "[maia][isa]") {
+  unsigned seed = test_seed();
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  for (const OpcodeInfo &info : opcode_table()) {
+    INFO(info.mnemonic);
+    for (int i = 0; i < 500; ++i) {
+      Instruction instruction = random_instruction(info, rng);
+      INFO(disassemble(instruction));
+      std::optional<Instruction> decoded = decode(encode(instruction));
+      REQUIRE(decoded);
+      REQUIRE(*decoded == instruction);
+    }
+    if (uses(info, "imm")) {
+      for (int32_t imm : {kImmMin, kImmMax, 0, -1, 1}) {
+        Instruction instruction = random_instruction(info, rng);
+        instruction.imm = imm;
+        REQUIRE(decode(encode(instruction)) == instruction);
+      }
+    }
+  }
+}
+
+TEST_CASE("encode rejects fields out of range or unused", "[maia][isa]") {
+  for (const OpcodeInfo &info : opcode_table()) {
+    INFO(info.mnemonic);
+    for (const std::string &name : kSmallFields) {
+      Instruction instruction{info.opcode};
+      small_field(instruction, name) = uses(info, name) ? 32 : 1;
+      Error error = error_of([&] { encode(instruction); });
+      CHECK(error.code() == ErrorCode::InvalidArgument);
+      CHECK_THAT(error.what(), Contains(name));
+      if (uses(info, name))
+        CHECK_THAT(error.what(), Contains("is 32, outside 0..31"));
+      else
+        CHECK_THAT(error.what(), Contains("does not use field " + name));
+    }
+    Instruction instruction{info.opcode};
+    if (uses(info, "imm")) {
+      instruction.imm = kImmMax + 1;
+      CHECK_THAT(error_of([&] { encode(instruction); }).what(),
+                 Contains("field imm") && Contains("33554432, outside -33554432..33554431"));
+      instruction.imm = kImmMin - 1;
+      CHECK_THAT(error_of([&] { encode(instruction); }).what(), Contains("-33554433"));
+    } else {
+      instruction.imm = -7;
+      CHECK_THAT(error_of([&] { encode(instruction); }).what(),
+                 Contains("does not use field imm") && Contains("-7"));
+    }
+  }
+  Error unknown = error_of([] { encode(Instruction{static_cast<Opcode>(0x7F)}); });
+  CHECK(unknown.code() == ErrorCode::InvalidArgument);
+  CHECK_THAT(unknown.what(), Contains("unknown opcode 0x7f"));
+}
+
+TEST_CASE("decode refuses words that are not instructions", "[maia][isa]") {
+  unsigned seed = test_seed();
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  std::set<int> known;
+  for (const OpcodeInfo &info : opcode_table())
+    known.insert(static_cast<int>(info.opcode));
+  for (int byte = 0; byte < 256; ++byte) {
+    if (known.count(byte))
+      continue;
+    INFO("opcode " << byte);
+    CHECK_FALSE(decode(uint64_t(byte) << 56));
+    CHECK_FALSE(decode(uint64_t(byte) << 56 | (rng() >> 8)));
+  }
+  // One stray bit in any field the opcode does not read.
+  for (const OpcodeInfo &info : opcode_table()) {
+    INFO(info.mnemonic);
+    uint64_t base = encode(Instruction{info.opcode});
+    for (const std::string &name : kSmallFields)
+      if (!uses(info, name))
+        CHECK_FALSE(decode(base | uint64_t{1} << shift_of(name)));
+    if (!uses(info, "imm"))
+      CHECK_FALSE(decode(base | uint64_t{1} << 25));
+  }
+  // Whatever random words do decode must be exactly what encode would produce.
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t word = rng();
+    if (std::optional<Instruction> decoded = decode(word))
+      REQUIRE(encode(*decoded) == word);
+  }
+}
+
+namespace {
+
+// Every mnemonic, labels before and after their uses, label-only lines, comments, hex
+// and negative immediates.
+const char *const kEveryMnemonic = R"(# a program that uses every instruction
+start:
+  arg x1, 0            # A
+  arg x2, 1
+  pid x3, 0
+  nprog x4, 2
+  li x5, -0x10
+  addi x6, x5, 33554431
+  muli x7, x6, -33554432
+  shli x8, x7, 3
+  ori x9, x8, 0x3ffffff
+  add x10, x1, x2
+  sub x11, x10, x0
+  mul x12, x11, x3
+  min x13, x12, x4
+loop: blt x3, x4, done
+  bge x4, x3, loop
+  bne x1, x2, start
+  jmp 2
+  dma.in x14, x1, x3, x4, x5, 128, s1
+  dma.out x1, x14, x3, x4, x5, 0, s2
+  wait s1, 1
+  mma x15, x14, x16, x3, x4, 64, s3
+  vadd x17, x18, x19, x3, s4
+  vsub x17, x18, x19, x3, s0
+  vmul x17, x18, x19, x3, s4
+  vmax x17, x18, x19, x3, s4
+  vexp x20, x21, x3, s5
+  vcopy x20, x21, x3, s5
+  vfill x20, x22, x3, s5
+  vcvt.bf16 x23, x20, x3, s6
+  vcvt.f32 x24, x23, x3, s6
+  vrowmax x25, x24, x3, x4, s7
+  vrowsum x26, x24, x3, x4, s7
+  vrowsub x27, x24, x25, x3, x4, s7
+  vrowdiv x28, x24, x26, x3, x4, s31
+  signal s8, 0
+  wait s7, 4
+done:
+  halt
+)";
+
+} // namespace
+
+TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
+  Program program = assemble(kEveryMnemonic);
+  REQUIRE(program.code.size() == 37);
+  REQUIRE(program.source.size() == program.code.size());
+
+  std::set<Opcode> seen;
+  for (const Instruction &instruction : program.code)
+    seen.insert(instruction.opcode);
+  CHECK(seen.size() == opcode_table().size());
+
+  CHECK(program.code[0] == Instruction{Opcode::Arg, 1});
+  CHECK(program.source[0] == "arg x1, 0            # A");
+  CHECK(program.code[4].imm == -16);
+  CHECK(program.code[5].imm == kImmMax);
+  CHECK(program.code[6].imm == kImmMin);
+  CHECK(program.code[8].imm == -1); // ori's 26-bit mask
+  CHECK(disassemble(program.code[8]) == "ori x9, x8, 0x3ffffff");
+
+  // blt at 13 jumps forward to done (36); bge at 14 back to loop (13); bne to start (0).
+  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 23});
+  CHECK(program.source[13] == "loop: blt x3, x4, done");
+  CHECK(program.code[14].imm == -1);
+  CHECK(program.code[15].imm == -15);
+  CHECK(program.code[16].imm == 2);
+  CHECK(program.code[17] == Instruction{Opcode::DmaIn, 14, 1, 3, 4, 5, 1, 128});
+  CHECK(program.code[32] == Instruction{Opcode::VRowSub, 27, 24, 25, 3, 4, 7, 0});
+  CHECK(program.code[30] == Instruction{Opcode::VRowMax, 25, 24, 0, 3, 4, 7, 0});
+  CHECK(program.code[36] == Instruction{Opcode::Halt});
+}
+
+TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
+  Program program = assemble(kEveryMnemonic);
+  std::string text = disassemble(program);
+  Program again = assemble(text);
+  CHECK(again.code == program.code);
+  CHECK(disassemble(again) == text);
+  CHECK(again.source.front() == "arg x1, 0");
+  CHECK(text.substr(0, text.find('\n')) == "arg x1, 0");
+
+  unsigned seed = test_seed();
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  Program random;
+  for (int i = 0; i < 20; ++i)
+    for (const OpcodeInfo &info : opcode_table())
+      random.code.push_back(random_instruction(info, rng));
+  CHECK(assemble(disassemble(random)).code == random.code);
+}
+
+TEST_CASE("assemble accepts empty input and odd spacing", "[maia][asm]") {
+  CHECK(assemble("").code.empty());
+  CHECK(assemble("\n  # nothing\n\n").code.empty());
+  Program program = assemble("a: b:\tadd   x1 ,x2,x3\r\nend:");
+  REQUIRE(program.code.size() == 1);
+  CHECK(program.code[0] == Instruction{Opcode::Add, 1, 2, 3});
+  // A label after the last instruction is a valid branch target.
+  CHECK(assemble("jmp end\nend:").code[0].imm == 1);
+  CHECK(assemble("li x1, 0X1F").code[0].imm == 31);
+}
+
+TEST_CASE("assemble errors name the line, quote it and say why", "[maia][asm]") {
+  struct Case {
+    const char *text;
+    const char *line;
+    const char *quoted;
+    const char *why;
+  };
+  const std::vector<Case> cases = {
+      {"li x1, 1\nfoo x1", "line 2:", "'foo x1'", "unknown mnemonic 'foo'"},
+      {"add x1, x2", "line 1:", "'add x1, x2'", "'add' takes 3 operands (rd, ra, rb), got 2"},
+      {"halt x1", "line 1:", "'halt x1'", "'halt' takes no operands, got 1"},
+      {"jmp", "line 1:", "'jmp'", "'jmp' takes 1 operand (imm), got 0"},
+      {"add x1, x2, x3,", "line 1:", "'add x1, x2, x3,'", "got 4"},
+      {"add x1, , x3", "line 1:", "'add x1, , x3'", "missing operand 2 (ra)"},
+      {"\n\nadd x1, x32, x2", "line 3:", "'add x1, x32, x2'",
+       "register 'x32' out of range (x0..x31)"},
+      {"vadd x1, x2, x3, x4, s32", "line 1:", "'vadd x1, x2, x3, x4, s32'",
+       "semaphore 's32' out of range (s0..s31)"},
+      {"add x1, s2, x3", "line 1:", "'add x1, s2, x3'",
+       "expected a register (x0..x31) for ra, got 's2'"},
+      {"wait x1, 1", "line 1:", "'wait x1, 1'", "expected a semaphore (s0..s31) for sem, got 'x1'"},
+      {"li x1, 33554432", "line 1:", "'li x1, 33554432'",
+       "immediate '33554432' out of range (-33554432..33554431)"},
+      {"li x1, -33554433", "line 1:", "'li x1, -33554433'", "immediate '-33554433' out of range"},
+      {"li x1, 0x2000000", "line 1:", "'li x1, 0x2000000'", "immediate '0x2000000' out of range"},
+      {"li x1, 99999999999999999999999", "line 1:", "'li x1, 99999999999999999999999'",
+       "out of range"},
+      {"ori x1, x1, 0x4000000", "line 1:", "'ori x1, x1, 0x4000000'",
+       "immediate '0x4000000' out of range (-33554432..67108863)"},
+      {"li x1, 12ab", "line 1:", "'li x1, 12ab'", "expected an immediate or label for imm"},
+      {"li x1, x2", "line 1:", "'li x1, x2'", "expected an immediate or label for imm, got 'x2'"},
+      {"li x1, top", "line 1:", "'li x1, top'", "'li' takes a number for imm, not label 'top'"},
+      {"halt\n\nbne x1, x2, nowhere # far", "line 3:", "'bne x1, x2, nowhere # far'",
+       "undefined label 'nowhere'"},
+      {"a:\nhalt\n  a: halt", "line 3:", "'a: halt'",
+       "duplicate label 'a' (first defined on line 1)"},
+      {"x1: halt", "line 1:", "'x1: halt'", "label 'x1' would read as a register"},
+  };
+  for (const Case &c : cases) {
+    INFO(c.text);
+    Error error = error_of([&] { assemble(c.text); });
+    CHECK(error.code() == ErrorCode::InvalidArgument);
+    CHECK_THAT(error.what(), Contains(c.line) && Contains(c.quoted) && Contains(c.why));
+  }
+}
+
+TEST_CASE("binary images round-trip", "[maia][image]") {
+  Program program = assemble(kEveryMnemonic);
+  std::vector<uint8_t> bytes = to_binary(program);
+  REQUIRE(bytes.size() == 12 + 8 * program.code.size());
+  CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
+  CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 12) ==
+        std::vector<uint8_t>{1, 0, 0, 0, 37, 0, 0, 0});
+  // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
+  CHECK(bytes[12 + 7] == 0x10);
+
+  Program loaded = from_binary(bytes);
+  CHECK(loaded.code == program.code);
+  CHECK(loaded.source.empty());
+  CHECK(from_binary(to_binary(Program{})).code.empty());
+
+  Program bad;
+  bad.code.push_back(Instruction{Opcode::Li, 40});
+  CHECK(error_of([&] { to_binary(bad); }).code() == ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("corrupt binary images are load errors", "[maia][image]") {
+  const std::vector<uint8_t> good = to_binary(assemble("li x1, 1\nadd x2, x1, x1\nhalt"));
+  auto expect = [](std::vector<uint8_t> bytes, const std::string &why) {
+    INFO(why);
+    Error error = error_of([&] { from_binary(bytes); });
+    CHECK(error.code() == ErrorCode::LoadError);
+    CHECK_THAT(error.what(), Contains(why));
+  };
+
+  expect({}, "0 bytes is shorter than the 12-byte header");
+  expect(std::vector<uint8_t>(good.begin(), good.begin() + 11), "11 bytes is shorter");
+
+  std::vector<uint8_t> magic = good;
+  magic[3] = 'B';
+  expect(magic, "bad magic 0x424d4754");
+
+  std::vector<uint8_t> version = good;
+  version[4] = 2;
+  expect(version, "version 2 is not supported");
+
+  expect(std::vector<uint8_t>(good.begin(), good.end() - 1),
+         "header says 3 words (24 bytes) but 23 bytes follow it");
+  std::vector<uint8_t> longer = good;
+  longer.insert(longer.end(), 8, 0);
+  expect(longer, "but 32 bytes follow it");
+  std::vector<uint8_t> count = good;
+  count[11] = 0x80;
+  expect(count, "header says 2147483651 words");
+
+  std::vector<uint8_t> opcode = good;
+  opcode[12 + 8 * 2 + 7] = 0xFF; // word 2's opcode byte
+  expect(opcode, "word 2 (0xff00000000000000) is not a valid instruction");
+  std::vector<uint8_t> unused = good;
+  unused[12 + 8 * 1] = 1; // an imm bit in add, which has none
+  expect(unused, "word 1 (0x0610420000000001) is not a valid instruction");
+}
