@@ -60,6 +60,8 @@ struct TileState {
 };
 
 int unit_index(Unit unit) { return static_cast<int>(unit) - 1; }
+uint64_t u(int64_t v) { return static_cast<uint64_t>(v); }
+int64_t wrap(uint64_t v) { return static_cast<int64_t>(v); }
 const char *unit_name(int index) {
   static const char *names[] = {"dma", "ttu", "tvp"};
   return names[index];
@@ -152,14 +154,16 @@ void Run::step(TileState &tile, double now) {
   case Opcode::Halt:
     tile.status = Status::Draining;
     return;
+  // Integer arithmetic wraps modulo 2^64 (computed unsigned: signed overflow is not
+  // defined in C++).
   case Opcode::Li: set(ins.rd, ins.imm); break;
-  case Opcode::Addi: set(ins.rd, reg(ins.ra) + ins.imm); break;
-  case Opcode::Muli: set(ins.rd, reg(ins.ra) * ins.imm); break;
+  case Opcode::Addi: set(ins.rd, wrap(u(reg(ins.ra)) + u(ins.imm))); break;
+  case Opcode::Muli: set(ins.rd, wrap(u(reg(ins.ra)) * u(ins.imm))); break;
   case Opcode::Shli: set(ins.rd, static_cast<int64_t>(static_cast<uint64_t>(reg(ins.ra)) << (ins.imm & 63))); break;
   case Opcode::Ori: set(ins.rd, reg(ins.ra) | (static_cast<int64_t>(ins.imm) & ((int64_t{1} << 26) - 1))); break;
-  case Opcode::Add: set(ins.rd, reg(ins.ra) + reg(ins.rb)); break;
-  case Opcode::Sub: set(ins.rd, reg(ins.ra) - reg(ins.rb)); break;
-  case Opcode::Mul: set(ins.rd, reg(ins.ra) * reg(ins.rb)); break;
+  case Opcode::Add: set(ins.rd, wrap(u(reg(ins.ra)) + u(reg(ins.rb)))); break;
+  case Opcode::Sub: set(ins.rd, wrap(u(reg(ins.ra)) - u(reg(ins.rb)))); break;
+  case Opcode::Mul: set(ins.rd, wrap(u(reg(ins.ra)) * u(reg(ins.rb)))); break;
   case Opcode::Min: set(ins.rd, std::min(reg(ins.ra), reg(ins.rb))); break;
   case Opcode::Blt: if (reg(ins.ra) < reg(ins.rb)) next = pc + ins.imm; break;
   case Opcode::Bge: if (reg(ins.ra) >= reg(ins.rb)) next = pc + ins.imm; break;

@@ -43,7 +43,7 @@ enum class Opcode : uint8_t {
   Pid = 0x0E,   ///< rd = program id along axis imm (0..2)
   Nprog = 0x0F, ///< rd = number of programs along axis imm
   Arg = 0x10,   ///< rd = kernel argument imm (an HBM address or an integer)
-  Wait = 0x11,  ///< block until semaphore sem >= imm, then subtract imm
+  Wait = 0x11,  ///< block until semaphore sem >= imm, then subtract imm (imm 0 means 1)
   Signal = 0x12, ///< semaphore sem += imm (imm 0 means 1)
 
   // DMA engine: 2-D strided copies between HBM and TSRAM.
