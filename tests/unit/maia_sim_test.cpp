@@ -253,3 +253,126 @@ TEST_CASE("deadlock and runaway programs are reported", "[maia][sim][faults]") {
   CHECK(msg.find("argument 3 of 0") != std::string::npos);
   CHECK_THROWS_AS(sim.run(assemble("halt\n"), {0, 1, 1}, {}), Error);
 }
+
+// --- the hand-scheduled GEMM: results, timing against the roofline, planted bugs ------
+
+#include "backends/maia/reference/gemm_program.h"
+#include "tegula/kernels/reference.h"
+
+namespace {
+
+struct GemmRun {
+  Simulator sim;
+  uint64_t a = 0, b = 0, c = 0;
+  std::vector<uint16_t> ha, hb;
+};
+
+void setup_gemm(GemmRun &run, const GemmProgramConfig &cfg, uint64_t seed) {
+  run.ha.resize(cfg.M * cfg.K);
+  run.hb.resize(cfg.K * cfg.N);
+  for (size_t i = 0; i < run.ha.size(); ++i)
+    run.ha[i] = float_to_bf16(static_cast<float>(kernels::philox_uniform(seed, i)));
+  for (size_t i = 0; i < run.hb.size(); ++i)
+    run.hb[i] = float_to_bf16(static_cast<float>(kernels::philox_uniform(seed + 1, i)));
+  run.a = run.sim.hbm().allocate(run.ha.size() * 2, "a");
+  run.b = run.sim.hbm().allocate(run.hb.size() * 2, "b");
+  run.c = run.sim.hbm().allocate(cfg.M * cfg.N * 4, "c");
+  std::memcpy(run.sim.hbm().host(run.a, run.ha.size() * 2), run.ha.data(), run.ha.size() * 2);
+  std::memcpy(run.sim.hbm().host(run.b, run.hb.size() * 2), run.hb.data(), run.hb.size() * 2);
+  std::memset(run.sim.hbm().host(run.c, cfg.M * cfg.N * 4), 0xFF, cfg.M * cfg.N * 4);
+}
+
+std::vector<int64_t> gemm_args(const GemmRun &run) {
+  return {static_cast<int64_t>(run.a), static_cast<int64_t>(run.b), static_cast<int64_t>(run.c)};
+}
+
+std::array<int64_t, 3> gemm_grid(const GemmProgramConfig &cfg) { return {cfg.N / cfg.BN, cfg.M / cfg.BM, 1}; }
+
+} // namespace
+
+TEST_CASE("the double-buffered GEMM program computes C within the GEMM policy", "[maia][gemm]") {
+  GemmProgramConfig cfg;
+  cfg.M = 256;
+  cfg.N = 192;
+  cfg.K = 256;
+  cfg.BM = 64;
+  cfg.BN = 64;
+  cfg.BK = 32;
+  GemmRun run;
+  uint64_t seed = 42;
+  INFO("seed " << seed);
+  setup_gemm(run, cfg, seed);
+  SimStats stats = run.sim.run(assemble(gemm_program(cfg, run.sim.spec())), gemm_grid(cfg), gemm_args(run));
+  const float *c = reinterpret_cast<const float *>(run.sim.hbm().host(run.c, cfg.M * cfg.N * 4));
+  double worst = 0;
+  for (int64_t i = 0; i < cfg.M; ++i)
+    for (int64_t j = 0; j < cfg.N; ++j) {
+      double exact = 0, mag = 0;
+      for (int64_t k = 0; k < cfg.K; ++k) {
+        double p = static_cast<double>(bf16_to_float(run.ha[i * cfg.K + k])) * bf16_to_float(run.hb[k * cfg.N + j]);
+        exact += p;
+        mag += std::fabs(p);
+      }
+      double bound = 2.0 * (cfg.K + 1) * std::ldexp(1.0, -24) * mag;
+      worst = std::max(worst, std::fabs(c[i * cfg.N + j] - exact) / bound);
+      REQUIRE(std::fabs(c[i * cfg.N + j] - exact) <= bound);
+    }
+  INFO("worst error / bound " << worst);
+  CHECK(stats.macs == static_cast<uint64_t>(cfg.M * cfg.N * cfg.K));
+  CHECK(stats.programs == static_cast<uint64_t>((cfg.M / cfg.BM) * (cfg.N / cfg.BN)));
+}
+
+TEST_CASE("the GEMM program stays near its roofline bound at 1024^3", "[maia][gemm][timing]") {
+  GemmProgramConfig cfg; // 1024^3 in 512x512x128 blocks: 4 programs, memory-bound
+  Simulator sim;
+  uint64_t a = sim.hbm().allocate(cfg.M * cfg.K * 2, "a", false), b = sim.hbm().allocate(cfg.K * cfg.N * 2, "b", false),
+           c = sim.hbm().allocate(cfg.M * cfg.N * 4, "c", false);
+  SimOptions timing;
+  timing.functional = false;
+  SimStats stats = sim.run(assemble(gemm_program(cfg, sim.spec())), gemm_grid(cfg),
+                           {static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int64_t>(c)}, timing);
+  GemmRoofline roof = gemm_roofline(cfg, sim.spec());
+  double fraction = roof.bound_cycles / stats.cycles;
+  INFO("cycles " << stats.cycles << ", roofline bound " << roof.bound_cycles << ", fraction " << fraction);
+  CHECK(fraction <= 1.0);
+  // Four 512x512 blocks on four tiles: compute-bound at 65536 cycles of tensor unit;
+  // the DMA of the first slices and the C write-back are what the rest is made of.
+  CHECK(fraction > 0.8);
+}
+
+TEST_CASE("planted bugs in the GEMM program are each caught and named", "[maia][gemm][faults]") {
+  GemmProgramConfig cfg;
+  cfg.M = 128;
+  cfg.N = 128;
+  cfg.K = 128;
+  cfg.BM = 64;
+  cfg.BN = 64;
+  cfg.BK = 32;
+  auto run_with = [&](GemmProgramConfig bug) {
+    GemmRun run;
+    setup_gemm(run, bug, 7);
+    return fault_of(run.sim, assemble(gemm_program(bug, run.sim.spec())), gemm_grid(bug), gemm_args(run));
+  };
+  GemmProgramConfig noWait = cfg;
+  noWait.drop_load_wait = true;
+  std::string msg = run_with(noWait);
+  INFO(msg);
+  CHECK(msg.find("race") != std::string::npos);
+  CHECK(msg.find("`mma") != std::string::npos);
+  CHECK(msg.find("dma.in") != std::string::npos);
+
+  GemmProgramConfig overflow = cfg;
+  overflow.overflow_tsram = true;
+  msg = run_with(overflow);
+  INFO(msg);
+  CHECK(msg.find("outside the tile's") != std::string::npos);
+  CHECK(msg.find("`vfill") != std::string::npos);
+
+  GemmProgramConfig pastEnd = cfg;
+  pastEnd.dma_row_past_end = true;
+  msg = run_with(pastEnd);
+  INFO(msg);
+  CHECK(msg.find("not inside one allocation") != std::string::npos);
+  CHECK(msg.find("'a'") != std::string::npos);
+  CHECK(msg.find("program (0,1,0)") != std::string::npos); // the last block row
+}
