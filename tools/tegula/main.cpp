@@ -1,4 +1,5 @@
 // tegula: the command-line face of the compiler. `targets`, `compile`, `run`, `demo`.
+#include "maia_commands.h"
 #include "runners.h"
 
 #include "tegula/compiler/compile.h"
@@ -32,12 +33,18 @@ commands:
   run <kernel> [options]          run on generated inputs, compare with the fp64 reference
       --target T --dtype D --shape A,B[,C] --seed S --threads N --repeats R --bounds-check
   demo                            every kernel, every target, one comparison table
+  maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine
+  maia disasm <file.bin> -o <file.s>
+  maia gemm [--shape M,N,K] [--blocks BM,BN,BK] [--timing-only] [--trace out.json]
+            [--machine file] [--seed S]
+                                  run the hand-scheduled bf16 GEMM on the simulator
 
 kernels: vector_add (shape n), softmax (M,N), gemm (M,N,K)
 )";
 
 struct Args {
   std::string command, kernel;
+  std::vector<std::string> words; ///< every positional argument after the command
   std::map<std::string, std::string> options;
   bool has(const std::string &k) const { return options.count(k) != 0; }
   std::string get(const std::string &k, const std::string &fallback) const {
@@ -51,10 +58,13 @@ Args parse(int argc, char **argv) {
   if (argc < 2)
     throw Error(ErrorCode::InvalidArgument, "missing command\n" + std::string(kUsage));
   args.command = argv[1];
-  static const std::vector<std::string> flags{"--dump-ir", "--bounds-check"};
+  static const std::vector<std::string> flags{"--dump-ir", "--bounds-check", "--timing-only"};
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("-", 0) != 0) {
+      args.words.push_back(a);
+      if (args.command == "maia")
+        continue;
       if (!args.kernel.empty())
         throw Error(ErrorCode::InvalidArgument, "unexpected argument '" + a + "'");
       args.kernel = a;
@@ -98,7 +108,7 @@ int cmd_targets() {
   std::printf("%-16s %s\n", "target", "status");
   for (auto &[name, what] : available_targets())
     std::printf("%-16s %s\n", name.c_str(), what.c_str());
-  std::printf("%-16s %s\n", "maia", "planned: not in this build");
+  std::printf("%-16s %s\n", "maia", "simulator and ISA built (tegula maia ...); compiler planned");
   std::printf("%-16s %s\n", "cuda:sm_90a", "planned: not in this build");
   std::printf("%-16s %s\n", "rocm:gfx942", "planned: not in this build");
   return 0;
@@ -238,6 +248,8 @@ int main(int argc, char **argv) {
       return cmd_run(args);
     if (args.command == "demo")
       return cmd_demo();
+    if (args.command == "maia")
+      return cli::run_maia_command(args.words, args.options);
     if (args.command == "help" || args.command == "--help") {
       std::fputs(kUsage, stdout);
       return 0;

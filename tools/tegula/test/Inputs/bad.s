@@ -1,0 +1,2 @@
+  li x1, 5
+  addd x2, x1, x1
