@@ -3,6 +3,7 @@
 #include "backends/cpu/Passes.h"
 #include "backends/cpu/Pipeline.h"
 #include "dialects/tile/Analysis/TestAxisInfo.h"
+#include "dialects/maia/IR/MaiaDialect.h"
 #include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/InitAllDialects.h"
@@ -14,7 +15,7 @@ void tegula::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<tegula::tile::TileDialect>();
+  registry.insert<tegula::tile::TileDialect, tegula::maia::ir::MaiaDialect>();
 }
 
 void tegula::registerAllPasses() {

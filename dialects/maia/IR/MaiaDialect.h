@@ -1,0 +1,23 @@
+// The maia dialect: the Maia-style machine's commands on SSA scalars, one step above
+// its ISA (docs/maia.md).
+#ifndef TEGULA_DIALECTS_MAIA_IR_MAIADIALECT_H
+#define TEGULA_DIALECTS_MAIA_IR_MAIADIALECT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/maia/IR/MaiaDialect.h.inc"
+#include "dialects/maia/IR/MaiaEnums.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/maia/IR/MaiaOps.h.inc"
+
+namespace tegula::maia::ir {
+/// Attribute on the func.func that is a Maia kernel.
+inline constexpr llvm::StringLiteral kKernelAttrName = "maia.kernel";
+} // namespace tegula::maia::ir
+
+#endif

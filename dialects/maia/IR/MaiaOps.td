@@ -1,0 +1,152 @@
+#ifndef TEGULA_MAIA_OPS_TD
+#define TEGULA_MAIA_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Maia_Dialect : Dialect {
+  let name = "maia";
+  let cppNamespace = "::tegula::maia::ir";
+  let summary = "The Maia-style machine's commands, on SSA scalars";
+  let description = [{
+    The last IR before the ISA (docs/maia.md). Scalars are i64 values (the control
+    processor's registers after allocation); TSRAM and HBM addresses are i64 byte
+    addresses. DMA, tensor-unit and vector-unit commands are asynchronous: each
+    signals semaphore `sem` when done (0: none), and `maia.wait` orders the program
+    after them. Control flow is scf, scalar arithmetic is arith, both on i64.
+  }];
+}
+
+class Maia_Op<string mnemonic, list<Trait> traits = []> : Op<Maia_Dialect, mnemonic, traits>;
+
+def Maia_Sem : ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<31>]>;
+def Maia_Axis : ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<2>]>;
+
+//===----------------------------------------------------------------------===//
+// Program instance and arguments
+//===----------------------------------------------------------------------===//
+
+def Maia_ProgramIdOp : Maia_Op<"program_id", [Pure]> {
+  let summary = "Index of this program instance along a grid axis";
+  let arguments = (ins Maia_Axis:$axis);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
+def Maia_NumProgramsOp : Maia_Op<"num_programs", [Pure]> {
+  let summary = "Number of program instances along a grid axis";
+  let arguments = (ins Maia_Axis:$axis);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
+def Maia_ArgOp : Maia_Op<"arg", [Pure]> {
+  let summary = "Kernel argument `index`: an HBM address or an integer";
+  let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>]>:$index);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$index attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Synchronization
+//===----------------------------------------------------------------------===//
+
+def Maia_WaitOp : Maia_Op<"wait", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Block until semaphore `sem` holds `count`, then take it";
+  let arguments = (ins Maia_Sem:$sem, ConfinedAttr<I32Attr, [IntMinValue<1>]>:$count);
+  let assemblyFormat = "`sem` $sem `count` $count attr-dict";
+}
+
+def Maia_SignalOp : Maia_Op<"signal", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Add `count` to semaphore `sem`";
+  let arguments = (ins Maia_Sem:$sem, ConfinedAttr<I32Attr, [IntMinValue<1>]>:$count);
+  let assemblyFormat = "`sem` $sem `count` $count attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// DMA and tensor unit
+//===----------------------------------------------------------------------===//
+
+def Maia_DmaInOp : Maia_Op<"dma_in", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "TSRAM[tsram] <- HBM[hbm]: `rows` rows of `row_bytes`, strided";
+  let arguments = (ins I64:$tsram, I64:$hbm, I64:$rows, I64:$row_bytes, I64:$hbm_stride,
+                       DefaultValuedAttr<I32Attr, "0">:$tsram_stride, Maia_Sem:$sem);
+  let assemblyFormat = [{
+    $tsram `,` $hbm `,` $rows `,` $row_bytes `,` $hbm_stride `sem` $sem attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Maia_DmaOutOp : Maia_Op<"dma_out", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "HBM[hbm] <- TSRAM[tsram]: `rows` rows of `row_bytes`, strided";
+  let arguments = (ins I64:$hbm, I64:$tsram, I64:$rows, I64:$row_bytes, I64:$hbm_stride,
+                       DefaultValuedAttr<I32Attr, "0">:$tsram_stride, Maia_Sem:$sem);
+  let assemblyFormat = [{
+    $hbm `,` $tsram `,` $rows `,` $row_bytes `,` $hbm_stride `sem` $sem attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Maia_MmaOp : Maia_Op<"mma", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "C[c] (f32, m x n) += A[a] (bf16, m x k) * B[b] (bf16, k x n) in TSRAM";
+  let arguments = (ins I64:$c, I64:$a, I64:$b, I64:$m, I64:$n,
+                       ConfinedAttr<I32Attr, [IntMinValue<1>]>:$k, Maia_Sem:$sem);
+  let assemblyFormat = "$c `,` $a `,` $b `,` $m `,` $n `k` $k `sem` $sem attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Vector unit
+//===----------------------------------------------------------------------===//
+
+def Maia_VectorKind : I32EnumAttr<"VectorKind", "vector-unit operation", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Sub", 1, "sub">,
+    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Max", 3, "max">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_VectorBinaryOp : Maia_Op<"vbinary", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = lhs[i] (op) rhs[i] for `count` f32 words";
+  let arguments = (ins Maia_VectorKind:$kind, I64:$dst, I64:$lhs, I64:$rhs, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$kind $dst `,` $lhs `,` $rhs `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_VectorUnaryKind : I32EnumAttr<"VectorUnaryKind", "one-operand vector operation", [
+    I32EnumAttrCase<"Exp", 0, "exp">, I32EnumAttrCase<"Copy", 1, "copy">,
+    I32EnumAttrCase<"ToBf16", 2, "to_bf16">, I32EnumAttrCase<"ToF32", 3, "to_f32">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_VectorUnaryOp : Maia_Op<"vunary", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = f(src[i]) for `count` elements";
+  let arguments = (ins Maia_VectorUnaryKind:$kind, I64:$dst, I64:$src, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$kind $dst `,` $src `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_VectorFillOp : Maia_Op<"vfill", [MemoryEffects<[MemWrite]>]> {
+  let summary = "dst[i] = the low 32 bits of `value` for `count` words";
+  let arguments = (ins I64:$dst, I64:$value, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$dst `,` $value `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_RowKind : I32EnumAttr<"RowKind", "row-wise vector operation", [
+    I32EnumAttrCase<"Max", 0, "max">, I32EnumAttrCase<"Sum", 1, "sum">,
+    I32EnumAttrCase<"Sub", 2, "sub">, I32EnumAttrCase<"Div", 3, "div">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_RowOp : Maia_Op<"vrow", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Row reductions (max, sum) and row-broadcast updates (sub, div) of a rows x cols f32 matrix";
+  let description = [{
+    `max`/`sum`: dst[r] = reduce over c of src[r*cols + c] (no `vector` operand).
+    `sub`/`div`: dst[r*cols + c] = src[r*cols + c] (op) vector[r].
+  }];
+  let arguments = (ins Maia_RowKind:$kind, I64:$dst, I64:$src, Optional<I64>:$vector, I64:$cols,
+                       I64:$rows, Maia_Sem:$sem);
+  let assemblyFormat = [{
+    $kind $dst `,` $src (`vector` $vector^)? `,` $cols `,` $rows `sem` $sem attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+#endif
