@@ -65,9 +65,9 @@ private:
   ScopedDiagnosticHandler handler_;
 };
 
-OwningOpRef<ModuleOp> parse_module(MLIRContext &context, const std::string &ir) {
+OwningOpRef<ModuleOp> parse_module(MLIRContext &context, const std::string &ir, const std::string &source_name) {
   DiagnosticCollector diagnostics(context);
-  auto module = parseSourceString<ModuleOp>(ir, &context);
+  auto module = parseSourceString<ModuleOp>(ir, ParserConfig(&context), source_name);
   if (!module)
     throw Error(ErrorCode::CompileError, "cannot parse kernel IR: " + diagnostics.text());
   return module;

@@ -32,7 +32,8 @@ std::vector<Stage> cpu_stages(const CompileOptions &options);
 std::unique_ptr<mlir::MLIRContext> make_context();
 
 /// Parses the traced IR; throws Error(CompileError) with the parser's message.
-mlir::OwningOpRef<mlir::ModuleOp> parse_module(mlir::MLIRContext &context, const std::string &ir);
+mlir::OwningOpRef<mlir::ModuleOp> parse_module(mlir::MLIRContext &context, const std::string &ir,
+                                               const std::string &source_name = "");
 
 /// Runs `stages` on `module`, stopping after the stage named `stop_after` (all when
 /// empty). Records each stage's IR into `record` and prints it when options ask.

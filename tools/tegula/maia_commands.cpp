@@ -1,6 +1,7 @@
 #include "maia_commands.h"
 
 #include "backends/maia/reference/gemm_program.h"
+#include "tegula/compiler/maia.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/maia/isa.h"
 #include "tegula/maia/simulator.h"
@@ -124,7 +125,7 @@ int run_gemm(const std::map<std::string, std::string> &o) {
 
 int run_maia_command(const std::vector<std::string> &words, const std::map<std::string, std::string> &options) {
   if (words.empty())
-    throw Error(ErrorCode::InvalidArgument, "maia needs a subcommand: asm, disasm, gemm");
+    throw Error(ErrorCode::InvalidArgument, "maia needs a subcommand: asm, disasm, emit, gemm");
   const std::string &sub = words[0];
   if (sub == "asm" || sub == "disasm") {
     if (words.size() != 2 || !options.count("-o"))
@@ -140,7 +141,21 @@ int run_maia_command(const std::vector<std::string> &words, const std::map<std::
   }
   if (sub == "gemm")
     return run_gemm(options);
-  throw Error(ErrorCode::InvalidArgument, "unknown maia subcommand '" + sub + "' (asm, disasm, gemm)");
+  if (sub == "emit") {
+    if (words.size() != 2)
+      throw Error(ErrorCode::InvalidArgument, "usage: tegula maia emit <kernel.mlir> [-o program.bin]");
+    Program program = emit_maia_program(read_file(words[1]), words[1]);
+    if (options.count("-o")) {
+      auto bytes = to_binary(program);
+      write_file(options.at("-o"), std::string(bytes.begin(), bytes.end()));
+    } else {
+      for (size_t i = 0; i < program.code.size(); ++i)
+        std::printf("%-40s # %s\n", disassemble(program.code[i]).c_str(),
+                    i < program.source.size() ? program.source[i].c_str() : "");
+    }
+    return 0;
+  }
+  throw Error(ErrorCode::InvalidArgument, "unknown maia subcommand '" + sub + "' (asm, disasm, emit, gemm)");
 }
 
 } // namespace tegula::cli

@@ -35,6 +35,8 @@ commands:
   demo                            every kernel, every target, one comparison table
   maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine
   maia disasm <file.bin> -o <file.s>
+  maia emit <kernel.mlir> [-o file.bin]
+                                  emit a maia-dialect kernel as a program
   maia gemm [--shape M,N,K] [--blocks BM,BN,BK] [--timing-only] [--trace out.json]
             [--machine file] [--seed S]
                                   run the hand-scheduled bf16 GEMM on the simulator

@@ -1,0 +1,413 @@
+// Register allocation is linear scan over intervals of a linearized program, with
+// intervals of values used inside a loop stretched to the loop's end (they must
+// survive every iteration). Loop-carried values and if results get registers of their
+// own, written by moves at the yields. x31 is kept as the scratch register of those
+// moves and of constant materialization.
+#include "backends/maia/target/EmitProgram.h"
+
+#include "dialects/maia/IR/MaiaDialect.h"
+#include "tegula/runtime/error.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+namespace tegula::maia {
+
+using namespace mlir;
+namespace mir = tegula::maia::ir;
+
+namespace {
+
+constexpr uint8_t kScratch = 31;
+constexpr int kAllocatable = 30; // x1..x30
+
+std::string where(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Location loc = op->getLoc();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine();
+  else
+    loc.print(os);
+  return text;
+}
+
+[[noreturn]] void fail(Operation *op, const std::string &why) {
+  std::string name = op->getName().getStringRef().str();
+  throw Error(ErrorCode::CompileError, where(op) + ": " + name + ": " + why);
+}
+
+bool isScalar(Type t) { return t.isInteger(64) || t.isIndex(); }
+
+class Emitter {
+public:
+  Program run(func::FuncOp func);
+
+private:
+  // Liveness.
+  void number(Region &region);
+  void extend(Value v, int64_t end) {
+    auto &iv = intervals_[v];
+    iv.second = std::max(iv.second, end);
+  }
+  void define(Value v, int64_t at) {
+    if (!isScalar(v.getType()))
+      return;
+    auto [it, inserted] = intervals_.try_emplace(v, std::make_pair(at, at));
+    if (!inserted)
+      it->second.first = std::min(it->second.first, at);
+  }
+  void allocate();
+  // Emission.
+  uint8_t reg(Value v, Operation *user);
+  void emit(Region &region);
+  void emit(Operation *op);
+  void emitFor(scf::ForOp op);
+  void emitIf(scf::IfOp op);
+  void move(uint8_t to, uint8_t from, Operation *op);
+  void parallelMove(const std::vector<std::pair<uint8_t, uint8_t>> &moves, Operation *op);
+  void constant(uint8_t rd, int64_t value, Operation *op);
+  size_t push(Instruction ins, Operation *op);
+  int newLabel() { labels_.push_back(-1); return static_cast<int>(labels_.size()) - 1; }
+  void bind(int label) { labels_[label] = static_cast<int64_t>(program_.code.size()); }
+  void branchTo(size_t at, int label) { fixups_.push_back({at, label}); }
+
+  llvm::DenseMap<Operation *, int64_t> index_, end_;
+  llvm::DenseMap<Value, std::pair<int64_t, int64_t>> intervals_;
+  llvm::DenseMap<Value, uint8_t> registers_;
+  int64_t counter_ = 0;
+  Program program_;
+  std::vector<int64_t> labels_;
+  std::vector<std::pair<size_t, int>> fixups_;
+};
+
+void Emitter::number(Region &region) {
+  for (Block &block : region) {
+    for (BlockArgument arg : block.getArguments())
+      define(arg, counter_);
+    for (Operation &op : block) {
+      int64_t at = counter_++;
+      index_[&op] = at;
+      for (Region &inner : op.getRegions())
+        number(inner);
+      end_[&op] = counter_++;
+      for (Value result : op.getResults())
+        define(result, at);
+    }
+  }
+}
+
+void Emitter::allocate() {
+  // Uses: a value lives to its last use; a use inside a loop (or an if inside one)
+  // defined outside it lives to that loop's end.
+  for (auto &[op, at] : index_) {
+    for (Value operand : op->getOperands()) {
+      if (!isScalar(operand.getType()))
+        continue;
+      if (!intervals_.count(operand))
+        fail(op, "operand defined outside the kernel");
+      int64_t useAt = at;
+      int64_t defAt = intervals_[operand].first;
+      for (Operation *parent = op->getParentOp(); parent && index_.count(parent); parent = parent->getParentOp())
+        if (isa<scf::ForOp>(parent) && index_[parent] > defAt)
+          useAt = std::max(useAt, end_[parent]);
+      extend(operand, useAt);
+    }
+  }
+  // A condition's comparison is emitted as the branch of its scf.if: its operands must
+  // live until the if.
+  for (auto &[op, at] : index_)
+    if (auto branch = dyn_cast<scf::IfOp>(op))
+      if (auto cmp = branch.getCondition().getDefiningOp<arith::CmpIOp>())
+        for (Value v : cmp->getOperands())
+          if (isScalar(v.getType()))
+            extend(v, at);
+  // Loop-carried registers live across their whole loop, as do the iv and bounds.
+  for (auto &[op, at] : index_) {
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      for (Value v : loop.getRegionIterArgs())
+        extend(v, end_[op]);
+      extend(loop.getInductionVar(), end_[op]);
+      for (Value v : {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+        extend(v, end_[op]);
+    }
+  }
+  // Linear scan.
+  std::vector<std::pair<std::pair<int64_t, int64_t>, Value>> order;
+  for (auto &[v, iv] : intervals_)
+    order.push_back({iv, v});
+  std::sort(order.begin(), order.end(), [](auto &a, auto &b) {
+    return a.first.first != b.first.first ? a.first.first < b.first.first : a.first.second < b.first.second;
+  });
+  std::multimap<int64_t, uint8_t> active; // end -> register
+  std::vector<uint8_t> free;
+  for (int r = kAllocatable; r >= 1; --r)
+    free.push_back(static_cast<uint8_t>(r));
+  for (auto &[iv, v] : order) {
+    while (!active.empty() && active.begin()->first < iv.first) {
+      free.push_back(active.begin()->second);
+      active.erase(active.begin());
+    }
+    if (free.empty()) {
+      Operation *at = v.getDefiningOp() ? v.getDefiningOp() : v.getParentRegion()->getParentOp();
+      fail(at, "more than " + std::to_string(kAllocatable) + " scalars are live here; the control processor has " +
+                   std::to_string(kAllocatable) + " allocatable registers");
+    }
+    uint8_t r = free.back();
+    free.pop_back();
+    registers_[v] = r;
+    active.insert({iv.second, r});
+  }
+}
+
+uint8_t Emitter::reg(Value v, Operation *user) {
+  auto it = registers_.find(v);
+  if (it == registers_.end())
+    fail(user, "operand has no register (is it an i64 or index scalar?)");
+  return it->second;
+}
+
+size_t Emitter::push(Instruction ins, Operation *op) {
+  program_.code.push_back(ins);
+  program_.source.push_back(op ? where(op) : std::string());
+  return program_.code.size() - 1;
+}
+
+void Emitter::move(uint8_t to, uint8_t from, Operation *op) {
+  if (to != from)
+    push({Opcode::Add, to, from, 0, 0, 0, 0, 0}, op);
+}
+
+void Emitter::parallelMove(const std::vector<std::pair<uint8_t, uint8_t>> &moves, Operation *op) {
+  // Sequentialize a parallel copy: emit moves whose target no pending move reads; break
+  // cycles through the scratch register.
+  std::vector<std::pair<uint8_t, uint8_t>> pending;
+  for (auto &m : moves)
+    if (m.first != m.second)
+      pending.push_back(m);
+  while (!pending.empty()) {
+    bool progressed = false;
+    for (size_t i = 0; i < pending.size(); ++i) {
+      uint8_t to = pending[i].first;
+      bool read = false;
+      for (size_t j = 0; j < pending.size(); ++j)
+        read = read || (j != i && pending[j].second == to);
+      if (!read) {
+        move(to, pending[i].second, op);
+        pending.erase(pending.begin() + i);
+        progressed = true;
+        break;
+      }
+    }
+    if (!progressed) { // a cycle: park one source in the scratch register
+      uint8_t parked = pending.front().second;
+      move(kScratch, parked, op);
+      for (auto &m : pending)
+        if (m.second == parked)
+          m.second = kScratch;
+    }
+  }
+}
+
+void Emitter::constant(uint8_t rd, int64_t value, Operation *op) {
+  if (value >= kImmMin && value <= kImmMax) {
+    push({Opcode::Li, rd, 0, 0, 0, 0, 0, static_cast<int32_t>(value)}, op);
+    return;
+  }
+  // 14 + 25 + 25 bits: a sign-extended top chunk, then two zero-extended chunks.
+  uint64_t u = static_cast<uint64_t>(value);
+  int32_t top = static_cast<int32_t>(static_cast<int64_t>(value) >> 50);
+  int32_t mid = static_cast<int32_t>((u >> 25) & ((1u << 25) - 1));
+  int32_t low = static_cast<int32_t>(u & ((1u << 25) - 1));
+  push({Opcode::Li, rd, 0, 0, 0, 0, 0, top}, op);
+  push({Opcode::Shli, rd, rd, 0, 0, 0, 0, 25}, op);
+  push({Opcode::Ori, rd, rd, 0, 0, 0, 0, mid}, op);
+  push({Opcode::Shli, rd, rd, 0, 0, 0, 0, 25}, op);
+  push({Opcode::Ori, rd, rd, 0, 0, 0, 0, low}, op);
+}
+
+void Emitter::emit(Region &region) {
+  for (Block &block : region)
+    for (Operation &op : block)
+      emit(&op);
+}
+
+void Emitter::emitFor(scf::ForOp op) {
+  uint8_t iv = reg(op.getInductionVar(), op);
+  std::vector<std::pair<uint8_t, uint8_t>> init;
+  for (auto [arg, value] : llvm::zip(op.getRegionIterArgs(), op.getInitArgs()))
+    init.push_back({reg(arg, op), reg(value, op)});
+  init.push_back({iv, reg(op.getLowerBound(), op)});
+  parallelMove(init, op);
+  int header = newLabel(), exit = newLabel();
+  bind(header);
+  branchTo(push({Opcode::Bge, 0, iv, reg(op.getUpperBound(), op), 0, 0, 0, 0}, op), exit);
+  Block *body = op.getBody();
+  for (Operation &inner : body->without_terminator())
+    emit(&inner);
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  std::vector<std::pair<uint8_t, uint8_t>> carry;
+  for (auto [arg, value] : llvm::zip(op.getRegionIterArgs(), yield.getOperands()))
+    carry.push_back({reg(arg, yield), reg(value, yield)});
+  parallelMove(carry, yield);
+  push({Opcode::Add, iv, iv, reg(op.getStep(), op), 0, 0, 0, 0}, op);
+  branchTo(push({Opcode::Jmp, 0, 0, 0, 0, 0, 0, 0}, op), header);
+  bind(exit);
+  // The results are the loop-carried registers.
+  for (auto [result, arg] : llvm::zip(op.getResults(), op.getRegionIterArgs()))
+    move(reg(result, op), reg(arg, op), op);
+}
+
+void Emitter::emitIf(scf::IfOp op) {
+  auto cmp = op.getCondition().getDefiningOp<arith::CmpIOp>();
+  if (!cmp || !isScalar(cmp.getLhs().getType()))
+    fail(op, "the condition must be an arith.cmpi of two scalars");
+  uint8_t a = reg(cmp.getLhs(), op), b = reg(cmp.getRhs(), op);
+  int elseLabel = newLabel(), endLabel = newLabel();
+  // Branch to `else` when the condition is false.
+  using P = arith::CmpIPredicate;
+  switch (cmp.getPredicate()) {
+  case P::slt: branchTo(push({Opcode::Bge, 0, a, b, 0, 0, 0, 0}, op), elseLabel); break;
+  case P::sge: branchTo(push({Opcode::Blt, 0, a, b, 0, 0, 0, 0}, op), elseLabel); break;
+  case P::sgt: branchTo(push({Opcode::Bge, 0, b, a, 0, 0, 0, 0}, op), elseLabel); break;
+  case P::sle: branchTo(push({Opcode::Blt, 0, b, a, 0, 0, 0, 0}, op), elseLabel); break;
+  case P::eq: branchTo(push({Opcode::Bne, 0, a, b, 0, 0, 0, 0}, op), elseLabel); break;
+  case P::ne: {
+    int thenLabel = newLabel();
+    branchTo(push({Opcode::Bne, 0, a, b, 0, 0, 0, 0}, op), thenLabel);
+    branchTo(push({Opcode::Jmp, 0, 0, 0, 0, 0, 0, 0}, op), elseLabel);
+    bind(thenLabel);
+    break;
+  }
+  default:
+    fail(op, "unsigned comparisons are not supported by the branch instructions");
+  }
+  auto emitBranch = [&](Block *block) {
+    for (Operation &inner : block->without_terminator())
+      emit(&inner);
+    auto yield = cast<scf::YieldOp>(block->getTerminator());
+    std::vector<std::pair<uint8_t, uint8_t>> results;
+    for (auto [result, value] : llvm::zip(op.getResults(), yield.getOperands()))
+      results.push_back({reg(result, yield), reg(value, yield)});
+    parallelMove(results, yield);
+  };
+  emitBranch(op.thenBlock());
+  branchTo(push({Opcode::Jmp, 0, 0, 0, 0, 0, 0, 0}, op), endLabel);
+  bind(elseLabel);
+  if (op.elseBlock())
+    emitBranch(op.elseBlock());
+  bind(endLabel);
+}
+
+void Emitter::emit(Operation *op) {
+  auto r = [&](Value v) { return reg(v, op); };
+  auto sem = [&](int32_t s) { return static_cast<uint8_t>(s); };
+  if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+    if (!isScalar(c.getType()))
+      return; // i1 constants only feed conditions, which compare scalars directly
+    constant(r(c.getResult()), cast<IntegerAttr>(c.getValue()).getInt(), op);
+    return;
+  }
+  if (isa<arith::CmpIOp>(op))
+    return; // folded into its scf.if
+  auto binary = [&](Opcode opcode) {
+    push({opcode, r(op->getResult(0)), r(op->getOperand(0)), r(op->getOperand(1)), 0, 0, 0, 0}, op);
+  };
+  if (isa<arith::AddIOp>(op)) return binary(Opcode::Add);
+  if (isa<arith::SubIOp>(op)) return binary(Opcode::Sub);
+  if (isa<arith::MulIOp>(op)) return binary(Opcode::Mul);
+  if (isa<arith::MinSIOp>(op)) return binary(Opcode::Min);
+  if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(op)) {
+    move(r(op->getResult(0)), r(op->getOperand(0)), op);
+    return;
+  }
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return emitFor(loop);
+  if (auto branch = dyn_cast<scf::IfOp>(op))
+    return emitIf(branch);
+  if (isa<func::ReturnOp>(op)) {
+    push({Opcode::Halt, 0, 0, 0, 0, 0, 0, 0}, op);
+    return;
+  }
+  if (auto pid = dyn_cast<mir::ProgramIdOp>(op))
+    return void(push({Opcode::Pid, r(pid.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(pid.getAxis())}, op));
+  if (auto n = dyn_cast<mir::NumProgramsOp>(op))
+    return void(push({Opcode::Nprog, r(n.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(n.getAxis())}, op));
+  if (auto arg = dyn_cast<mir::ArgOp>(op))
+    return void(push({Opcode::Arg, r(arg.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(arg.getIndex())}, op));
+  if (auto w = dyn_cast<mir::WaitOp>(op))
+    return void(push({Opcode::Wait, 0, 0, 0, 0, 0, sem(w.getSem()), static_cast<int32_t>(w.getCount())}, op));
+  if (auto s = dyn_cast<mir::SignalOp>(op))
+    return void(push({Opcode::Signal, 0, 0, 0, 0, 0, sem(s.getSem()), static_cast<int32_t>(s.getCount())}, op));
+  if (auto d = dyn_cast<mir::DmaInOp>(op))
+    return void(push({Opcode::DmaIn, r(d.getTsram()), r(d.getHbm()), r(d.getRows()), r(d.getRowBytes()),
+                      r(d.getHbmStride()), sem(d.getSem()), static_cast<int32_t>(d.getTsramStride())},
+                     op));
+  if (auto d = dyn_cast<mir::DmaOutOp>(op))
+    return void(push({Opcode::DmaOut, r(d.getHbm()), r(d.getTsram()), r(d.getRows()), r(d.getRowBytes()),
+                      r(d.getHbmStride()), sem(d.getSem()), static_cast<int32_t>(d.getTsramStride())},
+                     op));
+  if (auto m = dyn_cast<mir::MmaOp>(op))
+    return void(push({Opcode::Mma, r(m.getC()), r(m.getA()), r(m.getB()), r(m.getM()), r(m.getN()), sem(m.getSem()),
+                      static_cast<int32_t>(m.getK())},
+                     op));
+  if (auto v = dyn_cast<mir::VectorBinaryOp>(op)) {
+    static const Opcode codes[] = {Opcode::VAdd, Opcode::VSub, Opcode::VMul, Opcode::VMax};
+    return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getLhs()), r(v.getRhs()),
+                      r(v.getCount()), 0, sem(v.getSem()), 0},
+                     op));
+  }
+  if (auto v = dyn_cast<mir::VectorUnaryOp>(op)) {
+    static const Opcode codes[] = {Opcode::VExp, Opcode::VCopy, Opcode::VToBf16, Opcode::VToF32};
+    return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), 0, r(v.getCount()), 0,
+                      sem(v.getSem()), 0},
+                     op));
+  }
+  if (auto v = dyn_cast<mir::VectorFillOp>(op))
+    return void(push({Opcode::VFill, r(v.getDst()), 0, r(v.getValue()), r(v.getCount()), 0, sem(v.getSem()), 0}, op));
+  if (auto v = dyn_cast<mir::RowOp>(op)) {
+    static const Opcode codes[] = {Opcode::VRowMax, Opcode::VRowSum, Opcode::VRowSub, Opcode::VRowDiv};
+    uint8_t vec = v.getVector() ? r(v.getVector()) : 0;
+    return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), vec, r(v.getCols()),
+                      r(v.getRows()), sem(v.getSem()), 0},
+                     op));
+  }
+  fail(op, "has no Maia instruction");
+}
+
+Program Emitter::run(func::FuncOp func) {
+  if (func.getNumArguments() != 0)
+    fail(func, "a Maia kernel reads its arguments with maia.arg and takes none itself");
+  number(func.getBody());
+  allocate();
+  emit(func.getBody());
+  for (auto [at, label] : fixups_) {
+    int64_t target = labels_[label];
+    program_.code[at].imm = static_cast<int32_t>(target - static_cast<int64_t>(at));
+  }
+  return program_;
+}
+
+} // namespace
+
+Program emit_program(ModuleOp module) {
+  func::FuncOp kernel;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func->hasAttr(mir::kKernelAttrName)) {
+      if (kernel)
+        fail(func, "a module holds one Maia kernel");
+      kernel = func;
+    }
+  if (!kernel)
+    throw Error(ErrorCode::CompileError, "no func.func with the `maia.kernel` attribute");
+  Emitter emitter;
+  return emitter.run(kernel);
+}
+
+} // namespace tegula::maia
