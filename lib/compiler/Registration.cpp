@@ -2,6 +2,7 @@
 
 #include "backends/cpu/Passes.h"
 #include "backends/cpu/Pipeline.h"
+#include "backends/maia/Conversion/Passes.h"
 #include "dialects/tile/Analysis/TestAxisInfo.h"
 #include "dialects/maia/IR/MaiaDialect.h"
 #include "dialects/tile/IR/TileDialect.h"
@@ -23,4 +24,5 @@ void tegula::registerAllPasses() {
   tegula::tile::registerTestAxisInfoPass();
   tegula::cpu::registerTegulaCpuPasses();
   tegula::cpu::registerCpuPipeline();
+  tegula::maia::registerTegulaMaiaPasses();
 }

@@ -1,0 +1,23 @@
+#ifndef TEGULA_BACKENDS_MAIA_CONVERSION_PASSES_TD
+#define TEGULA_BACKENDS_MAIA_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::ModuleOp"> {
+  let summary = "Lower tile kernels to the maia dialect: TSRAM buffers, DMA, tensor and vector commands";
+  let description = [{
+    Every tile value that holds data gets a TSRAM buffer at a static offset; index
+    tiles, masks and pointer tiles are not materialized but analyzed as affine
+    functions of the block's indices, so that loads and stores through them become 2-D
+    strided DMAs whose extents come from the masks (or from a descriptor's shape).
+    Commands run one at a time here (each waited for right after it is issued), which
+    is correct by construction; overlapping them is a separate concern.
+  }];
+  let options = [
+    Option<"tsramBytes", "tsram-bytes", "int64_t", "4194304", "TSRAM capacity of a tile">,
+  ];
+  let dependentDialects = ["::tegula::maia::ir::MaiaDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::func::FuncDialect"];
+}
+
+#endif
