@@ -1,7 +1,9 @@
 // compile_traced/emit: trace text in, kernel or artifact out, with an in-memory cache.
 #include "tegula/compiler/compile.h"
 
+#include "backends/maia/target/EmitProgram.h"
 #include "cpu_codegen.h"
+#include "tegula/maia/machine.h"
 #include "pipeline.h"
 
 #include "tegula/runtime/error.h"
@@ -15,7 +17,8 @@ namespace tegula {
 using namespace compiler;
 
 std::vector<std::pair<std::string, std::string>> available_targets() {
-  return {{"cpu", "host CPU: JIT (ORC) or AOT shared object; executes"}};
+  return {{"cpu", "host CPU: JIT (ORC) or AOT shared object; executes"},
+          {"maia", "Maia-style accelerator: ISA program run on the simulator; executes"}};
 }
 
 namespace {
@@ -62,8 +65,15 @@ std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &tr
   auto start = std::chrono::steady_clock::now();
   auto context = make_context();
   auto module = parse_module(*context, traced.ir);
-  run_stages(*module, cpu_stages(options), options, nullptr);
-  Kernel kernel = jit_cpu(*module, final_info(traced, *module, options));
+  Kernel kernel;
+  if (t.kind == "maia") {
+    run_stages(*module, maia_stages(options, maia::MachineSpec::defaults().tsram_bytes), options, nullptr);
+    KernelInfo info = traced.info;
+    kernel = Kernel(info, std::make_shared<const maia::Program>(maia::emit_program(*module)));
+  } else {
+    run_stages(*module, cpu_stages(options), options, nullptr);
+    kernel = jit_cpu(*module, final_info(traced, *module, options));
+  }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   auto compiled = std::make_shared<const CompiledKernel>(std::move(kernel), t.kind, ms);
   std::lock_guard<std::mutex> lock(gCacheMutex);
@@ -73,9 +83,29 @@ std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &tr
 
 std::string emit(const dsl::TracedKernel &traced, const std::string &target, EmitKind kind,
                  const CompileOptions &options, std::vector<StageIR> *stages) {
-  parse_target(target);
+  Target t = parse_target(target);
   auto context = make_context();
   auto module = parse_module(*context, traced.ir);
+  if (t.kind == "maia") {
+    auto stagesList = maia_stages(options, maia::MachineSpec::defaults().tsram_bytes);
+    if (kind == EmitKind::Tile) {
+      run_stages(*module, stagesList, options, stages, "tile");
+      return print(*module);
+    }
+    run_stages(*module, stagesList, options, stages);
+    if (kind == EmitKind::Maia)
+      return print(*module);
+    maia::Program program = maia::emit_program(*module);
+    if (kind == EmitKind::Assembly)
+      return maia::disassemble(program);
+    if (kind == EmitKind::Object) {
+      auto bytes = maia::to_binary(program);
+      return std::string(bytes.begin(), bytes.end());
+    }
+    throw Error(ErrorCode::Unsupported, "the maia target emits tile, maia, asm or bin");
+  }
+  if (kind == EmitKind::Maia)
+    throw Error(ErrorCode::Unsupported, "--emit maia needs --target maia");
   if (kind == EmitKind::Tile) {
     run_stages(*module, cpu_stages(options), options, stages, "tile");
     return print(*module);

@@ -22,6 +22,8 @@ using namespace mlir;
 Target parse_target(const std::string &text) {
   if (text == "cpu" || text == "host")
     return {text, "cpu"};
+  if (text == "maia")
+    return {text, "maia"};
   std::string available;
   for (auto &[name, what] : available_targets())
     available += (available.empty() ? "" : ", ") + name;
@@ -34,6 +36,13 @@ std::vector<Stage> cpu_stages(const CompileOptions &options) {
   for (const cpu::PipelineStage &stage : cpu::pipelineStages(options.bounds_check))
     stages.push_back({stage.name, stage.passes});
   return stages;
+}
+
+std::vector<Stage> maia_stages(const CompileOptions &options, uint64_t tsram_bytes) {
+  return {
+      {"tile", "canonicalize,cse"},
+      {"maia", "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(tsram_bytes) + "},canonicalize,cse"},
+  };
 }
 
 std::unique_ptr<MLIRContext> make_context() {

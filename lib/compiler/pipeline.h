@@ -27,6 +27,9 @@ struct Target {
 Target parse_target(const std::string &text);
 
 std::vector<Stage> cpu_stages(const CompileOptions &options);
+/// Tile dialect -> maia dialect for a machine with `tsram_bytes` of TSRAM per tile; the
+/// ISA program is emitted from the result.
+std::vector<Stage> maia_stages(const CompileOptions &options, uint64_t tsram_bytes);
 
 /// A context with every dialect, extension and translation the pipelines need.
 std::unique_ptr<mlir::MLIRContext> make_context();

@@ -24,7 +24,12 @@ void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig
 }
 } // namespace
 
-GemmConfig default_gemm_config(const std::string &) {
+GemmConfig default_gemm_config(const std::string &target) {
+  if (target == "maia")
+    // Maia rule: blocks are multiples of the 16x16x16 tensor unit, and the A and B
+    // slices plus the f32 accumulator (16 + 16 + 64 KiB) leave most of the 4 MiB TSRAM
+    // free for the staging buffers the lowering adds.
+    return {128, 128, 64};
   // CPU rule: the block is as large as keeps (a) the C accumulator and one BK slice of
   // A and of B inside L2 (128x128 f32 C = 64 KiB, 128x64 slices = 32 KiB each) and
   // (b) at least 8 program instances per thread at 512^2 on two threads (16 blocks).

@@ -1,6 +1,7 @@
 #include "tegula/runtime/launch.h"
 
 #include "launch_context.h"
+#include "maia_launch.h"
 #include "thread_pool.h"
 
 #include <algorithm>
@@ -110,6 +111,9 @@ void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
     throw Error(ErrorCode::InvalidArgument, "launch of an empty kernel handle");
   const KernelInfo &info = kernel.info();
   validate_launch(info, grid, args);
+  if (kernel.maia_program())
+    return detail::launch_on_maia_simulator(kernel, grid, args);
+  detail::record_cpu_launch();
 
   std::vector<ScalarSlot> scalars(args.size());
   std::vector<void *> dataPointers(args.size());

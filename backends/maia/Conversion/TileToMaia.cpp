@@ -146,7 +146,7 @@ private:
       uint64_t h = f.bitcastToAPInt().getZExtValue();
       return static_cast<int64_t>((h << 16) | h);
     }
-    fail(nullptr, "only f32 and bf16 tiles live in TSRAM");
+    fail(nullptr, "only f32 and bf16 tiles live in TSRAM (the vector unit has no f16)");
   }
   void fill(const Buffer &buf, double value) {
     mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), 1);
@@ -165,6 +165,7 @@ private:
   void lowerOp(Operation *op);
   void lowerFor(scf::ForOp op);
   void lowerElementwise(Operation *op);
+  void lowerWidened(Operation *op);
   void lowerLoadStore(Operation *op);
   void lowerDesc(Operation *op);
 
@@ -228,7 +229,7 @@ void Lowering::lowerLoadStore(Operation *op) {
   int64_t rowsBlock = rank == 2 ? type.getDimSize(0) : 1, colsBlock = type.getShape().back();
   Value rows = cst(rowsBlock), cols = cst(colsBlock);
   if (maskValue) {
-    Mask &m = as<Mask>(maskValue, op, "a mask of index comparisons");
+    Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
     if (rank == 2 && m.limits[0])
       rows = min(rows, m.limits[0]);
     if (m.limits[rank - 1])
@@ -254,7 +255,7 @@ void Lowering::lowerLoadStore(Operation *op) {
 
 void Lowering::lowerDesc(Operation *op) {
   Value descValue = op->getOperand(0);
-  Desc &d = as<Desc>(descValue, op, "a tensor descriptor");
+  Desc d = as<Desc>(descValue, op, "a tensor descriptor"); // a copy: the map grows below
   auto descType = cast<tile::TensorDescType>(descValue.getType());
   if (descType.getRank() != 2)
     fail(op, "the Maia lowering handles 2-D descriptors");
@@ -286,16 +287,23 @@ void Lowering::lowerElementwise(Operation *op) {
   Value result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
   Type elem = type.getElementType();
+  if (elem.isBF16()) {
+    // bf16 arithmetic is f32 arithmetic rounded once, as on the CPU: widen the
+    // operands, compute, narrow the result.
+    lowerWidened(op);
+    return;
+  }
   if (!elem.isF32())
-    fail(op, "the Maia vector unit computes in f32; cast " + std::to_string(elem.getIntOrFloatBitWidth()) +
-                 "-bit floats to f32 first");
+    fail(op, "the Maia vector unit computes in f32 (and bf16 through f32); cast " +
+                 std::to_string(elem.getIntOrFloatBitWidth()) + "-bit floats to f32 first");
   // Row-broadcast operands: x - v[:,None] and x / v[:,None].
   if (isa<arith::SubFOp, arith::DivFOp>(op)) {
     if (auto *row = std::get_if<RowBroadcast>(&info(op->getOperand(1), op))) {
+      Buffer vector = row->vector; // copied: materialize may grow the map
       Buffer x = materialize(op->getOperand(0), op);
       Buffer out = allocate(type.getShape(), elem, op);
       auto kind = isa<arith::SubFOp>(op) ? mir::RowKind::Sub : mir::RowKind::Div;
-      mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(row->vector.offset),
+      mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(vector.offset),
                          cst(type.getShape().back()), cst(type.getRank() == 2 ? type.getDimSize(0) : 1), 1);
       sync();
       tiles_[result] = out;
@@ -336,6 +344,47 @@ void Lowering::lowerElementwise(Operation *op) {
   mir::VectorBinaryOp::create(b_, loc(), kind, cst(out.offset), cst(lhs.offset), cst(rhs.offset), cst(out.numel()), 1);
   sync();
   tiles_[result] = out;
+}
+
+void Lowering::lowerWidened(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  auto f32 = Float32Type::get(op->getContext());
+  auto convert = [&](const Buffer &src, Type to, mir::VectorUnaryKind kind) {
+    Buffer out = allocate(src.shape, to, op);
+    mir::VectorUnaryOp::create(b_, loc(), kind, cst(out.offset), cst(src.offset), cst(src.numel()), 1);
+    sync();
+    return out;
+  };
+  // Temporary f32 values stand in for the operands while the op itself is lowered.
+  SmallVector<Value> wideOperands;
+  for (Value operand : op->getOperands()) {
+    Info &i = info(operand, op);
+    Value stand = UnrealizedConversionCastOp::create(b_, loc(), RankedTensorType::get(cast<RankedTensorType>(operand.getType()).getShape(), f32), ValueRange{}).getResult(0);
+    if (auto *c = std::get_if<FloatConst>(&i)) {
+      FloatConst wide{c->value, f32};
+      tiles_[stand] = wide;
+    } else if (std::holds_alternative<RowBroadcast>(i)) {
+      Buffer vec = std::get<RowBroadcast>(i).vector;
+      tiles_[stand] = RowBroadcast{convert(vec, f32, mir::VectorUnaryKind::ToF32)};
+    } else {
+      Buffer narrow = materialize(operand, op);
+      tiles_[stand] = convert(narrow, f32, mir::VectorUnaryKind::ToF32);
+    }
+    wideOperands.push_back(stand);
+  }
+  Operation *wide = b_.clone(*op);
+  wide->setOperands(wideOperands);
+  wide->getResult(0).setType(RankedTensorType::get(type.getShape(), f32));
+  lowerElementwise(wide);
+  Buffer result = std::get<Buffer>(tiles_[wide->getResult(0)]);
+  tiles_[op->getResult(0)] = convert(result, type.getElementType(), mir::VectorUnaryKind::ToBf16);
+  // The stand-ins were only keys of the map; they never reach the output.
+  tiles_.erase(wide->getResult(0));
+  wide->erase();
+  for (Value v : wideOperands) {
+    tiles_.erase(v);
+    v.getDefiningOp()->erase();
+  }
 }
 
 void Lowering::lowerFor(scf::ForOp op) {
@@ -458,8 +507,10 @@ void Lowering::lowerOp(Operation *op) {
     if (isa<tile::PointerType>(src.getType()))
       tiles_[s.getResult()] = PtrTile{scalar(src, op), Affine{Value(), zeros},
                                       cast<tile::PointerType>(src.getType()).getPointeeType()};
-    else if (isa<FloatType>(src.getType()))
-      tiles_[s.getResult()] = as<FloatConst>(src, op, "a constant float (runtime float scalars are not supported)");
+    else if (isa<FloatType>(src.getType())) {
+      FloatConst c = as<FloatConst>(src, op, "a constant float (runtime float scalars are not supported)");
+      tiles_[s.getResult()] = c;
+    }
     else
       tiles_[s.getResult()] = Affine{scalar(src, op), zeros};
     return;
@@ -484,7 +535,8 @@ void Lowering::lowerOp(Operation *op) {
       out.shape.insert(out.shape.begin() + axis, 1);
       tiles_[e.getResult()] = out;
     } else if (auto *c = std::get_if<FloatConst>(&i)) {
-      tiles_[e.getResult()] = *c;
+      FloatConst copy = *c;
+      tiles_[e.getResult()] = copy;
     } else {
       fail(op, "cannot expand this tile");
     }
@@ -501,7 +553,8 @@ void Lowering::lowerOp(Operation *op) {
       }
       fail(op, "the Maia lowering broadcasts data tiles only along columns ([rows,1] -> [rows,cols])");
     }
-    tiles_[bc.getResult()] = i; // symbolic tiles and constants do not depend on the size
+    Info copy = i; // copied first: inserting into the map may move `i`
+    tiles_[bc.getResult()] = copy; // symbolic tiles and constants do not depend on the size
     return;
   }
   if (isa<arith::AddIOp, arith::MulIOp>(op)) {

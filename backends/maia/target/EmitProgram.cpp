@@ -381,9 +381,32 @@ void Emitter::emit(Operation *op) {
   fail(op, "has no Maia instruction");
 }
 
+/// Constants are cheap to rebuild (one `li`) and costly to keep (a register for their
+/// whole live range, which canonicalization stretches to the whole kernel): each use
+/// gets its own copy right before the user.
+void sinkConstants(func::FuncOp func) {
+  SmallVector<arith::ConstantOp> constants;
+  func.walk([&](arith::ConstantOp c) {
+    if (isScalar(c.getType()))
+      constants.push_back(c);
+  });
+  for (arith::ConstantOp c : constants) {
+    for (OpOperand &use : llvm::make_early_inc_range(c->getUses())) {
+      Operation *user = use.getOwner();
+      if (isa<scf::YieldOp>(user))
+        continue; // a yield's operand must dominate the yield; keep the original
+      OpBuilder b(user);
+      use.set(b.clone(*c)->getResult(0));
+    }
+    if (c->use_empty())
+      c->erase();
+  }
+}
+
 Program Emitter::run(func::FuncOp func) {
   if (func.getNumArguments() != 0)
     fail(func, "a Maia kernel reads its arguments with maia.arg and takes none itself");
+  sinkConstants(func);
   number(func.getBody());
   allocate();
   emit(func.getBody());

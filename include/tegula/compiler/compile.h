@@ -33,8 +33,9 @@ struct StageIR {
   std::string ir;
 };
 
-/// What a target can emit.
-enum class EmitKind { Tile, Linalg, LLVMDialect, LLVMIR, Assembly, Object, SharedObject };
+/// What a target can emit. For `maia`: Maia is the maia dialect, Assembly the ISA text
+/// and Object the binary program image.
+enum class EmitKind { Tile, Linalg, LLVMDialect, LLVMIR, Assembly, Object, SharedObject, Maia };
 
 class CompiledKernel {
 public:

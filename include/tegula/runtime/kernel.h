@@ -37,11 +37,19 @@ struct KernelInfo {
 /// `grid` holds program id x, y, z and grid size x, y, z.
 using CpuEntry = void (*)(void **args, const int32_t *grid);
 
+namespace maia {
+struct Program;
+}
+
 class Kernel {
 public:
   Kernel() = default;
+  /// A CPU kernel: an entry point and what keeps its code alive.
   Kernel(KernelInfo info, CpuEntry entry, std::shared_ptr<void> owner)
       : info_(std::move(info)), entry_(entry), owner_(std::move(owner)) {}
+  /// A kernel for the simulated Maia-style machine.
+  Kernel(KernelInfo info, std::shared_ptr<const maia::Program> program)
+      : info_(std::move(info)), program_(std::move(program)) {}
 
   /// Loads an AOT shared object written by `tegula compile --emit so`.
   static Kernel load_shared_object(const std::string &path, const std::string &name);
@@ -49,12 +57,14 @@ public:
   const KernelInfo &info() const { return info_; }
   const std::string &name() const { return info_.name; }
   CpuEntry entry() const { return entry_; }
-  bool valid() const { return entry_ != nullptr; }
+  const maia::Program *maia_program() const { return program_.get(); }
+  bool valid() const { return entry_ != nullptr || program_ != nullptr; }
 
 private:
   KernelInfo info_;
   CpuEntry entry_ = nullptr;
   std::shared_ptr<void> owner_;
+  std::shared_ptr<const maia::Program> program_;
 };
 
 /// Symbol names an AOT object exports for kernel `name`.

@@ -58,6 +58,15 @@ struct LaunchOptions {
   int threads = 0;
 };
 
+/// What the last launch on this thread of a Maia-style kernel measured on the
+/// simulated machine (cycles at its clock, HBM traffic); zeros after a CPU launch.
+struct SimulatedLaunch {
+  double cycles = 0;
+  double seconds = 0;
+  uint64_t hbm_bytes = 0;
+};
+SimulatedLaunch last_simulated_launch();
+
 /// Largest grid dimension accepted (as CUDA's 2^31-1 for x).
 inline constexpr int64_t kMaxGridDim = (int64_t{1} << 31) - 1;
 
