@@ -26,6 +26,7 @@ namespace {
 struct CacheKey {
   std::string ir, target, signature; // the signature carries argument names
   bool bounds_check;
+  std::string plant_bug;
   auto operator<=>(const CacheKey &) const = default;
 };
 
@@ -56,7 +57,7 @@ size_t compile_cache_size() {
 std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced, const std::string &target,
                                                      const CompileOptions &options) {
   Target t = parse_target(target);
-  CacheKey key{traced.ir, t.kind, traced.info.serialize(), options.bounds_check};
+  CacheKey key{traced.ir, t.kind, traced.info.serialize(), options.bounds_check, options.maia_plant_bug};
   if (!options.dump_ir) {
     std::lock_guard<std::mutex> lock(gCacheMutex);
     if (auto it = gCache.find(key); it != gCache.end())

@@ -41,7 +41,9 @@ std::vector<Stage> cpu_stages(const CompileOptions &options) {
 std::vector<Stage> maia_stages(const CompileOptions &options, uint64_t tsram_bytes) {
   return {
       {"tile", "canonicalize,cse"},
-      {"maia", "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(tsram_bytes) + "},canonicalize,cse"},
+      {"maia", "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(tsram_bytes) +
+                   (options.maia_plant_bug.empty() ? "" : " plant-bug=" + options.maia_plant_bug) +
+                   "},canonicalize,cse"},
   };
 }
 

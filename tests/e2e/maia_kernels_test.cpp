@@ -83,3 +83,34 @@ TEST_CASE("what maia cannot run yet is refused at compile time, with the reason"
   }
   CHECK_THROWS_AS(VectorAdd(DType::F16, "maia"), Error);
 }
+
+TEST_CASE("bugs planted by the compiler in the library GEMM are caught by the simulator", "[e2e][maia]") {
+  const int64_t M = 300, N = 200, K = 160;
+  auto run = [&](const std::string &bug) -> std::string {
+    CompileOptions options;
+    options.maia_plant_bug = bug;
+    Gemm gemm(DType::BF16, "maia", options);
+    Buffer a(DType::BF16, M * K), b(DType::BF16, K * N), c(DType::F32, M * N);
+    fill_uniform(a, 1);
+    fill_uniform(b, 2);
+    try {
+      gemm(a, b, c, M, N, K);
+    } catch (const Error &e) {
+      CHECK(e.code() == ErrorCode::DeviceFault);
+      return e.what();
+    }
+    return "";
+  };
+  std::string race = run("drop-wait");
+  INFO(race);
+  CHECK(race.find("race") != std::string::npos);
+  CHECK(race.find("gemm.cpp") != std::string::npos); // the instruction's kernel source line
+  std::string overflow = run("overflow-tsram");
+  INFO(overflow);
+  CHECK(overflow.find("outside the tile's") != std::string::npos);
+  std::string past = run("dma-past-end");
+  INFO(past);
+  CHECK(past.find("not inside one allocation") != std::string::npos);
+  CHECK(past.find("'b'") != std::string::npos);
+  CHECK(run("").empty()); // the same kernel without a planted bug is clean
+}

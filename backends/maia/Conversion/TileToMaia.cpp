@@ -69,9 +69,12 @@ struct LoweringError : std::runtime_error {
 
 int64_t bytesOf(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8); }
 
+/// Deliberate mistakes, each planted once, to show that the simulator catches them.
+enum class PlantedBug { None, DropWait, OverflowTsram, DmaPastEnd };
+
 class Lowering {
 public:
-  Lowering(OpBuilder &b, int64_t tsram) : b_(b), tsram_(tsram) {}
+  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug) : b_(b), tsram_(tsram), bug_(bug) {}
   void lowerKernel(func::FuncOp src, func::FuncOp dst);
 
 private:
@@ -123,6 +126,11 @@ private:
     buf.shape.assign(shape.begin(), shape.end());
     buf.elem = elem;
     buf.offset = (next_ + 255) / 256 * 256;
+    if (bug_ == PlantedBug::OverflowTsram && next_ == 0) { // one 16x16 f32 tile too far
+      buf.offset = tsram_ - buf.numel() * bytesOf(elem) + 16 * 16 * 4;
+      bug_ = PlantedBug::None;
+      return buf;
+    }
     next_ = buf.offset + buf.numel() * bytesOf(elem);
     if (next_ > tsram_)
       fail(op, "the kernel's tiles need more than the tile's " + std::to_string(tsram_) +
@@ -171,6 +179,7 @@ private:
 
   OpBuilder &b_;
   int64_t tsram_;
+  PlantedBug bug_;
   int64_t next_ = 0;
   Location loc_ = UnknownLoc::get(b_.getContext());
   DenseMap<Value, Value> scalars_;
@@ -206,11 +215,20 @@ void Lowering::dma(bool in, const Buffer &buf, Value address, Value rowStrideEle
   auto inner = scf::IfOp::create(b_, loc(), colsOk, /*withElse=*/false);
   b_.setInsertionPointToStart(inner.thenBlock());
   int32_t tsramStride = static_cast<int32_t>(blockCols * esize);
+  bool dropWait = false;
+  if (in && bug_ == PlantedBug::DmaPastEnd) {
+    rows = arith::AddIOp::create(b_, loc(), rows, cst(1));
+    bug_ = PlantedBug::None;
+  } else if (in && bug_ == PlantedBug::DropWait) {
+    dropWait = true;
+    bug_ = PlantedBug::None;
+  }
   if (in)
     mir::DmaInOp::create(b_, loc(), cst(buf.offset), address, rows, rowBytes, hbmStride, tsramStride, 1);
   else
     mir::DmaOutOp::create(b_, loc(), address, cst(buf.offset), rows, rowBytes, hbmStride, tsramStride, 1);
-  sync();
+  if (!dropWait)
+    sync();
 }
 
 void Lowering::lowerLoadStore(Operation *op) {
@@ -723,6 +741,17 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
   using TegulaConvertTileToMaiaBase::TegulaConvertTileToMaiaBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    PlantedBug bug = PlantedBug::None;
+    if (plantBug == "drop-wait")
+      bug = PlantedBug::DropWait;
+    else if (plantBug == "overflow-tsram")
+      bug = PlantedBug::OverflowTsram;
+    else if (plantBug == "dma-past-end")
+      bug = PlantedBug::DmaPastEnd;
+    else if (!plantBug.empty()) {
+      module.emitError() << "unknown plant-bug '" << plantBug << "' (drop-wait, overflow-tsram, dma-past-end)";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> kernels;
     for (auto func : module.getOps<func::FuncOp>())
       if (func->hasAttr(tile::kKernelAttrName))
@@ -731,7 +760,7 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
       OpBuilder b(src);
       auto dst = func::FuncOp::create(b, src.getLoc(), src.getSymName(), b.getFunctionType({}, {}));
       dst->setAttr(mir::kKernelAttrName, b.getUnitAttr());
-      Lowering lowering(b, tsramBytes);
+      Lowering lowering(b, tsramBytes, bug);
       try {
         lowering.lowerKernel(src, dst);
       } catch (const LoweringError &e) {

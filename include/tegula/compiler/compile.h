@@ -21,6 +21,9 @@ struct CompileOptions {
   /// Print the IR after every pipeline stage to `dump_stream` (stderr when null).
   bool dump_ir = false;
   std::ostream *dump_stream = nullptr;
+  /// maia only, for testing the simulator's checks: plant one deliberate bug
+  /// ("drop-wait", "overflow-tsram" or "dma-past-end"); empty for none.
+  std::string maia_plant_bug;
   /// Names of the kernel's arguments, used in launch errors ("argument 2 ('c')"). Names
   /// are fixed when tracing: tegula::compile passes these to dsl::trace, while
   /// compile_traced keeps the names the trace already has.
