@@ -1,7 +1,7 @@
 // Library kernels on the CPU against the fp64 reference, over odd sizes (1, primes,
 // non-multiples of every block) and every input dtype; outputs are poisoned first so an
 // unwritten element fails.
-#include "testing.h"
+#include "kernel_checks.h"
 
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
@@ -13,23 +13,9 @@ using namespace tegula;
 using namespace tegula::kernels;
 using tegula::testing::case_seed;
 
-namespace {
-/// Runs `gemm` on fresh inputs of one shape and checks C against the policy bound.
-void check_gemm(const Gemm &gemm, DType dtype, int64_t M, int64_t N, int64_t K, const std::string &tag) {
-  uint64_t seed = case_seed(tag);
-  INFO(tag << " seed " << seed);
-  Buffer a(dtype, M * K), b(dtype, K * N), c(DType::F32, M * N);
-  fill_uniform(a, seed);
-  fill_uniform(b, seed + 1);
-  c.fill_bytes(0xFF);
-  gemm(a, b, c, M, N, K);
-  std::vector<double> absProduct;
-  auto ref = reference_gemm(a, b, M, N, K, &absProduct);
-  auto result = check(c, ref, gemm_bound(absProduct, K));
-  INFO(result.summary());
-  CHECK(result.ok());
-}
-} // namespace
+using tegula::testing::check_gemm;
+using tegula::testing::check_softmax;
+using tegula::testing::check_vector_add;
 
 TEST_CASE("gemm matches the reference for any M, N, K and dtype", "[e2e][gemm]") {
   const std::vector<std::array<int64_t, 3>> shapes{
@@ -52,22 +38,9 @@ TEST_CASE("gemm with a small, odd configuration still covers every edge", "[e2e]
 
 TEST_CASE("softmax matches the reference across row lengths and dtypes", "[e2e][softmax]") {
   const std::vector<std::array<int64_t, 2>> shapes{{1, 1}, {1, 7}, {5, 1}, {3, 255}, {7, 257}, {33, 1031}, {2, 3001}};
-  for (DType dtype : {DType::F32, DType::F16, DType::BF16}) {
-    for (auto [M, N] : shapes) {
-      std::string tag = "softmax " + std::string(dtype_name(dtype)) + " " + std::to_string(M) + "x" + std::to_string(N);
-      uint64_t seed = case_seed(tag);
-      INFO(tag << " seed " << seed);
-      Softmax softmax(dtype, "cpu", {}, default_softmax_config("cpu", N));
-      Buffer x(dtype, M * N), y(dtype, M * N);
-      fill_uniform(x, seed, -6.0, 6.0);
-      y.fill_bytes(0xFF);
-      softmax(x, y, M, N);
-      auto ref = reference_softmax(x, M, N);
-      auto result = check(y, ref, softmax_bound(ref, N, dtype));
-      INFO(result.summary());
-      CHECK(result.ok());
-    }
-  }
+  for (DType dtype : {DType::F32, DType::F16, DType::BF16})
+    for (auto [M, N] : shapes)
+      check_softmax("cpu", dtype, M, N);
 }
 
 TEST_CASE("softmax with a block shorter than the row takes the online path", "[e2e][softmax]") {
@@ -88,20 +61,8 @@ TEST_CASE("softmax with a block shorter than the row takes the online path", "[e
 TEST_CASE("vector add matches the reference", "[e2e][vector_add]") {
   for (DType dtype : {DType::F32, DType::F16, DType::BF16}) {
     VectorAdd add(dtype);
-    for (int64_t n : {1, 2, 1023, 1024, 1025, 100003}) {
-      std::string tag = "vector_add " + std::string(dtype_name(dtype)) + " " + std::to_string(n);
-      uint64_t seed = case_seed(tag);
-      INFO(tag << " seed " << seed);
-      Buffer x(dtype, n), y(dtype, n), out(dtype, n);
-      fill_uniform(x, seed);
-      fill_uniform(y, seed + 1);
-      out.fill_bytes(0xFF);
-      add(x, y, out, n);
-      auto ref = reference_vector_add(x, y, n);
-      auto result = check(out, ref, vector_add_bound(ref, dtype));
-      INFO(result.summary());
-      CHECK(result.ok());
-    }
+    for (int64_t n : {1, 2, 1023, 1024, 1025, 100003})
+      check_vector_add(add, dtype, n, "vector_add " + std::string(dtype_name(dtype)) + " " + std::to_string(n));
   }
 }
 
