@@ -3,10 +3,13 @@
 // policy; odd sizes, poisoned outputs.
 #include "kernel_checks.h"
 
+#include "tegula/compiler/compile.h"
+#include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
 #include <array>
+#include <cmath>
 
 using namespace tegula;
 using namespace tegula::kernels;
@@ -77,4 +80,104 @@ TEST_CASE("bugs planted by the compiler in the library GEMM are caught by the si
   CHECK(past.find("not inside one allocation") != std::string::npos);
   CHECK(past.find("'b'") != std::string::npos);
   CHECK(run("").empty()); // the same kernel without a planted bug is clean
+}
+
+// --- lowering corner cases, each checked on the CPU and on maia-sim -----------------
+
+namespace {
+
+using namespace tegula::dsl;
+
+// Loop-carried tiles that swap: after three steps prev = x + 2 and cur = x + 3.
+void swap_kernel(Ptr<f32> x, Ptr<f32> out) {
+  auto i = arange(16);
+  auto cur = load(x + i);
+  auto prev = zeros<f32>({16});
+  for (auto k : range(0, 3).carry(cur, prev)) {
+    auto next = cur + 1.0;
+    prev = cur;
+    cur = next;
+    (void)k;
+  }
+  store(out + i, prev * 100.0 + cur);
+}
+
+// A dot inside a loop whose accumulator comes from before the loop: each iteration
+// starts again from that value, so the sum is 3 * (acc0 + a @ b).
+void dot_outside_kernel(Ptr<bf16> a, Ptr<bf16> b, Ptr<f32> c, Ptr<f32> out) {
+  auto r = arange(16);
+  auto acc0 = load(c + r.col() * 16 + r.row());
+  auto ta = load(a + r.col() * 16 + r.row());
+  auto tb = load(b + r.col() * 16 + r.row());
+  auto total = zeros<f32>({16, 16});
+  for (auto k : range(0, 3).carry(total)) {
+    total = total + dot(ta, tb, acc0);
+    (void)k;
+  }
+  store(out + r.col() * 16 + r.row(), total);
+}
+
+// A descriptor block that starts 4 columns left of the tensor: those read as zero.
+void negative_offset_kernel(Ptr<f32> x, Ptr<f32> out) {
+  auto in = make_desc(x, {4, 16}, {16, 1}, {4, 16});
+  auto dst = make_desc(out, {4, 16}, {16, 1}, {4, 16});
+  store(dst, {0, 0}, in.load({0, -4}));
+}
+
+std::vector<float> run_on(const std::string &target, const dsl::TracedKernel &traced, std::vector<Buffer *> buffers,
+                          size_t out_index) {
+  auto kernel = compile_traced(traced, target);
+  std::vector<Arg> args;
+  for (Buffer *b : buffers)
+    args.push_back(Arg(b));
+  kernel->launch(Grid(1), std::span<const Arg>(args));
+  auto view = buffers[out_index]->as<float>();
+  return std::vector<float>(view.begin(), view.end());
+}
+
+} // namespace
+
+TEST_CASE("carried tiles that swap are copied as one parallel copy", "[e2e][maia]") {
+  auto traced = dsl::trace("swap", &swap_kernel, {"x", "out"});
+  for (const char *target : {"cpu", "maia"}) {
+    INFO(target);
+    Buffer x(DType::F32, 16), out(DType::F32, 16);
+    fill_uniform(x, 5);
+    out.fill_bytes(0xFF);
+    auto got = run_on(target, traced, {&x, &out}, 1);
+    for (int i = 0; i < 16; ++i) {
+      float v = x.as<float>()[i];
+      CHECK(got[i] == (v + 1.0f + 1.0f) * 100.0f + (v + 1.0f + 1.0f + 1.0f));
+    }
+  }
+}
+
+TEST_CASE("a dot never accumulates into a value defined outside its loop", "[e2e][maia]") {
+  auto traced = dsl::trace("dot_outside", &dot_outside_kernel, {"a", "b", "c", "out"});
+  std::vector<std::vector<float>> results;
+  for (const char *target : {"cpu", "maia"}) {
+    Buffer a(DType::BF16, 256), b(DType::BF16, 256), c(DType::F32, 256), out(DType::F32, 256);
+    fill_uniform(a, 7);
+    fill_uniform(b, 8);
+    fill_uniform(c, 9);
+    out.fill_bytes(0xFF);
+    results.push_back(run_on(target, traced, {&a, &b, &c, &out}, 3));
+    auto ref = reference_gemm(a, b, 16, 16, 16);
+    for (int i = 0; i < 256; ++i)
+      CHECK(std::fabs(results.back()[i] - 3.0 * (ref[i] + c.as<float>()[i])) <= 1e-4);
+  }
+}
+
+TEST_CASE("descriptor blocks partly below zero read zeros there, as on the CPU", "[e2e][maia]") {
+  auto traced = dsl::trace("negative_offset", &negative_offset_kernel, {"x", "out"});
+  for (const char *target : {"cpu", "maia"}) {
+    INFO(target);
+    Buffer x(DType::F32, 64), out(DType::F32, 64);
+    fill_uniform(x, 3);
+    out.fill_bytes(0xFF);
+    auto got = run_on(target, traced, {&x, &out}, 1);
+    for (int r = 0; r < 4; ++r)
+      for (int col = 0; col < 16; ++col)
+        CHECK(got[r * 16 + col] == (col < 4 ? 0.0f : x.as<float>()[r * 16 + col - 4]));
+  }
 }

@@ -376,3 +376,25 @@ TEST_CASE("planted bugs in the GEMM program are each caught and named", "[maia][
   CHECK(msg.find("'a'") != std::string::npos);
   CHECK(msg.find("program (0,1,0)") != std::string::npos); // the last block row
 }
+
+TEST_CASE("register values no memory could hold are faults, not host crashes", "[maia][sim][faults]") {
+  Simulator sim;
+  uint64_t buffer = sim.hbm().allocate(4096, "buffer");
+  auto program = [](const std::string &setup, const std::string &command) {
+    return assemble("arg x1, 0\nli x5, 0\n" + setup + command + "\nwait s1, 1\nhalt\n");
+  };
+  // A negative HBM stride.
+  std::string msg = fault_of(sim, program("li x6, 2\nli x9, 256\nli x10, -128\n", "dma.in x5, x1, x6, x9, x10, 0, s1"),
+                             {1, 1, 1}, {static_cast<int64_t>(buffer)});
+  CHECK(msg.find("negative") != std::string::npos);
+  // A stride of 2^62.
+  msg = fault_of(sim, program("li x6, 3\nli x9, 256\nli x10, 1\nshli x10, x10, 62\n", "dma.in x5, x1, x6, x9, x10, 0, s1"),
+                 {1, 1, 1}, {static_cast<int64_t>(buffer)});
+  CHECK(msg.find("out of range") != std::string::npos);
+  // A row operation whose rows x columns x 4 bytes overflows.
+  msg = fault_of(sim, program("li x6, 2\nli x9, 1\nshli x9, x9, 62\n", "vrowmax x5, x5, x9, x6, s1"), {1, 1, 1},
+                 {static_cast<int64_t>(buffer)});
+  CHECK(msg.find("out of range") != std::string::npos);
+  msg = fault_of(sim, assemble("signal s1, -2\nhalt\n"), {1, 1, 1}, {});
+  CHECK(msg.find("cannot be negative") != std::string::npos);
+}

@@ -167,7 +167,7 @@ private:
     sync();
   }
   Buffer materialize(Value v, Operation *user);
-  void dma(bool in, const Buffer &buf, Value address, Value rowStrideElems, Value rows, Value cols);
+  void dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows, Value cols);
 
   void lowerBlock(Block &block);
   void lowerOp(Operation *op);
@@ -199,7 +199,8 @@ Buffer Lowering::materialize(Value v, Operation *user) {
   fail(user, "this tile has no data the Maia lowering can place in TSRAM");
 }
 
-void Lowering::dma(bool in, const Buffer &buf, Value address, Value rowStrideElems, Value rows, Value cols) {
+void Lowering::dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows,
+                   Value cols) {
   int64_t esize = bytesOf(buf.elem);
   int64_t blockCols = buf.shape.back();
   Value rowBytes = mul(cols, cst(esize));
@@ -224,9 +225,9 @@ void Lowering::dma(bool in, const Buffer &buf, Value address, Value rowStrideEle
     bug_ = PlantedBug::None;
   }
   if (in)
-    mir::DmaInOp::create(b_, loc(), cst(buf.offset), address, rows, rowBytes, hbmStride, tsramStride, 1);
+    mir::DmaInOp::create(b_, loc(), tsramAddress, address, rows, rowBytes, hbmStride, tsramStride, 1);
   else
-    mir::DmaOutOp::create(b_, loc(), address, cst(buf.offset), rows, rowBytes, hbmStride, tsramStride, 1);
+    mir::DmaOutOp::create(b_, loc(), address, tsramAddress, rows, rowBytes, hbmStride, tsramStride, 1);
   if (!dropWait)
     sync();
 }
@@ -245,6 +246,12 @@ void Lowering::lowerLoadStore(Operation *op) {
     fail(op, "the innermost dimension of this access is not contiguous; the Maia lowering needs unit-stride rows");
   Value rowStride = rank == 2 ? p.offsets.strides[0] : Value();
   int64_t rowsBlock = rank == 2 ? type.getDimSize(0) : 1, colsBlock = type.getShape().back();
+  if (rank == 2 && rowsBlock > 1) {
+    auto stride = constOf(rowStride);
+    if (!rowStride || (stride && *stride == 0))
+      fail(op, "every row of this access reads the same memory; the Maia lowering needs a row stride (load "
+               "one row and broadcast it instead)");
+  }
   Value rows = cst(rowsBlock), cols = cst(colsBlock);
   if (maskValue) {
     Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
@@ -263,11 +270,11 @@ void Lowering::lowerLoadStore(Operation *op) {
         other = as<FloatConst>(o, op, "a constant `other`").value;
       fill(buf, other);
     }
-    dma(/*in=*/true, buf, address, rowStride, rows, cols);
+    dma(/*in=*/true, buf, cst(buf.offset), address, rowStride, rows, cols);
     tiles_[op->getResult(0)] = buf;
   } else {
     Buffer buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
-    dma(/*in=*/false, buf, address, rowStride, rows, cols);
+    dma(/*in=*/false, buf, cst(buf.offset), address, rowStride, rows, cols);
   }
 }
 
@@ -285,19 +292,27 @@ void Lowering::lowerDesc(Operation *op) {
                                             : cast<tile::DescStoreOp>(op).getOffsets())
     offs.push_back(scalar(o, op));
   auto block = descType.getBlockShape();
-  Value rows = min(cst(block[0]), sub(d.shape[0], offs[0]));
-  Value cols = min(cst(block[1]), sub(d.shape[1], offs[1]));
+  // The block covers [off, off + B) along each dimension; only [max(off, 0),
+  // min(off + B, size)) is inside the tensor. `skip` is how many leading rows/columns
+  // fall below 0 (0 - min(off, 0), as the ISA has min but no max).
+  Value skip0 = sub(cst(0), min(offs[0], cst(0))), skip1 = sub(cst(0), min(offs[1], cst(0)));
+  Value rows = sub(min(cst(block[0]), sub(d.shape[0], offs[0])), skip0);
+  Value cols = sub(min(cst(block[1]), sub(d.shape[1], offs[1])), skip1);
   int64_t esize = bytesOf(d.elem);
-  Value element = add(mul(offs[0], d.strides[0]), offs[1]);
+  Value element = add(mul(add(offs[0], skip0), d.strides[0]), add(offs[1], skip1));
   Value address = add(d.base, mul(element, cst(esize)));
+  auto tsramAt = [&](const Buffer &buf) {
+    Value inBlock = add(mul(skip0, cst(block[1])), skip1);
+    return add(cst(buf.offset), mul(inBlock, cst(esize)));
+  };
   if (auto load = dyn_cast<tile::DescLoadOp>(op)) {
     Buffer buf = allocate(block, d.elem, op);
     fill(buf, 0.0); // out-of-bounds elements read as zero
-    dma(true, buf, address, d.strides[0], rows, cols);
+    dma(true, buf, tsramAt(buf), address, d.strides[0], rows, cols);
     tiles_[load.getResult()] = buf;
   } else {
     Buffer buf = materialize(cast<tile::DescStoreOp>(op).getValue(), op);
-    dma(false, buf, address, d.strides[0], rows, cols);
+    dma(false, buf, tsramAt(buf), address, d.strides[0], rows, cols);
   }
 }
 
@@ -336,14 +351,14 @@ void Lowering::lowerElementwise(Operation *op) {
     tiles_[result] = out;
     return;
   }
-  if (isa<arith::NegFOp>(op)) {
+  if (isa<arith::NegFOp>(op)) { // x * -1 (not 0 - x, which would turn -0 into +0)
     Buffer x = materialize(op->getOperand(0), op);
-    Buffer zero = allocate(type.getShape(), elem, op);
-    fill(zero, 0.0);
-    mir::VectorBinaryOp::create(b_, loc(), mir::VectorKind::Sub, cst(zero.offset), cst(zero.offset), cst(x.offset),
-                                cst(x.numel()), 1);
+    Buffer minusOne = allocate(type.getShape(), elem, op);
+    fill(minusOne, -1.0);
+    mir::VectorBinaryOp::create(b_, loc(), mir::VectorKind::Mul, cst(minusOne.offset), cst(minusOne.offset),
+                                cst(x.offset), cst(x.numel()), 1);
     sync();
-    tiles_[result] = zero;
+    tiles_[result] = minusOne;
     return;
   }
   mir::VectorKind kind;
@@ -353,7 +368,7 @@ void Lowering::lowerElementwise(Operation *op) {
     kind = mir::VectorKind::Sub;
   else if (isa<arith::MulFOp>(op))
     kind = mir::VectorKind::Mul;
-  else if (isa<arith::MaxNumFOp, arith::MaximumFOp>(op))
+  else if (isa<arith::MaxNumFOp>(op)) // the vector unit's max drops NaNs, as maxnum does
     kind = mir::VectorKind::Max;
   else
     fail(op, "has no Maia vector-unit equivalent");
@@ -450,12 +465,26 @@ void Lowering::lowerFor(scf::ForOp op) {
     auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
     loc_ = yield.getLoc();
     SmallVector<Value> next;
+    // The yield is a parallel copy: a carried buffer may be the source of another
+    // carried tile's copy, so sources that are carried buffers go through a staging
+    // buffer before any carried buffer is written.
+    SmallVector<std::pair<Buffer, Buffer>> copies; // (target, source)
     for (auto [i, value] : llvm::enumerate(yield.getOperands())) {
-      if (scalarSlot[i] >= 0)
+      if (scalarSlot[i] >= 0) {
         next.push_back(scalar(value, yield));
-      else
-        copy(carried[i], materialize(value, yield));
+        continue;
+      }
+      Buffer source = materialize(value, yield);
+      bool sourceIsCarried = llvm::any_of(carried, [&](const Buffer &c) { return c.offset == source.offset; });
+      if (sourceIsCarried && source.offset != carried[i].offset) {
+        Buffer staged = allocate(source.shape, source.elem, yield);
+        copy(staged, source);
+        source = staged;
+      }
+      copies.push_back({carried[i], source});
     }
+    for (auto &[target, source] : copies)
+      copy(target, source);
     if (!terminated)
       scf::YieldOp::create(b_, loc(), next);
   }
@@ -667,7 +696,10 @@ void Lowering::lowerOp(Operation *op) {
                    std::string(aType.getElementType().isF32() ? "f32" : "non-bf16") + " operands");
     Buffer a = materialize(dot.getA(), op), bb = materialize(dot.getB(), op);
     Buffer acc = materialize(dot.getAcc(), op);
-    if (!dot.getAcc().hasOneUse()) { // accumulate into a copy: the old value is still needed
+    // Accumulate in place only when nothing else reads the old value: one use, and not
+    // from inside a loop that the accumulator was defined outside of (each iteration
+    // would add to the previous one's result).
+    if (!dot.getAcc().hasOneUse() || dot.getAcc().getParentBlock() != op->getBlock()) {
       Buffer fresh = allocate(acc.shape, acc.elem, op);
       copy(fresh, acc);
       acc = fresh;
@@ -709,8 +741,8 @@ void Lowering::lowerOp(Operation *op) {
     tiles_[op->getResult(0)] = out;
     return;
   }
-  if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::MaximumFOp,
-          arith::NegFOp, math::ExpOp>(op) &&
+  if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::NegFOp,
+          math::ExpOp>(op) &&
       isTile(op->getResult(0)))
     return lowerElementwise(op);
   if (auto loop = dyn_cast<scf::ForOp>(op))

@@ -51,6 +51,21 @@ double vector_cycles(uint64_t elements, int cycles_per_group, const MachineSpec 
 
 uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
+/// a * b, or a Fault when registers hold values whose product no memory could hold.
+uint64_t product(uint64_t a, uint64_t b, const char *what) {
+  uint64_t r;
+  if (__builtin_mul_overflow(a, b, &r) || r > (uint64_t{1} << 48))
+    throw Fault(std::string(what) + " of " + std::to_string(a) + " x " + std::to_string(b) + " is out of range");
+  return r;
+}
+
+/// Counts, strides and sizes are signed 64-bit register values; negative ones are faults.
+uint64_t count(uint64_t v, const char *what) {
+  if (static_cast<int64_t>(v) < 0)
+    throw Fault(std::string(what) + " is negative (" + std::to_string(static_cast<int64_t>(v)) + ")");
+  return v;
+}
+
 float f32_at(const uint8_t *base, uint64_t index) {
   float v;
   std::memcpy(&v, base + 4 * index, 4);
@@ -69,13 +84,24 @@ float bf16_at(const uint8_t *base, uint64_t index) {
 
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm) {
   CommandPlan plan;
+  // Element counts of the vector unit: rc elements, or re rows of rc.
+  if (ins.opcode >= Opcode::VAdd && ins.opcode <= Opcode::VRowDiv) {
+    count(ops.c, "element count");
+    if (ins.opcode >= Opcode::VRowMax)
+      product(product(count(ops.e, "row count"), ops.c, "matrix size"), 4, "matrix size");
+    else
+      product(ops.c, 4, "vector size");
+  }
   switch (ins.opcode) {
   case Opcode::DmaIn:
   case Opcode::DmaOut: {
     bool in = ins.opcode == Opcode::DmaIn;
     uint64_t tsram = in ? ops.d : ops.a, hbmAddr = in ? ops.a : ops.d;
-    uint64_t rows = ops.b, rowBytes = ops.c, hbmStride = ops.e;
-    uint64_t tsramStride = ops.imm != 0 ? static_cast<uint64_t>(ops.imm) : rowBytes;
+    uint64_t rows = count(ops.b, "DMA row count"), rowBytes = count(ops.c, "DMA row size");
+    uint64_t hbmStride = count(ops.e, "DMA HBM row stride");
+    uint64_t tsramStride = ops.imm != 0 ? count(static_cast<uint64_t>(ops.imm), "DMA TSRAM row stride") : rowBytes;
+    product(rows, hbmStride, "DMA span");
+    product(rows, tsramStride, "DMA span");
     if (rows == 0 || rowBytes == 0)
       throw Fault("empty DMA (" + std::to_string(rows) + " rows of " + std::to_string(rowBytes) + " bytes)");
     if (rows > 1 && (hbmStride < rowBytes || tsramStride < rowBytes))
@@ -87,7 +113,10 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
     return plan;
   }
   case Opcode::Mma: {
-    uint64_t M = ops.c, N = ops.e, K = static_cast<uint64_t>(ops.imm);
+    uint64_t M = count(ops.c, "M"), N = count(ops.e, "N"), K = count(static_cast<uint64_t>(ops.imm), "K");
+    product(product(M, K, "A size"), 2, "A size");
+    product(product(K, N, "B size"), 2, "B size");
+    product(product(M, N, "C size"), 4, "C size");
     if (M == 0 || N == 0 || K == 0)
       throw Fault("empty matrix product " + std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K));
     plan.tsram.push_back(tsram_range(ops.a, M * K * 2, false, spec, "A operand"));

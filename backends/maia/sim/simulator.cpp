@@ -185,6 +185,8 @@ void Run::step(TileState &tile, double now) {
     if (ins.sem >= spec_.semaphores)
       fault(tile, pc, "semaphore s" + std::to_string(ins.sem) + " does not exist (the tile has " +
                           std::to_string(spec_.semaphores) + ")");
+    if (ins.imm < 0)
+      fault(tile, pc, "a semaphore count cannot be negative (" + std::to_string(ins.imm) + ")");
     int64_t count = ins.imm == 0 ? 1 : ins.imm;
     if (ins.opcode == Opcode::Signal) {
       tile.sem[ins.sem] += count;
@@ -196,7 +198,8 @@ void Run::step(TileState &tile, double now) {
       tile.status = Status::WaitSem;
       tile.wait_sem = ins.sem;
       tile.wait_count = static_cast<int>(count);
-      return; // retried when the semaphore is signalled
+      --stats_.instructions; // counted when it retires
+      return;                // retried when the semaphore is signalled
     }
     tile.sem[ins.sem] -= count;
     join(tile.tcp_clock, tile.sem_clock[ins.sem]);
@@ -212,7 +215,8 @@ void Run::step(TileState &tile, double now) {
     if (static_cast<int>(unit.queue.size()) >= spec_.queue_depth) {
       tile.status = Status::QueueFull;
       tile.blocked_unit = u;
-      return; // retried when the unit takes the next command
+      --stats_.instructions; // counted when it retires
+      return;                // retried when the unit takes the next command
     }
     if (ins.sem >= spec_.semaphores)
       fault(tile, pc, "semaphore s" + std::to_string(ins.sem) + " does not exist");
@@ -373,6 +377,13 @@ SimStats Run::go() {
     double rate = streaming ? std::min(spec_.dma_bytes_per_cycle, spec_.hbm_bytes_per_cycle() / streaming) : 0.0;
     double next = kNever;
     bool anyLive = false;
+    for (TileState &t : tiles_) {
+      UnitState &d = t.units[0];
+      // Far into a long run, remaining / rate can vanish below the resolution of `now`:
+      // such a transfer is done now (otherwise time would never advance).
+      if (d.busy && d.latency_end <= now + kEpsilon && rate > 0 && now + d.remaining / rate <= now)
+        d.remaining = 0;
+    }
     for (const TileState &t : tiles_) {
       if (t.status != Status::Idle)
         anyLive = true;

@@ -60,8 +60,20 @@ private:
     if (!isScalar(v.getType()))
       return;
     auto [it, inserted] = intervals_.try_emplace(v, std::make_pair(at, at));
-    if (!inserted)
+    if (inserted)
+      defined_.push_back(v);
+    else
       it->second.first = std::min(it->second.first, at);
+  }
+  /// Keeps `v` alive for a use at `at` by `user`: to the end of every enclosing loop
+  /// that does not also enclose v's definition (the use repeats each iteration).
+  void use(Value v, Operation *user, int64_t at) {
+    int64_t end = at;
+    int64_t defAt = intervals_[v].first;
+    for (Operation *parent = user->getParentOp(); parent && index_.count(parent); parent = parent->getParentOp())
+      if (isa<scf::ForOp>(parent) && index_[parent] > defAt)
+        end = std::max(end, end_[parent]);
+    extend(v, end);
   }
   void allocate();
   // Emission.
@@ -80,6 +92,7 @@ private:
 
   llvm::DenseMap<Operation *, int64_t> index_, end_;
   llvm::DenseMap<Value, std::pair<int64_t, int64_t>> intervals_;
+  std::vector<Value> defined_; ///< in definition order: ties in the scan are broken by it
   llvm::DenseMap<Value, uint8_t> registers_;
   int64_t counter_ = 0;
   Program program_;
@@ -112,12 +125,7 @@ void Emitter::allocate() {
         continue;
       if (!intervals_.count(operand))
         fail(op, "operand defined outside the kernel");
-      int64_t useAt = at;
-      int64_t defAt = intervals_[operand].first;
-      for (Operation *parent = op->getParentOp(); parent && index_.count(parent); parent = parent->getParentOp())
-        if (isa<scf::ForOp>(parent) && index_[parent] > defAt)
-          useAt = std::max(useAt, end_[parent]);
-      extend(operand, useAt);
+      use(operand, op, at);
     }
   }
   // A condition's comparison is emitted as the branch of its scf.if: its operands must
@@ -127,7 +135,7 @@ void Emitter::allocate() {
       if (auto cmp = branch.getCondition().getDefiningOp<arith::CmpIOp>())
         for (Value v : cmp->getOperands())
           if (isScalar(v.getType()))
-            extend(v, at);
+            use(v, op, at);
   // Loop-carried registers live across their whole loop, as do the iv and bounds.
   for (auto &[op, at] : index_) {
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
@@ -140,9 +148,9 @@ void Emitter::allocate() {
   }
   // Linear scan.
   std::vector<std::pair<std::pair<int64_t, int64_t>, Value>> order;
-  for (auto &[v, iv] : intervals_)
-    order.push_back({iv, v});
-  std::sort(order.begin(), order.end(), [](auto &a, auto &b) {
+  for (Value v : defined_)
+    order.push_back({intervals_[v], v});
+  std::stable_sort(order.begin(), order.end(), [](auto &a, auto &b) {
     return a.first.first != b.first.first ? a.first.first < b.first.first : a.first.second < b.first.second;
   });
   std::multimap<int64_t, uint8_t> active; // end -> register
@@ -174,6 +182,8 @@ uint8_t Emitter::reg(Value v, Operation *user) {
 }
 
 size_t Emitter::push(Instruction ins, Operation *op) {
+  if (ins.imm < kImmMin || ins.imm > kImmMax)
+    fail(op, "immediate " + std::to_string(ins.imm) + " does not fit the instruction's 26 bits");
   program_.code.push_back(ins);
   program_.source.push_back(op ? where(op) : std::string());
   return program_.code.size() - 1;
@@ -259,9 +269,12 @@ void Emitter::emitFor(scf::ForOp op) {
   push({Opcode::Add, iv, iv, reg(op.getStep(), op), 0, 0, 0, 0}, op);
   branchTo(push({Opcode::Jmp, 0, 0, 0, 0, 0, 0, 0}, op), header);
   bind(exit);
-  // The results are the loop-carried registers.
+  // The results are copies of the loop-carried registers, moved as one parallel copy
+  // (a result's register may be another carried value's).
+  std::vector<std::pair<uint8_t, uint8_t>> results;
   for (auto [result, arg] : llvm::zip(op.getResults(), op.getRegionIterArgs()))
-    move(reg(result, op), reg(arg, op), op);
+    results.push_back({reg(result, op), reg(arg, op)});
+  parallelMove(results, op);
 }
 
 void Emitter::emitIf(scf::IfOp op) {

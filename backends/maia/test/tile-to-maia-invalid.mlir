@@ -35,3 +35,17 @@ func.func @strided(%a: !tile.ptr<f32>) attributes {tile.kernel} {
   %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
   return
 }
+
+// -----
+
+// Every row would read the same memory (no row stride): refused, not read as rows.
+func.func @repeated_rows(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %row = tile.expand_dims %r {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %all = tile.broadcast %row : tensor<1x16xi32> -> tensor<4x16xi32>
+  %p = tile.splat %a : tensor<4x16x!tile.ptr<f32>>
+  %q = tile.addptr %p, %all : tensor<4x16x!tile.ptr<f32>>, tensor<4x16xi32>
+  // expected-error @+1 {{every row of this access reads the same memory}}
+  %v = tile.load %q : tensor<4x16x!tile.ptr<f32>> -> tensor<4x16xf32>
+  return
+}
