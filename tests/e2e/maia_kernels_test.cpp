@@ -75,10 +75,13 @@ TEST_CASE("bugs planted by the compiler in the library GEMM are caught by the si
   std::string overflow = run("overflow-tsram");
   INFO(overflow);
   CHECK(overflow.find("outside the tile's") != std::string::npos);
+  // One row too many either leaves the HBM allocation (last block row) or spills into
+  // the neighbouring TSRAM buffer while another unit uses it; the first to happen is
+  // reported, naming the DMA.
   std::string past = run("dma-past-end");
   INFO(past);
-  CHECK(past.find("not inside one allocation") != std::string::npos);
-  CHECK(past.find("'b'") != std::string::npos);
+  CHECK(past.find("`dma.in") != std::string::npos);
+  CHECK((past.find("not inside one allocation") != std::string::npos || past.find("race") != std::string::npos));
   CHECK(run("").empty()); // the same kernel without a planted bug is clean
 }
 

@@ -137,7 +137,61 @@ private:
                    " bytes of TSRAM; use smaller blocks");
     return buf;
   }
-  void sync() { mir::WaitOp::create(b_, loc(), 1, 1); }
+  // Commands run asynchronously. Each gets a semaphore of its own; before a command is
+  // issued, the control processor waits only for the pending commands whose TSRAM
+  // footprint conflicts with it (read after write, write after read or write), so a
+  // DMA overlaps the vector or tensor work on other buffers. Loop bodies and the
+  // kernel's end drain every pending command.
+  struct Range {
+    int64_t begin, end;
+    bool overlaps(const Range &o) const { return begin < o.end && o.begin < end; }
+  };
+  struct Pending {
+    int32_t sem;
+    SmallVector<Range> reads, writes;
+  };
+  static Range rangeOf(const Buffer &buf) { return {buf.offset, buf.offset + buf.numel() * bytesOf(buf.elem)}; }
+  void waitFor(size_t index) {
+    mir::WaitOp::create(b_, loc(), pending_[index].sem, 1);
+    freeSems_.push_back(pending_[index].sem);
+    pending_.erase(pending_.begin() + index);
+  }
+  void drain() {
+    while (!pending_.empty())
+      waitFor(0);
+  }
+  /// Waits for what the next command conflicts with and returns its semaphore.
+  int32_t begin(ArrayRef<Buffer> reads, ArrayRef<Buffer> writes, bool track = true) {
+    Pending next;
+    for (const Buffer &b : reads)
+      next.reads.push_back(rangeOf(b));
+    for (const Buffer &b : writes)
+      next.writes.push_back(rangeOf(b));
+    for (size_t i = 0; i < pending_.size();) {
+      const Pending &p = pending_[i];
+      bool conflict = false;
+      for (const Range &w : p.writes)
+        for (const Range &r : next.reads)
+          conflict = conflict || w.overlaps(r);
+      for (const Range &w : next.writes) {
+        for (const Range &r : p.reads)
+          conflict = conflict || w.overlaps(r);
+        for (const Range &o : p.writes)
+          conflict = conflict || w.overlaps(o);
+      }
+      if (conflict)
+        waitFor(i);
+      else
+        ++i;
+    }
+    if (freeSems_.empty())
+      waitFor(0);
+    next.sem = freeSems_.back();
+    freeSems_.pop_back();
+    if (track)
+      pending_.push_back(next);
+    return next.sem;
+  }
   Value words(const Buffer &buf) { return cst((buf.numel() * bytesOf(buf.elem) + 3) / 4); }
   /// The bit pattern that fills a buffer of `elem` with `value` word by word.
   int64_t fillBits(double value, Type elem) {
@@ -157,14 +211,14 @@ private:
     fail(nullptr, "only f32 and bf16 tiles live in TSRAM (the vector unit has no f16)");
   }
   void fill(const Buffer &buf, double value) {
-    mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), 1);
-    sync();
+    int32_t sem = begin({}, {buf});
+    mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), sem);
   }
   void copy(const Buffer &to, const Buffer &from) {
     if (to.offset == from.offset)
       return;
-    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Copy, cst(to.offset), cst(from.offset), words(from), 1);
-    sync();
+    int32_t sem = begin({from}, {to});
+    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Copy, cst(to.offset), cst(from.offset), words(from), sem);
   }
   Buffer materialize(Value v, Operation *user);
   void dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows, Value cols);
@@ -180,6 +234,9 @@ private:
   OpBuilder &b_;
   int64_t tsram_;
   PlantedBug bug_;
+  SmallVector<Pending> pending_;
+  SmallVector<int32_t> freeSems_{31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+                                 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
   int64_t next_ = 0;
   Location loc_ = UnknownLoc::get(b_.getContext());
   DenseMap<Value, Value> scalars_;
@@ -207,29 +264,33 @@ void Lowering::dma(bool in, const Buffer &buf, Value tsramAddress, Value address
   Value hbmStride = rowStrideElems ? mul(rowStrideElems, cst(esize)) : rowBytes;
   // Nothing to move when the mask leaves no row or no column (the last blocks of a
   // grid can lie entirely outside the tensor).
+  // The planted drop-wait bug issues the DMA without tracking it: nothing waits for it.
+  bool dropWait = in && bug_ == PlantedBug::DropWait;
+  if (dropWait)
+    bug_ = PlantedBug::None;
+  int32_t sem = in ? begin({}, {buf}, !dropWait) : begin({buf}, {}, !dropWait);
   Value zero = cst(0);
   auto rowsOk = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, rows, zero);
-  auto outer = scf::IfOp::create(b_, loc(), rowsOk, /*withElse=*/false);
+  auto outer = scf::IfOp::create(b_, loc(), rowsOk, /*withElse=*/true);
   OpBuilder::InsertionGuard guard(b_);
+  // A skipped transfer still signals its semaphore, so waiting for it never hangs.
+  b_.setInsertionPointToStart(outer.elseBlock());
+  mir::SignalOp::create(b_, loc(), sem, 1);
   b_.setInsertionPointToStart(outer.thenBlock());
   auto colsOk = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, cols, zero);
-  auto inner = scf::IfOp::create(b_, loc(), colsOk, /*withElse=*/false);
+  auto inner = scf::IfOp::create(b_, loc(), colsOk, /*withElse=*/true);
+  b_.setInsertionPointToStart(inner.elseBlock());
+  mir::SignalOp::create(b_, loc(), sem, 1);
   b_.setInsertionPointToStart(inner.thenBlock());
   int32_t tsramStride = static_cast<int32_t>(blockCols * esize);
-  bool dropWait = false;
   if (in && bug_ == PlantedBug::DmaPastEnd) {
     rows = arith::AddIOp::create(b_, loc(), rows, cst(1));
     bug_ = PlantedBug::None;
-  } else if (in && bug_ == PlantedBug::DropWait) {
-    dropWait = true;
-    bug_ = PlantedBug::None;
   }
   if (in)
-    mir::DmaInOp::create(b_, loc(), tsramAddress, address, rows, rowBytes, hbmStride, tsramStride, 1);
+    mir::DmaInOp::create(b_, loc(), tsramAddress, address, rows, rowBytes, hbmStride, tsramStride, sem);
   else
-    mir::DmaOutOp::create(b_, loc(), address, tsramAddress, rows, rowBytes, hbmStride, tsramStride, 1);
-  if (!dropWait)
-    sync();
+    mir::DmaOutOp::create(b_, loc(), address, tsramAddress, rows, rowBytes, hbmStride, tsramStride, sem);
 }
 
 void Lowering::lowerLoadStore(Operation *op) {
@@ -336,9 +397,9 @@ void Lowering::lowerElementwise(Operation *op) {
       Buffer x = materialize(op->getOperand(0), op);
       Buffer out = allocate(type.getShape(), elem, op);
       auto kind = isa<arith::SubFOp>(op) ? mir::RowKind::Sub : mir::RowKind::Div;
+      int32_t sem = begin({x, vector}, {out});
       mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(vector.offset),
-                         cst(type.getShape().back()), cst(type.getRank() == 2 ? type.getDimSize(0) : 1), 1);
-      sync();
+                         cst(type.getShape().back()), cst(type.getRank() == 2 ? type.getDimSize(0) : 1), sem);
       tiles_[result] = out;
       return;
     }
@@ -346,8 +407,8 @@ void Lowering::lowerElementwise(Operation *op) {
   if (isa<math::ExpOp>(op)) {
     Buffer x = materialize(op->getOperand(0), op);
     Buffer out = allocate(type.getShape(), elem, op);
-    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Exp, cst(out.offset), cst(x.offset), cst(x.numel()), 1);
-    sync();
+    int32_t sem = begin({x}, {out});
+    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Exp, cst(out.offset), cst(x.offset), cst(x.numel()), sem);
     tiles_[result] = out;
     return;
   }
@@ -355,9 +416,9 @@ void Lowering::lowerElementwise(Operation *op) {
     Buffer x = materialize(op->getOperand(0), op);
     Buffer minusOne = allocate(type.getShape(), elem, op);
     fill(minusOne, -1.0);
+    int32_t sem = begin({minusOne, x}, {minusOne});
     mir::VectorBinaryOp::create(b_, loc(), mir::VectorKind::Mul, cst(minusOne.offset), cst(minusOne.offset),
-                                cst(x.offset), cst(x.numel()), 1);
-    sync();
+                                cst(x.offset), cst(x.numel()), sem);
     tiles_[result] = minusOne;
     return;
   }
@@ -374,8 +435,8 @@ void Lowering::lowerElementwise(Operation *op) {
     fail(op, "has no Maia vector-unit equivalent");
   Buffer lhs = materialize(op->getOperand(0), op), rhs = materialize(op->getOperand(1), op);
   Buffer out = allocate(type.getShape(), elem, op);
-  mir::VectorBinaryOp::create(b_, loc(), kind, cst(out.offset), cst(lhs.offset), cst(rhs.offset), cst(out.numel()), 1);
-  sync();
+  int32_t sem = begin({lhs, rhs}, {out});
+  mir::VectorBinaryOp::create(b_, loc(), kind, cst(out.offset), cst(lhs.offset), cst(rhs.offset), cst(out.numel()), sem);
   tiles_[result] = out;
 }
 
@@ -384,8 +445,8 @@ void Lowering::lowerWidened(Operation *op) {
   auto f32 = Float32Type::get(op->getContext());
   auto convert = [&](const Buffer &src, Type to, mir::VectorUnaryKind kind) {
     Buffer out = allocate(src.shape, to, op);
-    mir::VectorUnaryOp::create(b_, loc(), kind, cst(out.offset), cst(src.offset), cst(src.numel()), 1);
-    sync();
+    int32_t sem = begin({src}, {out});
+    mir::VectorUnaryOp::create(b_, loc(), kind, cst(out.offset), cst(src.offset), cst(src.numel()), sem);
     return out;
   };
   // Temporary f32 values stand in for the operands while the op itself is lowered.
@@ -443,6 +504,7 @@ void Lowering::lowerFor(scf::ForOp op) {
       inits.push_back(scalar(init, op));
     }
   }
+  drain(); // a loop body starts with nothing pending (it waits for its own commands)
   auto loop = scf::ForOp::create(b_, loc(), lb, ub, step, inits);
   {
     OpBuilder::InsertionGuard guard(b_);
@@ -485,6 +547,7 @@ void Lowering::lowerFor(scf::ForOp op) {
     }
     for (auto &[target, source] : copies)
       copy(target, source);
+    drain(); // the next iteration may touch any buffer
     if (!terminated)
       scf::YieldOp::create(b_, loc(), next);
   }
@@ -704,9 +767,9 @@ void Lowering::lowerOp(Operation *op) {
       copy(fresh, acc);
       acc = fresh;
     }
+    int32_t sem = begin({a, bb, acc}, {acc});
     mir::MmaOp::create(b_, loc(), cst(acc.offset), cst(a.offset), cst(bb.offset), cst(aType.getDimSize(0)),
-                       cst(dot.getB().getType().getDimSize(1)), static_cast<int32_t>(aType.getDimSize(1)), 1);
-    sync();
+                       cst(dot.getB().getType().getDimSize(1)), static_cast<int32_t>(aType.getDimSize(1)), sem);
     tiles_[dot.getResult()] = acc;
     return;
   }
@@ -721,9 +784,9 @@ void Lowering::lowerOp(Operation *op) {
       fail(op, "a reduction to a scalar is not supported on Maia yet");
     Buffer src = materialize(red.getSrc(), op);
     Buffer out = allocate({type.getDimSize(0)}, type.getElementType(), op);
+    int32_t sem = begin({src}, {out});
     mir::RowOp::create(b_, loc(), red.getKind() == tile::ReduceKind::Max ? mir::RowKind::Max : mir::RowKind::Sum,
-                       cst(out.offset), cst(src.offset), Value(), cst(type.getDimSize(1)), cst(type.getDimSize(0)), 1);
-    sync();
+                       cst(out.offset), cst(src.offset), Value(), cst(type.getDimSize(1)), cst(type.getDimSize(0)), sem);
     tiles_[red.getResult()] = out;
     return;
   }
@@ -735,9 +798,9 @@ void Lowering::lowerOp(Operation *op) {
       fail(op, "the Maia vector unit converts only between bf16 and f32");
     Buffer src = materialize(op->getOperand(0), op);
     Buffer out = allocate(src.shape, to, op);
+    int32_t sem = begin({src}, {out});
     mir::VectorUnaryOp::create(b_, loc(), widen ? mir::VectorUnaryKind::ToF32 : mir::VectorUnaryKind::ToBf16,
-                               cst(out.offset), cst(src.offset), cst(src.numel()), 1);
-    sync();
+                               cst(out.offset), cst(src.offset), cst(src.numel()), sem);
     tiles_[op->getResult(0)] = out;
     return;
   }
@@ -748,6 +811,7 @@ void Lowering::lowerOp(Operation *op) {
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return lowerFor(loop);
   if (isa<func::ReturnOp>(op)) {
+    drain();
     func::ReturnOp::create(b_, loc());
     return;
   }

@@ -2,6 +2,9 @@
 
 // A masked 1-D load, an add and a masked store: the mask `offsets < n` becomes the DMA's
 // byte count min(64, n - start) * 4; the masked-off lanes are pre-filled with `other`.
+// Commands are asynchronous, each with a semaphore of its own: the DMA of x waits for
+// x's fill, the fill of y does not wait for the DMA of x, and the add waits for both
+// loads. A skipped transfer signals its semaphore from the else branch.
 // CHECK-LABEL: func.func @vadd() attributes {maia.kernel}
 // CHECK-DAG: %[[X:.*]] = maia.arg 0
 // CHECK-DAG: %[[N:.*]] = maia.arg 3
@@ -9,12 +12,19 @@
 // CHECK: %[[START:.*]] = arith.muli %[[PID]], %c64_i64
 // CHECK: %[[LEFT:.*]] = arith.subi %[[N]], %[[START]]
 // CHECK: %[[COUNT:.*]] = arith.minsi %[[LEFT]], %c64_i64
-// CHECK: maia.vfill %{{.*}}, %{{.*}}, %c64_i64 sem 1
-// CHECK: maia.wait sem 1 count 1
+// CHECK: maia.vfill %c0_i64, %{{.*}}, %c64_i64 sem [[FX:[0-9]+]]
 // CHECK: %[[BYTES:.*]] = arith.muli %[[COUNT]], %c4_i64
+// CHECK: maia.wait sem [[FX]] count 1
 // CHECK: scf.if
-// CHECK: maia.dma_in %{{.*}}, %{{.*}}, %c1_i64, %[[BYTES]], %[[BYTES]] sem 1 {tsram_stride = 256 : i32}
-// CHECK: maia.vbinary add
+// CHECK-NEXT: maia.dma_in %c0_i64, %{{.*}}, %c1_i64, %[[BYTES]], %[[BYTES]] sem [[DX:[0-9]+]] {tsram_stride = 256 : i32}
+// CHECK-NEXT: } else {
+// CHECK-NEXT: maia.signal sem [[DX]] count 1
+// CHECK-NOT: maia.wait sem [[DX]]
+// CHECK: maia.vfill %c256_i64
+// CHECK: maia.dma_in %c256_i64
+// CHECK: maia.wait sem [[DX]] count 1
+// CHECK: maia.wait
+// CHECK-NEXT: maia.vbinary add
 // CHECK: maia.dma_out
 func.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %o: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
   %pid = tile.program_id 0 : i32
@@ -45,11 +55,11 @@ func.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %o: !tile.ptr<f32>, %n: 
 // A descriptor K loop with a carried accumulator: the accumulator gets one buffer,
 // filled once; the dot accumulates into it in place (no copy at the yield).
 // CHECK-LABEL: func.func @gemm() attributes {maia.kernel}
-// CHECK: maia.vfill %c0_i64, %c0_i64, %c1024_i64 sem 1
+// CHECK: maia.vfill %c0_i64, %c0_i64, %c1024_i64 sem {{[0-9]+}}
 // CHECK: scf.for %[[K:.*]] = %c0_i64 to %{{.*}} step %c16_i64 : i64 {
 // CHECK: maia.dma_in
 // CHECK: maia.dma_in
-// CHECK: maia.mma %c0_i64, %{{.*}}, %{{.*}}, %c32_i64, %c32_i64 k 16 sem 1
+// CHECK: maia.mma %c0_i64, %{{.*}}, %{{.*}}, %c32_i64, %c32_i64 k 16 sem {{[0-9]+}}
 // CHECK-NOT: maia.vunary copy
 // CHECK: }
 // CHECK: maia.dma_out %{{.*}}, %c0_i64
