@@ -107,26 +107,26 @@ Node arange(int64_t start, int64_t end, Loc loc) {
   return node_of(build<tile::RangeOp>(loc, type, static_cast<int32_t>(start), static_cast<int32_t>(end)));
 }
 
+/// A scalar constant, or a splat tile of it when `shape` is not empty.
+static Node splat_constant(TypedAttr scalar, const std::vector<int64_t> &shape, Loc loc) {
+  TypedAttr attr = scalar;
+  if (!shape.empty())
+    attr = DenseElementsAttr::get(RankedTensorType::get(shape, scalar.getType()), scalar);
+  return node_of(build<arith::ConstantOp>(loc, attr));
+}
+
 Node constant(DType dtype, const std::vector<int64_t> &shape, double value, Loc loc) {
   if (!is_float(dtype))
     return constant_int(dtype, shape, static_cast<int64_t>(value), loc);
   TraceState &s = state(loc);
-  Type elem = scalar_type(s.context, dtype);
-  TypedAttr attr = s.builder.getFloatAttr(elem, value);
-  if (!shape.empty())
-    attr = DenseElementsAttr::get(RankedTensorType::get(shape, elem), attr);
-  return node_of(build<arith::ConstantOp>(loc, attr));
+  return splat_constant(s.builder.getFloatAttr(scalar_type(s.context, dtype), value), shape, loc);
 }
 
 Node constant_int(DType dtype, const std::vector<int64_t> &shape, int64_t value, Loc loc) {
   if (is_float(dtype))
     return constant(dtype, shape, static_cast<double>(value), loc);
   TraceState &s = state(loc);
-  Type elem = scalar_type(s.context, dtype);
-  TypedAttr attr = s.builder.getIntegerAttr(elem, value);
-  if (!shape.empty())
-    attr = DenseElementsAttr::get(RankedTensorType::get(shape, elem), attr);
-  return node_of(build<arith::ConstantOp>(loc, attr));
+  return splat_constant(s.builder.getIntegerAttr(scalar_type(s.context, dtype), value), shape, loc);
 }
 
 /// Both operands of an elementwise op, checked and broadcast to their common shape.
