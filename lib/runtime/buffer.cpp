@@ -37,7 +37,11 @@ Buffer::Buffer(DType dtype, size_t count, BufferMode mode) : dtype_(dtype), coun
 Buffer::~Buffer() { release(); }
 
 void Buffer::release() {
-  if (mapping_)
+  if (device_) { // the allocation holds a null pointer and a deleter that frees HBM
+    device_allocation_.reset();
+    device_ = nullptr;
+    device_address_ = 0;
+  } else if (mapping_)
     munmap(mapping_, mapping_bytes_);
   else
     std::free(data_);
@@ -56,6 +60,9 @@ Buffer &Buffer::operator=(Buffer &&other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     mapping_ = std::exchange(other.mapping_, nullptr);
     mapping_bytes_ = std::exchange(other.mapping_bytes_, 0);
+    device_allocation_ = std::move(other.device_allocation_);
+    device_ = std::exchange(other.device_, nullptr);
+    device_address_ = std::exchange(other.device_address_, 0);
     other.count_ = 0;
   }
   return *this;

@@ -16,11 +16,17 @@ using namespace tegula::kernels;
 
 TEST_CASE("gemm (bf16) on maia-sim matches the reference", "[e2e][maia]") {
   Gemm gemm(DType::BF16, "maia");
-  for (auto [M, N, K] : std::vector<std::array<int64_t, 3>>{{1, 1, 1}, {13, 17, 1}, {130, 129, 65}, {200, 3, 257}}) {
+  // K steps of 128: 1, 1, 1, 3 (pipelined pairs and a tail), 2 and 4 (pairs only).
+  for (auto [M, N, K] : std::vector<std::array<int64_t, 3>>{
+           {1, 1, 1}, {13, 17, 1}, {130, 129, 65}, {200, 3, 257}, {70, 90, 256}, {33, 300, 500}}) {
     tegula::testing::check_gemm(gemm, DType::BF16, M, N, K,
                                 "maia gemm " + std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K));
     CHECK(last_simulated_launch().cycles > 0);
   }
+  // The large-matrix rule's blocks (default_gemm_config with a shape) on edge blocks,
+  // five K steps.
+  Gemm large(DType::BF16, "maia", {}, GemmConfig{256, 256, 128});
+  tegula::testing::check_gemm(large, DType::BF16, 300, 520, 640, "maia gemm 256x256x128 blocks");
 }
 
 TEST_CASE("softmax on maia-sim matches the reference", "[e2e][maia]") {

@@ -34,8 +34,10 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
     auto s = shape_or(shape, {1000, 1000}, 2, kernel);
     return trace_softmax(dtype, default_softmax_config(target, s[1]));
   }
-  if (kernel == "gemm")
-    return trace_gemm(dtype, default_gemm_config(target));
+  if (kernel == "gemm") {
+    auto s = shape_or(shape, {1000, 1000, 1000}, 3, kernel);
+    return trace_gemm(dtype, default_gemm_config(target, s[0], s[1], s[2]));
+  }
   throw Error(ErrorCode::InvalidArgument, "unknown kernel '" + kernel + "' (known: vector_add, softmax, gemm)");
 }
 
@@ -114,7 +116,7 @@ RunResult run_kernel(const RunRequest &request) {
     int64_t M = s[0], N = s[1], K = s[2];
     result.shape = shape_text(s);
     clear_compile_cache();
-    Gemm op(request.dtype, request.target, options);
+    Gemm op(request.dtype, request.target, options, default_gemm_config(request.target, M, N, K));
     Buffer a(request.dtype, M * K), b(request.dtype, K * N), c(DType::F32, M * N);
     fill_uniform(a, seed);
     fill_uniform(b, seed + 1);

@@ -16,9 +16,10 @@ def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::Modul
   let options = [
     Option<"tsramBytes", "tsram-bytes", "int64_t", "4194304", "TSRAM capacity of a tile">,
     Option<"plantBug", "plant-bug", "std::string", "\"\"",
-           "Debugging aid for the simulator's checks: `drop-wait` (the first DMA's wait is "
-           "left out), `overflow-tsram` (the first buffer ends one tensor-unit tile past "
-           "TSRAM), `dma-past-end` (the first DMA reads one row more than it should)">,
+           "Debugging aid for the simulator's checks: `drop-wait` (the wait for the newest "
+           "DMA into TSRAM, at the first point one is needed, is left out), `overflow-tsram` "
+           "(the first buffer ends one tensor-unit tile past TSRAM), `dma-past-end` (the "
+           "first DMA into TSRAM inside a loop body moves one row more than it should)">,
   ];
   let dependentDialects = ["::tegula::maia::ir::MaiaDialect", "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect", "::mlir::func::FuncDialect"];

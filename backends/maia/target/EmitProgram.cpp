@@ -11,6 +11,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -416,9 +418,79 @@ void sinkConstants(func::FuncOp func) {
   }
 }
 
+/// Whether `op` can be recomputed anywhere: pure scalar integer arithmetic and the
+/// reads of kernel arguments and program ids.
+bool isRematerializable(Operation *op) {
+  if (op->getNumResults() != 1 || !isPure(op) || op->getNumRegions() != 0)
+    return false;
+  if (!isa<arith::ArithDialect, mir::MaiaDialect>(op->getDialect()))
+    return false;
+  Type t = op->getResult(0).getType();
+  return isScalar(t) || t.isInteger(1);
+}
+
+/// The ops that compute `v` from rematerializable leaves, operands first, or nothing
+/// when that takes more than `budget` ops or reaches anything else.
+bool collectTree(Value v, Region *loop, SmallVectorImpl<Operation *> &tree, int budget) {
+  Operation *def = v.getDefiningOp();
+  if (!def || loop->isAncestor(def->getParentRegion()))
+    return true; // a block argument or a value of the loop itself: used as it is
+  if (!isRematerializable(def) || static_cast<int>(tree.size()) >= budget)
+    return false;
+  for (Value operand : def->getOperands())
+    if (!collectTree(operand, loop, tree, budget))
+      return false;
+  tree.push_back(def);
+  return true;
+}
+
+/// A value defined before a loop and used inside it occupies a register for the whole
+/// loop. Address arithmetic (argument reads, program ids, a few integer ops) is cheaper
+/// to recompute next to each use than to keep, so such trees are cloned into the loop.
+void rematerializeInLoops(func::FuncOp func) {
+  constexpr int kBudget = 24; // ops per rebuilt value
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) { loops.push_back(loop); }); // inner loops first
+  for (scf::ForOp loop : loops) {
+    Region *body = &loop.getRegion();
+    SmallVector<OpOperand *> uses;
+    loop.getRegion().walk([&](Operation *user) {
+      if (isa<scf::YieldOp>(user))
+        return; // a yielded value must dominate the yield as it is
+      for (OpOperand &use : user->getOpOperands()) {
+        Operation *def = use.get().getDefiningOp();
+        if (def && !body->isAncestor(def->getParentRegion()) && isRematerializable(def) &&
+            !isa<arith::ConstantOp>(def))
+          uses.push_back(&use);
+      }
+    });
+    for (OpOperand *use : uses) {
+      SmallVector<Operation *> tree;
+      if (!collectTree(use->get(), body, tree, kBudget))
+        continue;
+      IRMapping map;
+      OpBuilder b(use->getOwner());
+      for (Operation *op : tree)
+        if (!map.contains(op->getResult(0)))
+          map.map(op->getResult(0), b.clone(*op, map)->getResult(0));
+      use->set(map.lookup(use->get()));
+    }
+  }
+  // Originals that lost all their uses.
+  SmallVector<Operation *> dead;
+  func.walk([&](Operation *op) {
+    if (isRematerializable(op) && op->use_empty())
+      dead.push_back(op);
+  });
+  for (Operation *op : llvm::reverse(dead))
+    if (op->use_empty())
+      op->erase();
+}
+
 Program Emitter::run(func::FuncOp func) {
   if (func.getNumArguments() != 0)
     fail(func, "a Maia kernel reads its arguments with maia.arg and takes none itself");
+  rematerializeInLoops(func);
   sinkConstants(func);
   number(func.getBody());
   allocate();

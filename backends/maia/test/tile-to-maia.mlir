@@ -53,14 +53,31 @@ func.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %o: !tile.ptr<f32>, %n: 
 // -----
 
 // A descriptor K loop with a carried accumulator: the accumulator gets one buffer,
-// filled once; the dot accumulates into it in place (no copy at the yield).
+// filled once; the dot accumulates into it in place (no copy at the yield). The loads
+// depend only on the induction variable, so the loop is software-pipelined: A and B
+// get two buffers each (4096/5120 and 6144/7168), the first iteration's blocks are
+// fetched before the loop, and the loop, unrolled by two, fetches the next blocks into
+// the other buffers before its MMA. A tail loop runs the last iteration of an odd trip
+// count without fetching.
 // CHECK-LABEL: func.func @gemm() attributes {maia.kernel}
 // CHECK: maia.vfill %c0_i64, %c0_i64, %c1024_i64 sem {{[0-9]+}}
-// CHECK: scf.for %[[K:.*]] = %c0_i64 to %{{.*}} step %c16_i64 : i64 {
+// CHECK: maia.dma_in %c4096_i64
+// CHECK: maia.dma_in %c6144_i64
+// CHECK: %[[TAIL:.*]] = scf.for %{{.*}} = %c0_i64 to %{{.*}} step %c32_i64 iter_args
+// CHECK: maia.vfill %c5120_i64
 // CHECK: maia.dma_in
+// CHECK: maia.vfill %c7168_i64
 // CHECK: maia.dma_in
-// CHECK: maia.mma %c0_i64, %{{.*}}, %{{.*}}, %c32_i64, %c32_i64 k 16 sem {{[0-9]+}}
+// CHECK: maia.mma %c0_i64, %c4096_i64, %c6144_i64, %c32_i64, %c32_i64 k 16 sem {{[0-9]+}}
+// CHECK: maia.vfill %c4096_i64
+// CHECK: maia.dma_in
+// CHECK: maia.vfill %c6144_i64
+// CHECK: maia.dma_in
+// CHECK: maia.mma %c0_i64, %c5120_i64, %c7168_i64, %c32_i64, %c32_i64 k 16 sem {{[0-9]+}}
 // CHECK-NOT: maia.vunary copy
+// CHECK: scf.for %{{.*}} = %[[TAIL]] to %{{.*}} step %c16_i64 : i64 {
+// CHECK-NOT: maia.dma_in
+// CHECK: maia.mma %c0_i64, %c4096_i64, %c6144_i64, %c32_i64, %c32_i64 k 16 sem {{[0-9]+}}
 // CHECK: }
 // CHECK: maia.dma_out %{{.*}}, %c0_i64
 func.func @gemm(%a: !tile.ptr<bf16>, %b: !tile.ptr<bf16>, %c: !tile.ptr<f32>, %M: i32, %N: i32, %K: i32) attributes {tile.kernel} {

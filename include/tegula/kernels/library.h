@@ -29,6 +29,8 @@ struct GemmConfig {
 VectorAddConfig default_vector_add_config(const std::string &target);
 SoftmaxConfig default_softmax_config(const std::string &target, int64_t N);
 GemmConfig default_gemm_config(const std::string &target);
+/// The same for a problem size (on Maia the block grows with the matrix).
+GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K);
 
 /// Traces each library kernel for a dtype (the same sources compile() uses).
 dsl::TracedKernel trace_vector_add(DType dtype, const VectorAddConfig &config);

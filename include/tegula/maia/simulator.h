@@ -32,6 +32,8 @@ public:
   /// Returns the device address (256-byte aligned). `backed` false reserves the range
   /// without host storage (timing-only runs of large shapes).
   uint64_t allocate(uint64_t bytes, std::string name, bool backed = true);
+  /// Releases the allocation that starts at `base`; its range can be handed out again.
+  void free(uint64_t base);
   /// The allocation holding all of [address, address + bytes), or null.
   Allocation *find(uint64_t address, uint64_t bytes);
   /// The allocation nearest to `address` (for error messages), or null.
@@ -39,13 +41,14 @@ public:
   /// Host view of device bytes; throws Error(InvalidArgument) outside an allocation.
   uint8_t *host(uint64_t address, uint64_t bytes);
   void clear();
-  uint64_t used() const { return next_ - kBase; }
+  /// Bytes allocated and not freed.
+  uint64_t used() const { return used_; }
 
 private:
   static constexpr uint64_t kBase = 0x10000;
   uint64_t capacity_;
-  uint64_t next_ = kBase;
-  std::vector<std::unique_ptr<Allocation>> allocations_;
+  uint64_t used_ = 0;
+  std::vector<std::unique_ptr<Allocation>> allocations_; ///< ordered by base
 };
 
 struct SimOptions {

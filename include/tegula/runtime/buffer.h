@@ -1,11 +1,14 @@
 // Device memory. On the CPU a buffer is host memory; in guard-page mode its last byte
-// ends at a page that faults, so a kernel reading past it stops at the first byte.
+// ends at a page that faults, so a kernel reading past it stops at the first byte. A
+// buffer allocated by a maia-sim Device lives in that device's simulated HBM, which the
+// simulator keeps in host memory: the host reads and writes it directly.
 #ifndef TEGULA_RUNTIME_BUFFER_H
 #define TEGULA_RUNTIME_BUFFER_H
 
 #include "tegula/runtime/dtype.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 
@@ -41,8 +44,19 @@ public:
   /// Fills every byte with `byte` (tests poison outputs with 0xFF: NaN for floats).
   void fill_bytes(unsigned char byte);
 
+  /// Whether the buffer lives in a maia-sim device's simulated HBM.
+  bool on_device() const { return device_ != nullptr; }
+  /// Its HBM address there; 0 for host memory.
+  uint64_t device_address() const { return device_address_; }
+  /// The device memory it belongs to (compared for identity only), or null.
+  const void *device() const { return device_; }
+
 private:
+  friend class Device;
   void release();
+  std::shared_ptr<void> device_allocation_; ///< frees the HBM range when reset
+  const void *device_ = nullptr;
+  uint64_t device_address_ = 0;
   DType dtype_ = DType::F32;
   size_t count_ = 0;
   BufferMode mode_ = BufferMode::Plain;

@@ -1,0 +1,276 @@
+// Loops of tegula-convert-tile-to-maia. A loop whose loads depend only on the
+// induction variable (and on values from outside the loop) is software-pipelined:
+// every such load gets two TSRAM buffers, the first iteration's data is fetched before
+// the loop, and each iteration starts the DMA of the next one's data into the other
+// buffer before it computes on its own, so transfers overlap tensor and vector work.
+// The loop is unrolled by two so that buffer offsets stay static:
+//
+//   fetch(lb) -> X
+//   for i in [lb, ub - step) step 2*step:   // both halves exist
+//     fetch(i + step) -> Y;    body(i) on X
+//     fetch(i + 2*step) -> X;  body(i + step) on Y     (nothing moves past ub)
+//   for i in [tail, ub) step step:            // at most one iteration
+//     body(i) on X
+#include "backends/maia/Conversion/Lowering.h"
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace tegula::maia::lowering {
+
+namespace tile = tegula::tile;
+
+namespace {
+/// Ops that only build index tiles, masks, pointers and descriptors: the lowering
+/// keeps them symbolic, so evaluating them for another iteration costs only scalar
+/// arithmetic.
+/// Ends a loop body built by `ForOp::create`, which adds the terminator itself when the
+/// loop has no iter args.
+void terminate(OpBuilder &b, Location loc, scf::ForOp loop, ValueRange values) {
+  Block *body = loop.getBody();
+  if (body->mightHaveTerminator() && isa<scf::YieldOp>(body->back()))
+    return;
+  scf::YieldOp::create(b, loc, values);
+}
+
+bool isAddressArithmetic(Operation *op) {
+  return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MinSIOp, arith::ExtSIOp,
+             arith::TruncIOp, arith::IndexCastOp, arith::CmpIOp, arith::AndIOp, tile::RangeOp, tile::SplatOp,
+             tile::ExpandDimsOp, tile::BroadcastOp, tile::AddPtrOp, tile::MakeDescOp>(op);
+}
+} // namespace
+
+/// Collects into `slice` the body ops that compute `load`'s operands. False when the
+/// access depends on anything but the induction variable, values from outside the
+/// loop and address arithmetic on those.
+static bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVector<Operation *> &slice) {
+  Block *body = loop.getBody();
+  SmallVector<Value> work(load->getOperands());
+  DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == body && arg != loop.getInductionVar())
+        return false; // an iter arg: known only once the previous iteration ran
+      if (arg.getOwner() != body && loop->isAncestor(arg.getOwner()->getParentOp()))
+        return false;
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (!loop->isAncestor(def))
+      continue; // defined before the loop
+    if (def->getBlock() != body || !isAddressArithmetic(def))
+      return false;
+    slice.insert(def);
+    work.append(def->getOperands().begin(), def->getOperands().end());
+  }
+  return true;
+}
+
+SmallVector<Operation *> Lowering::prefetchableLoads(scf::ForOp op) {
+  SmallVector<Operation *> loads;
+  for (Operation &inner : op.getBody()->without_terminator()) {
+    llvm::SetVector<Operation *> slice;
+    if (isa<tile::LoadOp, tile::DescLoadOp>(inner) && collectAddressSlice(op, &inner, slice))
+      loads.push_back(&inner);
+  }
+  return loads;
+}
+
+void Lowering::prefetch(scf::ForOp op, ArrayRef<Operation *> loads, ArrayRef<Buffer> targets,
+                        ArrayRef<int32_t> sems, Value iv, Value left) {
+  llvm::SetVector<Operation *> slice;
+  for (Operation *load : loads)
+    collectAddressSlice(op, load, slice);
+  scalars_[op.getInductionVar()] = iv;
+  iterationsLeft_ = left;
+  // The loads' address arithmetic is lowered again for `iv`; the body's own lowering
+  // later redoes it for the current iteration (only scalar instructions, no commands).
+  for (Operation &inner : op.getBody()->without_terminator()) {
+    auto it = llvm::find(loads, &inner);
+    if (it != loads.end()) {
+      prefetchTarget_ = targets[it - loads.begin()];
+      prefetchSem_ = sems[it - loads.begin()];
+      lowerOp(&inner);
+      prefetchTarget_.reset();
+      prefetchSem_.reset();
+    } else if (slice.contains(&inner)) {
+      lowerOp(&inner);
+    }
+  }
+  iterationsLeft_ = Value();
+}
+
+SmallVector<Value> Lowering::lowerIteration(scf::ForOp op, Value iv, ValueRange scalarArgs,
+                                            ArrayRef<int> scalarSlot, ArrayRef<Buffer> carried,
+                                            ArrayRef<int32_t> inFlight) {
+  ++loopDepth_;
+  scalars_[op.getInductionVar()] = iv;
+  for (auto [i, arg] : llvm::enumerate(op.getRegionIterArgs())) {
+    if (scalarSlot[i] >= 0)
+      scalars_[arg] = scalarArgs[scalarSlot[i]];
+    else
+      tiles_[arg] = carried[i];
+  }
+  for (Operation &inner : op.getBody()->without_terminator()) {
+    if (auto it = prefetched_.find(&inner); it != prefetched_.end()) {
+      tiles_[inner.getResult(0)] = it->second;
+      continue;
+    }
+    lowerOp(&inner);
+  }
+  auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
+  loc_ = yield.getLoc();
+  SmallVector<Value> next;
+  // The yield is a parallel copy: a carried buffer may be the source of another
+  // carried tile's copy, so sources that are carried buffers go through a staging
+  // buffer before any carried buffer is written.
+  SmallVector<std::pair<Buffer, Buffer>> copies; // (target, source)
+  for (auto [i, value] : llvm::enumerate(yield.getOperands())) {
+    if (scalarSlot[i] >= 0) {
+      next.push_back(scalar(value, yield));
+      continue;
+    }
+    Buffer source = materialize(value, yield);
+    bool sourceIsCarried = llvm::any_of(carried, [&](const Buffer &c) { return c.offset == source.offset; });
+    if (sourceIsCarried && source.offset != carried[i].offset) {
+      Buffer staged = allocate(source.shape, source.elem, yield);
+      copy(staged, source);
+      source = staged;
+    }
+    copies.push_back({carried[i], source});
+  }
+  for (auto &[target, source] : copies)
+    copy(target, source);
+  drain(inFlight); // the next iteration may touch any buffer but the prefetches' own
+  --loopDepth_;
+  return next;
+}
+
+void Lowering::lowerFor(scf::ForOp op) {
+  Value lb = scalar(op.getLowerBound(), op), ub = scalar(op.getUpperBound(), op), step = scalar(op.getStep(), op);
+  SmallVector<Value> inits;
+  SmallVector<int> scalarSlot; // per iter arg: index among the new loop's iter args, or -1
+  SmallVector<Buffer> carried(op.getNumRegionIterArgs());
+  for (auto [i, init] : llvm::enumerate(op.getInitArgs())) {
+    if (isa<RankedTensorType>(init.getType())) {
+      auto type = cast<RankedTensorType>(init.getType());
+      Info &i0 = info(init, op);
+      if (auto *c = std::get_if<FloatConst>(&i0)) {
+        carried[i] = allocate(type.getShape(), c->elem, op);
+        fill(carried[i], c->value);
+      } else {
+        Buffer from = materialize(init, op);
+        carried[i] = allocate(type.getShape(), from.elem, op);
+        copy(carried[i], from);
+      }
+      scalarSlot.push_back(-1);
+    } else {
+      scalarSlot.push_back(static_cast<int>(inits.size()));
+      inits.push_back(scalar(init, op));
+    }
+  }
+  // Buffers allocated after this point die with the loop; everything is drained at
+  // its end, so the allocator can hand their TSRAM out again.
+  int64_t mark = next_;
+
+  // Loops nested in a pipelined body keep the enclosing loop's prefetched loads
+  // mapped; only loops with a positive constant step are pipelined.
+  std::optional<int64_t> stepValue = constOf(step);
+  SmallVector<Operation *> loads;
+  if (stepValue && *stepValue > 0)
+    loads = prefetchableLoads(op);
+  drain(); // a loop body starts with nothing pending (it waits for its own commands)
+  if (loads.empty()) {
+    auto loop = scf::ForOp::create(b_, loc(), lb, ub, step, inits);
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> next =
+        lowerIteration(op, loop.getInductionVar(), loop.getRegionIterArgs(), scalarSlot, carried, {});
+    terminate(b_, loc(), loop, next);
+    for (auto [i, result] : llvm::enumerate(op.getResults()))
+      if (scalarSlot[i] >= 0)
+        scalars_[result] = loop.getResult(scalarSlot[i]);
+  } else {
+    lowerPipelinedFor(op, *stepValue, loads, lb, ub, inits, scalarSlot, carried);
+  }
+  for (auto [i, result] : llvm::enumerate(op.getResults()))
+    if (scalarSlot[i] < 0)
+      tiles_[result] = carried[i];
+  next_ = mark;
+}
+
+void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation *> loads, Value lb, Value ub,
+                                 ValueRange inits, ArrayRef<int> scalarSlot, ArrayRef<Buffer> carried) {
+  // Two buffers per load, and a semaphore for each: a prefetch stays in flight past
+  // the end of the iteration that issued it, until the next one needs its data, so the
+  // DMA queue is never left empty while the loop runs.
+  SmallVector<Buffer> first, second;
+  for (Operation *load : loads) {
+    auto type = cast<RankedTensorType>(load->getResult(0).getType());
+    first.push_back(allocate(type.getShape(), type.getElementType(), load));
+    second.push_back(allocate(type.getShape(), type.getElementType(), load));
+  }
+  SmallVector<int32_t> firstSems = reserveSems(loads.size(), op), secondSems = reserveSems(loads.size(), op);
+  int64_t bodyMark = next_;
+  Value stepValue = cst(step);
+  prefetch(op, loads, first, firstSems, lb, sub(ub, lb));
+  next_ = bodyMark;
+
+  // The pairs: the extra iter arg is the induction variable after the last pair,
+  // where the tail starts. Each half enters with its own buffers' prefetches pending
+  // and leaves with the other half's.
+  SmallVector<Value> pairInits(inits.begin(), inits.end());
+  pairInits.push_back(lb);
+  auto pairs = scf::ForOp::create(b_, loc(), lb, sub(ub, stepValue), cst(2 * step), pairInits);
+  {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(pairs.getBody());
+    Value i = pairs.getInductionVar();
+    ValueRange args = pairs.getRegionIterArgs().drop_back();
+    auto half = [&](Value iv, ArrayRef<Buffer> current, ArrayRef<Buffer> upcoming, ArrayRef<int32_t> upcomingSems,
+                    ValueRange scalarArgs) {
+      Value nextIv = add(iv, stepValue);
+      ++loopDepth_;
+      prefetch(op, loads, upcoming, upcomingSems, nextIv, sub(ub, nextIv));
+      --loopDepth_;
+      for (auto [load, buf] : llvm::zip(loads, current))
+        prefetched_[load] = buf;
+      SmallVector<Value> yielded = lowerIteration(op, iv, scalarArgs, scalarSlot, carried, upcomingSems);
+      for (Operation *load : loads)
+        prefetched_.erase(load);
+      next_ = bodyMark;
+      return yielded;
+    };
+    SmallVector<Value> mid = half(i, first, second, secondSems, args);
+    SmallVector<Value> end = half(add(i, stepValue), second, first, firstSems, mid);
+    end.push_back(add(i, cst(2 * step)));
+    terminate(b_, loc(), pairs, end);
+  }
+  // The tail: one iteration when the trip count is odd, on the first buffers. Their
+  // prefetch is waited for here, as the tail may not run.
+  drain();
+  ValueRange afterPairs = pairs.getResults();
+  auto tail = scf::ForOp::create(b_, loc(), afterPairs.back(), ub, stepValue, afterPairs.drop_back());
+  {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(tail.getBody());
+    for (auto [load, buf] : llvm::zip(loads, first))
+      prefetched_[load] = buf;
+    SmallVector<Value> yielded =
+        lowerIteration(op, tail.getInductionVar(), tail.getRegionIterArgs(), scalarSlot, carried, {});
+    for (Operation *load : loads)
+      prefetched_.erase(load);
+    next_ = bodyMark;
+    terminate(b_, loc(), tail, yielded);
+  }
+  releaseSems(firstSems);
+  releaseSems(secondSems);
+  for (auto [i, result] : llvm::enumerate(op.getResults()))
+    if (scalarSlot[i] >= 0)
+      scalars_[result] = tail.getResult(scalarSlot[i]);
+}
+
+} // namespace tegula::maia::lowering

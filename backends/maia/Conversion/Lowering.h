@@ -1,0 +1,254 @@
+// The state of tegula-convert-tile-to-maia while it lowers one kernel, shared by the
+// files that lower shapes and arithmetic (TileToMaia.cpp), memory accesses
+// (MemoryAccess.cpp) and loops (Loops.cpp).
+#ifndef TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
+#define TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
+
+#include "dialects/maia/IR/MaiaDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+
+namespace tegula::maia::lowering {
+
+using namespace mlir;
+namespace mir = tegula::maia::ir;
+
+/// An integer tile as base + sum over d of strides[d] * (index along d). Null values
+/// are zero.
+struct Affine {
+  Value base;
+  SmallVector<Value> strides;
+};
+/// A conjunction of `index_d < limit_d`; null limits are "no limit".
+struct Mask {
+  SmallVector<Value> limits;
+};
+struct Buffer {
+  int64_t offset = 0;
+  SmallVector<int64_t> shape;
+  Type elem;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+};
+/// A [rows] vector broadcast along the columns of a [rows, cols] tile.
+struct RowBroadcast {
+  Buffer vector;
+};
+struct PtrTile {
+  Value base; ///< HBM byte address
+  Affine offsets; ///< in elements
+  Type elem;
+};
+struct Desc {
+  Value base;
+  SmallVector<Value> shape, strides;
+  Type elem;
+};
+struct FloatConst {
+  double value;
+  Type elem;
+};
+using Info = std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, PtrTile, Desc, FloatConst>;
+
+struct LoweringError : std::runtime_error {
+  Operation *op;
+  LoweringError(Operation *op, const std::string &what) : std::runtime_error(what), op(op) {}
+};
+
+inline int64_t bytesOf(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8); }
+
+/// Deliberate mistakes, each planted once, to show that the simulator catches them.
+enum class PlantedBug { None, DropWait, OverflowTsram, DmaPastEnd };
+
+class Lowering {
+public:
+  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug) : b_(b), tsram_(tsram), bug_(bug) {}
+  void lowerKernel(func::FuncOp src, func::FuncOp dst);
+  /// TSRAM bytes allocated so far (the high-water mark of the bump allocator).
+  int64_t tsramUsed() const { return peak_; }
+
+private:
+  [[noreturn]] void fail(Operation *op, const std::string &why) { throw LoweringError(op, why); }
+  Location loc() const { return loc_; }
+  Value cst(int64_t v) { return arith::ConstantIntOp::create(b_, loc(), b_.getI64Type(), v); }
+  std::optional<int64_t> constOf(Value v) {
+    APInt value;
+    if (v && matchPattern(v, m_ConstantInt(&value)))
+      return value.getSExtValue();
+    return std::nullopt;
+  }
+  Value add(Value a, Value c) {
+    if (!a)
+      return c;
+    if (!c)
+      return a;
+    return arith::AddIOp::create(b_, loc(), a, c);
+  }
+  Value sub(Value a, Value c) { return arith::SubIOp::create(b_, loc(), a ? a : cst(0), c ? c : cst(0)); }
+  Value mul(Value a, Value c) {
+    if (!a || !c)
+      return {};
+    return arith::MulIOp::create(b_, loc(), a, c);
+  }
+  Value min(Value a, Value c) { return arith::MinSIOp::create(b_, loc(), a, c); }
+
+  Value scalar(Value v, Operation *user) {
+    auto it = scalars_.find(v);
+    if (it == scalars_.end())
+      fail(user, "a scalar operand the Maia lowering does not know (a float or boolean scalar?)");
+    return it->second;
+  }
+  Info &info(Value v, Operation *user) {
+    auto it = tiles_.find(v);
+    if (it == tiles_.end())
+      fail(user, "a tile operand the Maia lowering does not know");
+    return it->second;
+  }
+  template <typename T> T &as(Value v, Operation *user, const char *what) {
+    Info &i = info(v, user);
+    if (auto *p = std::get_if<T>(&i))
+      return *p;
+    fail(user, std::string("expected ") + what + " here");
+  }
+
+  Buffer allocate(ArrayRef<int64_t> shape, Type elem, Operation *op) {
+    Buffer buf;
+    buf.shape.assign(shape.begin(), shape.end());
+    buf.elem = elem;
+    buf.offset = (next_ + 255) / 256 * 256;
+    if (bug_ == PlantedBug::OverflowTsram && next_ == 0) { // one 16x16 f32 tile too far
+      buf.offset = tsram_ - buf.numel() * bytesOf(elem) + 16 * 16 * 4;
+      bug_ = PlantedBug::None;
+      return buf;
+    }
+    next_ = buf.offset + buf.numel() * bytesOf(elem);
+    peak_ = std::max(peak_, next_);
+    if (next_ > tsram_)
+      fail(op, "the kernel's tiles need more than the tile's " + std::to_string(tsram_) +
+                   " bytes of TSRAM; use smaller blocks");
+    return buf;
+  }
+  // Commands run asynchronously. Each gets a semaphore of its own; before a command is
+  // issued, the control processor waits only for the pending commands whose TSRAM
+  // footprint conflicts with it (read after write, write after read or write), so a
+  // DMA overlaps the vector or tensor work on other buffers. Loop bodies and the
+  // kernel's end drain every pending command.
+  struct Range {
+    int64_t begin, end;
+    bool overlaps(const Range &o) const { return begin < o.end && o.begin < end; }
+  };
+  struct Pending {
+    int32_t sem;
+    SmallVector<Range> reads, writes;
+    int dmaIn = -1; ///< the how-manieth DMA into TSRAM this is, or -1
+  };
+  static Range rangeOf(const Buffer &buf) { return {buf.offset, buf.offset + buf.numel() * bytesOf(buf.elem)}; }
+  /// What a command is, for the planted drop-wait bug.
+  enum class CommandKind { Other, DmaIn, Tensor };
+  /// Waits for what the next command conflicts with and returns its semaphore: the
+  /// one reserved for a prefetch (`prefetchSem_`) for a prefetch's DMA, else a free one.
+  int32_t begin(ArrayRef<Buffer> reads, ArrayRef<Buffer> writes, CommandKind kind = CommandKind::Other);
+  void waitFor(size_t index);
+  /// Waits for every pending command but those signalling one of `keep`.
+  void drain(ArrayRef<int32_t> keep = {});
+  /// Takes `n` semaphores out of the free list for a pipelined loop's prefetches.
+  SmallVector<int32_t> reserveSems(size_t n, Operation *op);
+  void releaseSems(ArrayRef<int32_t> sems);
+  Value words(const Buffer &buf) { return cst((buf.numel() * bytesOf(buf.elem) + 3) / 4); }
+  /// The bit pattern that fills a buffer of `elem` with `value` word by word.
+  int64_t fillBits(double value, Type elem) {
+    if (elem.isF32()) {
+      float f = static_cast<float>(value);
+      uint32_t bits;
+      std::memcpy(&bits, &f, 4);
+      return bits;
+    }
+    if (elem.isBF16()) {
+      APFloat f(value);
+      bool lost;
+      f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &lost);
+      uint64_t h = f.bitcastToAPInt().getZExtValue();
+      return static_cast<int64_t>((h << 16) | h);
+    }
+    fail(nullptr, "only f32 and bf16 tiles live in TSRAM (the vector unit has no f16)");
+  }
+  void fill(const Buffer &buf, double value) {
+    int32_t sem = begin({}, {buf});
+    mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), sem);
+  }
+  void copy(const Buffer &to, const Buffer &from) {
+    if (to.offset == from.offset)
+      return;
+    int32_t sem = begin({from}, {to});
+    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Copy, cst(to.offset), cst(from.offset), words(from), sem);
+  }
+  /// Fills `buf` only when the transfer of `rows` x `cols` leaves part of it unwritten.
+  void fillIfPartial(const Buffer &buf, double value, Value rows, Value cols);
+  Buffer materialize(Value v, Operation *user);
+  void dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows, Value cols);
+  /// The buffer a load fills: a fresh one, or the prefetch target when one is set.
+  Buffer loadTarget(ArrayRef<int64_t> shape, Type elem, Operation *op);
+  /// `rows` limited to nothing when a prefetch runs past the loop's end.
+  Value guardRows(Value rows, int64_t blockRows);
+
+  void lowerBlock(Block &block);
+  void lowerOp(Operation *op);
+  void lowerFor(scf::ForOp op);
+  void lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation *> loads, Value lb, Value ub,
+                         ValueRange inits, ArrayRef<int> scalarSlot, ArrayRef<Buffer> carried);
+  SmallVector<Operation *> prefetchableLoads(scf::ForOp op);
+  /// Lowers one iteration of `op`'s body with the induction variable `iv` and scalar
+  /// iter args `scalarArgs`; tile iter args live in `carried`. Returns the yielded
+  /// scalars; yielded tiles are copied into `carried`. Commands on the semaphores
+  /// `inFlight` are left pending at the end.
+  SmallVector<Value> lowerIteration(scf::ForOp op, Value iv, ValueRange scalarArgs, ArrayRef<int> scalarSlot,
+                                    ArrayRef<Buffer> carried, ArrayRef<int32_t> inFlight);
+  /// Issues the loads `loads` of `op`'s iteration `iv` into `targets`; `left` is the
+  /// number of iterations from `iv` on (no transfer when it is not positive).
+  void prefetch(scf::ForOp op, ArrayRef<Operation *> loads, ArrayRef<Buffer> targets, ArrayRef<int32_t> sems,
+                Value iv, Value left);
+  void lowerElementwise(Operation *op);
+  void lowerWidened(Operation *op);
+  void lowerLoadStore(Operation *op);
+  void lowerDesc(Operation *op);
+
+  OpBuilder &b_;
+  int64_t tsram_;
+  PlantedBug bug_;
+  SmallVector<Pending> pending_;
+  SmallVector<int32_t> freeSems_{31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+                                 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  int64_t next_ = 0, peak_ = 0;
+  int dmaIns_ = 0;
+  std::optional<int32_t> prefetchSem_;
+  SmallVector<int32_t> reservedSems_;
+  int loopDepth_ = 0; ///< loop iterations being lowered around the current op
+  // Set while a prefetch is lowered: the buffer the load fills, and how many loop
+  // iterations remain (a transfer for an iteration past the end moves nothing).
+  std::optional<Buffer> prefetchTarget_;
+  Value iterationsLeft_;
+  // Loads of the loop being lowered whose data a prefetch already placed in TSRAM.
+  DenseMap<Operation *, Buffer> prefetched_;
+  Location loc_ = UnknownLoc::get(b_.getContext());
+  DenseMap<Value, Value> scalars_;
+  DenseMap<Value, Info> tiles_;
+};
+
+
+} // namespace tegula::maia::lowering
+
+#endif

@@ -1,0 +1,179 @@
+// Loads, stores and descriptor accesses of tegula-convert-tile-to-maia: each becomes
+// one 2-D DMA between HBM and a TSRAM buffer, with its extents from the mask or the
+// descriptor's shape.
+#include "backends/maia/Conversion/Lowering.h"
+#include "dialects/tile/IR/TileDialect.h"
+
+namespace tegula::maia::lowering {
+
+namespace tile = tegula::tile;
+
+Buffer Lowering::loadTarget(ArrayRef<int64_t> shape, Type elem, Operation *op) {
+  if (prefetchTarget_)
+    return *prefetchTarget_;
+  return allocate(shape, elem, op);
+}
+
+Value Lowering::guardRows(Value rows, int64_t blockRows) {
+  if (!iterationsLeft_)
+    return rows;
+  // At least one iteration left: left * blockRows >= rows, so rows is kept; none left:
+  // the product is not positive and the DMA is skipped.
+  return min(rows, mul(iterationsLeft_, cst(blockRows)));
+}
+
+void Lowering::fillIfPartial(const Buffer &buf, double value, Value rows, Value cols) {
+  int64_t blockRows = buf.shape.size() == 2 ? buf.shape[0] : 1;
+  std::optional<int64_t> r = constOf(rows), c = constOf(cols);
+  if (r && c && *r >= blockRows && *c >= buf.shape.back())
+    return; // the transfer covers the whole buffer
+  // Interior blocks of a grid are covered entirely by their transfer; only blocks at
+  // an edge (rows or columns short) need the fill. The semaphore is taken first, so
+  // that any wait it needs happens on both paths.
+  int32_t sem = begin({}, {buf});
+  Value shortfall = min(sub(rows, cst(blockRows)), sub(cols, cst(buf.shape.back())));
+  auto partial = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::slt, shortfall, cst(0));
+  auto branch = scf::IfOp::create(b_, loc(), partial, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b_);
+  b_.setInsertionPointToStart(branch.elseBlock());
+  mir::SignalOp::create(b_, loc(), sem, 1);
+  b_.setInsertionPointToStart(branch.thenBlock());
+  mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), sem);
+}
+
+Buffer Lowering::materialize(Value v, Operation *user) {
+  Info &i = info(v, user);
+  if (auto *buf = std::get_if<Buffer>(&i))
+    return *buf;
+  if (auto *c = std::get_if<FloatConst>(&i)) {
+    auto type = cast<RankedTensorType>(v.getType());
+    Buffer buf = allocate(type.getShape(), c->elem, user);
+    fill(buf, c->value);
+    return buf;
+  }
+  fail(user, "this tile has no data the Maia lowering can place in TSRAM");
+}
+
+void Lowering::dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows,
+                   Value cols) {
+  int64_t esize = bytesOf(buf.elem);
+  int64_t blockCols = buf.shape.back();
+  Value rowBytes = mul(cols, cst(esize));
+  Value hbmStride = rowStrideElems ? mul(rowStrideElems, cst(esize)) : rowBytes;
+  // Nothing to move when the mask leaves no row or no column (the last blocks of a
+  // grid can lie entirely outside the tensor).
+  int32_t sem = in ? begin({}, {buf}, CommandKind::DmaIn) : begin({buf}, {});
+  Value zero = cst(0);
+  auto rowsOk = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, rows, zero);
+  auto outer = scf::IfOp::create(b_, loc(), rowsOk, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b_);
+  // A skipped transfer still signals its semaphore, so waiting for it never hangs.
+  b_.setInsertionPointToStart(outer.elseBlock());
+  mir::SignalOp::create(b_, loc(), sem, 1);
+  b_.setInsertionPointToStart(outer.thenBlock());
+  auto colsOk = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, cols, zero);
+  auto inner = scf::IfOp::create(b_, loc(), colsOk, /*withElse=*/true);
+  b_.setInsertionPointToStart(inner.elseBlock());
+  mir::SignalOp::create(b_, loc(), sem, 1);
+  b_.setInsertionPointToStart(inner.thenBlock());
+  int32_t tsramStride = static_cast<int32_t>(blockCols * esize);
+  // The planted dma-past-end bug: the first transfer into TSRAM inside a loop body (in
+  // a pipelined GEMM, a prefetch whose extra row lands in a buffer the tensor unit is
+  // reading) moves one row more.
+  if (in && loopDepth_ > 0 && bug_ == PlantedBug::DmaPastEnd) {
+    rows = arith::AddIOp::create(b_, loc(), rows, cst(1));
+    bug_ = PlantedBug::None;
+  }
+  if (in)
+    mir::DmaInOp::create(b_, loc(), tsramAddress, address, rows, rowBytes, hbmStride, tsramStride, sem);
+  else
+    mir::DmaOutOp::create(b_, loc(), address, tsramAddress, rows, rowBytes, hbmStride, tsramStride, sem);
+}
+
+void Lowering::lowerLoadStore(Operation *op) {
+  bool isLoad = isa<tile::LoadOp>(op);
+  Value ptr = op->getOperand(0);
+  Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
+  auto type = dyn_cast<RankedTensorType>(ptr.getType());
+  if (!type || type.getRank() > 2)
+    fail(op, "the Maia lowering moves 1-D and 2-D tiles (scalar and higher-rank accesses are not supported)");
+  PtrTile &p = as<PtrTile>(ptr, op, "a tile of pointers");
+  int64_t rank = type.getRank();
+  auto innermost = constOf(p.offsets.strides[rank - 1]);
+  if (!innermost || *innermost != 1)
+    fail(op, "the innermost dimension of this access is not contiguous; the Maia lowering needs unit-stride rows");
+  Value rowStride = rank == 2 ? p.offsets.strides[0] : Value();
+  int64_t rowsBlock = rank == 2 ? type.getDimSize(0) : 1, colsBlock = type.getShape().back();
+  if (rank == 2 && rowsBlock > 1) {
+    auto stride = constOf(rowStride);
+    if (!rowStride || (stride && *stride == 0))
+      fail(op, "every row of this access reads the same memory; the Maia lowering needs a row stride (load "
+               "one row and broadcast it instead)");
+  }
+  Value rows = cst(rowsBlock), cols = cst(colsBlock);
+  if (maskValue) {
+    Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
+    if (rank == 2 && m.limits[0])
+      rows = min(rows, m.limits[0]);
+    if (m.limits[rank - 1])
+      cols = min(cols, m.limits[rank - 1]);
+  }
+  int64_t esize = bytesOf(p.elem);
+  Value address = add(p.base, mul(p.offsets.base, cst(esize)));
+  if (isLoad) {
+    Buffer buf = loadTarget(type.getShape(), p.elem, op);
+    rows = guardRows(rows, rowsBlock);
+    if (maskValue) {
+      double other = 0;
+      if (Value o = cast<tile::LoadOp>(op).getOther())
+        other = as<FloatConst>(o, op, "a constant `other`").value;
+      fillIfPartial(buf, other, rows, cols);
+    }
+    dma(/*in=*/true, buf, cst(buf.offset), address, rowStride, rows, cols);
+    tiles_[op->getResult(0)] = buf;
+  } else {
+    Buffer buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
+    dma(/*in=*/false, buf, cst(buf.offset), address, rowStride, rows, cols);
+  }
+}
+
+void Lowering::lowerDesc(Operation *op) {
+  Value descValue = op->getOperand(0);
+  Desc d = as<Desc>(descValue, op, "a tensor descriptor"); // a copy: the map grows below
+  auto descType = cast<tile::TensorDescType>(descValue.getType());
+  if (descType.getRank() != 2)
+    fail(op, "the Maia lowering handles 2-D descriptors");
+  auto unit = constOf(d.strides[1]);
+  if (!unit || *unit != 1)
+    fail(op, "the descriptor's last stride must be the constant 1 (contiguous rows)");
+  SmallVector<Value> offs;
+  for (Value o : isa<tile::DescLoadOp>(op) ? cast<tile::DescLoadOp>(op).getOffsets()
+                                            : cast<tile::DescStoreOp>(op).getOffsets())
+    offs.push_back(scalar(o, op));
+  auto block = descType.getBlockShape();
+  // The block covers [off, off + B) along each dimension; only [max(off, 0),
+  // min(off + B, size)) is inside the tensor. `skip` is how many leading rows/columns
+  // fall below 0 (0 - min(off, 0), as the ISA has min but no max).
+  Value skip0 = sub(cst(0), min(offs[0], cst(0))), skip1 = sub(cst(0), min(offs[1], cst(0)));
+  Value rows = sub(min(cst(block[0]), sub(d.shape[0], offs[0])), skip0);
+  Value cols = sub(min(cst(block[1]), sub(d.shape[1], offs[1])), skip1);
+  int64_t esize = bytesOf(d.elem);
+  Value element = add(mul(add(offs[0], skip0), d.strides[0]), add(offs[1], skip1));
+  Value address = add(d.base, mul(element, cst(esize)));
+  auto tsramAt = [&](const Buffer &buf) {
+    Value inBlock = add(mul(skip0, cst(block[1])), skip1);
+    return add(cst(buf.offset), mul(inBlock, cst(esize)));
+  };
+  if (auto load = dyn_cast<tile::DescLoadOp>(op)) {
+    Buffer buf = loadTarget(block, d.elem, op);
+    rows = guardRows(rows, block[0]);
+    fillIfPartial(buf, 0.0, rows, cols); // out-of-bounds elements read as zero
+    dma(true, buf, tsramAt(buf), address, d.strides[0], rows, cols);
+    tiles_[load.getResult()] = buf;
+  } else {
+    Buffer buf = materialize(cast<tile::DescStoreOp>(op).getValue(), op);
+    dma(false, buf, tsramAt(buf), address, d.strides[0], rows, cols);
+  }
+}
+
+} // namespace tegula::maia::lowering

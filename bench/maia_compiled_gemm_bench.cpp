@@ -1,0 +1,91 @@
+// The library GEMM compiled for Maia (the same source as on the CPU), run on the
+// simulator in timing-only mode, as a fraction of its own roofline bound: the bytes
+// its blocks move over HBM bandwidth, or its FLOPs over the tensor units of the tiles
+// it keeps busy (backends/maia/reference/gemm_program.h). The hand-scheduled program
+// of bench_maia_gemm is the ceiling it is compared with.
+//
+// Expected before running: with the K loop software-pipelined, each tile keeps one
+// DMA in flight while its tensor unit works, so the kernel is bound by HBM. Every
+// command pays the DMA latency (400 cycles) in turn on its tile's queue; with BK = 64
+// two 16 KiB slices per step take ~1750 cycles of shared bandwidth at 64 tiles, so the
+// latency alone costs ~30% at 128x128x64; at 256x256x64 the per-step transfer is twice
+// as long and the loss about half that.
+#include "backends/maia/reference/gemm_program.h"
+#include "tegula/compiler/compile.h"
+#include "tegula/kernels/library.h"
+#include "tegula/maia/simulator.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <vector>
+
+using namespace tegula;
+using namespace tegula::maia;
+
+namespace {
+
+struct Row {
+  int64_t n;
+  kernels::GemmConfig cfg;
+  double cycles = 0, bound = 0, peak_fraction = 0;
+};
+std::vector<Row> gRows;
+
+void BM_MaiaCompiledGemm(benchmark::State &state) {
+  int64_t n = state.range(0);
+  int block = static_cast<int>(state.range(1));
+  kernels::GemmConfig cfg{block, block, static_cast<int>(state.range(2))};
+  auto compiled = compile_traced(kernels::trace_gemm(DType::BF16, cfg), "maia");
+  Simulator sim;
+  uint64_t a = sim.hbm().allocate(n * n * 2, "a", false), b = sim.hbm().allocate(n * n * 2, "b", false),
+           c = sim.hbm().allocate(n * n * 4, "c", false);
+  SimOptions options;
+  options.functional = false;
+  options.check_races = false;
+  SimStats stats;
+  int64_t blocks = (n + cfg.BM - 1) / cfg.BM;
+  for (auto _ : state)
+    stats = sim.run(*compiled->kernel().maia_program(), {blocks, blocks, 1},
+                    {static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int64_t>(c), n, n, n}, options);
+  GemmProgramConfig roofCfg;
+  roofCfg.M = roofCfg.N = roofCfg.K = n;
+  roofCfg.BM = cfg.BM;
+  roofCfg.BN = cfg.BN;
+  roofCfg.BK = cfg.BK;
+  GemmRoofline roof = gemm_roofline(roofCfg, sim.spec());
+  double peakCycles = roof.flops / (sim.spec().peak_bf16_flops() / (sim.spec().clock_ghz * 1e9));
+  state.counters["sim_cycles"] = stats.cycles;
+  state.counters["roofline_fraction"] = roof.bound_cycles / stats.cycles;
+  state.counters["TFLOP/s"] = roof.flops / (stats.cycles / (sim.spec().clock_ghz * 1e9)) / 1e12;
+  gRows.push_back({n, cfg, stats.cycles, roof.bound_cycles, peakCycles / stats.cycles});
+}
+
+BENCHMARK(BM_MaiaCompiledGemm)
+    ->Args({1024, 128, 64})
+    ->Args({1024, 128, 128})
+    ->Args({2048, 128, 64})
+    ->Args({2048, 256, 64})
+    ->Args({2048, 256, 128})
+    ->Args({4096, 256, 64})
+    ->Args({4096, 256, 128})
+    ->Args({4096, 512, 64})
+    ->Args({4096, 512, 128})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+} // namespace
+
+int main(int argc, char **argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  std::printf("\ncompiled library GEMM, bf16, timing-only simulation\n");
+  std::printf("%-6s %-13s %12s %12s %10s %9s\n", "n", "blocks", "cycles", "bound", "of bound", "of peak");
+  for (const Row &r : gRows)
+    std::printf("%-6lld %4lldx%lldx%-4lld %12.0f %12.0f %9.1f%% %8.1f%%\n", static_cast<long long>(r.n),
+                static_cast<long long>(r.cfg.BM), static_cast<long long>(r.cfg.BN),
+                static_cast<long long>(r.cfg.BK), r.cycles, r.bound, 100.0 * r.bound / r.cycles,
+                100.0 * r.peak_fraction);
+  benchmark::Shutdown();
+  return 0;
+}
