@@ -1,0 +1,229 @@
+// RMSNorm and LayerNorm, one source each: a program instance owns `rows` rows and walks
+// them in `block`-column steps, once per statistic and once more to write. Rows and
+// columns past the matrix are masked.
+#include "tegula/kernels/norms.h"
+
+#include "tegula/dsl.h"
+#include "tegula/kernels/library.h"
+#include "tegula/kernels/reference.h"
+#include "tegula/runtime/error.h"
+
+#include <cmath>
+#include <functional>
+
+namespace tegula::kernels {
+
+using namespace tegula::dsl;
+
+namespace {
+
+template <FloatDType T> void rms_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  auto rows = program_id(0) * cfg.rows + arange(cfg.rows);
+  auto cols = arange(cfg.block);
+  auto row_ok = rows.col() < M;
+  auto row_start = rows.col() * N;
+  auto sumsq = zeros<f32>({cfg.rows});
+  for (auto n : range(0, N, cfg.block).carry(sumsq)) {
+    auto c = n + cols;
+    auto t = cast<f32>(load(x + row_start + c.row(), row_ok && c.row() < N, 0.0));
+    sumsq = sumsq + sum(t * t, 1);
+  }
+  auto rstd = rsqrt(sumsq / cast<f32>(N) + cfg.eps);
+  for (auto n : range(0, N, cfg.block)) {
+    auto c = n + cols;
+    auto mask = row_ok && c.row() < N;
+    auto t = cast<f32>(load(x + row_start + c.row(), mask, 0.0));
+    auto scale = cast<f32>(load(w + c, c < N, 0.0));
+    store(y + row_start + c.row(), cast<T>(t * rstd.col() * scale.row()), mask);
+  }
+}
+
+template <FloatDType T>
+void layer_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> b, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  auto rows = program_id(0) * cfg.rows + arange(cfg.rows);
+  auto cols = arange(cfg.block);
+  auto row_ok = rows.col() < M;
+  auto row_start = rows.col() * N;
+  auto total = zeros<f32>({cfg.rows});
+  for (auto n : range(0, N, cfg.block).carry(total)) {
+    auto c = n + cols;
+    total = total + sum(cast<f32>(load(x + row_start + c.row(), row_ok && c.row() < N, 0.0)), 1);
+  }
+  auto count = cast<f32>(N);
+  auto mean = total / count;
+  // The variance from the centred values (a second pass), not E[x^2] - mean^2, which
+  // cancels catastrophically when |mean| >> std.
+  auto sq = zeros<f32>({cfg.rows});
+  for (auto n : range(0, N, cfg.block).carry(sq)) {
+    auto c = n + cols;
+    auto mask = row_ok && c.row() < N;
+    auto centred = where(mask, cast<f32>(load(x + row_start + c.row(), mask, 0.0)) - mean.col(), 0.0);
+    sq = sq + sum(centred * centred, 1);
+  }
+  auto rstd = rsqrt(sq / count + cfg.eps);
+  for (auto n : range(0, N, cfg.block)) {
+    auto c = n + cols;
+    auto mask = row_ok && c.row() < N;
+    auto t = cast<f32>(load(x + row_start + c.row(), mask, 0.0));
+    auto scale = cast<f32>(load(w + c, c < N, 0.0));
+    auto shift = cast<f32>(load(b + c, c < N, 0.0));
+    store(y + row_start + c.row(), cast<T>((t - mean.col()) * rstd.col() * scale.row() + shift.row()), mask);
+  }
+}
+
+template <typename Fn> dsl::TracedKernel trace_norm(const char *name, DType dtype, Fn f32fn, Fn f16fn, Fn bf16fn) {
+
+  switch (dtype) {
+  case DType::F32: return f32fn();
+  case DType::F16: return f16fn();
+  case DType::BF16: return bf16fn();
+  default: break;
+  }
+  throw Error(ErrorCode::Unsupported, std::string(name) + " has no " + std::string(dtype_name(dtype)) + " variant");
+}
+
+void require_shape(const char *kernel, int64_t M, int64_t N) {
+  if (M < 1 || N < 1)
+    throw Error(ErrorCode::InvalidArgument, std::string(kernel) + ": M and N must be positive, got " +
+                                                std::to_string(M) + " and " + std::to_string(N));
+}
+
+} // namespace
+
+NormConfig default_norm_config(const std::string &target, int64_t N, double eps) {
+  NormConfig config;
+  SoftmaxConfig rows = default_softmax_config(target, N); // the same row-walking rule
+  config.rows = rows.rows;
+  config.block = rows.block;
+  config.eps = eps;
+  return config;
+}
+
+dsl::TracedKernel trace_rms_norm(DType dtype, const NormConfig &config) {
+  std::vector<std::string> names{"x", "w", "y", "M", "N"};
+  using F = std::function<dsl::TracedKernel()>;
+  return trace_norm<F>(
+      "rms_norm", dtype, [&] { return dsl::trace("rms_norm_f32", &rms_norm_kernel<f32>, names, config); },
+      [&] { return dsl::trace("rms_norm_f16", &rms_norm_kernel<f16>, names, config); },
+      [&] { return dsl::trace("rms_norm_bf16", &rms_norm_kernel<bf16>, names, config); });
+}
+
+dsl::TracedKernel trace_layer_norm(DType dtype, const NormConfig &config) {
+  std::vector<std::string> names{"x", "w", "b", "y", "M", "N"};
+  using F = std::function<dsl::TracedKernel()>;
+  return trace_norm<F>(
+      "layer_norm", dtype, [&] { return dsl::trace("layer_norm_f32", &layer_norm_kernel<f32>, names, config); },
+      [&] { return dsl::trace("layer_norm_f16", &layer_norm_kernel<f16>, names, config); },
+      [&] { return dsl::trace("layer_norm_bf16", &layer_norm_kernel<bf16>, names, config); });
+}
+
+RmsNorm::RmsNorm(DType dtype, const std::string &target, CompileOptions options, NormConfig config)
+    : dtype_(dtype), config_(config), kernel_(compile_traced(trace_rms_norm(dtype, config), target, options)) {}
+
+void RmsNorm::operator()(const Buffer &x, const Buffer &w, Buffer &y, int64_t M, int64_t N,
+                         const LaunchOptions &launch) const {
+  require_shape("rms_norm", M, N);
+  require_buffer(x, dtype_, M * N, "rms_norm", "x");
+  require_buffer(w, dtype_, N, "rms_norm", "w");
+  require_buffer(y, dtype_, M * N, "rms_norm", "y");
+  std::vector<Arg> args{x, w, y, M, N};
+  kernel_->launch(Grid(dsl::cdiv(M, config_.rows)), std::span<const Arg>(args), launch);
+}
+
+LayerNorm::LayerNorm(DType dtype, const std::string &target, CompileOptions options, NormConfig config)
+    : dtype_(dtype), config_(config), kernel_(compile_traced(trace_layer_norm(dtype, config), target, options)) {}
+
+void LayerNorm::operator()(const Buffer &x, const Buffer &w, const Buffer &b, Buffer &y, int64_t M, int64_t N,
+                           const LaunchOptions &launch) const {
+  require_shape("layer_norm", M, N);
+  require_buffer(x, dtype_, M * N, "layer_norm", "x");
+  require_buffer(w, dtype_, N, "layer_norm", "w");
+  require_buffer(b, dtype_, N, "layer_norm", "b");
+  require_buffer(y, dtype_, M * N, "layer_norm", "y");
+  std::vector<Arg> args{x, w, b, y, M, N};
+  kernel_->launch(Grid(dsl::cdiv(M, config_.rows)), std::span<const Arg>(args), launch);
+}
+
+// --- references and bounds ---------------------------------------------------------
+
+std::vector<double> reference_rms_norm(const Buffer &x, const Buffer &w, int64_t M, int64_t N, double eps) {
+  std::vector<double> y(M * N);
+  for (int64_t i = 0; i < M; ++i) {
+    double s = 0;
+    for (int64_t j = 0; j < N; ++j)
+      s += read_element(x, i * N + j) * read_element(x, i * N + j);
+    double rstd = 1.0 / std::sqrt(s / N + eps);
+    for (int64_t j = 0; j < N; ++j)
+      y[i * N + j] = read_element(x, i * N + j) * rstd * read_element(w, j);
+  }
+  return y;
+}
+
+std::vector<double> reference_layer_norm(const Buffer &x, const Buffer &w, const Buffer &b, int64_t M, int64_t N,
+                                         double eps) {
+  std::vector<double> y(M * N);
+  for (int64_t i = 0; i < M; ++i) {
+    double mean = 0, var = 0;
+    for (int64_t j = 0; j < N; ++j)
+      mean += read_element(x, i * N + j);
+    mean /= N;
+    for (int64_t j = 0; j < N; ++j)
+      var += (read_element(x, i * N + j) - mean) * (read_element(x, i * N + j) - mean);
+    double rstd = 1.0 / std::sqrt(var / N + eps);
+    for (int64_t j = 0; j < N; ++j)
+      y[i * N + j] = (read_element(x, i * N + j) - mean) * rstd * read_element(w, j) + read_element(b, j);
+  }
+  return y;
+}
+
+namespace {
+double rounding_slack(DType out) {
+  // Half the spacing of the smallest subnormal: results that round to 0 or to the
+  // first subnormal are never failures for lack of an absolute term.
+  return out == DType::F16 ? std::ldexp(1.0, -25) : out == DType::BF16 ? std::ldexp(1.0, -134) : std::ldexp(1.0, -150);
+}
+} // namespace
+
+std::vector<double> rms_norm_bound(const Buffer &x, const Buffer &w, const std::vector<double> &reference,
+                                   int64_t M, int64_t N, double eps, DType out) {
+  const double c = 2.0, u = unit_roundoff(DType::F32);
+  std::vector<double> bound(M * N);
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double y = std::fabs(reference[i * N + j]);
+      bound[i * N + j] = c * (N + 8) * u * y + unit_roundoff(out) * y + rounding_slack(out);
+    }
+  (void)x, (void)w, (void)eps;
+  return bound;
+}
+
+std::vector<double> layer_norm_bound(const Buffer &x, const Buffer &w, const Buffer &b,
+                                     const std::vector<double> &reference, int64_t M, int64_t N, double eps,
+                                     DType out) {
+  // An error d in the mean moves every centred value by d: its effect is |w| * rstd * d,
+  // with |d| <= N u mean(|x|). The rest is relative to the centred term, and the shift
+  // adds one rounding.
+  const double c = 2.0, u = unit_roundoff(DType::F32);
+  std::vector<double> bound(M * N);
+  for (int64_t i = 0; i < M; ++i) {
+    double mean = 0, meanAbs = 0, var = 0;
+    for (int64_t j = 0; j < N; ++j) {
+      mean += read_element(x, i * N + j);
+      meanAbs += std::fabs(read_element(x, i * N + j));
+    }
+    mean /= N;
+    meanAbs /= N;
+    for (int64_t j = 0; j < N; ++j)
+      var += (read_element(x, i * N + j) - mean) * (read_element(x, i * N + j) - mean);
+    double rstd = 1.0 / std::sqrt(var / N + eps);
+    for (int64_t j = 0; j < N; ++j) {
+      double scale = std::fabs(read_element(w, j)), shift = std::fabs(read_element(b, j));
+      double centred = std::fabs(read_element(x, i * N + j) - mean) * rstd * scale;
+      bound[i * N + j] = c * (N + 8) * u * (centred + scale * rstd * meanAbs) + 4 * u * shift +
+                         unit_roundoff(out) * std::fabs(reference[i * N + j]) + rounding_slack(out);
+    }
+  }
+  return bound;
+}
+
+} // namespace tegula::kernels
