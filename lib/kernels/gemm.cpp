@@ -11,18 +11,52 @@ using namespace tegula::dsl;
 
 namespace {
 template <DotInputDType T>
-void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+Tile<f32> gemm_block(Ptr<T> a, Ptr<T> b, Int M, Int N, Int K, Int row, Int col, const GemmConfig &cfg) {
   auto a_desc = make_desc(a, {M, K}, {K, 1}, {cfg.BM, cfg.BK});
   auto b_desc = make_desc(b, {K, N}, {N, 1}, {cfg.BK, cfg.BN});
-  auto c_desc = make_desc(c, {M, N}, {N, 1}, {cfg.BM, cfg.BN});
-  Int row = program_id(0) * cfg.BM;
-  Int col = program_id(1) * cfg.BN;
   auto acc = zeros<f32>({cfg.BM, cfg.BN});
   for (auto k : range(0, K, cfg.BK).carry(acc))
     acc = dot(a_desc.load({row, k}), b_desc.load({k, col}), acc);
-  store(c_desc, {row, col}, acc);
+  return acc;
+}
+
+Tile<f32> activate(const Tile<f32> &x, Activation activation) {
+  switch (activation) {
+  case Activation::None: return x;
+  case Activation::Relu: return maximum(x, zeros<f32>(x.shape()));
+  case Activation::Gelu: return x * 0.5 * (erf(x * 0.70710678118654752440) + 1.0);
+  case Activation::Silu: return x * sigmoid(x);
+  }
+  return x;
+}
+
+template <DotInputDType T>
+void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+  Int row = program_id(0) * cfg.BM;
+  Int col = program_id(1) * cfg.BN;
+  auto acc = activate(gemm_block(a, b, M, N, K, row, col, cfg), cfg.activation);
+  store(make_desc(c, {M, N}, {N, 1}, {cfg.BM, cfg.BN}), {row, col}, acc);
+}
+
+template <DotInputDType T>
+void gemm_bias_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> bias, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+  Int row = program_id(0) * cfg.BM;
+  Int col = program_id(1) * cfg.BN;
+  auto cols = col + arange(cfg.BN);
+  auto acc = gemm_block(a, b, M, N, K, row, col, cfg) + load(bias + cols, cols < N, 0.0).row();
+  store(make_desc(c, {M, N}, {N, 1}, {cfg.BM, cfg.BN}), {row, col}, activate(acc, cfg.activation));
 }
 } // namespace
+
+const char *activation_name(Activation activation) {
+  switch (activation) {
+  case Activation::None: return "none";
+  case Activation::Relu: return "relu";
+  case Activation::Gelu: return "gelu";
+  case Activation::Silu: return "silu";
+  }
+  return "?";
+}
 
 GemmConfig default_gemm_config(const std::string &target) {
   if (target == "maia")
@@ -57,11 +91,20 @@ GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, 
 }
 
 dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config) {
+  std::string suffix = std::string(dtype_name(input)) + (config.bias ? "_bias" : "") +
+                       (config.activation == Activation::None ? "" : "_" + std::string(activation_name(config.activation)));
   std::vector<std::string> names{"a", "b", "c", "M", "N", "K"};
+  std::vector<std::string> biasNames{"a", "b", "bias", "c", "M", "N", "K"};
   switch (input) {
-  case DType::F32: return dsl::trace("gemm_f32", &gemm_kernel<f32>, names, config);
-  case DType::F16: return dsl::trace("gemm_f16", &gemm_kernel<f16>, names, config);
-  case DType::BF16: return dsl::trace("gemm_bf16", &gemm_kernel<bf16>, names, config);
+  case DType::F32:
+    return config.bias ? dsl::trace("gemm_" + suffix, &gemm_bias_kernel<f32>, biasNames, config)
+                       : dsl::trace("gemm_" + suffix, &gemm_kernel<f32>, names, config);
+  case DType::F16:
+    return config.bias ? dsl::trace("gemm_" + suffix, &gemm_bias_kernel<f16>, biasNames, config)
+                       : dsl::trace("gemm_" + suffix, &gemm_kernel<f16>, names, config);
+  case DType::BF16:
+    return config.bias ? dsl::trace("gemm_" + suffix, &gemm_bias_kernel<bf16>, biasNames, config)
+                       : dsl::trace("gemm_" + suffix, &gemm_kernel<bf16>, names, config);
   default: break;
   }
   throw Error(ErrorCode::Unsupported, "gemm has no " + std::string(dtype_name(input)) + " input variant");
@@ -73,15 +116,36 @@ Gemm::Gemm(DType input, const std::string &target, CompileOptions options)
 Gemm::Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config)
     : input_(input), config_(config), kernel_(compile_traced(trace_gemm(input, config), target, options)) {}
 
-void Gemm::operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
-                      const LaunchOptions &launch) const {
+namespace {
+void require_gemm_shape(int64_t M, int64_t N, int64_t K) {
   if (M < 1 || N < 1 || K < 1)
     throw Error(ErrorCode::InvalidArgument, "gemm: M, N and K must be positive, got " + std::to_string(M) + ", " +
                                                 std::to_string(N) + ", " + std::to_string(K));
+}
+} // namespace
+
+void Gemm::operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
+                      const LaunchOptions &launch) const {
+  if (config_.bias)
+    throw Error(ErrorCode::InvalidArgument, "gemm: this kernel adds a bias; pass the bias buffer");
+  require_gemm_shape(M, N, K);
   require_buffer(a, input_, M * K, "gemm", "a");
   require_buffer(b, input_, K * N, "gemm", "b");
   require_buffer(c, DType::F32, M * N, "gemm", "c");
   std::vector<Arg> args{a, b, c, M, N, K};
+  kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
+}
+
+void Gemm::operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buffer &c, int64_t M, int64_t N,
+                      int64_t K, const LaunchOptions &launch) const {
+  if (!config_.bias)
+    throw Error(ErrorCode::InvalidArgument, "gemm: this kernel has no bias (set GemmConfig::bias)");
+  require_gemm_shape(M, N, K);
+  require_buffer(a, input_, M * K, "gemm", "a");
+  require_buffer(b, input_, K * N, "gemm", "b");
+  require_buffer(bias, DType::F32, N, "gemm", "bias");
+  require_buffer(c, DType::F32, M * N, "gemm", "c");
+  std::vector<Arg> args{a, b, bias, c, M, N, K};
   kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
 }
 

@@ -21,8 +21,16 @@ struct SoftmaxConfig {
   int block = 256;   ///< columns per step of the online pass
 };
 
+/// What a GEMM applies to each f32 result before storing it.
+enum class Activation { None, Relu, Gelu, Silu };
+const char *activation_name(Activation activation);
+
 struct GemmConfig {
   int BM = 128, BN = 128, BK = 64;
+  /// Epilogue: C = act(A B + bias), bias[N] f32 broadcast along the rows. GELU is the
+  /// exact form x/2 (1 + erf(x / sqrt 2)); SiLU is x sigmoid(x).
+  bool bias = false;
+  Activation activation = Activation::None;
 };
 
 /// Default configurations per target, and the rule behind them.
@@ -65,12 +73,16 @@ private:
   std::shared_ptr<const CompiledKernel> kernel_;
 };
 
-/// C[M,N] (f32) = A[M,K] B[K,N], row-major; A and B are f32, f16 or bf16.
+/// C[M,N] (f32) = act(A[M,K] B[K,N] + bias), row-major; A and B are f32, f16 or bf16;
+/// the epilogue (bias, activation) comes from the configuration.
 class Gemm {
 public:
   Gemm(DType input, const std::string &target = "cpu", CompileOptions options = {});
   Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config);
   void operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
+                  const LaunchOptions &launch = {}) const;
+  /// With a bias (the configuration must have `bias`).
+  void operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buffer &c, int64_t M, int64_t N, int64_t K,
                   const LaunchOptions &launch = {}) const;
   const CompiledKernel &compiled() const { return *kernel_; }
   const GemmConfig &config() const { return config_; }
