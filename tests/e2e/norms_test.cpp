@@ -4,6 +4,7 @@
 
 #include "tegula/kernels/norms.h"
 #include "tegula/kernels/reference.h"
+#include "tegula/runtime/error.h"
 
 #include <array>
 
@@ -74,4 +75,15 @@ TEST_CASE("norm bounds reject a kernel that drops the scale or the shift", "[e2e
   for (int64_t i = 0; i < M * N; ++i)
     write_element(y, i, rms[i] * std::sqrt(static_cast<double>(N - 1) / N));
   CHECK(!check(y, rms, rmsBound).ok());
+}
+
+TEST_CASE("the norms are refused on maia with the reason", "[e2e][norms][maia]") {
+  try {
+    RmsNorm(DType::F32, "maia", {}, default_norm_config("maia", 100, 1e-6));
+    FAIL("rms_norm compiled for maia");
+  } catch (const Error &e) {
+    INFO(e.what());
+    CHECK(e.code() == ErrorCode::CompileError);
+    CHECK(std::string(e.what()).find("norms.cpp") != std::string::npos); // the kernel's source line
+  }
 }
