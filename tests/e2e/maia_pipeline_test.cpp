@@ -41,6 +41,19 @@ void nested_kernel(Ptr<f32> x, Ptr<f32> partial, Ptr<f32> out, Int outer, Int in
   store(out + i, acc);
 }
 
+// The outer loop's own load is pipelined and its body holds another loop, which waits
+// for every pending command (the outer prefetch too) before it starts.
+void outer_inner_kernel(Ptr<f32> x, Ptr<f32> y, Ptr<f32> out, Int outer, Int inner) {
+  auto i = arange(16);
+  auto acc = zeros<f32>({16}) + 0.25;
+  for (auto o : range(0, outer).carry(acc)) {
+    acc = acc + load(x + (o * 16 + i));
+    for (auto k : range(0, inner).carry(acc))
+      acc = acc + load(y + ((o * inner + k) * 16 + i));
+  }
+  store(out + i, acc);
+}
+
 void launch(const std::string &target, const dsl::TracedKernel &traced, std::vector<Arg> args) {
   compile_traced(traced, target)->launch(Grid(1), std::span<const Arg>(args));
 }
@@ -95,4 +108,30 @@ TEST_CASE("nested pipelined loops with stores in the body", "[e2e][maia]") {
         CHECK(partial.as<float>()[s] == partials[s]);
     }
   }
+}
+
+TEST_CASE("a pipelined loop whose body holds another loop", "[e2e][maia]") {
+  auto traced = dsl::trace("outer_inner", &outer_inner_kernel, {"x", "y", "out", "outer", "inner"});
+  uint64_t seed = testing::case_seed("outer_inner");
+  for (int64_t outer : {0, 1, 2, 3, 4, 5})
+    for (int64_t inner : {0, 1, 3}) {
+      Buffer x(DType::F32, std::max<int64_t>(outer, 1) * 16), y(DType::F32, std::max<int64_t>(outer * inner, 1) * 16);
+      fill_uniform(x, seed + static_cast<uint64_t>(outer));
+      fill_uniform(y, seed + 100 + static_cast<uint64_t>(outer * inner));
+      std::vector<float> expect(16, 0.25f);
+      for (int64_t o = 0; o < outer; ++o)
+        for (int c = 0; c < 16; ++c) {
+          expect[c] += x.as<float>()[o * 16 + c];
+          for (int64_t k = 0; k < inner; ++k)
+            expect[c] += y.as<float>()[(o * inner + k) * 16 + c];
+        }
+      for (const char *target : {"cpu", "maia"}) {
+        INFO(target << " outer " << outer << " inner " << inner << " seed " << seed);
+        Buffer out(DType::F32, 16);
+        out.fill_bytes(0xFF);
+        launch(target, traced, {&x, &y, &out, outer, inner});
+        for (int c = 0; c < 16; ++c)
+          CHECK(out.as<float>()[c] == expect[c]);
+      }
+    }
 }

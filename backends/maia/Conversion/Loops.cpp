@@ -236,11 +236,24 @@ void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation
       ++loopDepth_;
       prefetch(op, loads, upcoming, upcomingSems, nextIv, sub(ub, nextIv));
       --loopDepth_;
+      SmallVector<Pending> inFlight;
+      for (const Pending &p : pending_)
+        if (llvm::is_contained(upcomingSems, p.sem))
+          inFlight.push_back(p);
       for (auto [load, buf] : llvm::zip(loads, current))
         prefetched_[load] = buf;
       SmallVector<Value> yielded = lowerIteration(op, iv, scalarArgs, scalarSlot, carried, upcomingSems);
       for (Operation *load : loads)
         prefetched_.erase(load);
+      // Every iteration must end as the loop is entered: with the prefetches into the
+      // next half's buffers pending. One waited for already (a loop nested in the body
+      // drains everything first) is signalled again, so that the single wait the next
+      // half emits for it finds the count it expects; its data is in place by then.
+      for (const Pending &p : inFlight)
+        if (llvm::none_of(pending_, [&](const Pending &q) { return q.sem == p.sem; })) {
+          mir::SignalOp::create(b_, loc(), p.sem, 1);
+          pending_.push_back(p);
+        }
       next_ = bodyMark;
       return yielded;
     };
