@@ -1,6 +1,7 @@
 // Software-pipelined loops on maia-sim: every trip count (none, odd and even), a
-// lower bound and step other than 0 and 1, nested pipelined loops, and loads mixed
-// with stores in one body. Each kernel also runs on the CPU; both must agree with a
+// lower bound and step other than 0 and 1, a pipelined loop around another loop, and
+// loops that store (which must not be pipelined: a prefetch would read memory before
+// the iteration's stores). Each kernel also runs on the CPU; both must agree with a
 // host computation in the same summation order, bit for bit. The simulator's race
 // detector checks the overlapped schedule on every run.
 #include "testing.h"
@@ -9,6 +10,7 @@
 #include "tegula/dsl.h"
 #include "tegula/runtime/error.h"
 
+#include <algorithm>
 #include <vector>
 
 using namespace tegula;
@@ -27,8 +29,8 @@ void strided_sum_kernel(Ptr<f32> x, Ptr<f32> y, Ptr<f32> out, Int lo, Int hi) {
   store(out + i, acc);
 }
 
-// Two nested loops, both with loads that depend only on their induction variables;
-// the inner loop also stores each partial sum, so loads and stores share the body.
+// Two nested loops with loads that depend only on their induction variables; the inner
+// loop also stores each partial sum, so neither is pipelined.
 void nested_kernel(Ptr<f32> x, Ptr<f32> partial, Ptr<f32> out, Int outer, Int inner) {
   auto i = arange(16);
   auto acc = zeros<f32>({16}) + 0.5;
@@ -52,6 +54,13 @@ void outer_inner_kernel(Ptr<f32> x, Ptr<f32> y, Ptr<f32> out, Int outer, Int inn
       acc = acc + load(y + ((o * inner + k) * 16 + i));
   }
   store(out + i, acc);
+}
+
+// A recurrence through memory: iteration k reads the block iteration k - 1 wrote.
+void recurrence_kernel(Ptr<f32> p, Int n) {
+  auto i = arange(16);
+  for (auto k : range(0, n))
+    store(p + ((k + 1) * 16 + i), load(p + (k * 16 + i)) * 0.5 + 1.0);
 }
 
 void launch(const std::string &target, const dsl::TracedKernel &traced, std::vector<Arg> args) {
@@ -85,7 +94,7 @@ TEST_CASE("pipelined loops give the same sums for every trip count", "[e2e][maia
   }
 }
 
-TEST_CASE("nested pipelined loops with stores in the body", "[e2e][maia]") {
+TEST_CASE("nested loops with stores in the body", "[e2e][maia]") {
   auto traced = dsl::trace("nested", &nested_kernel, {"x", "partial", "out", "outer", "inner"});
   uint64_t seed = testing::case_seed("nested");
   for (auto [outer, inner] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 3}, {3, 2}, {3, 5}}) {
@@ -134,4 +143,27 @@ TEST_CASE("a pipelined loop whose body holds another loop", "[e2e][maia]") {
           CHECK(out.as<float>()[c] == expect[c]);
       }
     }
+}
+
+TEST_CASE("a loop that stores what its next iteration loads is not prefetched", "[e2e][maia]") {
+  auto traced = dsl::trace("recurrence", &recurrence_kernel, {"p", "n"});
+  uint64_t seed = testing::case_seed("recurrence");
+  const int64_t n = 7;
+  Buffer init(DType::F32, 16);
+  fill_uniform(init, seed);
+  std::vector<float> expect((n + 1) * 16);
+  for (int c = 0; c < 16; ++c) {
+    expect[c] = init.as<float>()[c];
+    for (int64_t k = 0; k < n; ++k)
+      expect[(k + 1) * 16 + c] = expect[k * 16 + c] * 0.5f + 1.0f;
+  }
+  for (const char *target : {"cpu", "maia"}) {
+    INFO(target << " seed " << seed);
+    Buffer p(DType::F32, (n + 1) * 16);
+    p.fill_bytes(0xFF);
+    std::copy(init.as<float>().begin(), init.as<float>().end(), p.as<float>().begin());
+    launch(target, traced, {&p, n});
+    for (int64_t e = 0; e < (n + 1) * 16; ++e)
+      CHECK(p.as<float>()[e] == expect[e]);
+  }
 }

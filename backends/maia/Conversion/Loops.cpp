@@ -1,5 +1,6 @@
-// Loops of tegula-convert-tile-to-maia. A loop whose loads depend only on the
-// induction variable (and on values from outside the loop) is software-pipelined:
+// Loops of tegula-convert-tile-to-maia. A loop that stores nothing and whose loads
+// depend only on the induction variable (and on values from outside the loop) is
+// software-pipelined:
 // every such load gets two TSRAM buffers, the first iteration's data is fetched before
 // the loop, and each iteration starts the DMA of the next one's data into the other
 // buffer before it computes on its own, so transfers overlap tensor and vector work.
@@ -71,6 +72,18 @@ static bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVecto
 
 SmallVector<Operation *> Lowering::prefetchableLoads(scf::ForOp op) {
   SmallVector<Operation *> loads;
+  // A prefetch reads memory before the current iteration's stores are made, so a loop
+  // that writes memory anywhere in its body (which might be what its next iteration
+  // reads) keeps the plain schedule.
+  bool writes = op.getBody()
+                    ->walk([](Operation *inner) {
+                      return isa<tile::StoreOp, tile::DescStoreOp, tile::AtomicRMWOp, tile::AtomicCASOp>(inner)
+                                 ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+                    })
+                    .wasInterrupted();
+  if (writes)
+    return loads;
   for (Operation &inner : op.getBody()->without_terminator()) {
     llvm::SetVector<Operation *> slice;
     if (isa<tile::LoadOp, tile::DescLoadOp>(inner) && collectAddressSlice(op, &inner, slice))

@@ -163,6 +163,7 @@ private:
   /// one reserved for a prefetch (`prefetchSem_`) for a prefetch's DMA, else a free one.
   int32_t begin(ArrayRef<Buffer> reads, ArrayRef<Buffer> writes, CommandKind kind = CommandKind::Other);
   void waitFor(size_t index);
+  void waitForOldestUnreserved();
   /// Waits for every pending command but those signalling one of `keep`.
   void drain(ArrayRef<int32_t> keep = {});
   /// Takes `n` semaphores out of the free list for a pipelined loop's prefetches.

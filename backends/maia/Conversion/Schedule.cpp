@@ -17,6 +17,16 @@ void Lowering::waitFor(size_t index) {
     freeSems_.push_back(sem);
 }
 
+void Lowering::waitForOldestUnreserved() {
+  // A reserved semaphore is not freed by its wait, and a pipelined loop's prefetches
+  // must stay pending on every path through its body, so only the others qualify.
+  for (size_t i = 0; i < pending_.size(); ++i)
+    if (!llvm::is_contained(reservedSems_, pending_[i].sem))
+      return waitFor(i);
+  fail(nullptr, "every semaphore is reserved for a pipelined loop's prefetches; the kernel needs fewer loads in "
+                "its loops");
+}
+
 void Lowering::drain(ArrayRef<int32_t> keep) {
   for (size_t i = 0; i < pending_.size();) {
     if (llvm::is_contained(keep, pending_[i].sem))
@@ -75,7 +85,7 @@ int32_t Lowering::begin(ArrayRef<Buffer> reads, ArrayRef<Buffer> writes, Command
     assert(llvm::none_of(pending_, [&](const Pending &p) { return p.sem == next.sem; }));
   } else {
     if (freeSems_.empty())
-      waitFor(0);
+      waitForOldestUnreserved();
     next.sem = freeSems_.back();
     freeSems_.pop_back();
   }
@@ -89,9 +99,10 @@ SmallVector<int32_t> Lowering::reserveSems(size_t n, Operation *op) {
   SmallVector<int32_t> sems;
   while (sems.size() < n) {
     if (freeSems_.empty()) {
-      if (pending_.empty())
+      bool waitable = llvm::any_of(pending_, [&](const Pending &p) { return !llvm::is_contained(reservedSems_, p.sem); });
+      if (!waitable)
         fail(op, "not enough semaphores to pipeline this loop");
-      waitFor(0);
+      waitForOldestUnreserved();
       continue;
     }
     sems.push_back(freeSems_.pop_back_val());

@@ -476,15 +476,17 @@ void rematerializeInLoops(func::FuncOp func) {
       use->set(map.lookup(use->get()));
     }
   }
-  // Originals that lost all their uses.
-  SmallVector<Operation *> dead;
-  func.walk([&](Operation *op) {
-    if (isRematerializable(op) && op->use_empty())
-      dead.push_back(op);
-  });
-  for (Operation *op : llvm::reverse(dead))
-    if (op->use_empty())
+  // Originals that lost all their uses, and then their operands' definitions.
+  for (bool changed = true; changed;) {
+    SmallVector<Operation *> dead;
+    func.walk([&](Operation *op) {
+      if (isRematerializable(op) && op->use_empty())
+        dead.push_back(op);
+    });
+    changed = !dead.empty();
+    for (Operation *op : dead)
       op->erase();
+  }
 }
 
 Program Emitter::run(func::FuncOp func) {
