@@ -3,12 +3,14 @@
 // rows 64y, columns 64x; K is walked in steps of 32 with an scf.for.
 //
 // RUN: %tegula maia emit %s | FileCheck %s
-// CHECK: arg x{{[0-9]+}}, 0
 // CHECK: pid x{{[0-9]+}}, 1
 // CHECK: vfill
 // CHECK: wait s1, 1
 // The loop: compare, body, step, back edge.
 // CHECK: bge x[[IV:[0-9]+]], x{{[0-9]+}}, [[EXIT:[0-9]+]]
+// Address arithmetic used only in the loop is recomputed there, down to the argument
+// read, instead of holding a register across the loop.
+// CHECK: arg x{{[0-9]+}}, 0
 // CHECK: dma.in x{{[0-9]+}}, x{{[0-9]+}}, x{{[0-9]+}}, x{{[0-9]+}}, x{{[0-9]+}}, 0, s2 # {{.*}}gemm-kernel.mlir:
 // CHECK: wait s2, 2
 // CHECK: mma {{.*}}, 32, s3
