@@ -112,6 +112,7 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::Arg, "arg", Unit::Tcp, "rd,imm"},
       {Opcode::Wait, "wait", Unit::Tcp, "sem,imm"},
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
+      {Opcode::Cbar, "cbar", Unit::Tcp, ""},
       {Opcode::DmaIn, "dma.in", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::DmaOut, "dma.out", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
@@ -287,6 +288,7 @@ loop: blt x3, x4, done
   vrowdiv x28, x24, x26, x3, x4, s31
   signal s8, 0
   wait s7, 4
+  cbar
 done:
   halt
 )";
@@ -295,7 +297,7 @@ done:
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 37);
+  REQUIRE(program.code.size() == 38);
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -311,8 +313,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[8].imm == -1); // ori's 26-bit mask
   CHECK(disassemble(program.code[8]) == "ori x9, x8, 0x3ffffff");
 
-  // blt at 13 jumps forward to done (36); bge at 14 back to loop (13); bne to start (0).
-  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 23});
+  // blt at 13 jumps forward to done (37); bge at 14 back to loop (13); bne to start (0).
+  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 24});
   CHECK(program.source[13] == "loop: blt x3, x4, done");
   CHECK(program.code[14].imm == -1);
   CHECK(program.code[15].imm == -15);
@@ -320,7 +322,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[17] == Instruction{Opcode::DmaIn, 14, 1, 3, 4, 5, 1, 128});
   CHECK(program.code[32] == Instruction{Opcode::VRowSub, 27, 24, 25, 3, 4, 7, 0});
   CHECK(program.code[30] == Instruction{Opcode::VRowMax, 25, 24, 0, 3, 4, 7, 0});
-  CHECK(program.code[36] == Instruction{Opcode::Halt});
+  CHECK(program.code[36] == Instruction{Opcode::Cbar});
+  CHECK(program.code[37] == Instruction{Opcode::Halt});
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -405,7 +408,7 @@ TEST_CASE("binary images round-trip", "[maia][image]") {
   REQUIRE(bytes.size() == 12 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
   CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 12) ==
-        std::vector<uint8_t>{1, 0, 0, 0, 37, 0, 0, 0});
+        std::vector<uint8_t>{1, 0, 0, 0, 38, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
   CHECK(bytes[12 + 7] == 0x10);
 

@@ -29,6 +29,8 @@ void check_same(const MachineSpec &a, const MachineSpec &b) {
   CHECK(a.hbm_bytes == b.hbm_bytes);
   CHECK(a.hbm_gbytes_per_s == b.hbm_gbytes_per_s);
   CHECK(a.csram_bytes == b.csram_bytes);
+  CHECK(a.csram_bytes_per_cycle == b.csram_bytes_per_cycle);
+  CHECK(a.csram_latency_cycles == b.csram_latency_cycles);
   CHECK(a.tsram_bytes == b.tsram_bytes);
   CHECK(a.ttu_m == b.ttu_m);
   CHECK(a.ttu_n == b.ttu_n);
@@ -93,6 +95,8 @@ TEST_CASE("serialize and parse are inverses", "[maia][machine]") {
     spec.hbm_bytes = (uint64_t{3} << 30) + 64;
     spec.hbm_gbytes_per_s = 0.1;
     spec.csram_bytes = 96 * 1024;
+    spec.csram_bytes_per_cycle = 0.3;
+    spec.csram_latency_cycles = 0;
     spec.tsram_bytes = 65600; // a multiple of 64, not of 1 KiB
     spec.ttu_m = 8, spec.ttu_n = 32, spec.ttu_k = 4;
     spec.ttu_latency_cycles = 0;
@@ -107,9 +111,9 @@ TEST_CASE("serialize and parse are inverses", "[maia][machine]") {
     CAPTURE(text);
     check_same(MachineSpec::parse(text), spec);
     CHECK(MachineSpec::parse(text).serialize() == text);
-    CHECK_THAT(text, Contains("ttu_shape           = 8x32x4"));
-    CHECK_THAT(text, Contains("csram_bytes         = 96 KiB\n"));
-    CHECK_THAT(text, Contains("tsram_bytes         = 65600\n"));
+    CHECK_THAT(text, Contains("ttu_shape             = 8x32x4"));
+    CHECK_THAT(text, Contains("csram_bytes           = 96 KiB\n"));
+    CHECK_THAT(text, Contains("tsram_bytes           = 65600\n"));
   }
 }
 

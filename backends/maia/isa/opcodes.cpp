@@ -32,6 +32,7 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::Arg, "arg", Unit::Tcp, "rd,imm"},
       {Opcode::Wait, "wait", Unit::Tcp, "sem,imm"},
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
+      {Opcode::Cbar, "cbar", Unit::Tcp, ""},
 
       // rd/ra: destination/source address, rb rows, rc row bytes, re HBM stride,
       // imm TSRAM stride.

@@ -33,6 +33,18 @@ void tsram_rows(std::vector<TsramRange> &out, uint64_t base, uint64_t rows, uint
     out.push_back(tsram_range(base + r * stride, row_bytes, write, spec, what));
 }
 
+/// Rows of a strided region of the cluster's SRAM, each checked against its size.
+void csram_rows(std::vector<TsramRange> &out, uint64_t base, uint64_t rows, uint64_t row_bytes, uint64_t stride,
+                bool write, const MachineSpec &spec, const char *what) {
+  for (uint64_t r = 0; r < rows; ++r) {
+    uint64_t begin = base + r * stride, end = begin + row_bytes;
+    if (end < begin || end > spec.csram_bytes)
+      throw Fault(std::string(what) + " CSRAM " + range_text(begin, end) + " lies outside the cluster's " +
+                  std::to_string(spec.csram_bytes) + " bytes");
+    out.push_back({begin, end, write});
+  }
+}
+
 /// The HBM span of a strided transfer must lie inside one allocation.
 void check_hbm(Hbm &hbm, uint64_t base, uint64_t rows, uint64_t row_bytes, uint64_t stride, const char *what) {
   uint64_t span = rows == 0 ? 0 : (rows - 1) * stride + row_bytes;
@@ -96,20 +108,29 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
   case Opcode::DmaIn:
   case Opcode::DmaOut: {
     bool in = ins.opcode == Opcode::DmaIn;
-    uint64_t tsram = in ? ops.d : ops.a, hbmAddr = in ? ops.a : ops.d;
+    uint64_t near = in ? ops.d : ops.a, far = in ? ops.a : ops.d;
     uint64_t rows = count(ops.b, "DMA row count"), rowBytes = count(ops.c, "DMA row size");
-    uint64_t hbmStride = count(ops.e, "DMA HBM row stride");
-    uint64_t tsramStride = ops.imm != 0 ? count(static_cast<uint64_t>(ops.imm), "DMA TSRAM row stride") : rowBytes;
-    product(rows, hbmStride, "DMA span");
-    product(rows, tsramStride, "DMA span");
+    uint64_t farStride = count(ops.e, "DMA far row stride");
+    uint64_t nearStride = ops.imm != 0 ? count(static_cast<uint64_t>(ops.imm), "DMA near row stride") : rowBytes;
+    product(rows, farStride, "DMA span");
+    product(rows, nearStride, "DMA span");
     if (rows == 0 || rowBytes == 0)
       throw Fault("empty DMA (" + std::to_string(rows) + " rows of " + std::to_string(rowBytes) + " bytes)");
-    if (rows > 1 && (hbmStride < rowBytes || tsramStride < rowBytes))
+    if (rows > 1 && (farStride < rowBytes || nearStride < rowBytes))
       throw Fault("DMA row stride smaller than the row (" + std::to_string(rowBytes) + " bytes)");
-    check_hbm(hbm, hbmAddr, rows, rowBytes, hbmStride, in ? "DMA source" : "DMA destination");
-    tsram_rows(plan.tsram, tsram, rows, rowBytes, tsramStride, /*write=*/in, spec, in ? "DMA destination" : "DMA source");
+    const char *nearWhat = in ? "DMA destination" : "DMA source", *farWhat = in ? "DMA source" : "DMA destination";
+    if (near & kCsramWindow)
+      csram_rows(plan.csram, near & ~kCsramWindow, rows, rowBytes, nearStride, /*write=*/in, spec, nearWhat);
+    else
+      tsram_rows(plan.tsram, near, rows, rowBytes, nearStride, /*write=*/in, spec, nearWhat);
     plan.dma_bytes = rows * rowBytes;
-    (in ? plan.hbm_read : plan.hbm_written) = plan.dma_bytes;
+    if (far & kCsramWindow) {
+      csram_rows(plan.csram, far & ~kCsramWindow, rows, rowBytes, farStride, /*write=*/!in, spec, farWhat);
+    } else {
+      check_hbm(hbm, far, rows, rowBytes, farStride, farWhat);
+      plan.uses_hbm = true;
+      (in ? plan.hbm_read : plan.hbm_written) = plan.dma_bytes;
+    }
     return plan;
   }
   case Opcode::Mma: {
@@ -175,22 +196,23 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
   }
 }
 
-void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm) {
+void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, uint8_t *csram, Hbm &hbm) {
   switch (ins.opcode) {
   case Opcode::DmaIn:
   case Opcode::DmaOut: {
     bool in = ins.opcode == Opcode::DmaIn;
-    uint64_t rows = ops.b, rowBytes = ops.c, hbmStride = ops.e;
-    uint64_t tsramStride = ops.imm != 0 ? static_cast<uint64_t>(ops.imm) : rowBytes;
-    uint64_t tsramBase = in ? ops.d : ops.a, hbmBase = in ? ops.a : ops.d;
-    uint8_t *hbmBytes = hbm.host(hbmBase, (rows - 1) * hbmStride + rowBytes);
+    uint64_t rows = ops.b, rowBytes = ops.c, farStride = ops.e;
+    uint64_t nearStride = ops.imm != 0 ? static_cast<uint64_t>(ops.imm) : rowBytes;
+    uint64_t near = in ? ops.d : ops.a, far = in ? ops.a : ops.d;
+    uint8_t *nearBytes = near & kCsramWindow ? csram + (near & ~kCsramWindow) : tsram + near;
+    uint8_t *farBytes = far & kCsramWindow ? csram + (far & ~kCsramWindow)
+                                           : hbm.host(far, (rows - 1) * farStride + rowBytes);
     for (uint64_t r = 0; r < rows; ++r) {
-      uint8_t *t = tsram + tsramBase + r * tsramStride;
-      uint8_t *h = hbmBytes + r * hbmStride;
+      uint8_t *n = nearBytes + r * nearStride, *f = farBytes + r * farStride;
       if (in)
-        std::memcpy(t, h, rowBytes);
+        std::memmove(n, f, rowBytes);
       else
-        std::memcpy(h, t, rowBytes);
+        std::memmove(f, n, rowBytes);
     }
     return;
   }

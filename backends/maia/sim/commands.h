@@ -28,6 +28,8 @@ struct TsramRange {
 
 struct CommandPlan {
   std::vector<TsramRange> tsram;
+  std::vector<TsramRange> csram; ///< offsets into the cluster's SRAM
+  bool uses_hbm = false;         ///< DMA: timed against HBM (else against the cluster's CSRAM)
   uint64_t hbm_read = 0, hbm_written = 0;
   uint64_t dma_bytes = 0; ///< DMA: bytes moved (timed by the shared-bandwidth model)
   double cycles = 0;      ///< TTU/TVP: duration
@@ -39,11 +41,11 @@ struct Fault : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Checks the command against TSRAM and HBM and works out its accesses and cost.
+/// Checks the command against TSRAM, CSRAM and HBM and works out its accesses and cost.
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
 
-/// Applies the command to TSRAM and HBM (functional runs only).
-void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm);
+/// Applies the command to TSRAM, the cluster's CSRAM and HBM (functional runs only).
+void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, uint8_t *csram, Hbm &hbm);
 
 } // namespace tegula::maia::sim
 

@@ -9,18 +9,20 @@ std::optional<Conflict> RaceDetector::access(uint64_t begin, uint64_t end, bool 
   uint64_t first = begin / kGranule, last = (end - 1) / kGranule;
   for (uint64_t g = first; g <= last && g < cells_.size(); ++g) {
     Cell &cell = cells_[g];
+    uint32_t *reads = &reads_[g * agents_];
     // A write must be ordered after the previous write; a read too.
     if (cell.write_clock != 0 && cell.write_agent != agent && clock[cell.write_agent] < cell.write_clock)
       return Conflict{cell.write_agent, cell.write_clock, true, g};
     if (write) {
-      for (int r = 0; r < kAgents; ++r)
-        if (r != agent && cell.read_clock[r] != 0 && clock[r] < cell.read_clock[r])
-          return Conflict{r, cell.read_clock[r], false, g};
+      for (int r = 0; r < agents_; ++r)
+        if (first_ + r != agent && reads[r] != 0 && clock[first_ + r] < reads[r])
+          return Conflict{first_ + r, reads[r], false, g};
       cell.write_clock = clock[agent];
       cell.write_agent = static_cast<uint8_t>(agent);
-      cell.read_clock.fill(0);
+      for (int r = 0; r < agents_; ++r)
+        reads[r] = 0;
     } else {
-      cell.read_clock[agent] = clock[agent];
+      reads[agent - first_] = clock[agent];
     }
   }
   return std::nullopt;
@@ -29,6 +31,8 @@ std::optional<Conflict> RaceDetector::access(uint64_t begin, uint64_t end, bool 
 void RaceDetector::reset() {
   for (Cell &cell : cells_)
     cell = Cell();
+  for (uint32_t &r : reads_)
+    r = 0;
 }
 
 } // namespace tegula::maia::sim

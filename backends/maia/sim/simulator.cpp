@@ -1,6 +1,7 @@
 // The event loop: every tile's control processor and units advance in time order; DMA
-// transfers of all tiles share HBM bandwidth (processor sharing, each capped at its
-// engine's peak), so adding a transfer slows the others down.
+// transfers of all tiles share HBM bandwidth, and transfers between a cluster's SRAM
+// and its tiles share that cluster's CSRAM bandwidth (processor sharing, each capped at
+// its engine's peak), so adding a transfer slows the others down.
 #include "commands.h"
 #include "race_detector.h"
 
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 
 namespace tegula::maia {
 
@@ -22,7 +24,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr double kEpsilon = 1e-9;
 constexpr int kUnits = 3; // DMA, TTU, TVP; agent index = unit index + 1
 
-enum class Status { Running, WaitSem, QueueFull, Draining, Idle };
+enum class Status { Running, WaitSem, QueueFull, Barrier, Draining, Idle };
 
 struct Command {
   Instruction ins;
@@ -38,12 +40,17 @@ struct UnitState {
   double start = 0, end = kNever;
   VectorClock clock{};
   std::vector<int> issued_pcs; ///< pc of the command with clock value i + 1
-  // DMA only: the running transfer.
+  // DMA only: the running transfer, and whether it is timed against HBM (else against
+  // its cluster's CSRAM).
   double remaining = 0, latency_end = 0;
+  bool hbm = true;
 };
 
 struct TileState {
   int index = 0;
+  int cluster = 0, lane = 0; ///< lane: the tile's place in its cluster
+  /// The vector-clock index of one of the tile's agents (0 TCP, 1 + unit index).
+  int agent(int local) const { return lane * kTileAgents + local; }
   uint64_t program = 0;
   std::array<int32_t, 3> pid{};
   int pc = 0;
@@ -57,6 +64,19 @@ struct TileState {
   UnitState units[kUnits];
   std::vector<uint8_t> tsram;
   std::unique_ptr<RaceDetector> races;
+};
+
+/// A cluster's SRAM (allocated at its first functional use) and its race state.
+struct ClusterState {
+  std::vector<uint8_t> csram;
+  std::unique_ptr<RaceDetector> races;
+};
+
+/// Tiles of one cluster group waiting at a barrier, and their joined clocks.
+struct BarrierGroup {
+  int arrived = 0;
+  VectorClock clock{};
+  std::vector<int> waiting;
 };
 
 int unit_index(Unit unit) { return static_cast<int>(unit) - 1; }
@@ -83,6 +103,10 @@ private:
   void start_command(TileState &tile, int u, double now);
   void complete_command(TileState &tile, int u, double now);
   void advance_dma(double from, double to);
+  /// Bytes per cycle of every tile's running DMA at time `at` (0 while in latency).
+  std::vector<double> dma_rates(double at) const;
+  void arrive_at_barrier(TileState &tile, double now);
+  std::string describe_agent(int tile_index, int local_agent, uint32_t clock) const;
 
   const MachineSpec &spec_;
   Hbm &hbm_;
@@ -92,6 +116,8 @@ private:
   const SimOptions &options_;
   std::vector<TraceEvent> &trace_;
   std::vector<TileState> tiles_;
+  std::vector<ClusterState> clusters_;
+  std::map<uint64_t, BarrierGroup> barriers_; ///< by cluster group (program / tiles per cluster)
   uint64_t total_programs_ = 0;
   SimStats stats_;
 };
@@ -118,16 +144,14 @@ void Run::start_program(TileState &tile, uint64_t program, double now) {
   tile.pc = 0;
   tile.x.fill(0);
   tile.sem.fill(0);
-  // An instance starts after the previous one drained: everything before is ordered
-  // before it, so the race state starts afresh.
+  // An instance starts after the previous one drained: everything the tile did before
+  // is ordered before it. Clocks only grow, so that accesses other tiles of the cluster
+  // recorded in CSRAM stay comparable; the TSRAM race state starts afresh.
   for (auto &c : tile.sem_clock)
     c = VectorClock{};
-  tile.tcp_clock = VectorClock{};
-  tile.tcp_clock[0] = 1;
-  for (UnitState &u : tile.units) {
-    u.clock = VectorClock{};
-    u.issued_pcs.clear();
-  }
+  for (const UnitState &u : tile.units)
+    join(tile.tcp_clock, u.clock);
+  tile.tcp_clock[tile.agent(0)]++;
   if (tile.races)
     tile.races->reset();
   tile.status = Status::Running;
@@ -191,7 +215,7 @@ void Run::step(TileState &tile, double now) {
     if (ins.opcode == Opcode::Signal) {
       tile.sem[ins.sem] += count;
       join(tile.sem_clock[ins.sem], tile.tcp_clock);
-      tile.tcp_clock[0]++;
+      tile.tcp_clock[tile.agent(0)]++;
       break;
     }
     if (tile.sem[ins.sem] < count) {
@@ -206,6 +230,10 @@ void Run::step(TileState &tile, double now) {
     tile.status = Status::Running;
     break;
   }
+  case Opcode::Cbar:
+    tile.pc = next;
+    arrive_at_barrier(tile, now);
+    return;
   default: {
     const OpcodeInfo *info = opcode_info(ins.opcode);
     if (!info || info->unit == Unit::Tcp)
@@ -233,10 +261,10 @@ void Run::step(TileState &tile, double now) {
     }
     // The unit runs its commands in order, each after what the TCP did before issuing.
     join(unit.clock, tile.tcp_clock);
-    unit.clock[u + 1]++;
+    unit.clock[tile.agent(u + 1)]++;
     cmd.clock = unit.clock;
     unit.issued_pcs.push_back(pc);
-    tile.tcp_clock[0]++;
+    tile.tcp_clock[tile.agent(0)]++;
     unit.queue.push_back(std::move(cmd));
     tile.status = Status::Running;
     break;
@@ -245,22 +273,29 @@ void Run::step(TileState &tile, double now) {
   tile.pc = next;
 }
 
+std::string Run::describe_agent(int tile_index, int local_agent, uint32_t clock) const {
+  const TileState &t = tiles_[tile_index];
+  if (local_agent == 0)
+    return "the control processor of tile " + std::to_string(tile_index);
+  const UnitState &o = t.units[local_agent - 1];
+  int pc = clock >= 1 && clock <= o.issued_pcs.size() ? o.issued_pcs[clock - 1] : -1;
+  std::string text = std::string(unit_name(local_agent - 1)) + " command at pc " + std::to_string(pc);
+  if (pc >= 0)
+    text += " `" + disassemble(program_.code[pc]) + "`";
+  return text;
+}
+
 void Run::start_command(TileState &tile, int u, double now) {
   UnitState &unit = tile.units[u];
   Command &cmd = unit.queue.front();
   if (tile.races) {
     for (const TsramRange &r : cmd.plan.tsram) {
-      auto conflict = tile.races->access(r.begin, r.end, r.write, u + 1, cmd.clock);
+      auto conflict = tile.races->access(r.begin, r.end, r.write, tile.agent(u + 1), cmd.clock);
       if (!conflict)
         continue;
-      std::string other = "the control processor";
-      if (conflict->agent > 0) {
-        const UnitState &o = tile.units[conflict->agent - 1];
-        int otherPc = conflict->clock >= 1 && conflict->clock <= o.issued_pcs.size() ? o.issued_pcs[conflict->clock - 1] : -1;
-        other = std::string(unit_name(conflict->agent - 1)) + " command at pc " + std::to_string(otherPc);
-        if (otherPc >= 0)
-          other += " `" + disassemble(program_.code[otherPc]) + "`";
-      }
+      std::string other = describe_agent(tile.index, conflict->agent % kTileAgents, conflict->clock);
+      if (conflict->agent % kTileAgents == 0)
+        other = "the control processor";
       uint64_t g = conflict->granule * RaceDetector::kGranule;
       fault(tile, cmd.pc,
             std::string("race: ") + (r.write ? "writes" : "reads") + " TSRAM [" + std::to_string(g) + ", " +
@@ -269,14 +304,61 @@ void Run::start_command(TileState &tile, int u, double now) {
                 ", and no semaphore wait orders the two (a missing `wait`?)");
     }
   }
+  if (options_.check_races && !cmd.plan.csram.empty()) {
+    ClusterState &cluster = clusters_[tile.cluster];
+    if (!cluster.races)
+      cluster.races = std::make_unique<RaceDetector>(spec_.csram_bytes, 0, spec_.tiles_per_cluster * kTileAgents);
+    for (const TsramRange &r : cmd.plan.csram) {
+      auto conflict = cluster.races->access(r.begin, r.end, r.write, tile.agent(u + 1), cmd.clock);
+      if (!conflict)
+        continue;
+      int otherTile = tile.cluster * spec_.tiles_per_cluster + conflict->agent / kTileAgents;
+      std::string other = otherTile < static_cast<int>(tiles_.size())
+                              ? describe_agent(otherTile, conflict->agent % kTileAgents, conflict->clock) +
+                                    " of tile " + std::to_string(otherTile)
+                              : "tile " + std::to_string(otherTile);
+      uint64_t g = conflict->granule * RaceDetector::kGranule;
+      fault(tile, cmd.pc,
+            std::string("race: ") + (r.write ? "writes" : "reads") + " CSRAM [" + std::to_string(g) + ", " +
+                std::to_string(g + RaceDetector::kGranule) + ") which the " + other + " " +
+                (conflict->earlier_was_write ? "writes" : "reads") +
+                ", and no cluster barrier (after a wait for it) orders the two");
+    }
+  }
   unit.busy = true;
   unit.start = now;
   if (u == unit_index(Unit::Dma)) {
     unit.remaining = static_cast<double>(cmd.plan.dma_bytes);
-    unit.latency_end = now + spec_.dma_latency_cycles;
+    unit.hbm = cmd.plan.uses_hbm;
+    unit.latency_end = now + (unit.hbm ? spec_.dma_latency_cycles : spec_.csram_latency_cycles);
     unit.end = kNever;
   } else {
     unit.end = now + cmd.plan.cycles;
+  }
+}
+
+void Run::arrive_at_barrier(TileState &tile, double now) {
+  // The group: the programs dealt to one cluster together (tile = program mod the
+  // tiles in use, a multiple of the cluster size, so a group never spans clusters).
+  const uint64_t perCluster = static_cast<uint64_t>(spec_.tiles_per_cluster);
+  uint64_t group = tile.program / perCluster;
+  int size = static_cast<int>(std::min<uint64_t>(perCluster, total_programs_ - group * perCluster));
+  BarrierGroup &g = barriers_[group];
+  join(g.clock, tile.tcp_clock);
+  g.waiting.push_back(tile.index);
+  if (++g.arrived < size) {
+    tile.status = Status::Barrier;
+    return;
+  }
+  BarrierGroup done = std::move(g);
+  barriers_.erase(group);
+  ++stats_.barriers;
+  for (int index : done.waiting) {
+    TileState &t = tiles_[index];
+    join(t.tcp_clock, done.clock);
+    t.tcp_clock[t.agent(0)]++;
+    t.status = Status::Running;
+    t.ready = now + 1;
   }
 }
 
@@ -286,13 +368,23 @@ void Run::complete_command(TileState &tile, int u, double now) {
   unit.queue.pop_front();
   unit.busy = false;
   unit.end = kNever;
-  if (options_.functional)
-    execute_command(cmd.ins, cmd.ops, tile.tsram.data(), hbm_);
+  if (options_.functional) {
+    uint8_t *csram = nullptr;
+    if (!cmd.plan.csram.empty()) {
+      ClusterState &cluster = clusters_[tile.cluster];
+      if (cluster.csram.empty())
+        cluster.csram.assign(spec_.csram_bytes, 0);
+      csram = cluster.csram.data();
+    }
+    execute_command(cmd.ins, cmd.ops, tile.tsram.data(), csram, hbm_);
+  }
   UnitStats &s = u == 0 ? stats_.dma : u == 1 ? stats_.ttu : stats_.tvp;
   s.busy_cycles += now - unit.start;
   s.commands++;
   stats_.hbm_bytes_read += cmd.plan.hbm_read;
   stats_.hbm_bytes_written += cmd.plan.hbm_written;
+  if (u == unit_index(Unit::Dma) && !cmd.plan.csram.empty())
+    stats_.csram_bytes += cmd.plan.dma_bytes;
   stats_.macs += cmd.plan.macs;
   if (options_.record_trace)
     trace_.push_back({tile.index, static_cast<Unit>(u + 1), std::string(opcode_info(cmd.ins.opcode)->mnemonic),
@@ -311,23 +403,37 @@ void Run::complete_command(TileState &tile, int u, double now) {
   }
 }
 
+std::vector<double> Run::dma_rates(double at) const {
+  // Transfers past their latency share their memory's bandwidth equally (HBM across the
+  // chip, CSRAM within a cluster), each capped at its engine's peak.
+  int hbmStreaming = 0;
+  std::vector<int> csramStreaming(clusters_.size(), 0);
+  auto streaming = [&](const UnitState &d) { return d.busy && d.latency_end <= at + kEpsilon; };
+  for (const TileState &t : tiles_)
+    if (streaming(t.units[0]))
+      (t.units[0].hbm ? hbmStreaming : csramStreaming[t.cluster])++;
+  std::vector<double> rates(tiles_.size(), 0.0);
+  for (size_t i = 0; i < tiles_.size(); ++i) {
+    const UnitState &d = tiles_[i].units[0];
+    if (!streaming(d))
+      continue;
+    double share = d.hbm ? spec_.hbm_bytes_per_cycle() / hbmStreaming
+                         : spec_.csram_bytes_per_cycle / csramStreaming[tiles_[i].cluster];
+    rates[i] = std::min(spec_.dma_bytes_per_cycle, share);
+  }
+  return rates;
+}
+
 void Run::advance_dma(double from, double to) {
   if (to <= from)
     return;
-  // Transfers past their latency share HBM bandwidth equally, each capped at its
-  // engine's peak. The set cannot change inside (from, to): every latency end and
-  // completion is an event.
-  int streaming = 0;
-  for (const TileState &t : tiles_)
-    if (t.units[0].busy && t.units[0].latency_end <= from + kEpsilon)
-      ++streaming;
-  if (streaming == 0)
-    return;
-  double rate = std::min(spec_.dma_bytes_per_cycle, spec_.hbm_bytes_per_cycle() / streaming);
-  for (TileState &t : tiles_) {
-    UnitState &d = t.units[0];
-    if (d.busy && d.latency_end <= from + kEpsilon)
-      d.remaining = std::max(0.0, d.remaining - rate * (to - from));
+  // The set of streaming transfers cannot change inside (from, to): every latency end
+  // and completion is an event.
+  std::vector<double> rates = dma_rates(from);
+  for (size_t i = 0; i < tiles_.size(); ++i) {
+    UnitState &d = tiles_[i].units[0];
+    if (rates[i] > 0)
+      d.remaining = std::max(0.0, d.remaining - rates[i] * (to - from));
   }
 }
 
@@ -336,13 +442,16 @@ SimStats Run::go() {
   int numTiles = static_cast<int>(std::min<uint64_t>(spec_.tiles(), total_programs_));
   tiles_.resize(numTiles);
   stats_.tiles_used = numTiles;
+  clusters_.resize(spec_.clusters);
   for (int i = 0; i < numTiles; ++i) {
     TileState &t = tiles_[i];
     t.index = i;
+    t.cluster = i / spec_.tiles_per_cluster;
+    t.lane = i % spec_.tiles_per_cluster;
     if (options_.functional)
       t.tsram.assign(spec_.tsram_bytes, 0);
     if (options_.check_races)
-      t.races = std::make_unique<RaceDetector>(spec_.tsram_bytes);
+      t.races = std::make_unique<RaceDetector>(spec_.tsram_bytes, t.agent(0), kTileAgents);
     start_program(t, static_cast<uint64_t>(i), 0.0);
   }
   double now = 0;
@@ -370,21 +479,18 @@ SimStats Run::go() {
         t.status = Status::Idle;
     }
     // The next event.
-    int streaming = 0;
-    for (const TileState &t : tiles_)
-      if (t.units[0].busy && t.units[0].latency_end <= now + kEpsilon)
-        ++streaming;
-    double rate = streaming ? std::min(spec_.dma_bytes_per_cycle, spec_.hbm_bytes_per_cycle() / streaming) : 0.0;
+    std::vector<double> rates = dma_rates(now);
     double next = kNever;
     bool anyLive = false;
-    for (TileState &t : tiles_) {
-      UnitState &d = t.units[0];
+    for (size_t i = 0; i < tiles_.size(); ++i) {
+      UnitState &d = tiles_[i].units[0];
       // Far into a long run, remaining / rate can vanish below the resolution of `now`:
       // such a transfer is done now (otherwise time would never advance).
-      if (d.busy && d.latency_end <= now + kEpsilon && rate > 0 && now + d.remaining / rate <= now)
+      if (rates[i] > 0 && now + d.remaining / rates[i] <= now)
         d.remaining = 0;
     }
-    for (const TileState &t : tiles_) {
+    for (size_t i = 0; i < tiles_.size(); ++i) {
+      const TileState &t = tiles_[i];
       if (t.status != Status::Idle)
         anyLive = true;
       if (t.status == Status::Running)
@@ -394,7 +500,7 @@ SimStats Run::go() {
           next = std::min(next, t.units[u].end);
       const UnitState &d = t.units[0];
       if (d.busy)
-        next = std::min(next, d.latency_end > now + kEpsilon ? d.latency_end : now + d.remaining / rate);
+        next = std::min(next, d.latency_end > now + kEpsilon ? d.latency_end : now + d.remaining / rates[i]);
     }
     if (!anyLive)
       break;
@@ -404,6 +510,13 @@ SimStats Run::go() {
           fault(t, t.pc, "deadlock: waits for semaphore s" + std::to_string(t.wait_sem) + " to reach " +
                              std::to_string(t.wait_count) + " (it holds " + std::to_string(t.sem[t.wait_sem]) +
                              ") and nothing left to run will signal it");
+      for (const TileState &t : tiles_)
+        if (t.status == Status::Barrier) {
+          const BarrierGroup &g = barriers_.at(t.program / static_cast<uint64_t>(spec_.tiles_per_cluster));
+          fault(t, t.pc - 1, "deadlock: waits at the cluster barrier with " + std::to_string(g.arrived) +
+                                 " tile(s) of its group arrived; the others ended their programs or wait "
+                                 "elsewhere");
+        }
       throw Error(ErrorCode::DeviceFault, "deadlock: no tile can make progress");
     }
     if (next > options_.max_cycles)

@@ -45,10 +45,13 @@ enum class Opcode : uint8_t {
   Arg = 0x10,   ///< rd = kernel argument imm (an HBM address or an integer)
   Wait = 0x11,  ///< block until semaphore sem >= imm, then subtract imm (imm 0 means 1)
   Signal = 0x12, ///< semaphore sem += imm (imm 0 means 1)
+  Cbar = 0x13,   ///< cluster barrier: block until every tile of this program's cluster group arrives
 
-  // DMA engine: 2-D strided copies between HBM and TSRAM.
-  DmaIn = 0x20,  ///< TSRAM[rd] <- HBM[ra]: rb rows of rc bytes, HBM row stride re, TSRAM row stride imm (0: rc)
-  DmaOut = 0x21, ///< HBM[rd] <- TSRAM[ra]: rb rows of rc bytes, HBM row stride re, TSRAM row stride imm (0: rc)
+  // DMA engine: 2-D strided copies. The near side (rd of dma.in, ra of dma.out) is TSRAM,
+  // or the cluster's CSRAM when the address has kCsramWindow set; the far side is HBM,
+  // or CSRAM the same way. Strides: re on the far side, imm on the near side.
+  DmaIn = 0x20,  ///< near[rd] <- far[ra]: rb rows of rc bytes, far row stride re, near row stride imm (0: rc)
+  DmaOut = 0x21, ///< far[rd] <- near[ra]: rb rows of rc bytes, far row stride re, near row stride imm (0: rc)
 
   // Tensor unit.
   Mma = 0x30, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb] (bf16, imm x re); dense row-major
@@ -69,6 +72,10 @@ enum class Opcode : uint8_t {
   VRowSub = 0x4B, ///< rd[r*rc + c] = ra[r*rc + c] - rb[r], for re rows
   VRowDiv = 0x4C, ///< rd[r*rc + c] = ra[r*rc + c] / rb[r], for re rows
 };
+
+/// A DMA address with this bit set names a byte of the issuing tile's cluster SRAM
+/// (the offset is the address without the bit).
+inline constexpr uint64_t kCsramWindow = uint64_t{1} << 62;
 
 enum class Unit : uint8_t { Tcp, Dma, Ttu, Tvp };
 

@@ -9,6 +9,9 @@
 
 namespace tegula::maia {
 
+/// The most tiles a cluster may have (the simulator's race clocks have a lane each).
+inline constexpr int kMaxTilesPerCluster = 8;
+
 struct MachineSpec {
   std::string name = "maia100-like";
   // Chip.
@@ -18,6 +21,8 @@ struct MachineSpec {
   uint64_t hbm_bytes = uint64_t{64} << 30;
   double hbm_gbytes_per_s = 1800.0;
   uint64_t csram_bytes = uint64_t{16} << 20; ///< per cluster
+  double csram_bytes_per_cycle = 1024.0;     ///< per cluster, shared by its tiles' DMAs
+  int csram_latency_cycles = 64;             ///< first byte of a CSRAM transfer
   // Tile.
   uint64_t tsram_bytes = uint64_t{4} << 20;
   int ttu_m = 16, ttu_n = 16, ttu_k = 16;   ///< one m x n x k bf16 MAC block per cycle

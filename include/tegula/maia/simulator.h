@@ -70,6 +70,8 @@ struct SimStats {
   uint64_t instructions = 0;
   UnitStats dma, ttu, tvp;
   uint64_t hbm_bytes_read = 0, hbm_bytes_written = 0;
+  uint64_t csram_bytes = 0; ///< moved by DMAs to or from cluster SRAM
+  uint64_t barriers = 0;    ///< cluster barriers completed
   uint64_t macs = 0;
   /// Fraction of the used tiles' time a unit was busy.
   double utilization(const UnitStats &unit) const {
