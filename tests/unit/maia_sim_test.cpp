@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -320,6 +321,44 @@ TEST_CASE("the double-buffered GEMM program computes C within the GEMM policy", 
   INFO("worst error / bound " << worst);
   CHECK(stats.macs == static_cast<uint64_t>(cfg.M * cfg.N * cfg.K));
   CHECK(stats.programs == static_cast<uint64_t>((cfg.M / cfg.BM) * (cfg.N / cfg.BN)));
+}
+
+TEST_CASE("the cluster-shared GEMM program computes C within the policy, reading half the operands", "[maia][gemm][cluster]") {
+  GemmProgramConfig cfg;
+  cfg.M = 256;
+  cfg.N = 384;
+  cfg.K = 256;
+  cfg.BM = cfg.BN = 64;
+  cfg.BK = 64;
+  cfg.cluster_shared = true;
+  GemmRun run;
+  uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  setup_gemm(run, cfg, seed);
+  // setup_gemm poisons C with 0xFF bytes (NaN): every element must be written.
+  const float *c = reinterpret_cast<const float *>(run.sim.hbm().host(run.c, cfg.M * cfg.N * 4));
+  std::array<int64_t, 3> grid{4, cfg.N / (2 * cfg.BN), cfg.M / (2 * cfg.BM)};
+  SimStats stats = run.sim.run(assemble(gemm_shared_program(cfg, run.sim.spec())), grid, gemm_args(run));
+  for (int64_t i = 0; i < cfg.M; ++i)
+    for (int64_t j = 0; j < cfg.N; ++j) {
+      double exact = 0, mag = 0;
+      for (int64_t k = 0; k < cfg.K; ++k) {
+        double p = static_cast<double>(bf16_to_float(run.ha[i * cfg.K + k])) * bf16_to_float(run.hb[k * cfg.N + j]);
+        exact += p;
+        mag += std::fabs(p);
+      }
+      double bound = 2.0 * (cfg.K + 1) * std::ldexp(1.0, -24) * mag;
+      INFO("C[" << i << "," << j << "]");
+      REQUIRE(std::fabs(c[i * cfg.N + j] - exact) <= bound);
+    }
+  CHECK(stats.macs == static_cast<uint64_t>(cfg.M * cfg.N * cfg.K));
+  // Each A and B slice crossed HBM once per pair of blocks.
+  int64_t blocks = (cfg.M / cfg.BM) * (cfg.N / cfg.BN);
+  CHECK(stats.hbm_bytes_read == static_cast<uint64_t>(blocks * (cfg.BM + cfg.BN) * cfg.K * 2 / 2));
+  CHECK(stats.barriers == static_cast<uint64_t>(blocks / 4 * (cfg.K / cfg.BK)));
+  // The roofline with sharing counts the same bytes.
+  GemmRoofline roof = gemm_roofline(cfg, run.sim.spec());
+  CHECK(roof.bytes == Approx(stats.hbm_bytes_read + stats.hbm_bytes_written));
 }
 
 TEST_CASE("the GEMM program stays near its roofline bound at 1024^3", "[maia][gemm][timing]") {

@@ -17,6 +17,10 @@ namespace tegula::maia {
 struct GemmProgramConfig {
   int64_t M = 1024, N = 1024, K = 1024;
   int64_t BM = 512, BN = 512, BK = 128;
+  /// The four programs of a cluster compute a 2x2 square of blocks and read each A and
+  /// B slice from HBM once, into cluster SRAM, for the two blocks that use it
+  /// (gemm_shared_program).
+  bool cluster_shared = false;
   // Planted bugs.
   bool drop_load_wait = false; ///< skip waiting for the first A/B slice before the mma
   bool overflow_tsram = false; ///< place the C block so it ends one TTU tile past TSRAM
@@ -28,10 +32,20 @@ struct GemmProgramConfig {
 /// blocks, the block count along K is odd, or the buffers do not fit TSRAM.
 std::string gemm_program(const GemmProgramConfig &config, const MachineSpec &spec);
 
+/// The same product with operands shared inside each cluster: grid (4, N / (2 BN),
+/// M / (2 BM)); program (lane, x, y) owns block (2y + lane / 2, 2x + lane % 2). Each
+/// k step, lane 0 and 1 fetch the group's two A slices and lanes 2 and 3 its two B
+/// slices from HBM into CSRAM (double-buffered), the cluster barrier publishes them,
+/// and every lane copies the A and B slice it needs into TSRAM for its mma. Throws
+/// Error(InvalidArgument) unless BM == BN, M and N are multiples of twice the block,
+/// and K / BK is even.
+std::string gemm_shared_program(const GemmProgramConfig &config, const MachineSpec &spec);
+
 /// The program's own roofline bound on the modeled machine: with B blocks spread over
 /// T tiles (W = ceil(B / T) waves of at most T busy tiles), the tensor units need
 /// W x (block FLOPs / per-tile FLOP per cycle) cycles and HBM needs bytes /
 /// min(HBM bytes per cycle, busy tiles x DMA engine peak); the bound is the larger.
+/// With cluster sharing every A and B slice is read once per pair of blocks.
 struct GemmRoofline {
   double flops = 0, bytes = 0;
   double compute_cycles = 0, memory_cycles = 0, bound_cycles = 0;
