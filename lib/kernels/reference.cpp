@@ -188,9 +188,7 @@ std::vector<double> gemm_bound(const std::vector<double> &abs_product, int64_t K
   return bound;
 }
 
-/// Half the spacing of a dtype's subnormals: the absolute error of rounding a tiny
-/// value, where a relative bound says nothing.
-static double half_subnormal_spacing(DType dtype) {
+double half_subnormal_spacing(DType dtype) {
   switch (dtype) {
   case DType::F16: return std::ldexp(1.0, -25);
   case DType::BF16: return std::ldexp(1.0, -134);

@@ -10,16 +10,20 @@ def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::Modul
     tiles, masks and pointer tiles are not materialized but analyzed as affine
     functions of the block's indices, so that loads and stores through them become 2-D
     strided DMAs whose extents come from the masks (or from a descriptor's shape).
-    Commands run one at a time here (each waited for right after it is issued), which
-    is correct by construction; overlapping them is a separate concern.
+    Commands are asynchronous, each with a semaphore of its own; the control
+    processor waits only before a command whose TSRAM footprint conflicts with a
+    pending one. Loops that store nothing and whose loads depend only on the
+    induction variable are software-pipelined: two buffers per load, the next
+    iteration's DMA overlapping the current one's work (unrolled by two, so offsets
+    stay static).
   }];
   let options = [
     Option<"tsramBytes", "tsram-bytes", "int64_t", "4194304", "TSRAM capacity of a tile">,
     Option<"plantBug", "plant-bug", "std::string", "\"\"",
-           "Debugging aid for the simulator's checks: `drop-wait` (the wait for the newest "
-           "DMA into TSRAM, at the first point one is needed, is left out), `overflow-tsram` "
-           "(the first buffer ends one tensor-unit tile past TSRAM), `dma-past-end` (the "
-           "first DMA into TSRAM inside a loop body moves one row more than it should)">,
+           "Debugging aid for the simulator's checks: `drop-wait` (the first tensor command "
+           "does not wait for the newest DMA into its operands), `overflow-tsram` (the "
+           "first buffer ends one tensor-unit tile past TSRAM), `dma-past-end` (the first "
+           "DMA into TSRAM inside a loop body moves one row more than it should)">,
   ];
   let dependentDialects = ["::tegula::maia::ir::MaiaDialect", "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect", "::mlir::func::FuncDialect"];

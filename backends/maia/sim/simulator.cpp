@@ -107,6 +107,8 @@ private:
   std::vector<double> dma_rates(double at) const;
   void arrive_at_barrier(TileState &tile, double now);
   std::string describe_agent(int tile_index, int local_agent, uint32_t clock) const;
+  [[noreturn]] void race_fault(const TileState &tile, int pc, const char *memory, bool write,
+                               const Conflict &conflict, const std::string &other, const char *remedy) const;
 
   const MachineSpec &spec_;
   Hbm &hbm_;
@@ -276,13 +278,22 @@ void Run::step(TileState &tile, double now) {
 std::string Run::describe_agent(int tile_index, int local_agent, uint32_t clock) const {
   const TileState &t = tiles_[tile_index];
   if (local_agent == 0)
-    return "the control processor of tile " + std::to_string(tile_index);
+    return "the control processor";
   const UnitState &o = t.units[local_agent - 1];
   int pc = clock >= 1 && clock <= o.issued_pcs.size() ? o.issued_pcs[clock - 1] : -1;
   std::string text = std::string(unit_name(local_agent - 1)) + " command at pc " + std::to_string(pc);
   if (pc >= 0)
     text += " `" + disassemble(program_.code[pc]) + "`";
   return text;
+}
+
+void Run::race_fault(const TileState &tile, int pc, const char *memory, bool write, const Conflict &conflict,
+                     const std::string &other, const char *remedy) const {
+  uint64_t g = conflict.granule * RaceDetector::kGranule;
+  fault(tile, pc,
+        std::string("race: ") + (write ? "writes " : "reads ") + memory + " [" + std::to_string(g) + ", " +
+            std::to_string(g + RaceDetector::kGranule) + ") which the " + other + " " +
+            (conflict.earlier_was_write ? "writes" : "reads") + ", and " + remedy);
 }
 
 void Run::start_command(TileState &tile, int u, double now) {
@@ -293,15 +304,9 @@ void Run::start_command(TileState &tile, int u, double now) {
       auto conflict = tile.races->access(r.begin, r.end, r.write, tile.agent(u + 1), cmd.clock);
       if (!conflict)
         continue;
-      std::string other = describe_agent(tile.index, conflict->agent % kTileAgents, conflict->clock);
-      if (conflict->agent % kTileAgents == 0)
-        other = "the control processor";
-      uint64_t g = conflict->granule * RaceDetector::kGranule;
-      fault(tile, cmd.pc,
-            std::string("race: ") + (r.write ? "writes" : "reads") + " TSRAM [" + std::to_string(g) + ", " +
-                std::to_string(g + RaceDetector::kGranule) + ") which the " + other + " " +
-                (conflict->earlier_was_write ? "writes" : "reads") +
-                ", and no semaphore wait orders the two (a missing `wait`?)");
+      race_fault(tile, cmd.pc, "TSRAM", r.write, *conflict,
+                 describe_agent(tile.index, conflict->agent % kTileAgents, conflict->clock),
+                 "no semaphore wait orders the two (a missing `wait`?)");
     }
   }
   if (options_.check_races && !cmd.plan.csram.empty()) {
@@ -313,16 +318,10 @@ void Run::start_command(TileState &tile, int u, double now) {
       if (!conflict)
         continue;
       int otherTile = tile.cluster * spec_.tiles_per_cluster + conflict->agent / kTileAgents;
-      std::string other = otherTile < static_cast<int>(tiles_.size())
-                              ? describe_agent(otherTile, conflict->agent % kTileAgents, conflict->clock) +
-                                    " of tile " + std::to_string(otherTile)
-                              : "tile " + std::to_string(otherTile);
-      uint64_t g = conflict->granule * RaceDetector::kGranule;
-      fault(tile, cmd.pc,
-            std::string("race: ") + (r.write ? "writes" : "reads") + " CSRAM [" + std::to_string(g) + ", " +
-                std::to_string(g + RaceDetector::kGranule) + ") which the " + other + " " +
-                (conflict->earlier_was_write ? "writes" : "reads") +
-                ", and no cluster barrier (after a wait for it) orders the two");
+      race_fault(tile, cmd.pc, "CSRAM", r.write, *conflict,
+                 describe_agent(otherTile, conflict->agent % kTileAgents, conflict->clock) + " of tile " +
+                     std::to_string(otherTile),
+                 "no cluster barrier (after a wait for it) orders the two");
     }
   }
   unit.busy = true;

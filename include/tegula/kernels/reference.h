@@ -25,6 +25,9 @@ void write_element(Buffer &buffer, size_t i, double value);
 std::vector<double> to_doubles(const Buffer &buffer);
 /// Unit roundoff of a dtype: 2^-24 for f32, 2^-8 for bf16, 2^-11 for f16.
 double unit_roundoff(DType dtype);
+/// Half the spacing of a dtype's subnormals: the absolute error of rounding a tiny
+/// value, where a relative bound says nothing.
+double half_subnormal_spacing(DType dtype);
 /// 64-bit FNV-1a hash of the buffer's bytes (records compare runs with it).
 uint64_t content_hash(const Buffer &buffer);
 
