@@ -27,6 +27,7 @@ struct CacheKey {
   std::string ir, target, signature; // the signature carries argument names
   bool bounds_check;
   std::string plant_bug;
+  bool cluster_sharing;
   auto operator<=>(const CacheKey &) const = default;
 };
 
@@ -57,7 +58,8 @@ size_t compile_cache_size() {
 std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced, const std::string &target,
                                                      const CompileOptions &options) {
   Target t = parse_target(target);
-  CacheKey key{traced.ir, t.kind, traced.info.serialize(), options.bounds_check, options.maia_plant_bug};
+  CacheKey key{traced.ir, t.kind, traced.info.serialize(), options.bounds_check, options.maia_plant_bug,
+               options.maia_cluster_sharing};
   if (!options.dump_ir) {
     std::lock_guard<std::mutex> lock(gCacheMutex);
     if (auto it = gCache.find(key); it != gCache.end())
@@ -68,7 +70,7 @@ std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &tr
   auto module = parse_module(*context, traced.ir);
   Kernel kernel;
   if (t.kind == "maia") {
-    run_stages(*module, maia_stages(options, maia::MachineSpec::defaults().tsram_bytes), options, nullptr);
+    run_stages(*module, maia_stages(options, maia::MachineSpec::defaults()), options, nullptr);
     KernelInfo info = traced.info;
     kernel = Kernel(info, std::make_shared<const maia::Program>(maia::emit_program(*module)));
   } else {
@@ -88,7 +90,7 @@ std::string emit(const dsl::TracedKernel &traced, const std::string &target, Emi
   auto context = make_context();
   auto module = parse_module(*context, traced.ir);
   if (t.kind == "maia") {
-    auto stagesList = maia_stages(options, maia::MachineSpec::defaults().tsram_bytes);
+    auto stagesList = maia_stages(options, maia::MachineSpec::defaults());
     if (kind == EmitKind::Tile) {
       run_stages(*module, stagesList, options, stages, "tile");
       return print(*module);

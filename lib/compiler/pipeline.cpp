@@ -38,12 +38,16 @@ std::vector<Stage> cpu_stages(const CompileOptions &options) {
   return stages;
 }
 
-std::vector<Stage> maia_stages(const CompileOptions &options, uint64_t tsram_bytes) {
+std::vector<Stage> maia_stages(const CompileOptions &options, const maia::MachineSpec &machine) {
+  std::string lowering = "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(machine.tsram_bytes);
+  if (options.maia_cluster_sharing)
+    lowering += " cluster-tiles=" + std::to_string(machine.tiles_per_cluster) +
+                " csram-bytes=" + std::to_string(machine.csram_bytes);
+  if (!options.maia_plant_bug.empty())
+    lowering += " plant-bug=" + options.maia_plant_bug;
   return {
       {"tile", "canonicalize,cse"},
-      {"maia", "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(tsram_bytes) +
-                   (options.maia_plant_bug.empty() ? "" : " plant-bug=" + options.maia_plant_bug) +
-                   "},canonicalize,cse"},
+      {"maia", lowering + "},canonicalize,cse"},
   };
 }
 

@@ -4,6 +4,7 @@
 #define TEGULA_LIB_COMPILER_PIPELINE_H
 
 #include "tegula/compiler/compile.h"
+#include "tegula/maia/machine.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -29,7 +30,7 @@ Target parse_target(const std::string &text);
 std::vector<Stage> cpu_stages(const CompileOptions &options);
 /// Tile dialect -> maia dialect for a machine with `tsram_bytes` of TSRAM per tile; the
 /// ISA program is emitted from the result.
-std::vector<Stage> maia_stages(const CompileOptions &options, uint64_t tsram_bytes);
+std::vector<Stage> maia_stages(const CompileOptions &options, const maia::MachineSpec &machine);
 
 /// A context with every dialect, extension and translation the pipelines need.
 std::unique_ptr<mlir::MLIRContext> make_context();

@@ -85,6 +85,7 @@ void detail::launch_on_maia_simulator(const Kernel &kernel, const Grid &grid, st
   gLast.cycles = stats.cycles;
   gLast.seconds = stats.cycles / (sim.spec().clock_ghz * 1e9);
   gLast.hbm_bytes = stats.hbm_bytes_read + stats.hbm_bytes_written;
+  gLast.hbm_bytes_written = stats.hbm_bytes_written;
 }
 
 } // namespace tegula

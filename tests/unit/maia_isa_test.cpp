@@ -113,6 +113,7 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::Wait, "wait", Unit::Tcp, "sem,imm"},
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
+      {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
       {Opcode::DmaIn, "dma.in", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::DmaOut, "dma.out", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
@@ -289,6 +290,7 @@ loop: blt x3, x4, done
   signal s8, 0
   wait s7, 4
   cbar
+  cpid x3, 1
 done:
   halt
 )";
@@ -297,7 +299,7 @@ done:
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 38);
+  REQUIRE(program.code.size() == 39);
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -313,8 +315,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[8].imm == -1); // ori's 26-bit mask
   CHECK(disassemble(program.code[8]) == "ori x9, x8, 0x3ffffff");
 
-  // blt at 13 jumps forward to done (37); bge at 14 back to loop (13); bne to start (0).
-  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 24});
+  // blt at 13 jumps forward to done (38); bge at 14 back to loop (13); bne to start (0).
+  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 25});
   CHECK(program.source[13] == "loop: blt x3, x4, done");
   CHECK(program.code[14].imm == -1);
   CHECK(program.code[15].imm == -15);
@@ -323,7 +325,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[32] == Instruction{Opcode::VRowSub, 27, 24, 25, 3, 4, 7, 0});
   CHECK(program.code[30] == Instruction{Opcode::VRowMax, 25, 24, 0, 3, 4, 7, 0});
   CHECK(program.code[36] == Instruction{Opcode::Cbar});
-  CHECK(program.code[37] == Instruction{Opcode::Halt});
+  CHECK(program.code[37] == Instruction{Opcode::Cpid, 3, 0, 0, 0, 0, 0, 1});
+  CHECK(program.code[38] == Instruction{Opcode::Halt});
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -405,17 +408,29 @@ TEST_CASE("assemble errors name the line, quote it and say why", "[maia][asm]") 
 TEST_CASE("binary images round-trip", "[maia][image]") {
   Program program = assemble(kEveryMnemonic);
   std::vector<uint8_t> bytes = to_binary(program);
-  REQUIRE(bytes.size() == 12 + 8 * program.code.size());
+  REQUIRE(bytes.size() == 16 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
-  CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 12) ==
-        std::vector<uint8_t>{1, 0, 0, 0, 38, 0, 0, 0});
+  CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 16) ==
+        std::vector<uint8_t>{2, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
-  CHECK(bytes[12 + 7] == 0x10);
+  CHECK(bytes[16 + 7] == 0x10);
 
   Program loaded = from_binary(bytes);
   CHECK(loaded.code == program.code);
   CHECK(loaded.source.empty());
   CHECK(from_binary(to_binary(Program{})).code.empty());
+  CHECK(loaded.grid_mapping == GridMapping::Direct);
+
+  // The grid mapping travels in the header and in the text form.
+  Program squares = assemble(".grid cluster-squares\n  cbar\n  halt\n");
+  CHECK(squares.grid_mapping == GridMapping::ClusterSquares);
+  std::vector<uint8_t> squareBytes = to_binary(squares);
+  CHECK(squareBytes[12] == 1);
+  CHECK(from_binary(squareBytes).grid_mapping == GridMapping::ClusterSquares);
+  CHECK(assemble(disassemble(squares)).grid_mapping == GridMapping::ClusterSquares);
+  CHECK_THAT(error_of([] { assemble("halt\n.grid cluster-squares\n"); }).what(),
+             Contains("line 2: `.grid` must come before the first instruction"));
+  CHECK_THAT(error_of([] { assemble(".grid diagonal\n"); }).what(), Contains("line 1: unknown directive"));
 
   Program bad;
   bad.code.push_back(Instruction{Opcode::Li, 40});
@@ -431,16 +446,16 @@ TEST_CASE("corrupt binary images are load errors", "[maia][image]") {
     CHECK_THAT(error.what(), Contains(why));
   };
 
-  expect({}, "0 bytes is shorter than the 12-byte header");
-  expect(std::vector<uint8_t>(good.begin(), good.begin() + 11), "11 bytes is shorter");
+  expect({}, "0 bytes is shorter than the 16-byte header");
+  expect(std::vector<uint8_t>(good.begin(), good.begin() + 15), "15 bytes is shorter");
 
   std::vector<uint8_t> magic = good;
   magic[3] = 'B';
   expect(magic, "bad magic 0x424d4754");
 
   std::vector<uint8_t> version = good;
-  version[4] = 2;
-  expect(version, "version 2 is not supported");
+  version[4] = 1;
+  expect(version, "version 1 is not supported");
 
   expect(std::vector<uint8_t>(good.begin(), good.end() - 1),
          "header says 3 words (24 bytes) but 23 bytes follow it");
@@ -450,11 +465,14 @@ TEST_CASE("corrupt binary images are load errors", "[maia][image]") {
   std::vector<uint8_t> count = good;
   count[11] = 0x80;
   expect(count, "header says 2147483651 words");
+  std::vector<uint8_t> mapping = good;
+  mapping[12] = 7;
+  expect(mapping, "grid mapping 7 is not known");
 
   std::vector<uint8_t> opcode = good;
-  opcode[12 + 8 * 2 + 7] = 0xFF; // word 2's opcode byte
+  opcode[16 + 8 * 2 + 7] = 0xFF; // word 2's opcode byte
   expect(opcode, "word 2 (0xff00000000000000) is not a valid instruction");
   std::vector<uint8_t> unused = good;
-  unused[12 + 8 * 1] = 1; // an imm bit in add, which has none
+  unused[16 + 8 * 1] = 1; // an imm bit in add, which has none
   expect(unused, "word 1 (0x0610420000000001) is not a valid instruction");
 }

@@ -15,8 +15,6 @@
 #include "backends/maia/Conversion/Lowering.h"
 #include "dialects/tile/IR/TileDialect.h"
 
-#include "llvm/ADT/SetVector.h"
-
 namespace tegula::maia::lowering {
 
 namespace tile = tegula::tile;
@@ -44,7 +42,7 @@ bool isAddressArithmetic(Operation *op) {
 /// Collects into `slice` the body ops that compute `load`'s operands. False when the
 /// access depends on anything but the induction variable, values from outside the
 /// loop and address arithmetic on those.
-static bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVector<Operation *> &slice) {
+bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVector<Operation *> &slice) {
   Block *body = loop.getBody();
   SmallVector<Value> work(load->getOperands());
   DenseSet<Value> seen;
@@ -92,28 +90,46 @@ SmallVector<Operation *> Lowering::prefetchableLoads(scf::ForOp op) {
   return loads;
 }
 
-void Lowering::prefetch(scf::ForOp op, ArrayRef<Operation *> loads, ArrayRef<Buffer> targets,
-                        ArrayRef<int32_t> sems, Value iv, Value left) {
+void Lowering::lowerLoadsFor(scf::ForOp op, ArrayRef<Operation *> loads, Value iv, Value left,
+                             llvm::function_ref<void(size_t)> prepare) {
   llvm::SetVector<Operation *> slice;
   for (Operation *load : loads)
     collectAddressSlice(op, load, slice);
   scalars_[op.getInductionVar()] = iv;
   iterationsLeft_ = left;
   // The loads' address arithmetic is lowered again for `iv`; the body's own lowering
-  // later redoes it for the current iteration (only scalar instructions, no commands).
+  // redoes it for the current iteration (only scalar instructions, no commands).
   for (Operation &inner : op.getBody()->without_terminator()) {
     auto it = llvm::find(loads, &inner);
     if (it != loads.end()) {
-      prefetchTarget_ = targets[it - loads.begin()];
-      prefetchSem_ = sems[it - loads.begin()];
+      prepare(it - loads.begin());
       lowerOp(&inner);
       prefetchTarget_.reset();
       prefetchSem_.reset();
+      sharedFetch_.reset();
     } else if (slice.contains(&inner)) {
       lowerOp(&inner);
     }
   }
   iterationsLeft_ = Value();
+}
+
+void Lowering::prefetch(scf::ForOp op, ArrayRef<Operation *> loads, ArrayRef<Buffer> targets,
+                        ArrayRef<int32_t> sems, Value iv, Value left) {
+  lowerLoadsFor(op, loads, iv, left, [&](size_t i) {
+    prefetchTarget_ = targets[i];
+    prefetchSem_ = sems[i];
+  });
+}
+
+void Lowering::fetchShared(scf::ForOp op, const SharedLoop &shared, int stage, Value iv, Value left) {
+  SmallVector<Operation *> loads;
+  for (const SharedLoad &load : shared.loads)
+    loads.push_back(load.load);
+  lowerLoadsFor(op, loads, iv, left, [&](size_t i) {
+    sharedFetch_ = SharedFetch{slotAddress(shared.loads[i], stage), fetchesShared(shared.loads[i])};
+    prefetchSem_ = shared.loads[i].sem;
+  });
 }
 
 SmallVector<Value> Lowering::lowerIteration(scf::ForOp op, Value iv, ValueRange scalarArgs,
@@ -133,6 +149,8 @@ SmallVector<Value> Lowering::lowerIteration(scf::ForOp op, Value iv, ValueRange 
       continue;
     }
     lowerOp(&inner);
+    if (&inner == lastSharedLoad_ && afterSharedCopies_)
+      afterSharedCopies_();
   }
   auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
   loc_ = yield.getLoc();
@@ -217,20 +235,62 @@ void Lowering::lowerFor(scf::ForOp op) {
 
 void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation *> loads, Value lb, Value ub,
                                  ValueRange inits, ArrayRef<int> scalarSlot, ArrayRef<Buffer> carried) {
-  // Two buffers per load, and a semaphore for each: a prefetch stays in flight past
-  // the end of the iteration that issued it, until the next one needs its data, so the
-  // DMA queue is never left empty while the loop runs.
+  // Loads shared through cluster SRAM are fetched into two CSRAM stages instead and
+  // copied into a TSRAM buffer of the iteration; the others (local) get two TSRAM
+  // buffers, and a semaphore for each: a prefetch stays in flight past the end of the
+  // iteration that issued it, until the next one needs its data, so the DMA queue is
+  // never left empty while the loop runs.
+  std::optional<SharedLoop> shared;
+  if (auto it = sharedLoops_.find(op); it != sharedLoops_.end())
+    shared = it->second;
+  SmallVector<Operation *> local;
+  for (Operation *load : loads)
+    if (!shared || llvm::none_of(shared->loads, [&](const SharedLoad &l) { return l.load == load; }))
+      local.push_back(load);
   SmallVector<Buffer> first, second;
-  for (Operation *load : loads) {
+  for (Operation *load : local) {
     auto type = cast<RankedTensorType>(load->getResult(0).getType());
     first.push_back(allocate(type.getShape(), type.getElementType(), load));
     second.push_back(allocate(type.getShape(), type.getElementType(), load));
   }
-  SmallVector<int32_t> firstSems = reserveSems(loads.size(), op), secondSems = reserveSems(loads.size(), op);
+  SmallVector<int32_t> firstSems = reserveSems(local.size(), op), secondSems = reserveSems(local.size(), op);
+  SmallVector<int32_t> fetchSems;
+  if (shared) {
+    fetchSems = reserveSems(shared->loads.size(), op);
+    for (auto [load, sem] : llvm::zip(shared->loads, fetchSems))
+      load.sem = sem;
+    lastSharedLoad_ = nullptr;
+    for (Operation &inner : op.getBody()->without_terminator())
+      if (llvm::any_of(shared->loads, [&](const SharedLoad &l) { return l.load == &inner; }))
+        lastSharedLoad_ = &inner;
+    // The group's previous loop, or previous program instances, may still read CSRAM.
+    mir::ClusterBarrierOp::create(b_, loc());
+  }
   int64_t bodyMark = next_;
   Value stepValue = cst(step);
-  prefetch(op, loads, first, firstSems, lb, sub(ub, lb));
+  prefetch(op, local, first, firstSems, lb, sub(ub, lb));
+  if (shared)
+    fetchShared(op, *shared, 0, lb, sub(ub, lb));
   next_ = bodyMark;
+
+  // The fetches of an iteration's shared slices are complete, in every instance of the
+  // square, once the barrier is passed.
+  auto awaitShared = [&] {
+    if (!shared)
+      return;
+    for (int32_t sem : fetchSems)
+      for (size_t i = 0; i < pending_.size(); ++i)
+        if (pending_[i].sem == sem) {
+          waitFor(i);
+          break;
+        }
+    mir::ClusterBarrierOp::create(b_, loc());
+  };
+  auto bindShared = [&](int stage) {
+    if (shared)
+      for (const SharedLoad &load : shared->loads)
+        sharedSource_[load.load] = slotAddress(load, stage);
+  };
 
   // The pairs: the extra iter arg is the induction variable after the last pair,
   // where the tail starts. Each half enters with its own buffers' prefetches pending
@@ -243,21 +303,46 @@ void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation
     b_.setInsertionPointToStart(pairs.getBody());
     Value i = pairs.getInductionVar();
     ValueRange args = pairs.getRegionIterArgs().drop_back();
-    auto half = [&](Value iv, ArrayRef<Buffer> current, ArrayRef<Buffer> upcoming, ArrayRef<int32_t> upcomingSems,
-                    ValueRange scalarArgs) {
+    auto half = [&](Value iv, int stage, ArrayRef<Buffer> current, ArrayRef<Buffer> upcoming,
+                    ArrayRef<int32_t> upcomingSems, ValueRange scalarArgs) {
       Value nextIv = add(iv, stepValue);
-      ++loopDepth_;
-      prefetch(op, loads, upcoming, upcomingSems, nextIv, sub(ub, nextIv));
-      --loopDepth_;
+      awaitShared();
+      SmallVector<int32_t> keep(upcomingSems);
+      keep.append(fetchSems);
       SmallVector<Pending> inFlight;
-      for (const Pending &p : pending_)
-        if (llvm::is_contained(upcomingSems, p.sem))
-          inFlight.push_back(p);
-      for (auto [load, buf] : llvm::zip(loads, current))
+      auto issueNext = [&] {
+        ++loopDepth_;
+        prefetch(op, local, upcoming, upcomingSems, nextIv, sub(ub, nextIv));
+        if (shared)
+          fetchShared(op, *shared, 1 - stage, nextIv, sub(ub, nextIv));
+        --loopDepth_;
+        for (const Pending &p : pending_)
+          if (llvm::is_contained(keep, p.sem))
+            inFlight.push_back(p);
+      };
+      if (shared) {
+        // After the copies: the DMA queue runs in order, and the tensor unit waits for
+        // the copies, not for the next iteration's data. The next iteration's address
+        // arithmetic is lowered in the middle of this one's, so the values of this
+        // iteration are put back afterwards.
+        afterSharedCopies_ = [&] {
+          DenseMap<Value, Value> scalars = scalars_;
+          DenseMap<Value, Info> tiles = tiles_;
+          issueNext();
+          scalars_ = std::move(scalars);
+          tiles_ = std::move(tiles);
+        };
+        bindShared(stage);
+      } else {
+        issueNext();
+      }
+      for (auto [load, buf] : llvm::zip(local, current))
         prefetched_[load] = buf;
-      SmallVector<Value> yielded = lowerIteration(op, iv, scalarArgs, scalarSlot, carried, upcomingSems);
-      for (Operation *load : loads)
+      SmallVector<Value> yielded = lowerIteration(op, iv, scalarArgs, scalarSlot, carried, keep);
+      for (Operation *load : local)
         prefetched_.erase(load);
+      sharedSource_.clear();
+      afterSharedCopies_ = nullptr;
       // Every iteration must end as the loop is entered: with the prefetches into the
       // next half's buffers pending. One waited for already (a loop nested in the body
       // drains everything first) is signalled again, so that the single wait the next
@@ -270,30 +355,35 @@ void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation
       next_ = bodyMark;
       return yielded;
     };
-    SmallVector<Value> mid = half(i, first, second, secondSems, args);
-    SmallVector<Value> end = half(add(i, stepValue), second, first, firstSems, mid);
+    SmallVector<Value> mid = half(i, 0, first, second, secondSems, args);
+    SmallVector<Value> end = half(add(i, stepValue), 1, second, first, firstSems, mid);
     end.push_back(add(i, cst(2 * step)));
     terminate(b_, loc(), pairs, end);
   }
-  // The tail: one iteration when the trip count is odd, on the first buffers. Their
-  // prefetch is waited for here, as the tail may not run.
+  // The tail: one iteration when the trip count is odd, on the first buffers and CSRAM
+  // stage. Their prefetches are waited for here, as the tail may not run.
   drain();
   ValueRange afterPairs = pairs.getResults();
   auto tail = scf::ForOp::create(b_, loc(), afterPairs.back(), ub, stepValue, afterPairs.drop_back());
   {
     OpBuilder::InsertionGuard guard(b_);
     b_.setInsertionPointToStart(tail.getBody());
-    for (auto [load, buf] : llvm::zip(loads, first))
+    awaitShared();
+    bindShared(0);
+    for (auto [load, buf] : llvm::zip(local, first))
       prefetched_[load] = buf;
     SmallVector<Value> yielded =
         lowerIteration(op, tail.getInductionVar(), tail.getRegionIterArgs(), scalarSlot, carried, {});
-    for (Operation *load : loads)
+    for (Operation *load : local)
       prefetched_.erase(load);
+    sharedSource_.clear();
     next_ = bodyMark;
     terminate(b_, loc(), tail, yielded);
   }
+  lastSharedLoad_ = nullptr;
   releaseSems(firstSems);
   releaseSems(secondSems);
+  releaseSems(fetchSems);
   for (auto [i, result] : llvm::enumerate(op.getResults()))
     if (scalarSlot[i] >= 0)
       scalars_[result] = tail.getResult(scalarSlot[i]);

@@ -11,8 +11,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -74,9 +76,29 @@ inline int64_t bytesOf(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitW
 /// Deliberate mistakes, each planted once, to show that the simulator catches them.
 enum class PlantedBug { None, DropWait, OverflowTsram, DmaPastEnd };
 
+/// A load of a pipelined loop that the instances in one row or one column of a
+/// cluster's 2x2 square all make: its address depends on one grid axis only. It is
+/// fetched into cluster SRAM once per iteration, by one instance of the pair.
+struct SharedLoad {
+  Operation *load;
+  int axis;          ///< the grid axis the address depends on
+  int64_t offset;    ///< of its two slots in a stage of the loop's CSRAM area
+  int64_t slotBytes; ///< one slot per coordinate (0 or 1) of the square along `axis`
+  int32_t sem = 0;   ///< the fetch's semaphore, reserved while the loop runs
+};
+struct SharedLoop {
+  SmallVector<SharedLoad> loads;
+  int64_t stageBytes = 0; ///< two stages: one read while the other is fetched
+};
+
+/// Whether a loop's loads qualify for prefetching, and the ops computing their
+/// addresses (see Loops.cpp).
+bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVector<Operation *> &slice);
+
 class Lowering {
 public:
-  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug) : b_(b), tsram_(tsram), bug_(bug) {}
+  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug, int64_t clusterTiles, int64_t csram)
+      : b_(b), tsram_(tsram), bug_(bug), clusterTiles_(clusterTiles), csram_(csram) {}
   void lowerKernel(func::FuncOp src, func::FuncOp dst);
   /// TSRAM bytes allocated so far (the high-water mark of the bump allocator).
   int64_t tsramUsed() const { return peak_; }
@@ -200,7 +222,19 @@ private:
   /// Fills `buf` only when the transfer of `rows` x `cols` leaves part of it unwritten.
   void fillIfPartial(const Buffer &buf, double value, Value rows, Value cols);
   Buffer materialize(Value v, Operation *user);
-  void dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows, Value cols);
+  /// A 2-D transfer between `buf` (at `nearAddress`, TSRAM unless `nearIsCsram`) and
+  /// `farAddress` (HBM, or CSRAM through its window), skipped when `rows` or `cols` is
+  /// not positive.
+  void dma(bool in, const Buffer &buf, Value nearAddress, Value farAddress, Value farRowStrideElems, Value rows,
+           Value cols, bool nearIsCsram = false);
+  /// The transfer of a load's block into a TSRAM buffer (or, while a shared load is
+  /// fetched, into its CSRAM slot), filling what the transfer leaves unwritten with
+  /// `fill` when given. `inBlock` is the byte offset in the block where it lands.
+  Buffer loadBlock(Operation *op, ArrayRef<int64_t> shape, Type elem, Value inBlock, Value address,
+                   Value rowStrideElems, Value rows, Value cols, std::optional<double> fill);
+  /// `rows` limited to none in an instance that only stands in for a missing member
+  /// of its cluster's square (it must not write memory).
+  Value liveRows(Value rows, int64_t blockRows);
   /// The buffer a load fills: a fresh one, or the prefetch target when one is set.
   Buffer loadTarget(ArrayRef<int64_t> shape, Type elem, Operation *op);
   /// `rows` limited to nothing when a prefetch runs past the loop's end.
@@ -222,6 +256,25 @@ private:
   /// number of iterations from `iv` on (no transfer when it is not positive).
   void prefetch(scf::ForOp op, ArrayRef<Operation *> loads, ArrayRef<Buffer> targets, ArrayRef<int32_t> sems,
                 Value iv, Value left);
+  /// Lowers `loads` of `op`, and the address arithmetic they need, for iteration `iv`
+  /// with `left` as for prefetch; `prepare(i)` sets where load i goes.
+  void lowerLoadsFor(scf::ForOp op, ArrayRef<Operation *> loads, Value iv, Value left,
+                     llvm::function_ref<void(size_t)> prepare);
+  /// Issues this instance's share of the loop's shared loads for iteration `iv` into
+  /// CSRAM stage `stage`; `left` as for prefetch.
+  void fetchShared(scf::ForOp op, const SharedLoop &shared, int stage, Value iv, Value left);
+
+  // Cluster sharing (ClusterSharing.cpp).
+  /// Decides which loops share loads and whether the kernel runs as 2x2 squares.
+  void planClusterSharing(func::FuncOp src);
+  /// The instance's place in its square, its block (clamped to the grid) and whether
+  /// it may write memory, at the kernel's entry.
+  void mapSquareLanes();
+  /// The CSRAM address of the slot `load` of this instance's square uses in `stage`.
+  Value slotAddress(const SharedLoad &load, int stage);
+  /// 1 in the instance that fetches `load` for its pair, 0 in the other.
+  Value fetchesShared(const SharedLoad &load);
+
   void lowerElementwise(Operation *op);
   void lowerWidened(Operation *op);
   void lowerLoadStore(Operation *op);
@@ -230,6 +283,23 @@ private:
   OpBuilder &b_;
   int64_t tsram_;
   PlantedBug bug_;
+  int64_t clusterTiles_, csram_;
+  // Cluster sharing: the loops that share loads, and, when the kernel runs as 2x2
+  // squares, the scalars its instances derive from their lane and square.
+  DenseMap<Operation *, SharedLoop> sharedLoops_;
+  bool squares_ = false;
+  Value laneU_, laneV_, squarePid_[2], live_;
+  // While a shared loop's body is lowered: the CSRAM address each shared load copies
+  // from, and what to issue right after the last one's copy (the next iteration's
+  // fetches, queued behind the copies the tensor unit waits for).
+  DenseMap<Operation *, Value> sharedSource_;
+  Operation *lastSharedLoad_ = nullptr;
+  std::function<void()> afterSharedCopies_;
+  // While a shared load is fetched: its CSRAM slot and whether this instance moves it.
+  struct SharedFetch {
+    Value address, owner;
+  };
+  std::optional<SharedFetch> sharedFetch_;
   SmallVector<Pending> pending_;
   SmallVector<int32_t> freeSems_{31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
                                  15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};

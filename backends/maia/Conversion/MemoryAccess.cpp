@@ -54,15 +54,18 @@ Buffer Lowering::materialize(Value v, Operation *user) {
   fail(user, "this tile has no data the Maia lowering can place in TSRAM");
 }
 
-void Lowering::dma(bool in, const Buffer &buf, Value tsramAddress, Value address, Value rowStrideElems, Value rows,
-                   Value cols) {
+void Lowering::dma(bool in, const Buffer &buf, Value nearAddress, Value farAddress, Value farRowStrideElems,
+                   Value rows, Value cols, bool nearIsCsram) {
   int64_t esize = bytesOf(buf.elem);
   int64_t blockCols = buf.shape.back();
   Value rowBytes = mul(cols, cst(esize));
-  Value hbmStride = rowStrideElems ? mul(rowStrideElems, cst(esize)) : rowBytes;
+  Value farStride = farRowStrideElems ? mul(farRowStrideElems, cst(esize)) : rowBytes;
+  // A transfer into CSRAM has no TSRAM footprint; the cluster barrier orders it.
+  int32_t sem = nearIsCsram ? begin({}, {}, CommandKind::DmaIn)
+                : in        ? begin({}, {buf}, CommandKind::DmaIn)
+                            : begin({buf}, {});
   // Nothing to move when the mask leaves no row or no column (the last blocks of a
   // grid can lie entirely outside the tensor).
-  int32_t sem = in ? begin({}, {buf}, CommandKind::DmaIn) : begin({buf}, {});
   Value zero = cst(0);
   auto rowsOk = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, rows, zero);
   auto outer = scf::IfOp::create(b_, loc(), rowsOk, /*withElse=*/true);
@@ -76,18 +79,49 @@ void Lowering::dma(bool in, const Buffer &buf, Value tsramAddress, Value address
   b_.setInsertionPointToStart(inner.elseBlock());
   mir::SignalOp::create(b_, loc(), sem, 1);
   b_.setInsertionPointToStart(inner.thenBlock());
-  int32_t tsramStride = static_cast<int32_t>(blockCols * esize);
+  int32_t nearStride = static_cast<int32_t>(blockCols * esize);
   // The planted dma-past-end bug: the first transfer into TSRAM inside a loop body (in
   // a pipelined GEMM, a prefetch whose extra row lands in a buffer the tensor unit is
   // reading) moves one row more.
-  if (in && loopDepth_ > 0 && bug_ == PlantedBug::DmaPastEnd) {
+  if (in && !nearIsCsram && loopDepth_ > 0 && bug_ == PlantedBug::DmaPastEnd) {
     rows = arith::AddIOp::create(b_, loc(), rows, cst(1));
     bug_ = PlantedBug::None;
   }
   if (in)
-    mir::DmaInOp::create(b_, loc(), tsramAddress, address, rows, rowBytes, hbmStride, tsramStride, sem);
+    mir::DmaInOp::create(b_, loc(), nearAddress, farAddress, rows, rowBytes, farStride, nearStride, sem);
   else
-    mir::DmaOutOp::create(b_, loc(), address, tsramAddress, rows, rowBytes, hbmStride, tsramStride, sem);
+    mir::DmaOutOp::create(b_, loc(), farAddress, nearAddress, rows, rowBytes, farStride, nearStride, sem);
+}
+
+Buffer Lowering::loadBlock(Operation *op, ArrayRef<int64_t> shape, Type elem, Value inBlock, Value address,
+                           Value rowStrideElems, Value rows, Value cols, std::optional<double> fill) {
+  int64_t blockRows = shape.size() == 2 ? shape[0] : 1;
+  rows = guardRows(rows, blockRows);
+  if (sharedFetch_) {
+    // This instance's share of a cluster-shared load: the block goes to its CSRAM slot,
+    // laid out as the TSRAM buffer will be, and only the pair's owner moves it.
+    Buffer layout{0, SmallVector<int64_t>(shape), elem};
+    rows = min(rows, mul(sharedFetch_->owner, cst(blockRows)));
+    dma(/*in=*/true, layout, add(sharedFetch_->address, inBlock), address, rowStrideElems, rows, cols,
+        /*nearIsCsram=*/true);
+    return layout;
+  }
+  Buffer buf = loadTarget(shape, elem, op);
+  if (fill)
+    fillIfPartial(buf, *fill, rows, cols);
+  if (auto it = sharedSource_.find(op); it != sharedSource_.end()) {
+    // The pair's owner fetched the block into CSRAM; the extents are the same here.
+    address = add(it->second, inBlock);
+    rowStrideElems = cst(shape.back());
+  }
+  dma(/*in=*/true, buf, add(cst(buf.offset), inBlock), address, rowStrideElems, rows, cols);
+  return buf;
+}
+
+Value Lowering::liveRows(Value rows, int64_t blockRows) {
+  if (!squares_)
+    return rows;
+  return min(rows, mul(live_, cst(blockRows)));
 }
 
 void Lowering::lowerLoadStore(Operation *op) {
@@ -121,19 +155,16 @@ void Lowering::lowerLoadStore(Operation *op) {
   int64_t esize = bytesOf(p.elem);
   Value address = add(p.base, mul(p.offsets.base, cst(esize)));
   if (isLoad) {
-    Buffer buf = loadTarget(type.getShape(), p.elem, op);
-    rows = guardRows(rows, rowsBlock);
+    std::optional<double> other;
     if (maskValue) {
-      double other = 0;
+      other = 0.0;
       if (Value o = cast<tile::LoadOp>(op).getOther())
         other = as<FloatConst>(o, op, "a constant `other`").value;
-      fillIfPartial(buf, other, rows, cols);
     }
-    dma(/*in=*/true, buf, cst(buf.offset), address, rowStride, rows, cols);
-    tiles_[op->getResult(0)] = buf;
+    tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), p.elem, cst(0), address, rowStride, rows, cols, other);
   } else {
     Buffer buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
-    dma(/*in=*/false, buf, cst(buf.offset), address, rowStride, rows, cols);
+    dma(/*in=*/false, buf, cst(buf.offset), address, rowStride, liveRows(rows, rowsBlock), cols);
   }
 }
 
@@ -160,19 +191,13 @@ void Lowering::lowerDesc(Operation *op) {
   int64_t esize = bytesOf(d.elem);
   Value element = add(mul(add(offs[0], skip0), d.strides[0]), add(offs[1], skip1));
   Value address = add(d.base, mul(element, cst(esize)));
-  auto tsramAt = [&](const Buffer &buf) {
-    Value inBlock = add(mul(skip0, cst(block[1])), skip1);
-    return add(cst(buf.offset), mul(inBlock, cst(esize)));
-  };
+  Value inBlock = mul(add(mul(skip0, cst(block[1])), skip1), cst(esize));
   if (auto load = dyn_cast<tile::DescLoadOp>(op)) {
-    Buffer buf = loadTarget(block, d.elem, op);
-    rows = guardRows(rows, block[0]);
-    fillIfPartial(buf, 0.0, rows, cols); // out-of-bounds elements read as zero
-    dma(true, buf, tsramAt(buf), address, d.strides[0], rows, cols);
-    tiles_[load.getResult()] = buf;
+    // Out-of-bounds elements read as zero.
+    tiles_[load.getResult()] = loadBlock(op, block, d.elem, inBlock, address, d.strides[0], rows, cols, 0.0);
   } else {
     Buffer buf = materialize(cast<tile::DescStoreOp>(op).getValue(), op);
-    dma(false, buf, tsramAt(buf), address, d.strides[0], rows, cols);
+    dma(false, buf, add(cst(buf.offset), inBlock), address, d.strides[0], liveRows(rows, block[0]), cols);
   }
 }
 

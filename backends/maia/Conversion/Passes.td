@@ -16,9 +16,21 @@ def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::Modul
     induction variable are software-pipelined: two buffers per load, the next
     iteration's DMA overlapping the current one's work (unrolled by two, so offsets
     stay static).
+
+    With `cluster-tiles=4`, a kernel whose pipelined loops load slices that depend
+    on one grid axis only (a GEMM's A rows and B columns) runs its 2-D grid as 2x2
+    squares of program instances, one square per cluster group: each such slice is
+    fetched from HBM into cluster SRAM once, by one instance of the square, published
+    by the cluster barrier and copied into TSRAM by the instances that read it. The
+    kernel is marked `maia.cluster_squares`; its instances map their lane and square
+    back to the kernel's program ids (see GridMapping in isa.h).
   }];
   let options = [
     Option<"tsramBytes", "tsram-bytes", "int64_t", "4194304", "TSRAM capacity of a tile">,
+    Option<"clusterTiles", "cluster-tiles", "int64_t", "0",
+           "Tiles per cluster; 4 lets instances share operand slices through cluster SRAM "
+           "(0: no sharing)">,
+    Option<"csramBytes", "csram-bytes", "int64_t", "16777216", "Cluster SRAM capacity">,
     Option<"plantBug", "plant-bug", "std::string", "\"\"",
            "Debugging aid for the simulator's checks: `drop-wait` (the first tensor command "
            "does not wait for the newest DMA into its operands), `overflow-tsram` (the "

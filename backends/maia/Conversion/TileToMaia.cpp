@@ -149,11 +149,14 @@ void Lowering::lowerOp(Operation *op) {
     fail(op, "unsupported constant");
   }
   if (auto pid = dyn_cast<tile::ProgramIdOp>(op)) {
-    scalars_[pid.getResult()] = mir::ProgramIdOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(pid.getAxis()));
+    int32_t axis = static_cast<int32_t>(pid.getAxis());
+    scalars_[pid.getResult()] =
+        squares_ ? squarePid_[axis] : Value(mir::ProgramIdOp::create(b_, loc(), b_.getI64Type(), axis));
     return;
   }
   if (auto n = dyn_cast<tile::NumProgramsOp>(op)) {
-    scalars_[n.getResult()] = mir::NumProgramsOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(n.getAxis()));
+    int32_t axis = static_cast<int32_t>(n.getAxis());
+    scalars_[n.getResult()] = mir::NumProgramsOp::create(b_, loc(), b_.getI64Type(), axis);
     return;
   }
   // Scalar integer arithmetic.
@@ -394,6 +397,11 @@ void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {
       fail(src, "float scalar kernel arguments are not supported on Maia yet");
     scalars_[arg] = mir::ArgOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(i));
   }
+  planClusterSharing(src);
+  if (squares_) {
+    dst->setAttr(mir::kClusterSquaresAttrName, b_.getUnitAttr());
+    mapSquareLanes();
+  }
   for (Operation &op : src.getBody().front())
     lowerOp(&op);
 }
@@ -425,7 +433,7 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
       OpBuilder b(src);
       auto dst = func::FuncOp::create(b, src.getLoc(), src.getSymName(), b.getFunctionType({}, {}));
       dst->setAttr(mir::kKernelAttrName, b.getUnitAttr());
-      Lowering lowering(b, tsramBytes, bug);
+      Lowering lowering(b, tsramBytes, bug, clusterTiles, csramBytes);
       try {
         lowering.lowerKernel(src, dst);
       } catch (const LoweringError &e) {

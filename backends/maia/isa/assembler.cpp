@@ -127,6 +127,7 @@ private:
   void assemble_line(std::string_view line);
   void define_label(std::string_view name);
   void parse_instruction(std::string_view code);
+  void parse_directive(std::string_view code);
   uint8_t parse_small(std::string_view operand, Field field);
   void parse_imm(std::string_view operand, Instruction &instruction);
   [[noreturn]] void fail(const std::string &why) const { fail_at(line_, text_, why); }
@@ -173,8 +174,21 @@ void Assembler::assemble_line(std::string_view line) {
     define_label(code.substr(0, n));
     code = trim(code.substr(n + 1));
   }
-  if (!code.empty())
-    parse_instruction(code);
+  if (code.empty())
+    return;
+  if (code.front() == '.') {
+    parse_directive(code);
+    return;
+  }
+  parse_instruction(code);
+}
+
+void Assembler::parse_directive(std::string_view code) {
+  if (code != ".grid cluster-squares" && code != ".grid direct")
+    fail("unknown directive (the one directive is `.grid cluster-squares` or `.grid direct`)");
+  if (!program_.code.empty())
+    fail("`.grid` must come before the first instruction");
+  program_.grid_mapping = code == ".grid direct" ? GridMapping::Direct : GridMapping::ClusterSquares;
 }
 
 void Assembler::define_label(std::string_view name) {
@@ -273,8 +287,8 @@ void Assembler::parse_imm(std::string_view operand, Instruction &instruction) {
 // --- binary image -------------------------------------------------------------------
 
 constexpr char kMagic[4] = {'T', 'G', 'M', 'A'};
-constexpr uint32_t kVersion = 1;
-constexpr size_t kHeaderBytes = 12;
+constexpr uint32_t kVersion = 2;
+constexpr size_t kHeaderBytes = 16;
 
 template <typename T> void put_le(std::vector<uint8_t> &out, T value) {
   for (size_t i = 0; i < sizeof(T); ++i)
@@ -327,7 +341,7 @@ std::string disassemble(const Instruction &instruction) {
 }
 
 std::string disassemble(const Program &program) {
-  std::string text;
+  std::string text = program.grid_mapping == GridMapping::ClusterSquares ? ".grid cluster-squares\n" : "";
   for (const Instruction &instruction : program.code)
     text += disassemble(instruction) + "\n";
   return text;
@@ -341,6 +355,7 @@ std::vector<uint8_t> to_binary(const Program &program) {
   bytes.reserve(kHeaderBytes + 8 * program.code.size());
   put_le<uint32_t>(bytes, kVersion);
   put_le<uint32_t>(bytes, static_cast<uint32_t>(program.code.size()));
+  put_le<uint32_t>(bytes, static_cast<uint32_t>(program.grid_mapping));
   for (const Instruction &instruction : program.code)
     put_le<uint64_t>(bytes, encode(instruction));
   return bytes;
@@ -362,7 +377,12 @@ Program from_binary(const std::vector<uint8_t> &bytes) {
     load_error("header says " + std::to_string(count) + " words (" + std::to_string(8 * count) +
                " bytes) but " + std::to_string(body) + " bytes follow it");
 
+  uint32_t mapping = get_le<uint32_t>(bytes.data() + 12);
+  if (mapping > static_cast<uint32_t>(GridMapping::ClusterSquares))
+    load_error("grid mapping " + std::to_string(mapping) + " is not known (0: direct, 1: cluster squares)");
+
   Program program;
+  program.grid_mapping = static_cast<GridMapping>(mapping);
   program.code.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t word = get_le<uint64_t>(bytes.data() + kHeaderBytes + 8 * i);

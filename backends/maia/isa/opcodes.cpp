@@ -33,6 +33,7 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::Wait, "wait", Unit::Tcp, "sem,imm"},
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
+      {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
 
       // rd/ra: destination/source address, rb rows, rc row bytes, re HBM stride,
       // imm TSRAM stride.

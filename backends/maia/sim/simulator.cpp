@@ -52,7 +52,7 @@ struct TileState {
   /// The vector-clock index of one of the tile's agents (0 TCP, 1 + unit index).
   int agent(int local) const { return lane * kTileAgents + local; }
   uint64_t program = 0;
-  std::array<int32_t, 3> pid{};
+  std::array<int32_t, 3> pid{}, cpid{}; ///< cpid: the place in the cluster's square
   int pc = 0;
   std::array<int64_t, kRegisters> x{};
   Status status = Status::Idle;
@@ -141,8 +141,19 @@ void Run::fault(const TileState &tile, int pc, const std::string &what) const {
 
 void Run::start_program(TileState &tile, uint64_t program, double now) {
   tile.program = program;
-  tile.pid = {static_cast<int32_t>(program % grid_[0]), static_cast<int32_t>((program / grid_[0]) % grid_[1]),
-              static_cast<int32_t>(program / (grid_[0] * grid_[1]))};
+  if (program_.grid_mapping == GridMapping::ClusterSquares) {
+    // Four consecutive instances (one cluster group) form a square; squares run along
+    // axis 0 first.
+    int32_t lane = static_cast<int32_t>(program % 4);
+    int64_t square = static_cast<int64_t>(program / 4), across = (grid_[0] + 1) / 2;
+    tile.cpid = {lane % 2, lane / 2, 0};
+    tile.pid = {static_cast<int32_t>(2 * (square % across) + tile.cpid[0]),
+                static_cast<int32_t>(2 * (square / across) + tile.cpid[1]), 0};
+  } else {
+    tile.cpid = {0, 0, 0};
+    tile.pid = {static_cast<int32_t>(program % grid_[0]), static_cast<int32_t>((program / grid_[0]) % grid_[1]),
+                static_cast<int32_t>(program / (grid_[0] * grid_[1]))};
+  }
   tile.pc = 0;
   tile.x.fill(0);
   tile.sem.fill(0);
@@ -197,9 +208,12 @@ void Run::step(TileState &tile, double now) {
   case Opcode::Jmp: next = pc + ins.imm; break;
   case Opcode::Pid:
   case Opcode::Nprog:
+  case Opcode::Cpid:
     if (ins.imm < 0 || ins.imm > 2)
       fault(tile, pc, "grid axis " + std::to_string(ins.imm) + " (must be 0, 1 or 2)");
-    set(ins.rd, ins.opcode == Opcode::Pid ? tile.pid[ins.imm] : grid_[ins.imm]);
+    set(ins.rd, ins.opcode == Opcode::Pid    ? tile.pid[ins.imm]
+                : ins.opcode == Opcode::Cpid ? tile.cpid[ins.imm]
+                                             : grid_[ins.imm]);
     break;
   case Opcode::Arg:
     if (ins.imm < 0 || static_cast<size_t>(ins.imm) >= args_.size())
@@ -437,7 +451,9 @@ void Run::advance_dma(double from, double to) {
 }
 
 SimStats Run::go() {
-  total_programs_ = static_cast<uint64_t>(grid_[0] * grid_[1] * grid_[2]);
+  total_programs_ = program_.grid_mapping == GridMapping::ClusterSquares
+                       ? static_cast<uint64_t>(4 * ((grid_[0] + 1) / 2) * ((grid_[1] + 1) / 2))
+                       : static_cast<uint64_t>(grid_[0] * grid_[1] * grid_[2]);
   int numTiles = static_cast<int>(std::min<uint64_t>(spec_.tiles(), total_programs_));
   tiles_.resize(numTiles);
   stats_.tiles_used = numTiles;
@@ -553,6 +569,15 @@ SimStats Simulator::run(const Program &program, const std::array<int64_t, 3> &gr
   if (program.code.empty())
     throw Error(ErrorCode::InvalidArgument, "empty program");
   trace_.clear();
+  if (program.grid_mapping == GridMapping::ClusterSquares) {
+    if (spec_.tiles_per_cluster != 4)
+      throw Error(ErrorCode::InvalidArgument,
+                  "the program shares operands in clusters of 4 tiles; this machine has " +
+                      std::to_string(spec_.tiles_per_cluster) + " tiles per cluster");
+    if (grid[2] != 1)
+      throw Error(ErrorCode::InvalidGrid, "the program deals a 2-D grid in 2x2 squares; grid dimension 2 is " +
+                                              std::to_string(grid[2]) + " (must be 1)");
+  }
   Run run(spec_, hbm_, program, grid, args, options, trace_);
   return run.go();
 }

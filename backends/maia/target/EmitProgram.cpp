@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -354,10 +355,14 @@ void Emitter::emit(Operation *op) {
     return void(push({Opcode::Pid, r(pid.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(pid.getAxis())}, op));
   if (auto n = dyn_cast<mir::NumProgramsOp>(op))
     return void(push({Opcode::Nprog, r(n.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(n.getAxis())}, op));
+  if (auto c = dyn_cast<mir::ClusterPidOp>(op))
+    return void(push({Opcode::Cpid, r(c.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(c.getAxis())}, op));
   if (auto arg = dyn_cast<mir::ArgOp>(op))
     return void(push({Opcode::Arg, r(arg.getResult()), 0, 0, 0, 0, 0, static_cast<int32_t>(arg.getIndex())}, op));
   if (auto w = dyn_cast<mir::WaitOp>(op))
     return void(push({Opcode::Wait, 0, 0, 0, 0, 0, sem(w.getSem()), static_cast<int32_t>(w.getCount())}, op));
+  if (isa<mir::ClusterBarrierOp>(op))
+    return void(push({Opcode::Cbar, 0, 0, 0, 0, 0, 0, 0}, op));
   if (auto s = dyn_cast<mir::SignalOp>(op))
     return void(push({Opcode::Signal, 0, 0, 0, 0, 0, sem(s.getSem()), static_cast<int32_t>(s.getCount())}, op));
   if (auto d = dyn_cast<mir::DmaInOp>(op))
@@ -431,24 +436,39 @@ bool isRematerializable(Operation *op) {
 
 /// The ops that compute `v` from rematerializable leaves, operands first, or nothing
 /// when that takes more than `budget` ops or reaches anything else.
-bool collectTree(Value v, Region *loop, SmallVectorImpl<Operation *> &tree, int budget) {
+bool collectTree(Value v, Region *loop, llvm::SetVector<Operation *> &tree, int budget) {
   Operation *def = v.getDefiningOp();
-  if (!def || loop->isAncestor(def->getParentRegion()))
-    return true; // a block argument or a value of the loop itself: used as it is
+  if (!def || loop->isAncestor(def->getParentRegion()) || tree.contains(def))
+    return true; // a block argument, a value of the loop itself, or one rebuilt already
   if (!isRematerializable(def) || static_cast<int>(tree.size()) >= budget)
     return false;
   for (Value operand : def->getOperands())
     if (!collectTree(operand, loop, tree, budget))
       return false;
-  tree.push_back(def);
+  tree.insert(def);
   return true;
+}
+
+/// Clones, next to each use, the tree computing the used value (values of `keep`, and
+/// block arguments, are used as they are), unless it exceeds `budget` ops.
+void rebuildAtUses(ArrayRef<OpOperand *> uses, Region *keep, int budget) {
+  for (OpOperand *use : uses) {
+    llvm::SetVector<Operation *> tree;
+    if (!collectTree(use->get(), keep, tree, budget))
+      continue;
+    IRMapping map;
+    OpBuilder b(use->getOwner());
+    for (Operation *op : tree)
+      map.map(op->getResult(0), b.clone(*op, map)->getResult(0));
+    use->set(map.lookup(use->get()));
+  }
 }
 
 /// A value defined before a loop and used inside it occupies a register for the whole
 /// loop. Address arithmetic (argument reads, program ids, a few integer ops) is cheaper
 /// to recompute next to each use than to keep, so such trees are cloned into the loop.
 void rematerializeInLoops(func::FuncOp func) {
-  constexpr int kBudget = 24; // ops per rebuilt value
+  constexpr int kBudget = 40; // ops per rebuilt value
   SmallVector<scf::ForOp> loops;
   func.walk([&](scf::ForOp loop) { loops.push_back(loop); }); // inner loops first
   for (scf::ForOp loop : loops) {
@@ -464,17 +484,25 @@ void rematerializeInLoops(func::FuncOp func) {
           uses.push_back(&use);
       }
     });
-    for (OpOperand *use : uses) {
-      SmallVector<Operation *> tree;
-      if (!collectTree(use->get(), body, tree, kBudget))
-        continue;
-      IRMapping map;
-      OpBuilder b(use->getOwner());
-      for (Operation *op : tree)
-        if (!map.contains(op->getResult(0)))
-          map.map(op->getResult(0), b.clone(*op, map)->getResult(0));
-      use->set(map.lookup(use->get()));
-    }
+    rebuildAtUses(uses, body, kBudget);
+  }
+  // The same for values defined before a loop and used after it, outside any loop: a
+  // copy after the loop frees their registers while it runs.
+  for (scf::ForOp loop : loops) {
+    Block *block = loop->getBlock();
+    SmallVector<OpOperand *> uses;
+    for (Operation *after = loop->getNextNode(); after; after = after->getNextNode())
+      after->walk([&](Operation *user) {
+        if (isa<scf::YieldOp>(user))
+          return;
+        for (OpOperand &use : user->getOpOperands()) {
+          Operation *def = use.get().getDefiningOp();
+          if (def && def->getBlock() == block && def->isBeforeInBlock(loop) && isRematerializable(def) &&
+              !isa<arith::ConstantOp>(def))
+            uses.push_back(&use);
+        }
+      });
+    rebuildAtUses(uses, &loop.getRegion(), kBudget);
   }
   // Originals that lost all their uses, and then their operands' definitions.
   for (bool changed = true; changed;) {
@@ -496,6 +524,8 @@ Program Emitter::run(func::FuncOp func) {
   sinkConstants(func);
   number(func.getBody());
   allocate();
+  if (func->hasAttr(mir::kClusterSquaresAttrName))
+    program_.grid_mapping = GridMapping::ClusterSquares;
   emit(func.getBody());
   for (auto [at, label] : fixups_) {
     int64_t target = labels_[label];

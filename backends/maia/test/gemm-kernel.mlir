@@ -3,7 +3,9 @@
 // rows 64y, columns 64x; K is walked in steps of 32 with an scf.for.
 //
 // RUN: %tegula maia emit %s | FileCheck %s
-// CHECK: pid x{{[0-9]+}}, 1
+// Nothing computed before the loop outlives it: the block's addresses are computed
+// where they are used.
+// CHECK-NOT: pid
 // CHECK: vfill
 // CHECK: wait s1, 1
 // The loop: compare, body, step, back edge.
@@ -17,6 +19,9 @@
 // CHECK: wait s3, 1
 // CHECK: add x[[IV]], x[[IV]], x{{[0-9]+}}
 // CHECK-NEXT: jmp -
+// After the loop, C's address is computed again from the program id and arguments.
+// CHECK: pid x{{[0-9]+}}, 1
+// CHECK: arg x{{[0-9]+}}, 2
 // CHECK: dma.out
 // CHECK: halt
 func.func @gemm() attributes {maia.kernel} {

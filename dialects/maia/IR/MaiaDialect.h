@@ -18,6 +18,9 @@
 namespace tegula::maia::ir {
 /// Attribute on the func.func that is a Maia kernel.
 inline constexpr llvm::StringLiteral kKernelAttrName = "maia.kernel";
+/// Unit attribute on a Maia kernel whose program runs on 2x2 squares of the grid, one
+/// per cluster group (tegula::maia::GridMapping::ClusterSquares).
+inline constexpr llvm::StringLiteral kClusterSquaresAttrName = "maia.cluster_squares";
 } // namespace tegula::maia::ir
 
 #endif

@@ -41,6 +41,13 @@ def Maia_NumProgramsOp : Maia_Op<"num_programs", [Pure]> {
   let assemblyFormat = "$axis attr-dict";
 }
 
+def Maia_ClusterPidOp : Maia_Op<"cluster_pid", [Pure]> {
+  let summary = "This instance's coordinate (0 or 1) along a grid axis in its cluster's square";
+  let arguments = (ins Maia_Axis:$axis);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
 def Maia_ArgOp : Maia_Op<"arg", [Pure]> {
   let summary = "Kernel argument `index`: an HBM address or an integer";
   let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>]>:$index);
@@ -56,6 +63,16 @@ def Maia_WaitOp : Maia_Op<"wait", [MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "Block until semaphore `sem` holds `count`, then take it";
   let arguments = (ins Maia_Sem:$sem, ConfinedAttr<I32Attr, [IntMinValue<1>]>:$count);
   let assemblyFormat = "`sem` $sem `count` $count attr-dict";
+}
+
+def Maia_ClusterBarrierOp : Maia_Op<"cluster_barrier", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Block until every tile of this program's cluster group arrives";
+  let description = [{
+    Orders what each tile of the group did before it (including the commands it
+    waited for) before what any of them does after it: how cluster SRAM written by
+    one tile is published to the others.
+  }];
+  let assemblyFormat = "attr-dict";
 }
 
 def Maia_SignalOp : Maia_Op<"signal", [MemoryEffects<[MemWrite]>]> {

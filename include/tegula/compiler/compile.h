@@ -24,6 +24,11 @@ struct CompileOptions {
   /// maia only, for testing the simulator's checks: plant one deliberate bug
   /// ("drop-wait", "overflow-tsram" or "dma-past-end"); empty for none.
   std::string maia_plant_bug;
+  /// maia only: let program instances that read the same operand slices (a GEMM's
+  /// blocks in one row or column) run as a cluster's 2x2 square and share the slices
+  /// through cluster SRAM, where the kernel allows it. Off: every instance fetches its
+  /// own operands.
+  bool maia_cluster_sharing = true;
   /// Names of the kernel's arguments, used in launch errors ("argument 2 ('c')"). Names
   /// are fixed when tracing: tegula::compile passes these to dsl::trace, while
   /// compile_traced keeps the names the trace already has.

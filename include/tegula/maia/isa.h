@@ -46,6 +46,7 @@ enum class Opcode : uint8_t {
   Wait = 0x11,  ///< block until semaphore sem >= imm, then subtract imm (imm 0 means 1)
   Signal = 0x12, ///< semaphore sem += imm (imm 0 means 1)
   Cbar = 0x13,   ///< cluster barrier: block until every tile of this program's cluster group arrives
+  Cpid = 0x14,   ///< rd = this instance's coordinate along axis imm in its cluster group's square (0 or 1; 0 unless the grid is dealt in squares)
 
   // DMA engine: 2-D strided copies. The near side (rd of dma.in, ra of dma.out) is TSRAM,
   // or the cluster's CSRAM when the address has kCsramWindow set; the far side is HBM,
@@ -110,13 +111,28 @@ uint64_t encode(const Instruction &instruction);
 /// Unpacks a word; nullopt for an unknown opcode or nonzero bits in unused fields.
 std::optional<Instruction> decode(uint64_t word);
 
+/// How a launch's grid becomes the program instances the tiles run.
+enum class GridMapping : uint32_t {
+  /// One instance per point of the grid.
+  Direct = 0,
+  /// The 2-D grid (G0, G1) is dealt in 2x2 squares, one square to each cluster group
+  /// of four tiles, so that instances which read the same operand slices run together
+  /// and share them through cluster SRAM. A square at the grid's edge is completed by
+  /// instances past its end (pid 0 = G0 or pid 1 = G1), which the program must keep
+  /// from writing memory. `cpid` gives an instance's place in its square. Needs
+  /// clusters of four tiles and a grid whose third dimension is 1.
+  ClusterSquares = 1,
+};
+
 /// A program: instructions plus the source line of each (for reports), if known.
 struct Program {
   std::vector<Instruction> code;
   std::vector<std::string> source; ///< parallel to code; may be empty
+  GridMapping grid_mapping = GridMapping::Direct;
 };
 
-/// Assembler text: one instruction per line, `mnemonic operands`, operands separated
+/// Assembler text: an optional first directive `.grid cluster-squares` (see
+/// GridMapping), then one instruction per line, `mnemonic operands`, operands separated
 /// by commas: registers `x0`..`x31`, semaphores `s0`..`s31`, immediates as decimal or
 /// 0x hex, and `label` / `label:` for branch targets. `#` starts a comment.
 /// A branch to a label gets imm = label's index - branch's index. ori's immediate may
@@ -127,7 +143,8 @@ Program assemble(std::string_view text);
 std::string disassemble(const Instruction &instruction);
 std::string disassemble(const Program &program);
 
-/// Binary program image: magic "TGMA", version, count, then little-endian words.
+/// Binary program image: magic "TGMA", version, instruction count, grid mapping, then
+/// little-endian words.
 std::vector<uint8_t> to_binary(const Program &program);
 /// Throws Error(LoadError) naming the word that is malformed.
 Program from_binary(const std::vector<uint8_t> &bytes);

@@ -63,7 +63,8 @@ struct LaunchOptions {
 struct SimulatedLaunch {
   double cycles = 0;
   double seconds = 0;
-  uint64_t hbm_bytes = 0;
+  uint64_t hbm_bytes = 0;         ///< read and written
+  uint64_t hbm_bytes_written = 0;
 };
 SimulatedLaunch last_simulated_launch();
 
