@@ -74,7 +74,7 @@ struct LoweringError : std::runtime_error {
 inline int64_t bytesOf(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8); }
 
 /// Deliberate mistakes, each planted once, to show that the simulator catches them.
-enum class PlantedBug { None, DropWait, OverflowTsram, DmaPastEnd };
+enum class PlantedBug { None, DropWait, OverflowTsram, DmaPastEnd, DropBarrier };
 
 /// A load of a pipelined loop that the instances in one row or one column of a
 /// cluster's 2x2 square all make: its address depends on one grid axis only. It is

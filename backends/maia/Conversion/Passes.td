@@ -35,7 +35,8 @@ def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::Modul
            "Debugging aid for the simulator's checks: `drop-wait` (the first tensor command "
            "does not wait for the newest DMA into its operands), `overflow-tsram` (the "
            "first buffer ends one tensor-unit tile past TSRAM), `dma-past-end` (the first "
-           "DMA into TSRAM inside a loop body moves one row more than it should)">,
+           "DMA into TSRAM inside a loop body moves one row more than it should), `drop-barrier` "
+           "(the first cluster barrier in a loop that shares operands is left out)">,
   ];
   let dependentDialects = ["::tegula::maia::ir::MaiaDialect", "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect", "::mlir::func::FuncDialect"];

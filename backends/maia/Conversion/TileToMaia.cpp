@@ -421,8 +421,11 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
       bug = PlantedBug::OverflowTsram;
     else if (plantBug == "dma-past-end")
       bug = PlantedBug::DmaPastEnd;
+    else if (plantBug == "drop-barrier")
+      bug = PlantedBug::DropBarrier;
     else if (!plantBug.empty()) {
-      module.emitError() << "unknown plant-bug '" << plantBug << "' (drop-wait, overflow-tsram, dma-past-end)";
+      module.emitError() << "unknown plant-bug '" << plantBug
+                         << "' (drop-wait, overflow-tsram, dma-past-end, drop-barrier)";
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> kernels;

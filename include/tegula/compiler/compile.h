@@ -22,7 +22,7 @@ struct CompileOptions {
   bool dump_ir = false;
   std::ostream *dump_stream = nullptr;
   /// maia only, for testing the simulator's checks: plant one deliberate bug
-  /// ("drop-wait", "overflow-tsram" or "dma-past-end"); empty for none.
+  /// ("drop-wait", "overflow-tsram", "dma-past-end" or "drop-barrier"); empty for none.
   std::string maia_plant_bug;
   /// maia only: let program instances that read the same operand slices (a GEMM's
   /// blocks in one row or column) run as a cluster's 2x2 square and share the slices
