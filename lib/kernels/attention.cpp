@@ -1,0 +1,194 @@
+// Attention forward: each program instance owns BM queries of one head of one sequence
+// and walks that sequence's keys in steps of BN, carrying the running row maximum m,
+// the running sum l of exp(s - m) and the unnormalized output (see attention.h).
+#include "tegula/kernels/attention.h"
+
+#include "tegula/dsl.h"
+#include "tegula/kernels/library.h"
+#include "tegula/runtime/error.h"
+
+#include <limits>
+
+namespace tegula::kernels {
+
+using namespace tegula::dsl;
+
+namespace {
+
+template <FloatDType T>
+void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *lse, Ptr<i32> cu_q, Ptr<i32> cu_k,
+                    Int heads_q, Int group, Int total_q, Float scale, const AttentionConfig &cfg) {
+  const double neg_inf = -std::numeric_limits<double>::infinity();
+  const int D = cfg.head_dim;
+  Int block = program_id(0), head = program_id(1), seq = program_id(2);
+  Int q_start = load(cu_q + seq), q_len = load(cu_q + seq + 1) - q_start;
+  Int k_start = load(cu_k + seq), k_len = load(cu_k + seq + 1) - k_start;
+  Int kv_head = head / group;
+  Int q_stride = heads_q * D, kv_stride = (heads_q / group) * D;
+
+  auto rows = block * cfg.BM + arange(cfg.BM); // query positions in the sequence
+  auto dims = arange(D);
+  auto row_ok = rows.col() < q_len && dims.row() < D;
+  auto q_rows = q + (q_start + rows).col() * q_stride + head * D + dims.row();
+  auto tq = load(q_rows, row_ok, 0.0);
+
+  // Causal: query i sees keys j <= i + shift, so this block needs no key past its last
+  // query's limit.
+  Int shift = k_len - q_len;
+  Int kv_end = cfg.causal ? minimum(k_len, block * cfg.BM + cfg.BM + shift) : k_len;
+  auto keys0 = arange(cfg.BN);
+  auto m_i = full<f32>({cfg.BM}, neg_inf);
+  auto l_i = zeros<f32>({cfg.BM});
+  auto acc = zeros<f32>({cfg.BM, D});
+  for (auto n : range(0, kv_end, cfg.BN).carry(m_i, l_i, acc)) {
+    auto keys = n + keys0;
+    auto key_ok = keys.col() < k_len && dims.row() < D;
+    auto kv_rows = (k_start + keys).col() * kv_stride + kv_head * D + dims.row();
+    auto tk = load(k + kv_rows, key_ok, 0.0);
+    auto s = dot(tq, trans(tk), zeros<f32>({cfg.BM, cfg.BN})) * scale;
+    auto visible = keys.row() < k_len && rows.col() < q_len;
+    if (cfg.causal)
+      visible = visible && keys.row() <= rows.col() + shift;
+    s = where(visible, s, neg_inf);
+    auto m_new = maximum(m_i, max(s, 1));
+    // A row that has seen no key yet keeps m = -inf; subtracting 0 instead keeps
+    // exp(-inf - m) at 0 rather than NaN.
+    auto m_safe = where(m_new != neg_inf, m_new, 0.0);
+    auto p = exp(s - m_safe.col());
+    auto alpha = exp(m_i - m_safe);
+    l_i = l_i * alpha + sum(p, 1);
+    auto tv = load(v + kv_rows, key_ok, 0.0);
+    acc = dot(cast<T>(p), tv, acc * alpha.col());
+    m_i = m_new;
+  }
+  // A fully masked row has l = 0 and acc = 0: its output is 0.
+  auto o = acc / where(l_i != 0.0, l_i, 1.0).col();
+  store(out + (q_start + rows).col() * q_stride + head * D + dims.row(), cast<T>(o), row_ok);
+  if (lse)
+    store(*lse + head * total_q + q_start + rows, m_i + log(l_i), rows < q_len);
+}
+
+template <FloatDType T>
+void attention_kernel(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, Ptr<i32> cu_q, Ptr<i32> cu_k, Int heads_q,
+                      Int group, Int total_q, Float scale, AttentionConfig cfg) {
+  attention_body<T>(q, k, v, out, nullptr, cu_q, cu_k, heads_q, group, total_q, scale, cfg);
+}
+
+template <FloatDType T>
+void attention_lse_kernel(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, Ptr<f32> lse, Ptr<i32> cu_q, Ptr<i32> cu_k,
+                          Int heads_q, Int group, Int total_q, Float scale, AttentionConfig cfg) {
+  attention_body<T>(q, k, v, out, &lse, cu_q, cu_k, heads_q, group, total_q, scale, cfg);
+}
+
+template <FloatDType T> dsl::TracedKernel trace_for(const std::string &name, const AttentionConfig &config) {
+  if (config.lse)
+    return dsl::trace(name + "_lse", &attention_lse_kernel<T>,
+                      {"q", "k", "v", "out", "lse", "cu_seqlens_q", "cu_seqlens_k", "heads_q", "group", "total_q",
+                       "scale"},
+                      config);
+  return dsl::trace(name, &attention_kernel<T>,
+                    {"q", "k", "v", "out", "cu_seqlens_q", "cu_seqlens_k", "heads_q", "group", "total_q", "scale"},
+                    config);
+}
+
+std::vector<int32_t> read_offsets(const Buffer &offsets, int64_t batch, int64_t total, const char *name) {
+  require_buffer(offsets, DType::I32, batch + 1, "attention", name);
+  auto view = offsets.as<int32_t>();
+  std::vector<int32_t> values(view.begin(), view.begin() + batch + 1);
+  if (values[0] != 0)
+    throw Error(ErrorCode::InvalidArgument,
+                std::string("attention: ") + name + "[0] is " + std::to_string(values[0]) + ", must be 0");
+  for (int64_t b = 0; b < batch; ++b)
+    if (values[b + 1] < values[b])
+      throw Error(ErrorCode::InvalidArgument, std::string("attention: ") + name + " decreases at " +
+                                                  std::to_string(b + 1) + " (" + std::to_string(values[b]) +
+                                                  " then " + std::to_string(values[b + 1]) + ")");
+  if (values[batch] != total)
+    throw Error(ErrorCode::InvalidArgument, std::string("attention: ") + name + "[" + std::to_string(batch) +
+                                                "] is " + std::to_string(values[batch]) + ", the tensor has " +
+                                                std::to_string(total) + " rows");
+  return values;
+}
+
+} // namespace
+
+AttentionConfig default_attention_config(const std::string &target, int head_dim, bool causal, bool lse) {
+  AttentionConfig config;
+  config.head_dim = head_dim;
+  config.causal = causal;
+  config.lse = lse;
+  (void)target; // one rule for now: the CPU's
+  config.BM = 64;
+  config.BN = head_dim <= 64 ? 64 : 32;
+  return config;
+}
+
+dsl::TracedKernel trace_attention(DType dtype, const AttentionConfig &config) {
+  if (config.head_dim != 64 && config.head_dim != 80 && config.head_dim != 96 && config.head_dim != 128)
+    throw Error(ErrorCode::Unsupported,
+                "attention: head dimension " + std::to_string(config.head_dim) + " (supported: 64, 80, 96, 128)");
+  if (config.BM < 1 || config.BN < 1)
+    throw Error(ErrorCode::InvalidArgument, "attention: BM and BN must be positive");
+  std::string name = "attention_d" + std::to_string(config.head_dim) + (config.causal ? "_causal" : "");
+  switch (dtype) {
+  case DType::F32: return trace_for<f32>(name + "_f32", config);
+  case DType::F16: return trace_for<f16>(name + "_f16", config);
+  case DType::BF16: return trace_for<bf16>(name + "_bf16", config);
+  default: break;
+  }
+  throw Error(ErrorCode::Unsupported, "attention has no " + std::string(dtype_name(dtype)) + " variant");
+}
+
+Attention::Attention(DType dtype, const std::string &target, CompileOptions options, AttentionConfig config)
+    : dtype_(dtype), config_(config), kernel_(compile_traced(trace_attention(dtype, config), target, options)) {}
+
+void Attention::varlen(const Buffer &q, const Buffer &k, const Buffer &v, const Buffer &cu_seqlens_q,
+                       const Buffer &cu_seqlens_k, Buffer &out, Buffer *lse, const AttentionShape &shape,
+                       const LaunchOptions &launch) const {
+  const int64_t D = config_.head_dim;
+  if (shape.batch < 1 || shape.heads_q < 1 || shape.heads_kv < 1 || shape.total_q < 0 || shape.total_k < 0)
+    throw Error(ErrorCode::InvalidArgument, "attention: batch and head counts must be positive, totals not negative");
+  if (shape.heads_q % shape.heads_kv)
+    throw Error(ErrorCode::InvalidArgument, "attention: " + std::to_string(shape.heads_q) +
+                                                " query heads are not a multiple of " +
+                                                std::to_string(shape.heads_kv) + " key/value heads");
+  std::vector<int32_t> cu_q = read_offsets(cu_seqlens_q, shape.batch, shape.total_q, "cu_seqlens_q");
+  read_offsets(cu_seqlens_k, shape.batch, shape.total_k, "cu_seqlens_k");
+  require_buffer(q, dtype_, shape.total_q * shape.heads_q * D, "attention", "q");
+  require_buffer(k, dtype_, shape.total_k * shape.heads_kv * D, "attention", "k");
+  require_buffer(v, dtype_, shape.total_k * shape.heads_kv * D, "attention", "v");
+  require_buffer(out, dtype_, shape.total_q * shape.heads_q * D, "attention", "out");
+  if (config_.lse && !lse)
+    throw Error(ErrorCode::NullBuffer, "attention: the kernel writes the log-sum-exp; buffer 'lse' is null");
+  if (config_.lse)
+    require_buffer(*lse, DType::F32, shape.heads_q * shape.total_q, "attention", "lse");
+  int64_t longest = 0;
+  for (int64_t b = 0; b < shape.batch; ++b)
+    longest = std::max<int64_t>(longest, cu_q[b + 1] - cu_q[b]);
+  if (longest == 0)
+    return; // no queries: nothing to write
+  std::vector<Arg> args{q, k, v, out};
+  if (config_.lse)
+    args.push_back(*lse);
+  for (Arg a : {Arg(cu_seqlens_q), Arg(cu_seqlens_k), Arg(shape.heads_q), Arg(shape.heads_q / shape.heads_kv),
+                Arg(shape.total_q), Arg(static_cast<float>(shape.scale))})
+    args.push_back(a);
+  kernel_->launch(Grid(dsl::cdiv(longest, config_.BM), shape.heads_q, shape.batch), std::span<const Arg>(args),
+                  launch);
+}
+
+void Attention::operator()(const Buffer &q, const Buffer &k, const Buffer &v, Buffer &out, Buffer *lse,
+                           int64_t batch, int64_t seqlen_q, int64_t seqlen_k, int64_t heads_q, int64_t heads_kv,
+                           double scale, const LaunchOptions &launch) const {
+  if (batch < 1 || seqlen_q < 0 || seqlen_k < 0)
+    throw Error(ErrorCode::InvalidArgument, "attention: batch must be positive and lengths not negative");
+  Buffer cu_q(DType::I32, batch + 1), cu_k(DType::I32, batch + 1);
+  for (int64_t b = 0; b <= batch; ++b) {
+    cu_q.as<int32_t>()[b] = static_cast<int32_t>(b * seqlen_q);
+    cu_k.as<int32_t>()[b] = static_cast<int32_t>(b * seqlen_k);
+  }
+  AttentionShape shape{batch, heads_q, heads_kv, batch * seqlen_q, batch * seqlen_k, scale};
+  varlen(q, k, v, cu_q, cu_k, out, lse, shape, launch);
+}
+
+} // namespace tegula::kernels
