@@ -35,7 +35,8 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
   // Causal: query i sees keys j <= i + shift, so this block needs no key past its last
   // query's limit.
   Int shift = k_len - q_len;
-  Int kv_end = cfg.causal ? minimum(k_len, block * cfg.BM + cfg.BM + shift) : k_len;
+  const int extra = cfg.mutation == Mutation::MaskOffByOne ? 1 : 0;
+  Int kv_end = cfg.causal ? minimum(k_len, block * cfg.BM + cfg.BM + shift + extra) : k_len;
   auto keys0 = arange(cfg.BN);
   auto m_i = full<f32>({cfg.BM}, neg_inf);
   auto l_i = zeros<f32>({cfg.BM});
@@ -45,10 +46,12 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
     auto key_ok = keys.col() < k_len && dims.row() < D;
     auto kv_rows = (k_start + keys).col() * kv_stride + kv_head * D + dims.row();
     auto tk = load(k + kv_rows, key_ok, 0.0);
-    auto s = dot(tq, trans(tk), zeros<f32>({cfg.BM, cfg.BN})) * scale;
+    auto s = dot(tq, trans(tk), zeros<f32>({cfg.BM, cfg.BN}));
+    if (cfg.mutation != Mutation::DroppedScale)
+      s = s * scale;
     auto visible = keys.row() < k_len && rows.col() < q_len;
     if (cfg.causal)
-      visible = visible && keys.row() <= rows.col() + shift;
+      visible = visible && keys.row() <= rows.col() + shift + extra;
     s = where(visible, s, neg_inf);
     auto m_new = maximum(m_i, max(s, 1));
     // A row that has seen no key yet keeps m = -inf; subtracting 0 instead keeps

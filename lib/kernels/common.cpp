@@ -16,4 +16,22 @@ void require_buffer(const Buffer &buffer, DType dtype, int64_t count, const char
                                                std::to_string(count));
 }
 
+const char *mutation_name(Mutation mutation) {
+  switch (mutation) {
+  case Mutation::None: return "none";
+  case Mutation::TransposedOperand: return "transposed-operand";
+  case Mutation::MaskOffByOne: return "mask-off-by-one";
+  case Mutation::DroppedScale: return "dropped-scale";
+  }
+  return "?";
+}
+
+Mutation parse_mutation(const std::string &name) {
+  for (Mutation m : {Mutation::None, Mutation::TransposedOperand, Mutation::MaskOffByOne, Mutation::DroppedScale})
+    if (name == mutation_name(m))
+      return m;
+  throw Error(ErrorCode::InvalidArgument, "unknown mutation '" + name +
+                                              "' (transposed-operand, mask-off-by-one, dropped-scale or none)");
+}
+
 } // namespace tegula::kernels

@@ -13,8 +13,14 @@ namespace {
 template <DotInputDType T>
 Tile<f32> gemm_block(Ptr<T> a, Ptr<T> b, Int M, Int N, Int K, Int row, Int col, const GemmConfig &cfg) {
   auto a_desc = make_desc(a, {M, K}, {K, 1}, {cfg.BM, cfg.BK});
-  auto b_desc = make_desc(b, {K, N}, {N, 1}, {cfg.BK, cfg.BN});
   auto acc = zeros<f32>({cfg.BM, cfg.BN});
+  if (cfg.mutation == Mutation::TransposedOperand) { // B's memory read as B^T [N, K]
+    auto bt_desc = make_desc(b, {N, K}, {K, 1}, {cfg.BN, cfg.BK});
+    for (auto k : range(0, K, cfg.BK).carry(acc))
+      acc = dot(a_desc.load({row, k}), trans(bt_desc.load({col, k})), acc);
+    return acc;
+  }
+  auto b_desc = make_desc(b, {K, N}, {N, 1}, {cfg.BK, cfg.BN});
   for (auto k : range(0, K, cfg.BK).carry(acc))
     acc = dot(a_desc.load({row, k}), b_desc.load({k, col}), acc);
   return acc;

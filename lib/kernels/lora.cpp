@@ -66,7 +66,8 @@ void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<
   auto tt = load(t + (first + toks).col() * max_rank + rr.row(), tok_ok && rr.row() < s.rank, 0.0);
   auto b_rows = lora_b + cast<i64>(s.index) * cast<i64>(hidden_out * max_rank) + cols.col() * max_rank;
   auto bt = cast<f32>(load(b_rows + rr.row(), cols.col() < hidden_out && rr.row() < s.rank, 0.0));
-  Float scale = load(scales + s.index, s.used, 0.0);
+  Float scale = cfg.mutation == Mutation::DroppedScale ? where(s.used, scalar<f32>(1.0), 0.0)
+                                                       : load(scales + s.index, s.used, 0.0);
   auto delta = dot(tt * scale, trans(bt), zeros<f32>({cfg.BT, cfg.BN}));
   auto out = y + (first + toks).col() * hidden_out + cols.row();
   auto keep = tok_ok && cols.row() < hidden_out && s.used;
@@ -101,7 +102,8 @@ void expand_gathered(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> adapters, Ptr
   auto tv = load(t + tok * max_rank + rr, rr < s.rank, 0.0);
   auto b_rows = lora_b + cast<i64>(s.index) * cast<i64>(hidden_out * max_rank) + cols.col() * max_rank;
   auto bt = cast<f32>(load(b_rows + rr.row(), cols.col() < hidden_out && rr.row() < s.rank, 0.0));
-  Float scale = load(scales + s.index, s.used, 0.0);
+  Float scale = cfg.mutation == Mutation::DroppedScale ? where(s.used, scalar<f32>(1.0), 0.0)
+                                                       : load(scales + s.index, s.used, 0.0);
   auto delta = sum(bt * tv.row(), 1) * scale;
   auto out = y + tok * hidden_out + cols;
   auto keep = cols < hidden_out && s.used;
@@ -130,7 +132,8 @@ void linear_segmented(Ptr<T> x, Ptr<T> w, Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, P
   auto tt = load(t + (first + toks).col() * max_rank + rr.row(), tok_ok && rr.row() < s.rank, 0.0);
   auto b_rows = lora_b + cast<i64>(s.index) * cast<i64>(N * max_rank) + cols.col() * max_rank;
   auto bt = cast<f32>(load(b_rows + rr.row(), cols.col() < N && rr.row() < s.rank, 0.0));
-  Float scale = load(scales + s.index, s.used, 0.0);
+  Float scale = cfg.mutation == Mutation::DroppedScale ? where(s.used, scalar<f32>(1.0), 0.0)
+                                                       : load(scales + s.index, s.used, 0.0);
   acc = dot(tt * scale, trans(bt), acc);
   store(y + (first + toks).col() * N + cols.row(), cast<T>(acc), tok_ok && cols.row() < N);
 }

@@ -18,12 +18,13 @@ template <FloatDType T> void softmax_kernel(Ptr<T> x, Ptr<T> y, Int M, Int N, So
   auto cols = arange(cfg.block);
   auto row_ok = rows.col() < M;
   auto row_start = rows.col() * N;
+  Int last = cfg.mutation == Mutation::MaskOffByOne ? N - 1 : N;
 
   auto m_i = full<f32>({cfg.rows}, neg_inf);
   auto l_i = zeros<f32>({cfg.rows});
   for (auto n : range(0, N, cfg.block).carry(m_i, l_i)) {
     auto c = n + cols;
-    auto mask = row_ok && c.row() < N;
+    auto mask = row_ok && c.row() < last;
     auto t = cast<f32>(load(x + row_start + c.row(), mask, neg_inf));
     auto m_new = maximum(m_i, max(t, 1));
     l_i = l_i * exp(m_i - m_new) + sum(exp(t - m_new.col()), 1);
@@ -31,7 +32,7 @@ template <FloatDType T> void softmax_kernel(Ptr<T> x, Ptr<T> y, Int M, Int N, So
   }
   for (auto n : range(0, N, cfg.block)) {
     auto c = n + cols;
-    auto mask = row_ok && c.row() < N;
+    auto mask = row_ok && c.row() < last;
     auto t = cast<f32>(load(x + row_start + c.row(), mask, neg_inf));
     store(y + row_start + c.row(), cast<T>(exp(t - m_i.col()) / l_i.col()), mask);
   }

@@ -1,6 +1,7 @@
 // tegula: the command-line face of the compiler. `targets`, `compile`, `run`, `demo`.
 #include "maia_commands.h"
 #include "runners.h"
+#include "xcheck_command.h"
 
 #include "tegula/compiler/compile.h"
 #include "tegula/runtime/error.h"
@@ -34,6 +35,14 @@ commands:
   run <kernel> [options]          run on generated inputs, compare with the fp64 reference
       --target T --dtype D --shape A,B[,C] --seed S --threads N --repeats R --bounds-check
   demo                            every kernel, every target, one comparison table
+  xcheck [kernel] [options]       every kernel (or one) on every backend that runs here, against
+                                  the fp64 reference with the correctness policy; exit 1 on a failure
+      --backend B[,B]             cpu, maia (default: both)
+      --dtype D --shape ... --seed S
+      --json FILE                 also write the records (with input and output hashes)
+      --mutate M                  trace the kernels with a deliberate mistake: transposed-operand,
+                                  mask-off-by-one or dropped-scale (xcheck must fail)
+  xcheck --compare A.json B.json  compare two runs' records (e.g. from two machines)
   maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine
   maia disasm <file.bin> -o <file.s>
   maia emit <kernel.mlir> [-o file.bin]
@@ -258,6 +267,26 @@ int cmd_demo() {
   return ok ? 0 : 1;
 }
 
+int cmd_xcheck(const Args &args) {
+  cli::XcheckRequest request;
+  if (args.has("--compare")) {
+    request.compare = {args.get("--compare", ""), args.kernel};
+    if (args.kernel.empty())
+      throw Error(ErrorCode::InvalidArgument, "--compare takes two record files");
+    return cli::run_xcheck_command(request);
+  }
+  request.kernel = args.kernel;
+  request.backends = args.get("--backend", "");
+  if (args.has("--dtype"))
+    request.dtype = parse_dtype(args.get("--dtype", ""));
+  if (args.has("--shape"))
+    request.shape = parse_shape(args.get("--shape", ""));
+  request.seed = std::stoull(args.get("--seed", "1"));
+  request.mutation = kernels::parse_mutation(args.get("--mutate", "none"));
+  request.json = args.get("--json", "");
+  return cli::run_xcheck_command(request);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -273,6 +302,8 @@ int main(int argc, char **argv) {
       return cmd_demo();
     if (args.command == "maia")
       return cli::run_maia_command(args.words, args.options);
+    if (args.command == "xcheck")
+      return cmd_xcheck(args);
     if (args.command == "help" || args.command == "--help") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -23,6 +23,7 @@
 #define TEGULA_KERNELS_ATTENTION_H
 
 #include "tegula/compiler/compile.h"
+#include "tegula/kernels/mutation.h"
 #include "tegula/runtime/buffer.h"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ struct AttentionConfig {
   bool lse = false; ///< also write the log-sum-exp
   int BM = 64;      ///< queries per program instance
   int BN = 64;      ///< keys per step
+  Mutation mutation = Mutation::None; ///< DroppedScale and (causal) MaskOffByOne apply
 };
 
 /// The rule per target (docs/kernels.md): on the CPU, 64 queries per instance and key

@@ -5,6 +5,7 @@
 #define TEGULA_KERNELS_LIBRARY_H
 
 #include "tegula/compiler/compile.h"
+#include "tegula/kernels/mutation.h"
 #include "tegula/runtime/buffer.h"
 
 #include <memory>
@@ -19,6 +20,7 @@ struct VectorAddConfig {
 struct SoftmaxConfig {
   int rows = 4;      ///< rows per program instance
   int block = 256;   ///< columns per step of the online pass
+  Mutation mutation = Mutation::None; ///< MaskOffByOne applies
 };
 
 /// What a GEMM applies to each f32 result before storing it.
@@ -31,6 +33,7 @@ struct GemmConfig {
   /// exact form x/2 (1 + erf(x / sqrt 2)); SiLU is x sigmoid(x).
   bool bias = false;
   Activation activation = Activation::None;
+  Mutation mutation = Mutation::None; ///< TransposedOperand applies
 };
 
 /// Default configurations per target, and the rule behind them.

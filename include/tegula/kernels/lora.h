@@ -24,6 +24,7 @@
 #define TEGULA_KERNELS_LORA_H
 
 #include "tegula/compiler/compile.h"
+#include "tegula/kernels/mutation.h"
 #include "tegula/runtime/buffer.h"
 
 #include <cstdint>
@@ -42,6 +43,7 @@ struct LoraConfig {
   int BT = 16;        ///< tokens per program instance (segmented form and the linear layer)
   int BH = 64;        ///< hidden columns per step of the shrink (K of the GEMM)
   int BN = 64;        ///< output columns per program instance of the expand and the linear layer
+  Mutation mutation = Mutation::None; ///< DroppedScale applies (expand, linear)
 };
 
 /// The rule per target (docs/kernels.md): the rank tile is the smallest of 16, 32, 64

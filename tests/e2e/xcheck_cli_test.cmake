@@ -1,0 +1,27 @@
+# `tegula xcheck` end to end: two runs with the same seed write records that compare
+# as identical; a run with another seed compares as drawn differently; a mutated kernel
+# makes the command fail.
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${TEGULA} xcheck softmax --json ${WORK}/a.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "softmax +maia +bf16 +37x1031 +PASS")
+  message(FATAL_ERROR "xcheck softmax failed or did not run on maia: ${rc}\n${out}")
+endif()
+execute_process(COMMAND ${TEGULA} xcheck softmax --json ${WORK}/b.json RESULT_VARIABLE rc)
+execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/a.json ${WORK}/b.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "5 matched, 5 identical, 0 mismatched")
+  message(FATAL_ERROR "two runs with one seed did not compare as identical: ${rc}\n${out}")
+endif()
+execute_process(COMMAND ${TEGULA} xcheck softmax --seed 2 --json ${WORK}/c.json RESULT_VARIABLE rc)
+execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/a.json ${WORK}/c.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "in one file only")
+  message(FATAL_ERROR "runs with different seeds compared as agreeing: ${rc}\n${out}")
+endif()
+execute_process(COMMAND ${TEGULA} xcheck gemm --backend cpu --mutate transposed-operand RESULT_VARIABLE rc
+                OUTPUT_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "FAIL")
+  message(FATAL_ERROR "xcheck passed a GEMM that reads B transposed: ${rc}\n${out}")
+endif()
+execute_process(COMMAND ${TEGULA} xcheck gemm --mutate upside-down RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "unknown mutation 'upside-down'")
+  message(FATAL_ERROR "an unknown mutation was not refused: ${rc} ${err}")
+endif()

@@ -1,0 +1,32 @@
+// `tegula xcheck`: run kernels on every backend against the fp64 reference, or compare
+// two runs' records.
+#ifndef TEGULA_TOOLS_TEGULA_XCHECK_COMMAND_H
+#define TEGULA_TOOLS_TEGULA_XCHECK_COMMAND_H
+
+#include "tegula/kernels/mutation.h"
+#include "tegula/runtime/dtype.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tegula::cli {
+
+struct XcheckRequest {
+  std::string kernel;   ///< empty: every kernel
+  std::string backends; ///< comma-separated; empty: every backend that executes here
+  std::optional<DType> dtype;
+  std::vector<int64_t> shape;
+  uint64_t seed = 1;
+  kernels::Mutation mutation = kernels::Mutation::None;
+  std::string json;                 ///< where to write the records
+  std::vector<std::string> compare; ///< two record files: compare instead of running
+};
+
+/// Prints the table (or the comparison); 0 when everything passed (or agreed).
+int run_xcheck_command(const XcheckRequest &request);
+
+} // namespace tegula::cli
+
+#endif
