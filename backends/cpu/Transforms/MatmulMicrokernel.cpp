@@ -55,6 +55,13 @@ struct MatmulToMicrokernel : public OpRewritePattern<linalg::MatmulOp> {
     if (!innermostContiguous(bType) || !innermostContiguous(cType))
       return rewriter.notifyMatchFailure(op, "B or C rows are not contiguous");
     int64_t M = cType.getDimSize(0), N = cType.getDimSize(1), K = aType.getDimSize(1);
+    // The configured block, narrowed (fewer vectors per row, then fewer rows) until it
+    // divides C: a 16-column C still gets vector FMAs instead of scalar loops.
+    BlockShape shape = this->shape;
+    while (shape.vectorsPerRow > 1 && N % shape.nr() != 0)
+      --shape.vectorsPerRow;
+    while (shape.mr > 1 && M % shape.mr != 0)
+      shape.mr /= 2;
     if (M % shape.mr != 0 || N % shape.nr() != 0)
       return rewriter.notifyMatchFailure(op, "C does not divide into register blocks");
 

@@ -35,16 +35,30 @@ func.func @bf16_block(%a: memref<8x4xbf16>, %b: memref<4x32xbf16>, %c: memref<8x
 
 // -----
 
-// Shapes that do not divide into 8x32 blocks, tensors, and integer matmuls stay as they
-// are for the generic loop lowering.
+// A C that the 8x32 block does not divide gets a narrower block: 7 rows one at a time,
+// 16 columns as one vector per row.
+// CHECK-LABEL: func.func @narrow_blocks
+// CHECK-NOT: linalg.matmul
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+func.func @narrow_blocks(%a: memref<7x4xf32>, %b: memref<4x32xf32>, %c: memref<7x32xf32>,
+                         %a2: memref<16x4xf32>, %b2: memref<4x16xf32>, %c2: memref<16x16xf32>) {
+  linalg.matmul ins(%a, %b : memref<7x4xf32>, memref<4x32xf32>) outs(%c : memref<7x32xf32>)
+  linalg.matmul ins(%a2, %b2 : memref<16x4xf32>, memref<4x16xf32>) outs(%c2 : memref<16x16xf32>)
+  return
+}
+
+// -----
+
+// Columns that are not a whole number of vectors, tensors, and integer matmuls stay as
+// they are for the generic loop lowering.
 // CHECK-LABEL: func.func @left_alone
-// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<7x4xf32>
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<8x4xf32>, memref<4x20xf32>
 // CHECK: linalg.matmul ins(%arg3, %arg4 : memref<8x4xi8>
 // CHECK: linalg.matmul ins(%arg6, %arg7 : tensor<8x4xf32>
-func.func @left_alone(%a: memref<7x4xf32>, %b: memref<4x32xf32>, %c: memref<7x32xf32>,
+func.func @left_alone(%a: memref<8x4xf32>, %b: memref<4x20xf32>, %c: memref<8x20xf32>,
                       %ai: memref<8x4xi8>, %bi: memref<4x32xi8>, %ci: memref<8x32xi32>,
                       %at: tensor<8x4xf32>, %bt: tensor<4x32xf32>, %ct: tensor<8x32xf32>) -> tensor<8x32xf32> {
-  linalg.matmul ins(%a, %b : memref<7x4xf32>, memref<4x32xf32>) outs(%c : memref<7x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x4xf32>, memref<4x20xf32>) outs(%c : memref<8x20xf32>)
   linalg.matmul ins(%ai, %bi : memref<8x4xi8>, memref<4x32xi8>) outs(%ci : memref<8x32xi32>)
   %r = linalg.matmul ins(%at, %bt : tensor<8x4xf32>, tensor<4x32xf32>) outs(%ct : tensor<8x32xf32>) -> tensor<8x32xf32>
   return %r : tensor<8x32xf32>

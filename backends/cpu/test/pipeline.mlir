@@ -96,9 +96,9 @@ func.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n
 // CHECK-NEXT: ^[[BLOAD]]:
 // CHECK-NEXT: %[[BP:.*]] = llvm.inttoptr %[[BADDR]] : i64 to !llvm.ptr
 // CHECK-NEXT: llvm.load %[[BP]] : !llvm.ptr -> f32
-// The matmul's multiply-accumulate, then the back edge.
-// CHECK: %[[PROD:.*]] = llvm.fmul %{{.*}}, %{{.*}} : f32
-// CHECK-NEXT: %[[ACC:.*]] = llvm.fadd %{{.*}}, %[[PROD]] : f32
+// The matmul's register microkernel (16 columns: one vector per row of C), then the
+// back edge.
+// CHECK: llvm.intr.fmuladd(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>) -> vector<16xf32>
 // CHECK: llvm.br ^[[HEAD]](%{{.*}} : i32)
 // The guarded store of the C block after the loop.
 // CHECK: ^[[EXIT]]:
