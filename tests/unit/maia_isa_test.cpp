@@ -114,6 +114,7 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
       {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
+      {Opcode::Cvtf, "cvtf", Unit::Tcp, "rd,ra"},
       {Opcode::DmaIn, "dma.in", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::DmaOut, "dma.out", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
@@ -130,6 +131,16 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::VRowSum, "vrowsum", Unit::Tvp, "rd,ra,rc,re,sem"},
       {Opcode::VRowSub, "vrowsub", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
       {Opcode::VRowDiv, "vrowdiv", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VDiv, "vdiv", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VSqrt, "vsqrt", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VRsqrt, "vrsqrt", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VErf, "verf", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VSigmoid, "vsigmoid", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VLog, "vlog", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VRowMul, "vrowmul", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VColAdd, "vcoladd", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VColMul, "vcolmul", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VFillTail, "vfilltail", Unit::Tvp, "rd,ra,rb,rc,re,imm,sem"},
   };
   REQUIRE(opcode_table().size() == expected.size());
   for (const Expected &e : expected) {
@@ -291,6 +302,17 @@ loop: blt x3, x4, done
   wait s7, 4
   cbar
   cpid x3, 1
+  cvtf x9, x4
+  vdiv x17, x18, x19, x3, s4
+  vsqrt x20, x21, x3, s5
+  vrsqrt x20, x21, x3, s5
+  verf x20, x21, x3, s5
+  vsigmoid x20, x21, x3, s5
+  vlog x20, x21, x3, s5
+  vrowmul x27, x24, x25, x3, x4, s7
+  vcoladd x27, x24, x25, x3, x4, s7
+  vcolmul x27, x24, x25, x3, x4, s7
+  vfilltail x27, x5, x22, x3, x4, -1, s9
 done:
   halt
 )";
@@ -299,7 +321,7 @@ done:
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 39);
+  REQUIRE(program.code.size() == 50);
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -315,8 +337,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[8].imm == -1); // ori's 26-bit mask
   CHECK(disassemble(program.code[8]) == "ori x9, x8, 0x3ffffff");
 
-  // blt at 13 jumps forward to done (38); bge at 14 back to loop (13); bne to start (0).
-  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 25});
+  // blt at 13 jumps forward to done (49); bge at 14 back to loop (13); bne to start (0).
+  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 36});
   CHECK(program.source[13] == "loop: blt x3, x4, done");
   CHECK(program.code[14].imm == -1);
   CHECK(program.code[15].imm == -15);
@@ -326,7 +348,9 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[30] == Instruction{Opcode::VRowMax, 25, 24, 0, 3, 4, 7, 0});
   CHECK(program.code[36] == Instruction{Opcode::Cbar});
   CHECK(program.code[37] == Instruction{Opcode::Cpid, 3, 0, 0, 0, 0, 0, 1});
-  CHECK(program.code[38] == Instruction{Opcode::Halt});
+  CHECK(program.code[38] == Instruction{Opcode::Cvtf, 9, 4});
+  CHECK(program.code[48] == Instruction{Opcode::VFillTail, 27, 5, 22, 3, 4, 9, -1});
+  CHECK(program.code[49] == Instruction{Opcode::Halt});
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -411,7 +435,7 @@ TEST_CASE("binary images round-trip", "[maia][image]") {
   REQUIRE(bytes.size() == 16 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
   CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 16) ==
-        std::vector<uint8_t>{2, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0});
+        std::vector<uint8_t>{2, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
   CHECK(bytes[16 + 7] == 0x10);
 

@@ -34,6 +34,7 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::Signal, "signal", Unit::Tcp, "sem,imm"},
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
       {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
+      {Opcode::Cvtf, "cvtf", Unit::Tcp, "rd,ra"},
 
       // rd/ra: destination/source address, rb rows, rc row bytes, re HBM stride,
       // imm TSRAM stride.
@@ -61,6 +62,20 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::VRowSum, "vrowsum", Unit::Tvp, "rd,ra,rc,re,sem"},
       {Opcode::VRowSub, "vrowsub", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
       {Opcode::VRowDiv, "vrowdiv", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VDiv, "vdiv", Unit::Tvp, "rd,ra,rb,rc,sem"},
+      {Opcode::VSqrt, "vsqrt", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VRsqrt, "vrsqrt", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VErf, "verf", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VSigmoid, "vsigmoid", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VLog, "vlog", Unit::Tvp, "rd,ra,rc,sem"},
+      {Opcode::VRowMul, "vrowmul", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      // Column ops: rb is the per-column vector (rc elements) added to or multiplying
+      // every row.
+      {Opcode::VColAdd, "vcoladd", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      {Opcode::VColMul, "vcolmul", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
+      // ra: the first masked-off word of row 0, rb: the fill's bits, imm: the step of that
+      // limit per row.
+      {Opcode::VFillTail, "vfilltail", Unit::Tvp, "rd,ra,rb,rc,re,imm,sem"},
   };
   return table;
 }

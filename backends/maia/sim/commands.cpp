@@ -94,12 +94,17 @@ float bf16_at(const uint8_t *base, uint64_t index) {
 
 } // namespace
 
+/// The vector ops on re rows of rc elements (the others take rc elements).
+bool is_matrix_op(Opcode op) {
+  return (op >= Opcode::VRowMax && op <= Opcode::VRowDiv) || (op >= Opcode::VRowMul && op <= Opcode::VFillTail);
+}
+
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm) {
   CommandPlan plan;
   // Element counts of the vector unit: rc elements, or re rows of rc.
-  if (ins.opcode >= Opcode::VAdd && ins.opcode <= Opcode::VRowDiv) {
+  if (ins.opcode >= Opcode::VAdd && ins.opcode <= Opcode::VFillTail) {
     count(ops.c, "element count");
-    if (ins.opcode >= Opcode::VRowMax)
+    if (is_matrix_op(ins.opcode))
       product(product(count(ops.e, "row count"), ops.c, "matrix size"), 4, "matrix size");
     else
       product(ops.c, 4, "vector size");
@@ -153,16 +158,23 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
   case Opcode::VSub:
   case Opcode::VMul:
   case Opcode::VMax:
+  case Opcode::VDiv:
     plan.tsram.push_back(tsram_range(ops.a, ops.c * 4, false, spec, "vector operand"));
     plan.tsram.push_back(tsram_range(ops.b, ops.c * 4, false, spec, "vector operand"));
     plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
-    plan.cycles = vector_cycles(ops.c, 1, spec);
+    // Division takes the transcendental functions' slower path.
+    plan.cycles = vector_cycles(ops.c, ins.opcode == Opcode::VDiv ? spec.tvp_exp_cycles : 1, spec);
     return plan;
   case Opcode::VExp:
   case Opcode::VCopy:
+  case Opcode::VSqrt:
+  case Opcode::VRsqrt:
+  case Opcode::VErf:
+  case Opcode::VSigmoid:
+  case Opcode::VLog:
     plan.tsram.push_back(tsram_range(ops.a, ops.c * 4, false, spec, "vector operand"));
     plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
-    plan.cycles = vector_cycles(ops.c, ins.opcode == Opcode::VExp ? spec.tvp_exp_cycles : 1, spec);
+    plan.cycles = vector_cycles(ops.c, ins.opcode == Opcode::VCopy ? 1 : spec.tvp_exp_cycles, spec);
     return plan;
   case Opcode::VFill:
     plan.tsram.push_back(tsram_range(ops.d, ops.c * 4, true, spec, "vector result"));
@@ -186,8 +198,19 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
     return plan;
   case Opcode::VRowSub:
   case Opcode::VRowDiv:
+  case Opcode::VRowMul:
+  case Opcode::VColAdd:
+  case Opcode::VColMul: {
+    bool column = ins.opcode == Opcode::VColAdd || ins.opcode == Opcode::VColMul;
     plan.tsram.push_back(tsram_range(ops.a, ops.e * ops.c * 4, false, spec, "matrix operand"));
-    plan.tsram.push_back(tsram_range(ops.b, ops.e * 4, false, spec, "row vector"));
+    plan.tsram.push_back(tsram_range(ops.b, (column ? ops.c : ops.e) * 4, false, spec,
+                                     column ? "column vector" : "row vector"));
+    plan.tsram.push_back(tsram_range(ops.d, ops.e * ops.c * 4, true, spec, "matrix result"));
+    plan.cycles = vector_cycles(ops.e * ops.c, 1, spec);
+    return plan;
+  }
+  case Opcode::VFillTail:
+    // The whole matrix counts as written: which words the tail covers is data.
     plan.tsram.push_back(tsram_range(ops.d, ops.e * ops.c * 4, true, spec, "matrix result"));
     plan.cycles = vector_cycles(ops.e * ops.c, 1, spec);
     return plan;
@@ -246,9 +269,30 @@ void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram
       set_f32(tsram + ops.d, i, r);
     }
     return;
-  case Opcode::VExp:
+  case Opcode::VDiv:
     for (uint64_t i = 0; i < ops.c; ++i)
-      set_f32(tsram + ops.d, i, std::exp(f32_at(tsram + ops.a, i)));
+      set_f32(tsram + ops.d, i, f32_at(tsram + ops.a, i) / f32_at(tsram + ops.b, i));
+    return;
+  case Opcode::VExp:
+  case Opcode::VSqrt:
+  case Opcode::VRsqrt:
+  case Opcode::VErf:
+  case Opcode::VSigmoid:
+  case Opcode::VLog:
+    // Evaluated in f32 with the host's single-precision functions; 1/sqrt and the
+    // sigmoid are composed of correctly rounded steps.
+    for (uint64_t i = 0; i < ops.c; ++i) {
+      float x = f32_at(tsram + ops.a, i), r;
+      switch (ins.opcode) {
+      case Opcode::VExp: r = std::exp(x); break;
+      case Opcode::VSqrt: r = std::sqrt(x); break;
+      case Opcode::VRsqrt: r = 1.0f / std::sqrt(x); break;
+      case Opcode::VErf: r = std::erf(x); break;
+      case Opcode::VSigmoid: r = 1.0f / (1.0f + std::exp(-x)); break;
+      default: r = std::log(x); break;
+      }
+      set_f32(tsram + ops.d, i, r);
+    }
     return;
   case Opcode::VCopy:
     std::memmove(tsram + ops.d, tsram + ops.a, ops.c * 4);
@@ -284,14 +328,32 @@ void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram
     return;
   case Opcode::VRowSub:
   case Opcode::VRowDiv:
-    for (uint64_t r = 0; r < ops.e; ++r) {
-      float v = f32_at(tsram + ops.b, r);
+  case Opcode::VRowMul:
+  case Opcode::VColAdd:
+  case Opcode::VColMul:
+    for (uint64_t r = 0; r < ops.e; ++r)
       for (uint64_t col = 0; col < ops.c; ++col) {
-        float x = f32_at(tsram + ops.a, r * ops.c + col);
-        set_f32(tsram + ops.d, r * ops.c + col, ins.opcode == Opcode::VRowSub ? x - v : x / v);
+        bool column = ins.opcode == Opcode::VColAdd || ins.opcode == Opcode::VColMul;
+        float x = f32_at(tsram + ops.a, r * ops.c + col), v = f32_at(tsram + ops.b, column ? col : r), out;
+        switch (ins.opcode) {
+        case Opcode::VRowSub: out = x - v; break;
+        case Opcode::VRowDiv: out = x / v; break;
+        case Opcode::VColAdd: out = x + v; break;
+        default: out = x * v; break;
+        }
+        set_f32(tsram + ops.d, r * ops.c + col, out);
       }
+    return;
+  case Opcode::VFillTail: {
+    uint32_t bits = static_cast<uint32_t>(ops.b);
+    for (uint64_t r = 0; r < ops.e; ++r) {
+      int64_t first = static_cast<int64_t>(ops.a) + static_cast<int64_t>(r) * ops.imm;
+      first = std::clamp<int64_t>(first, 0, static_cast<int64_t>(ops.c));
+      for (uint64_t col = static_cast<uint64_t>(first); col < ops.c; ++col)
+        std::memcpy(tsram + ops.d + 4 * (r * ops.c + col), &bits, 4);
     }
     return;
+  }
   default:
     return;
   }

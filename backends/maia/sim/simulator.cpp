@@ -9,6 +9,7 @@
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -215,6 +216,13 @@ void Run::step(TileState &tile, double now) {
                 : ins.opcode == Opcode::Cpid ? tile.cpid[ins.imm]
                                              : grid_[ins.imm]);
     break;
+  case Opcode::Cvtf: {
+    float f = static_cast<float>(reg(ins.ra));
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    set(ins.rd, static_cast<int64_t>(bits));
+    break;
+  }
   case Opcode::Arg:
     if (ins.imm < 0 || static_cast<size_t>(ins.imm) >= args_.size())
       fault(tile, pc, "argument " + std::to_string(ins.imm) + " of " + std::to_string(args_.size()));

@@ -47,6 +47,7 @@ enum class Opcode : uint8_t {
   Signal = 0x12, ///< semaphore sem += imm (imm 0 means 1)
   Cbar = 0x13,   ///< cluster barrier: block until every tile of this program's cluster group arrives
   Cpid = 0x14,   ///< rd = this instance's coordinate along axis imm in its cluster group's square (0 or 1; 0 unless the grid is dealt in squares)
+  Cvtf = 0x15,   ///< rd = the f32 bit pattern of x[ra] converted to float (round to nearest even)
 
   // DMA engine: 2-D strided copies. The near side (rd of dma.in, ra of dma.out) is TSRAM,
   // or the cluster's CSRAM when the address has kCsramWindow set; the far side is HBM,
@@ -72,6 +73,18 @@ enum class Opcode : uint8_t {
   VRowSum = 0x4A, ///< rd[r] = sum over c (in column order) of ra[r*rc + c], for re rows
   VRowSub = 0x4B, ///< rd[r*rc + c] = ra[r*rc + c] - rb[r], for re rows
   VRowDiv = 0x4C, ///< rd[r*rc + c] = ra[r*rc + c] / rb[r], for re rows
+  VDiv = 0x4D,     ///< rd[i] = ra[i] / rb[i]
+  VSqrt = 0x4E,    ///< rd[i] = sqrt(ra[i])
+  VRsqrt = 0x4F,   ///< rd[i] = 1 / sqrt(ra[i])
+  VErf = 0x50,     ///< rd[i] = erf(ra[i])
+  VSigmoid = 0x51, ///< rd[i] = 1 / (1 + exp(-ra[i]))
+  VLog = 0x52,     ///< rd[i] = log(ra[i])
+  VRowMul = 0x53,  ///< rd[r*rc + c] = ra[r*rc + c] * rb[r], for re rows
+  VColAdd = 0x54,  ///< rd[r*rc + c] = ra[r*rc + c] + rb[c], for re rows
+  VColMul = 0x55,  ///< rd[r*rc + c] = ra[r*rc + c] * rb[c], for re rows
+  /// Row r of re rows of rc words: words from min(max(x[ra] + r * imm, 0), rc) on get the
+  /// bit pattern x[rb] (a masked-off tail; imm = 1 follows a diagonal).
+  VFillTail = 0x56,
 };
 
 /// A DMA address with this bit set names a byte of the issuing tile's cluster SRAM
