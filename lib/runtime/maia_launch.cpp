@@ -72,9 +72,18 @@ void detail::launch_on_maia_simulator(const Kernel &kernel, const Grid &grid, st
       values[i] = static_cast<int64_t>(address);
     } else if (args[i].is_integer()) {
       values[i] = args[i].integer();
+    } else if (info.args[i].dtype == DType::F32) {
+      // The control processor holds a float argument as its f32 bit pattern; the vector
+      // unit's fills take it from there.
+      float f = static_cast<float>(args[i].real());
+      uint32_t bits;
+      std::memcpy(&bits, &f, 4);
+      values[i] = static_cast<int64_t>(bits);
     } else {
-      throw Error(ErrorCode::Unsupported, "kernel '" + info.name + "': float scalar argument " + std::to_string(i) +
-                                              " ('" + info.args[i].name + "') is not supported on Maia yet");
+      throw Error(ErrorCode::Unsupported, "kernel '" + info.name + "': scalar argument " + std::to_string(i) + " ('" +
+                                              info.args[i].name + "') is " +
+                                              std::string(dtype_name(info.args[i].dtype)) +
+                                              "; Maia takes integer and f32 scalars");
     }
   }
   maia::SimStats stats = sim.run(*kernel.maia_program(), {grid.x, grid.y, grid.z}, values);

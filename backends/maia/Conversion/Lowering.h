@@ -50,6 +50,10 @@ struct Buffer {
 struct RowBroadcast {
   Buffer vector;
 };
+/// A [cols] vector broadcast along the rows of a [rows, cols] tile.
+struct ColBroadcast {
+  Buffer vector;
+};
 struct PtrTile {
   Value base; ///< HBM byte address
   Affine offsets; ///< in elements
@@ -60,11 +64,15 @@ struct Desc {
   SmallVector<Value> shape, strides;
   Type elem;
 };
+/// A float splat: a compile-time `value`, or (when `bits` is set) a value known at run
+/// time as its f32 bit pattern in a control-processor register.
 struct FloatConst {
   double value;
   Type elem;
+  Value bits = {};
 };
-using Info = std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, PtrTile, Desc, FloatConst>;
+using Info =
+    std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, ColBroadcast, PtrTile, Desc, FloatConst>;
 
 struct LoweringError : std::runtime_error {
   Operation *op;
@@ -209,9 +217,19 @@ private:
     }
     fail(nullptr, "only f32 and bf16 tiles live in TSRAM (the vector unit has no f16)");
   }
-  void fill(const Buffer &buf, double value) {
+  void fill(const Buffer &buf, double value) { fillWith(buf, cst(fillBits(value, buf.elem))); }
+  /// Fills `buf` with a bit pattern held in a register.
+  void fillWith(const Buffer &buf, Value bits) {
     int32_t sem = begin({}, {buf});
-    mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), sem);
+    mir::VectorFillOp::create(b_, loc(), cst(buf.offset), bits, words(buf), sem);
+  }
+  /// The register bits that fill a buffer of `elem` with the splat `c`.
+  Value splatBits(const FloatConst &c, Type elem, Operation *op) {
+    if (!c.bits)
+      return cst(fillBits(c.value, elem));
+    if (!elem.isF32())
+      fail(op, "a float known only at run time fills f32 tiles on Maia; cast to f32 first");
+    return c.bits;
   }
   void copy(const Buffer &to, const Buffer &from) {
     if (to.offset == from.offset)
@@ -276,6 +294,9 @@ private:
   Value fetchesShared(const SharedLoad &load);
 
   void lowerElementwise(Operation *op);
+  /// A broadcast operand (row or column vector) of an elementwise op; false if none.
+  bool lowerBroadcastOperand(Operation *op);
+  void lowerSelect(arith::SelectOp op);
   void lowerWidened(Operation *op);
   void lowerLoadStore(Operation *op);
   void lowerDesc(Operation *op);

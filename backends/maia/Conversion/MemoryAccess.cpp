@@ -46,9 +46,10 @@ Buffer Lowering::materialize(Value v, Operation *user) {
   if (auto *buf = std::get_if<Buffer>(&i))
     return *buf;
   if (auto *c = std::get_if<FloatConst>(&i)) {
+    FloatConst splat = *c; // a copy: allocating may not, but filling may grow the map
     auto type = cast<RankedTensorType>(v.getType());
-    Buffer buf = allocate(type.getShape(), c->elem, user);
-    fill(buf, c->value);
+    Buffer buf = allocate(type.getShape(), splat.elem, user);
+    fillWith(buf, splatBits(splat, splat.elem, user));
     return buf;
   }
   fail(user, "this tile has no data the Maia lowering can place in TSRAM");
@@ -158,8 +159,12 @@ void Lowering::lowerLoadStore(Operation *op) {
     std::optional<double> other;
     if (maskValue) {
       other = 0.0;
-      if (Value o = cast<tile::LoadOp>(op).getOther())
-        other = as<FloatConst>(o, op, "a constant `other`").value;
+      if (Value o = cast<tile::LoadOp>(op).getOther()) {
+        FloatConst &c = as<FloatConst>(o, op, "a constant `other`");
+        if (c.bits)
+          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+        other = c.value;
+      }
     }
     tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), p.elem, cst(0), address, rowStride, rows, cols, other);
   } else {

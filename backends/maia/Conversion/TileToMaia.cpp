@@ -33,25 +33,17 @@ void Lowering::lowerElementwise(Operation *op) {
   if (!elem.isF32())
     fail(op, "the Maia vector unit computes in f32 (and bf16 through f32); cast " +
                  std::to_string(elem.getIntOrFloatBitWidth()) + "-bit floats to f32 first");
-  // Row-broadcast operands: x - v[:,None] and x / v[:,None].
-  if (isa<arith::SubFOp, arith::DivFOp>(op)) {
-    if (auto *row = std::get_if<RowBroadcast>(&info(op->getOperand(1), op))) {
-      Buffer vector = row->vector; // copied: materialize may grow the map
-      Buffer x = materialize(op->getOperand(0), op);
-      Buffer out = allocate(type.getShape(), elem, op);
-      auto kind = isa<arith::SubFOp>(op) ? mir::RowKind::Sub : mir::RowKind::Div;
-      int32_t sem = begin({x, vector}, {out});
-      mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(vector.offset),
-                         cst(type.getShape().back()), cst(type.getRank() == 2 ? type.getDimSize(0) : 1), sem);
-      tiles_[result] = out;
-      return;
-    }
-  }
-  if (isa<math::ExpOp>(op)) {
+  if (lowerBroadcastOperand(op))
+    return;
+  if (isa<math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp>(op)) {
+    mir::VectorUnaryKind kind = isa<math::ExpOp>(op)    ? mir::VectorUnaryKind::Exp
+                                : isa<math::SqrtOp>(op) ? mir::VectorUnaryKind::Sqrt
+                                : isa<math::ErfOp>(op)  ? mir::VectorUnaryKind::Erf
+                                                        : mir::VectorUnaryKind::Log;
     Buffer x = materialize(op->getOperand(0), op);
     Buffer out = allocate(type.getShape(), elem, op);
     int32_t sem = begin({x}, {out});
-    mir::VectorUnaryOp::create(b_, loc(), mir::VectorUnaryKind::Exp, cst(out.offset), cst(x.offset), cst(x.numel()), sem);
+    mir::VectorUnaryOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(x.numel()), sem);
     tiles_[result] = out;
     return;
   }
@@ -74,6 +66,8 @@ void Lowering::lowerElementwise(Operation *op) {
     kind = mir::VectorKind::Mul;
   else if (isa<arith::MaxNumFOp>(op)) // the vector unit's max drops NaNs, as maxnum does
     kind = mir::VectorKind::Max;
+  else if (isa<arith::DivFOp>(op))
+    kind = mir::VectorKind::Div;
   else
     fail(op, "has no Maia vector-unit equivalent");
   Buffer lhs = materialize(op->getOperand(0), op), rhs = materialize(op->getOperand(1), op);
@@ -81,6 +75,78 @@ void Lowering::lowerElementwise(Operation *op) {
   int32_t sem = begin({lhs, rhs}, {out});
   mir::VectorBinaryOp::create(b_, loc(), kind, cst(out.offset), cst(lhs.offset), cst(rhs.offset), cst(out.numel()), sem);
   tiles_[result] = out;
+}
+
+bool Lowering::lowerBroadcastOperand(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (op->getNumOperands() != 2 || type.getRank() != 2)
+    return false;
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  bool commutes = isa<arith::AddFOp, arith::MulFOp>(op);
+  // The broadcast vector's operand index (the other side is the matrix).
+  int side = -1;
+  for (int i : {1, 0}) {
+    Info &in = info(op->getOperand(i), op);
+    if ((std::holds_alternative<RowBroadcast>(in) || std::holds_alternative<ColBroadcast>(in)) &&
+        (i == 1 || commutes)) {
+      side = i;
+      break;
+    }
+  }
+  if (side < 0)
+    return false;
+  Info vectorInfo = info(op->getOperand(side), op); // a copy: materialize may grow the map
+  bool row = std::holds_alternative<RowBroadcast>(vectorInfo);
+  Buffer vector = row ? std::get<RowBroadcast>(vectorInfo).vector : std::get<ColBroadcast>(vectorInfo).vector;
+  Buffer x = materialize(op->getOperand(1 - side), op);
+  Buffer out = allocate(type.getShape(), type.getElementType(), op);
+  int32_t sem = begin({x, vector}, {out});
+  if (row) {
+    // x - v[:,None], x / v[:,None], x * v[:,None].
+    mir::RowKind kind;
+    if (isa<arith::SubFOp>(op))
+      kind = mir::RowKind::Sub;
+    else if (isa<arith::DivFOp>(op))
+      kind = mir::RowKind::Div;
+    else if (isa<arith::MulFOp>(op))
+      kind = mir::RowKind::Mul;
+    else
+      fail(op, "the Maia vector unit broadcasts a row vector in -, / and * only");
+    mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(vector.offset), cst(cols), cst(rows), sem);
+  } else {
+    // x + w[None,:], x * w[None,:].
+    if (!commutes)
+      fail(op, "the Maia vector unit broadcasts a column vector in + and * only");
+    mir::ColOp::create(b_, loc(), isa<arith::AddFOp>(op) ? mir::ColKind::Add : mir::ColKind::Mul, cst(out.offset),
+                       cst(x.offset), cst(vector.offset), cst(cols), cst(rows), sem);
+  }
+  tiles_[op->getResult(0)] = out;
+  return true;
+}
+
+void Lowering::lowerSelect(arith::SelectOp op) {
+  // where(mask, x, c) with an index mask: x, then c over each row's masked-off tail
+  // (columns past the limit) and over the rows past the row limit (a tail that starts
+  // at cols * (limit - r), clamped to the row).
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!type.getElementType().isF32() || type.getRank() > 2)
+    fail(op, "the Maia lowering selects in f32 tiles of rank 1 or 2");
+  Mask mask = as<Mask>(op.getCondition(), op, "a mask of index comparisons");
+  FloatConst fill = as<FloatConst>(op.getFalseValue(), op, "a float constant where the mask is false");
+  Buffer x = materialize(op.getTrueValue(), op);
+  Buffer out = allocate(type.getShape(), type.getElementType(), op);
+  copy(out, x);
+  int64_t cols = type.getShape().back(), rows = type.getRank() == 2 ? type.getDimSize(0) : 1;
+  Value bits = splatBits(fill, type.getElementType(), op);
+  auto tail = [&](Value first, int32_t step) {
+    int32_t sem = begin({}, {out});
+    mir::FillTailOp::create(b_, loc(), cst(out.offset), first, bits, cst(cols), cst(rows), step, sem);
+  };
+  if (Value limit = mask.limits[type.getRank() - 1])
+    tail(limit, 0);
+  if (type.getRank() == 2 && mask.limits[0])
+    tail(mul(mask.limits[0], cst(cols)), static_cast<int32_t>(-cols));
+  tiles_[op.getResult()] = out;
 }
 
 void Lowering::lowerWidened(Operation *op) {
@@ -98,11 +164,14 @@ void Lowering::lowerWidened(Operation *op) {
     Info &i = info(operand, op);
     Value stand = UnrealizedConversionCastOp::create(b_, loc(), RankedTensorType::get(cast<RankedTensorType>(operand.getType()).getShape(), f32), ValueRange{}).getResult(0);
     if (auto *c = std::get_if<FloatConst>(&i)) {
-      FloatConst wide{c->value, f32};
+      FloatConst wide{c->value, f32, c->bits};
       tiles_[stand] = wide;
     } else if (std::holds_alternative<RowBroadcast>(i)) {
       Buffer vec = std::get<RowBroadcast>(i).vector;
       tiles_[stand] = RowBroadcast{convert(vec, f32, mir::VectorUnaryKind::ToF32)};
+    } else if (std::holds_alternative<ColBroadcast>(i)) {
+      Buffer vec = std::get<ColBroadcast>(i).vector;
+      tiles_[stand] = ColBroadcast{convert(vec, f32, mir::VectorUnaryKind::ToF32)};
     } else {
       Buffer narrow = materialize(operand, op);
       tiles_[stand] = convert(narrow, f32, mir::VectorUnaryKind::ToF32);
@@ -173,6 +242,15 @@ void Lowering::lowerOp(Operation *op) {
     scalars_[op->getResult(0)] = scalar(op->getOperand(0), op);
     return;
   }
+  if (auto toFloat = dyn_cast<arith::SIToFPOp>(op); toFloat && !isTile(toFloat.getResult())) {
+    if (!toFloat.getType().isF32())
+      fail(op, "the Maia control processor converts integers to f32 only");
+    tiles_[toFloat.getResult()] =
+        FloatConst{0.0, toFloat.getType(), mir::CvtfOp::create(b_, loc(), b_.getI64Type(), scalar(toFloat.getIn(), op))};
+    return;
+  }
+  if (auto select = dyn_cast<arith::SelectOp>(op); select && isTile(select.getResult()))
+    return lowerSelect(select);
   // Index tiles, masks and pointer tiles (symbolic).
   if (auto r = dyn_cast<tile::RangeOp>(op)) {
     tiles_[r.getResult()] = Affine{r.getStart() ? cst(static_cast<int32_t>(r.getStart())) : Value(), {cst(1)}};
@@ -186,7 +264,7 @@ void Lowering::lowerOp(Operation *op) {
       tiles_[s.getResult()] = PtrTile{scalar(src, op), Affine{Value(), zeros},
                                       cast<tile::PointerType>(src.getType()).getPointeeType()};
     else if (isa<FloatType>(src.getType())) {
-      FloatConst c = as<FloatConst>(src, op, "a constant float (runtime float scalars are not supported)");
+      FloatConst c = as<FloatConst>(src, op, "a float scalar");
       tiles_[s.getResult()] = c;
     }
     else
@@ -229,7 +307,11 @@ void Lowering::lowerOp(Operation *op) {
         tiles_[bc.getResult()] = RowBroadcast{*buf};
         return;
       }
-      fail(op, "the Maia lowering broadcasts data tiles only along columns ([rows,1] -> [rows,cols])");
+      if (srcShape.size() == 2 && srcShape[0] == 1) {
+        tiles_[bc.getResult()] = ColBroadcast{*buf};
+        return;
+      }
+      fail(op, "the Maia lowering broadcasts data tiles along one axis ([rows,1] or [1,cols] -> [rows,cols])");
     }
     Info copy = i; // copied first: inserting into the map may move `i`
     tiles_[bc.getResult()] = copy; // symbolic tiles and constants do not depend on the size
@@ -373,7 +455,7 @@ void Lowering::lowerOp(Operation *op) {
     return;
   }
   if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::NegFOp,
-          math::ExpOp>(op) &&
+          math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp>(op) &&
       isTile(op->getResult(0)))
     return lowerElementwise(op);
   if (auto loop = dyn_cast<scf::ForOp>(op))
@@ -393,9 +475,15 @@ void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {
   for (auto [i, arg] : llvm::enumerate(src.getArguments())) {
     if (isa<RankedTensorType>(arg.getType()))
       fail(src, "tile-typed kernel arguments are not supported");
-    if (isa<FloatType>(arg.getType()))
-      fail(src, "float scalar kernel arguments are not supported on Maia yet");
-    scalars_[arg] = mir::ArgOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(i));
+    Value read = mir::ArgOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(i));
+    if (isa<FloatType>(arg.getType())) {
+      // A float argument arrives as its f32 bit pattern (the launcher converts it).
+      if (!arg.getType().isF32())
+        fail(src, "the Maia lowering takes f32 float arguments only");
+      tiles_[arg] = FloatConst{0.0, arg.getType(), read};
+      continue;
+    }
+    scalars_[arg] = read;
   }
   planClusterSharing(src);
   if (squares_) {

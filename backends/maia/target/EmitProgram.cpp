@@ -378,13 +378,14 @@ void Emitter::emit(Operation *op) {
                       static_cast<int32_t>(m.getK())},
                      op));
   if (auto v = dyn_cast<mir::VectorBinaryOp>(op)) {
-    static const Opcode codes[] = {Opcode::VAdd, Opcode::VSub, Opcode::VMul, Opcode::VMax};
+    static const Opcode codes[] = {Opcode::VAdd, Opcode::VSub, Opcode::VMul, Opcode::VMax, Opcode::VDiv};
     return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getLhs()), r(v.getRhs()),
                       r(v.getCount()), 0, sem(v.getSem()), 0},
                      op));
   }
   if (auto v = dyn_cast<mir::VectorUnaryOp>(op)) {
-    static const Opcode codes[] = {Opcode::VExp, Opcode::VCopy, Opcode::VToBf16, Opcode::VToF32};
+    static const Opcode codes[] = {Opcode::VExp,  Opcode::VCopy,  Opcode::VToBf16, Opcode::VToF32,  Opcode::VSqrt,
+                                   Opcode::VRsqrt, Opcode::VErf,  Opcode::VSigmoid, Opcode::VLog};
     return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), 0, r(v.getCount()), 0,
                       sem(v.getSem()), 0},
                      op));
@@ -392,12 +393,24 @@ void Emitter::emit(Operation *op) {
   if (auto v = dyn_cast<mir::VectorFillOp>(op))
     return void(push({Opcode::VFill, r(v.getDst()), 0, r(v.getValue()), r(v.getCount()), 0, sem(v.getSem()), 0}, op));
   if (auto v = dyn_cast<mir::RowOp>(op)) {
-    static const Opcode codes[] = {Opcode::VRowMax, Opcode::VRowSum, Opcode::VRowSub, Opcode::VRowDiv};
+    static const Opcode codes[] = {Opcode::VRowMax, Opcode::VRowSum, Opcode::VRowSub, Opcode::VRowDiv, Opcode::VRowMul};
     uint8_t vec = v.getVector() ? r(v.getVector()) : 0;
     return void(push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), vec, r(v.getCols()),
                       r(v.getRows()), sem(v.getSem()), 0},
                      op));
   }
+  if (auto v = dyn_cast<mir::ColOp>(op)) {
+    Opcode code = v.getKind() == mir::ColKind::Add ? Opcode::VColAdd : Opcode::VColMul;
+    return void(push({code, r(v.getDst()), r(v.getSrc()), r(v.getVector()), r(v.getCols()), r(v.getRows()),
+                      sem(v.getSem()), 0},
+                     op));
+  }
+  if (auto v = dyn_cast<mir::FillTailOp>(op))
+    return void(push({Opcode::VFillTail, r(v.getDst()), r(v.getFirst()), r(v.getValue()), r(v.getCols()),
+                      r(v.getRows()), sem(v.getSem()), static_cast<int32_t>(v.getStep())},
+                     op));
+  if (auto c = dyn_cast<mir::CvtfOp>(op))
+    return void(push({Opcode::Cvtf, r(c.getResult()), r(c.getValue()), 0, 0, 0, 0, 0}, op));
   fail(op, "has no Maia instruction");
 }
 

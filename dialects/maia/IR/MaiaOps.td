@@ -118,7 +118,8 @@ def Maia_MmaOp : Maia_Op<"mma", [MemoryEffects<[MemRead, MemWrite]>]> {
 
 def Maia_VectorKind : I32EnumAttr<"VectorKind", "vector-unit operation", [
     I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Sub", 1, "sub">,
-    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Max", 3, "max">]> {
+    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Div", 4, "div">]> {
   let cppNamespace = "::tegula::maia::ir";
 }
 
@@ -130,7 +131,10 @@ def Maia_VectorBinaryOp : Maia_Op<"vbinary", [MemoryEffects<[MemRead, MemWrite]>
 
 def Maia_VectorUnaryKind : I32EnumAttr<"VectorUnaryKind", "one-operand vector operation", [
     I32EnumAttrCase<"Exp", 0, "exp">, I32EnumAttrCase<"Copy", 1, "copy">,
-    I32EnumAttrCase<"ToBf16", 2, "to_bf16">, I32EnumAttrCase<"ToF32", 3, "to_f32">]> {
+    I32EnumAttrCase<"ToBf16", 2, "to_bf16">, I32EnumAttrCase<"ToF32", 3, "to_f32">,
+    I32EnumAttrCase<"Sqrt", 4, "sqrt">, I32EnumAttrCase<"Rsqrt", 5, "rsqrt">,
+    I32EnumAttrCase<"Erf", 6, "erf">, I32EnumAttrCase<"Sigmoid", 7, "sigmoid">,
+    I32EnumAttrCase<"Log", 8, "log">]> {
   let cppNamespace = "::tegula::maia::ir";
 }
 
@@ -148,15 +152,16 @@ def Maia_VectorFillOp : Maia_Op<"vfill", [MemoryEffects<[MemWrite]>]> {
 
 def Maia_RowKind : I32EnumAttr<"RowKind", "row-wise vector operation", [
     I32EnumAttrCase<"Max", 0, "max">, I32EnumAttrCase<"Sum", 1, "sum">,
-    I32EnumAttrCase<"Sub", 2, "sub">, I32EnumAttrCase<"Div", 3, "div">]> {
+    I32EnumAttrCase<"Sub", 2, "sub">, I32EnumAttrCase<"Div", 3, "div">,
+    I32EnumAttrCase<"Mul", 4, "mul">]> {
   let cppNamespace = "::tegula::maia::ir";
 }
 
 def Maia_RowOp : Maia_Op<"vrow", [MemoryEffects<[MemRead, MemWrite]>]> {
-  let summary = "Row reductions (max, sum) and row-broadcast updates (sub, div) of a rows x cols f32 matrix";
+  let summary = "Row reductions (max, sum) and row-broadcast updates (sub, div, mul) of a rows x cols f32 matrix";
   let description = [{
     `max`/`sum`: dst[r] = reduce over c of src[r*cols + c] (no `vector` operand).
-    `sub`/`div`: dst[r*cols + c] = src[r*cols + c] (op) vector[r].
+    `sub`/`div`/`mul`: dst[r*cols + c] = src[r*cols + c] (op) vector[r].
   }];
   let arguments = (ins Maia_RowKind:$kind, I64:$dst, I64:$src, Optional<I64>:$vector, I64:$cols,
                        I64:$rows, Maia_Sem:$sem);
@@ -164,6 +169,34 @@ def Maia_RowOp : Maia_Op<"vrow", [MemoryEffects<[MemRead, MemWrite]>]> {
     $kind $dst `,` $src (`vector` $vector^)? `,` $cols `,` $rows `sem` $sem attr-dict
   }];
   let hasVerifier = 1;
+}
+
+def Maia_ColKind : I32EnumAttr<"ColKind", "column-broadcast vector operation", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Mul", 1, "mul">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_ColOp : Maia_Op<"vcol", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[r*cols + c] = src[r*cols + c] (op) vector[c] for a rows x cols f32 matrix";
+  let arguments = (ins Maia_ColKind:$kind, I64:$dst, I64:$src, I64:$vector, I64:$cols, I64:$rows, Maia_Sem:$sem);
+  let assemblyFormat = "$kind $dst `,` $src `,` $vector `,` $cols `,` $rows `sem` $sem attr-dict";
+}
+
+def Maia_FillTailOp : Maia_Op<"vfilltail", [MemoryEffects<[MemWrite]>]> {
+  let summary = "In row r of a rows x cols matrix, the words from `first + r * step` on get `value`'s low 32 bits";
+  let description = [{
+    The first masked-off word of each row is clamped into [0, cols]: a masked load's
+    tail, or a causal mask's diagonal when `step` is 1.
+  }];
+  let arguments = (ins I64:$dst, I64:$first, I64:$value, I64:$cols, I64:$rows, I32Attr:$step, Maia_Sem:$sem);
+  let assemblyFormat = "$dst `,` $first `,` $value `,` $cols `,` $rows `step` $step `sem` $sem attr-dict";
+}
+
+def Maia_CvtfOp : Maia_Op<"cvtf", [Pure]> {
+  let summary = "The f32 bit pattern of an integer scalar, for the vector unit";
+  let arguments = (ins I64:$value);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$value attr-dict";
 }
 
 #endif
