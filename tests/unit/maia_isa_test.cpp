@@ -115,9 +115,12 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
       {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
       {Opcode::Cvtf, "cvtf", Unit::Tcp, "rd,ra"},
+      {Opcode::Ldw, "ldw", Unit::Tcp, "rd,ra"},
+      {Opcode::Div, "div", Unit::Tcp, "rd,ra,rb"},
       {Opcode::DmaIn, "dma.in", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::DmaOut, "dma.out", Unit::Dma, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
+      {Opcode::MmaT, "mma.t", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
       {Opcode::VAdd, "vadd", Unit::Tvp, "rd,ra,rb,rc,sem"},
       {Opcode::VSub, "vsub", Unit::Tvp, "rd,ra,rb,rc,sem"},
       {Opcode::VMul, "vmul", Unit::Tvp, "rd,ra,rb,rc,sem"},
@@ -313,6 +316,9 @@ loop: blt x3, x4, done
   vcoladd x27, x24, x25, x3, x4, s7
   vcolmul x27, x24, x25, x3, x4, s7
   vfilltail x27, x5, x22, x3, x4, -1, s9
+  ldw x10, x1
+  div x11, x10, x4
+  mma.t x15, x14, x16, x3, x4, 64, s3
 done:
   halt
 )";
@@ -321,7 +327,7 @@ done:
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 50);
+  REQUIRE(program.code.size() == 53);
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -337,8 +343,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[8].imm == -1); // ori's 26-bit mask
   CHECK(disassemble(program.code[8]) == "ori x9, x8, 0x3ffffff");
 
-  // blt at 13 jumps forward to done (49); bge at 14 back to loop (13); bne to start (0).
-  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 36});
+  // blt at 13 jumps forward to done (52); bge at 14 back to loop (13); bne to start (0).
+  CHECK(program.code[13] == Instruction{Opcode::Blt, 0, 3, 4, 0, 0, 0, 39});
   CHECK(program.source[13] == "loop: blt x3, x4, done");
   CHECK(program.code[14].imm == -1);
   CHECK(program.code[15].imm == -15);
@@ -350,7 +356,8 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[37] == Instruction{Opcode::Cpid, 3, 0, 0, 0, 0, 0, 1});
   CHECK(program.code[38] == Instruction{Opcode::Cvtf, 9, 4});
   CHECK(program.code[48] == Instruction{Opcode::VFillTail, 27, 5, 22, 3, 4, 9, -1});
-  CHECK(program.code[49] == Instruction{Opcode::Halt});
+  CHECK(program.code[50] == Instruction{Opcode::Div, 11, 10, 4});
+  CHECK(program.code[52] == Instruction{Opcode::Halt});
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -435,7 +442,7 @@ TEST_CASE("binary images round-trip", "[maia][image]") {
   REQUIRE(bytes.size() == 16 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
   CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 16) ==
-        std::vector<uint8_t>{2, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0});
+        std::vector<uint8_t>{2, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
   CHECK(bytes[16 + 7] == 0x10);
 

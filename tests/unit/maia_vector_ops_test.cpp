@@ -1,13 +1,15 @@
 // The vector unit's arithmetic beyond add and multiply (division, square roots, erf,
-// sigmoid, log, row and column broadcasts, masked tails) and the control processor's
-// integer-to-float conversion, each run on the simulator and compared with the same
-// f32 arithmetic on the host.
+// sigmoid, log, row and column broadcasts, masked tails), the control processor's
+// integer-to-float conversion, scalar loads and division, and the tensor unit's
+// transposed product, each run on the simulator and compared with the host.
 #include "tegula/maia/isa.h"
 #include "tegula/maia/simulator.h"
 #include "tegula/runtime/error.h"
+#include "tegula/runtime/half.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -171,4 +173,110 @@ TEST_CASE("cvtf converts an integer register to f32 bits for the vector unit", "
     for (float g : got)
       CHECK(g == static_cast<float>(value));
   }
+}
+
+TEST_CASE("ldw reads a word of HBM into a register, and faults outside every allocation", "[maia][sim][vector]") {
+  Simulator sim;
+  uint64_t data = sim.hbm().allocate(16, "offsets"), out = sim.hbm().allocate(8, "out");
+  const int32_t words[4] = {7, -3, 1000000, 42};
+  std::memcpy(sim.hbm().host(data, 16), words, 16);
+  // out[0] = words[1] / words[0] * 1 (-3 / 7 = 0, toward zero), out[1] = words[2] / words[1].
+  Program p = assemble(R"(
+  arg x1, 0
+  arg x2, 1
+  ldw x3, x1
+  addi x4, x1, 4
+  ldw x5, x4
+  addi x4, x1, 8
+  ldw x6, x4
+  div x7, x5, x3
+  div x8, x6, x5
+  cvtf x7, x7
+  cvtf x8, x8
+  li x9, 0
+  li x10, 1
+  vfill x9, x7, x10, s1
+  li x11, 4
+  vfill x11, x8, x10, s1
+  wait s1, 2
+  li x12, 8
+  dma.out x2, x9, x10, x12, x12, 0, s2
+  wait s2, 1
+  halt
+)");
+  SimStats stats = sim.run(p, {1, 1, 1}, {static_cast<int64_t>(data), static_cast<int64_t>(out)});
+  float got[2];
+  std::memcpy(got, sim.hbm().host(out, 8), 8);
+  CHECK(got[0] == 0.0f);
+  CHECK(got[1] == static_cast<float>(1000000 / -3));
+  CHECK(stats.hbm_bytes_read == 12);
+
+  Program past = assemble("  arg x1, 0\n  addi x1, x1, 16\n  ldw x2, x1\n  halt\n");
+  try {
+    sim.run(past, {1, 1, 1}, {static_cast<int64_t>(data)});
+    FAIL("a load past the allocation ran");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::DeviceFault);
+    CHECK_THAT(e.what(), Catch::Contains("pc 2: `ldw x2, x1`") && Catch::Contains("outside every allocation"));
+  }
+  Program zero = assemble("  li x1, 5\n  div x2, x1, x0\n  halt\n");
+  try {
+    sim.run(zero, {1, 1, 1}, {});
+    FAIL("a division by zero ran");
+  } catch (const Error &e) {
+    CHECK_THAT(e.what(), Catch::Contains("integer division by zero"));
+  }
+}
+
+TEST_CASE("mma.t multiplies by B stored transposed, with the bits of mma", "[maia][sim][vector]") {
+  // C = A B with B given once as [K, N] (mma) and once as [N, K] (mma.t).
+  const int M = 16, N = 32, K = 48;
+  std::mt19937 gen(9);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<uint16_t> a(M * K), b(K * N), bt(N * K);
+  for (auto &x : a)
+    x = float_to_bf16(dist(gen));
+  for (int k = 0; k < K; ++k)
+    for (int n = 0; n < N; ++n)
+      bt[n * K + k] = b[k * N + n] = float_to_bf16(dist(gen));
+  auto product = [&](bool transposed) {
+    Simulator sim;
+    uint64_t ha = sim.hbm().allocate(a.size() * 2, "a"), hb = sim.hbm().allocate(b.size() * 2, "b"),
+             hc = sim.hbm().allocate(M * N * 4, "c");
+    std::memcpy(sim.hbm().host(ha, a.size() * 2), a.data(), a.size() * 2);
+    std::memcpy(sim.hbm().host(hb, b.size() * 2), (transposed ? bt : b).data(), b.size() * 2);
+    std::string mma = transposed ? "mma.t" : "mma";
+    Program p = assemble(R"(
+  arg x1, 0
+  arg x2, 1
+  arg x3, 2
+  li x4, 0
+  li x5, 8192
+  li x6, 16384
+  li x7, 1
+  li x8, )" + std::to_string(M * K * 2) + R"(
+  li x9, )" + std::to_string(K * N * 2) + R"(
+  dma.in x4, x1, x7, x8, x8, 0, s1
+  dma.in x5, x2, x7, x9, x9, 0, s1
+  li x10, )" + std::to_string(M * N) + R"(
+  vfill x6, x0, x10, s2
+  wait s1, 2
+  wait s2, 1
+  li x11, )" + std::to_string(M) + R"(
+  li x12, )" + std::to_string(N) + R"(
+  )" + mma + " x6, x4, x5, x11, x12, " + std::to_string(K) + R"(, s3
+  wait s3, 1
+  li x13, )" + std::to_string(M * N * 4) + R"(
+  dma.out x3, x6, x7, x13, x13, 0, s4
+  wait s4, 1
+  halt
+)");
+    sim.run(p, {1, 1, 1}, {static_cast<int64_t>(ha), static_cast<int64_t>(hb), static_cast<int64_t>(hc)});
+    std::vector<float> c(M * N);
+    std::memcpy(c.data(), sim.hbm().host(hc, M * N * 4), M * N * 4);
+    return c;
+  };
+  std::vector<float> plain = product(false), transposed = product(true);
+  CHECK(std::memcmp(plain.data(), transposed.data(), plain.size() * 4) == 0);
+  CHECK(plain[0] != 0.0f);
 }

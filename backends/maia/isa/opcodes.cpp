@@ -35,6 +35,8 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::Cbar, "cbar", Unit::Tcp, ""},
       {Opcode::Cpid, "cpid", Unit::Tcp, "rd,imm"},
       {Opcode::Cvtf, "cvtf", Unit::Tcp, "rd,ra"},
+      {Opcode::Ldw, "ldw", Unit::Tcp, "rd,ra"},
+      {Opcode::Div, "div", Unit::Tcp, "rd,ra,rb"},
 
       // rd/ra: destination/source address, rb rows, rc row bytes, re HBM stride,
       // imm TSRAM stride.
@@ -43,6 +45,7 @@ const std::vector<OpcodeInfo> &opcode_table() {
 
       // rd C, ra A, rb B, rc M, re N, imm K.
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
+      {Opcode::MmaT, "mma.t", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
 
       // Element-wise: rc holds the element count.
       {Opcode::VAdd, "vadd", Unit::Tvp, "rd,ra,rb,rc,sem"},

@@ -138,7 +138,8 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
     }
     return plan;
   }
-  case Opcode::Mma: {
+  case Opcode::Mma:
+  case Opcode::MmaT: {
     uint64_t M = count(ops.c, "M"), N = count(ops.e, "N"), K = count(static_cast<uint64_t>(ops.imm), "K");
     product(product(M, K, "A size"), 2, "A size");
     product(product(K, N, "B size"), 2, "B size");
@@ -239,15 +240,18 @@ void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram
     }
     return;
   }
-  case Opcode::Mma: {
+  case Opcode::Mma:
+  case Opcode::MmaT: {
     uint64_t M = ops.c, N = ops.e, K = static_cast<uint64_t>(ops.imm);
     const uint8_t *a = tsram + ops.a, *b = tsram + ops.b;
     uint8_t *c = tsram + ops.d;
+    const bool transposed = ins.opcode == Opcode::MmaT;
     for (uint64_t i = 0; i < M; ++i)
       for (uint64_t j = 0; j < N; ++j) {
         float acc = f32_at(c, i * N + j);
         for (uint64_t k = 0; k < K; ++k) {
-          float product = bf16_at(a, i * K + k) * bf16_at(b, k * N + j); // exact in f32
+          float bkj = bf16_at(b, transposed ? j * K + k : k * N + j);
+          float product = bf16_at(a, i * K + k) * bkj; // exact in f32
           acc = acc + product;
         }
         set_f32(c, i * N + j, acc);

@@ -223,6 +223,32 @@ void Run::step(TileState &tile, double now) {
     set(ins.rd, static_cast<int64_t>(bits));
     break;
   }
+  case Opcode::Div: {
+    int64_t divisor = reg(ins.rb);
+    if (divisor == 0)
+      fault(tile, pc, "integer division by zero");
+    int64_t dividend = reg(ins.ra);
+    set(ins.rd, divisor == -1 ? wrap(0 - u(dividend)) : dividend / divisor); // INT64_MIN / -1 wraps
+    break;
+  }
+  case Opcode::Ldw: {
+    uint64_t address = static_cast<uint64_t>(reg(ins.ra));
+    Hbm::Allocation *allocation = hbm_.find(address, 4);
+    if (!allocation) {
+      std::string msg = "ldw reads HBM [" + std::to_string(address) + ", +4) outside every allocation";
+      if (const Hbm::Allocation *near = hbm_.nearest(address))
+        msg += " (nearest: '" + near->name + "')";
+      fault(tile, pc, msg);
+    }
+    int32_t word = 0; // timing-only runs hold no data: loads read zero
+    if (!allocation->storage.empty())
+      std::memcpy(&word, allocation->storage.data() + (address - allocation->base), 4);
+    set(ins.rd, word);
+    stats_.hbm_bytes_read += 4;
+    tile.pc = next;
+    tile.ready = now + spec_.dma_latency_cycles; // a synchronous read
+    return;
+  }
   case Opcode::Arg:
     if (ins.imm < 0 || static_cast<size_t>(ins.imm) >= args_.size())
       fault(tile, pc, "argument " + std::to_string(ins.imm) + " of " + std::to_string(args_.size()));

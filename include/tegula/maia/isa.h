@@ -48,6 +48,8 @@ enum class Opcode : uint8_t {
   Cbar = 0x13,   ///< cluster barrier: block until every tile of this program's cluster group arrives
   Cpid = 0x14,   ///< rd = this instance's coordinate along axis imm in its cluster group's square (0 or 1; 0 unless the grid is dealt in squares)
   Cvtf = 0x15,   ///< rd = the f32 bit pattern of x[ra] converted to float (round to nearest even)
+  Ldw = 0x16,    ///< rd = the 32-bit word at HBM address x[ra], sign-extended (waits the DMA latency)
+  Div = 0x17,    ///< rd = x[ra] / x[rb] (signed, toward zero; a zero divisor faults)
 
   // DMA engine: 2-D strided copies. The near side (rd of dma.in, ra of dma.out) is TSRAM,
   // or the cluster's CSRAM when the address has kCsramWindow set; the far side is HBM,
@@ -57,6 +59,7 @@ enum class Opcode : uint8_t {
 
   // Tensor unit.
   Mma = 0x30, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb] (bf16, imm x re); dense row-major
+  MmaT = 0x31, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb]^T, B stored (bf16, re x imm)
 
   // Vector unit: f32 arrays in TSRAM of rc elements. The row ops read a row-major matrix
   // of re rows x rc columns; rb is the per-row vector of VRowSub/VRowDiv.
