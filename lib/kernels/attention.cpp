@@ -19,6 +19,7 @@ template <FloatDType T>
 void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *lse, Ptr<i32> cu_q, Ptr<i32> cu_k,
                     Int heads_q, Int group, Int total_q, Float scale, const AttentionConfig &cfg) {
   const double neg_inf = -std::numeric_limits<double>::infinity();
+  const double lowest = std::numeric_limits<float>::lowest(), least = std::numeric_limits<float>::min();
   const int D = cfg.head_dim;
   Int block = program_id(0), head = program_id(1), seq = program_id(2);
   Int q_start = load(cu_q + seq), q_len = load(cu_q + seq + 1) - q_start;
@@ -54,9 +55,10 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
       visible = visible && keys.row() <= rows.col() + shift + extra;
     s = where(visible, s, neg_inf);
     auto m_new = maximum(m_i, max(s, 1));
-    // A row that has seen no key yet keeps m = -inf; subtracting 0 instead keeps
-    // exp(-inf - m) at 0 rather than NaN.
-    auto m_safe = where(m_new != neg_inf, m_new, 0.0);
+    // A row that has seen no key yet keeps m = -inf; subtracting the lowest finite
+    // float instead keeps exp(-inf - m) at 0 rather than NaN, and changes nothing for a
+    // row with a finite maximum.
+    auto m_safe = maximum(m_new, full<f32>({cfg.BM}, lowest));
     auto p = exp(s - m_safe.col());
     auto alpha = exp(m_i - m_safe);
     l_i = l_i * alpha + sum(p, 1);
@@ -64,8 +66,9 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
     acc = dot(cast<T>(p), tv, acc * alpha.col());
     m_i = m_new;
   }
-  // A fully masked row has l = 0 and acc = 0: its output is 0.
-  auto o = acc / where(l_i != 0.0, l_i, 1.0).col();
+  // A fully masked row has l = 0 and acc = 0: dividing by the least normal float gives
+  // 0. Any other row has l >= 1 (its maximum's own term), which the floor leaves alone.
+  auto o = acc / maximum(l_i, full<f32>({cfg.BM}, least)).col();
   store(out + (q_start + rows).col() * q_stride + head * D + dims.row(), cast<T>(o), row_ok);
   if (lse)
     store(*lse + head * total_q + q_start + rows, m_i + log(l_i), rows < q_len);

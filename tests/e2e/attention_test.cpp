@@ -49,8 +49,8 @@ std::string describe(const Case &c) {
   return text;
 }
 
-void check_attention(const Case &c) {
-  const std::string tag = "attention " + describe(c);
+void check_attention(const Case &c, const std::string &target = "cpu") {
+  const std::string tag = "attention " + target + " " + describe(c);
   const uint64_t seed = testing::case_seed(tag);
   INFO(tag << " seed " << seed);
   const std::vector<int32_t> cu_q = offsets(c.seqlens_q), cu_k = offsets(c.seqlens_k);
@@ -64,7 +64,7 @@ void check_attention(const Case &c) {
   out.fill_bytes(0xFF);
   lse.fill_bytes(0xFF);
   const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-  Attention attention(c.dtype, "cpu", {}, default_attention_config("cpu", c.head_dim, c.causal, c.lse));
+  Attention attention(c.dtype, target, {}, default_attention_config(target, c.head_dim, c.causal, c.lse));
   AttentionShape shape{static_cast<int64_t>(c.seqlens_q.size()), c.heads_q, c.heads_kv, total_q, total_k, scale};
   attention.varlen(q, k, v, i32_buffer(cu_q), i32_buffer(cu_k), out, &lse, shape);
 
@@ -121,6 +121,16 @@ TEST_CASE("grouped- and multi-query attention read their group's key/value head"
 TEST_CASE("variable-length batches, with empty sequences", "[e2e][attention]") {
   check_attention({DType::F32, 64, false, true, 2, 1, {0, 17, 0, 130, 1}, {5, 0, 0, 64, 200}});
   check_attention({DType::BF16, 64, true, true, 2, 2, {0, 0}, {3, 0}}); // no queries at all
+}
+
+TEST_CASE("attention runs on maia-sim in bf16 within the same bounds", "[e2e][attention][maia]") {
+  // Scalar loads of the offsets (ldw), the key/value head by division, K^T through
+  // mma.t, the causal diagonal through tail fills, the scale as an f32 argument.
+  check_attention({DType::BF16, 64, false, true, 4, 2, {70, 1}, {131, 45}}, "maia");
+  check_attention({DType::BF16, 80, true, true, 2, 1, {33, 150, 0, 7}, {150, 33, 5, 1}}, "maia");
+  check_attention({DType::BF16, 128, true, false, 1, 1, {65}, {65}}, "maia");
+  // f32 inputs need an f32 tensor unit, which the machine does not have.
+  CHECK_THROWS_AS(Attention(DType::F32, "maia", {}, default_attention_config("maia", 64, false, false)), Error);
 }
 
 TEST_CASE("attention launches with wrong offsets or heads are refused with the reason", "[e2e][attention]") {

@@ -20,6 +20,10 @@
 #include <string>
 #include <variant>
 
+namespace tegula::tile {
+class LoadOp;
+} // namespace tegula::tile
+
 namespace tegula::maia::lowering {
 
 using namespace mlir;
@@ -31,9 +35,11 @@ struct Affine {
   Value base;
   SmallVector<Value> strides;
 };
-/// A conjunction of `index_d < limit_d`; null limits are "no limit".
+/// A conjunction of `index_d < limit_d`; null limits are "no limit". A rank-2 mask may
+/// also bound the diagonal: `col - row < diagonal` (a causal mask).
 struct Mask {
   SmallVector<Value> limits;
+  Value diagonal = {};
 };
 struct Buffer {
   int64_t offset = 0;
@@ -54,6 +60,10 @@ struct RowBroadcast {
 struct ColBroadcast {
   Buffer vector;
 };
+/// The transpose of a 2-D buffer, which only the tensor unit's B operand reads.
+struct Transposed {
+  Buffer buffer;
+};
 struct PtrTile {
   Value base; ///< HBM byte address
   Affine offsets; ///< in elements
@@ -72,7 +82,8 @@ struct FloatConst {
   Value bits = {};
 };
 using Info =
-    std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, ColBroadcast, PtrTile, Desc, FloatConst>;
+    std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, ColBroadcast, Transposed, PtrTile, Desc,
+                 FloatConst>;
 
 struct LoweringError : std::runtime_error {
   Operation *op;
@@ -299,6 +310,8 @@ private:
   void lowerSelect(arith::SelectOp op);
   void lowerWidened(Operation *op);
   void lowerLoadStore(Operation *op);
+  /// A load through one pointer: an i32 or f32 word read into a register.
+  void lowerScalarLoad(tile::LoadOp op);
   void lowerDesc(Operation *op);
 
   OpBuilder &b_;

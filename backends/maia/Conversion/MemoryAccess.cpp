@@ -125,8 +125,23 @@ Value Lowering::liveRows(Value rows, int64_t blockRows) {
   return min(rows, mul(live_, cst(blockRows)));
 }
 
+void Lowering::lowerScalarLoad(tile::LoadOp op) {
+  Type elem = op.getResult().getType();
+  if (op.getMask())
+    fail(op, "a masked scalar load is not supported on Maia yet");
+  if (!elem.isInteger(32) && !elem.isF32())
+    fail(op, "the Maia control processor loads i32 and f32 scalars");
+  Value word = mir::LoadWordOp::create(b_, loc(), b_.getI64Type(), scalar(op.getOperand(0), op));
+  if (elem.isF32())
+    tiles_[op.getResult()] = FloatConst{0.0, elem, word}; // the register holds its bits
+  else
+    scalars_[op.getResult()] = word;
+}
+
 void Lowering::lowerLoadStore(Operation *op) {
   bool isLoad = isa<tile::LoadOp>(op);
+  if (isLoad && !isa<RankedTensorType>(op->getResult(0).getType()))
+    return lowerScalarLoad(cast<tile::LoadOp>(op));
   Value ptr = op->getOperand(0);
   Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
   auto type = dyn_cast<RankedTensorType>(ptr.getType());
@@ -148,6 +163,8 @@ void Lowering::lowerLoadStore(Operation *op) {
   Value rows = cst(rowsBlock), cols = cst(colsBlock);
   if (maskValue) {
     Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
+    if (m.diagonal)
+      fail(op, "a diagonal mask cannot bound a transfer on Maia; select with it instead");
     if (rank == 2 && m.limits[0])
       rows = min(rows, m.limits[0]);
     if (m.limits[rank - 1])

@@ -146,6 +146,8 @@ void Lowering::lowerSelect(arith::SelectOp op) {
     tail(limit, 0);
   if (type.getRank() == 2 && mask.limits[0])
     tail(mul(mask.limits[0], cst(cols)), static_cast<int32_t>(-cols));
+  if (mask.diagonal) // row r keeps columns c < diagonal + r
+    tail(mask.diagonal, 1);
   tiles_[op.getResult()] = out;
 }
 
@@ -229,12 +231,14 @@ void Lowering::lowerOp(Operation *op) {
     return;
   }
   // Scalar integer arithmetic.
-  if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MinSIOp>(op) && !isTile(op->getResult(0))) {
+  if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MinSIOp, arith::DivSIOp>(op) &&
+      !isTile(op->getResult(0))) {
     Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
-    Value r = isa<arith::AddIOp>(op)   ? Value(arith::AddIOp::create(b_, loc(), a, c))
-              : isa<arith::SubIOp>(op) ? Value(arith::SubIOp::create(b_, loc(), a, c))
-              : isa<arith::MulIOp>(op) ? Value(arith::MulIOp::create(b_, loc(), a, c))
-                                       : Value(arith::MinSIOp::create(b_, loc(), a, c));
+    Value r = isa<arith::AddIOp>(op)     ? Value(arith::AddIOp::create(b_, loc(), a, c))
+              : isa<arith::SubIOp>(op)   ? Value(arith::SubIOp::create(b_, loc(), a, c))
+              : isa<arith::MulIOp>(op)   ? Value(arith::MulIOp::create(b_, loc(), a, c))
+              : isa<arith::DivSIOp>(op)  ? Value(arith::DivSIOp::create(b_, loc(), a, c))
+                                         : Value(arith::MinSIOp::create(b_, loc(), a, c));
     scalars_[op->getResult(0)] = r;
     return;
   }
@@ -279,6 +283,8 @@ void Lowering::lowerOp(Operation *op) {
       out.strides.insert(out.strides.begin() + axis, Value());
       tiles_[e.getResult()] = out;
     } else if (auto *m = std::get_if<Mask>(&i)) {
+      if (m->diagonal)
+        fail(op, "a diagonal mask cannot change rank on Maia");
       Mask out = *m;
       out.limits.insert(out.limits.begin() + axis, Value());
       tiles_[e.getResult()] = out;
@@ -341,26 +347,41 @@ void Lowering::lowerOp(Operation *op) {
     return;
   }
   if (auto cmp = dyn_cast<arith::CmpIOp>(op); cmp && isTile(cmp.getResult())) {
-    if (cmp.getPredicate() != arith::CmpIPredicate::slt)
-      fail(op, "masks must be `index < bound` comparisons");
+    // `x < b` and `x <= b` (as x < b + 1) of a unit-stride index x and a uniform bound;
+    // or, in 2-D, `col <= row + s` / `col < row + s`: a bound on the diagonal.
+    bool inclusive = cmp.getPredicate() == arith::CmpIPredicate::sle;
+    if (cmp.getPredicate() != arith::CmpIPredicate::slt && !inclusive)
+      fail(op, "masks must be `index < bound` or `index <= bound` comparisons");
     Affine &x = as<Affine>(cmp.getLhs(), op, "an index tile");
     Affine &bound = as<Affine>(cmp.getRhs(), op, "a bound");
-    if (!llvm::all_of(bound.strides, [](Value v) { return !v; }))
-      fail(op, "a mask's bound must be the same for every element");
+    auto varyingDim = [&](const Affine &a, const char *what) {
+      int varying = -1;
+      for (auto [d, s] : llvm::enumerate(a.strides)) {
+        if (!s)
+          continue;
+        auto c = constOf(s);
+        if (!c || *c != 1 || varying >= 0)
+          fail(op, std::string("a mask must compare unit-stride indices (as arange or rows.col()); ") + what +
+                       " is not one");
+        varying = static_cast<int>(d);
+      }
+      return varying;
+    };
+    int xDim = varyingDim(x, "the left side"), bDim = varyingDim(bound, "the bound");
     Mask m;
     m.limits.resize(x.strides.size());
-    int varying = -1;
-    for (auto [d, s] : llvm::enumerate(x.strides)) {
-      if (!s)
-        continue;
-      auto c = constOf(s);
-      if (!c || *c != 1 || varying >= 0)
-        fail(op, "a mask must compare one unit-stride index (as arange or rows.col()) with a bound");
-      varying = static_cast<int>(d);
-    }
-    if (varying < 0)
+    Value limit = sub(bound.base, x.base);
+    if (inclusive)
+      limit = add(limit, cst(1));
+    if (xDim < 0)
       fail(op, "a mask over a uniform value is a scalar condition; use if_else");
-    m.limits[varying] = sub(bound.base, x.base);
+    if (bDim < 0) {
+      m.limits[xDim] = limit;
+    } else if (x.strides.size() == 2 && xDim == 1 && bDim == 0) {
+      m.diagonal = limit; // col - row < bound.base - x.base
+    } else {
+      fail(op, "a mask's bound may vary only along the rows, against an index along the columns");
+    }
     tiles_[cmp.getResult()] = m;
     return;
   }
@@ -369,6 +390,7 @@ void Lowering::lowerOp(Operation *op) {
     Mask out;
     for (auto [s, t] : llvm::zip(x.limits, y.limits))
       out.limits.push_back(!s ? t : !t ? s : min(s, t));
+    out.diagonal = !x.diagonal ? y.diagonal : !y.diagonal ? x.diagonal : min(x.diagonal, y.diagonal);
     tiles_[a.getResult()] = out;
     return;
   }
@@ -402,12 +424,22 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (isa<tile::DescLoadOp, tile::DescStoreOp>(op))
     return lowerDesc(op);
+  if (auto tr = dyn_cast<tile::TransOp>(op)) {
+    if (tr.getSrc().getType().getRank() != 2)
+      fail(op, "the Maia lowering transposes 2-D tiles");
+    tiles_[tr.getResult()] = Transposed{materialize(tr.getSrc(), op)};
+    return;
+  }
   if (auto dot = dyn_cast<tile::DotOp>(op)) {
     auto aType = dot.getA().getType();
     if (!aType.getElementType().isBF16())
       fail(op, "the Maia tensor unit multiplies bf16 tiles; this dot has " +
                    std::string(aType.getElementType().isF32() ? "f32" : "non-bf16") + " operands");
-    Buffer a = materialize(dot.getA(), op), bb = materialize(dot.getB(), op);
+    // B given transposed (stored [N, K]) is read as such by mma.t.
+    std::optional<Buffer> bTransposed;
+    if (auto *t = std::get_if<Transposed>(&info(dot.getB(), op)))
+      bTransposed = t->buffer;
+    Buffer a = materialize(dot.getA(), op), bb = bTransposed ? *bTransposed : materialize(dot.getB(), op);
     Buffer acc = materialize(dot.getAcc(), op);
     // Accumulate in place only when nothing else reads the old value: one use, and not
     // from inside a loop that the accumulator was defined outside of (each iteration
@@ -418,8 +450,12 @@ void Lowering::lowerOp(Operation *op) {
       acc = fresh;
     }
     int32_t sem = begin({a, bb, acc}, {acc}, CommandKind::Tensor);
-    mir::MmaOp::create(b_, loc(), cst(acc.offset), cst(a.offset), cst(bb.offset), cst(aType.getDimSize(0)),
-                       cst(dot.getB().getType().getDimSize(1)), static_cast<int32_t>(aType.getDimSize(1)), sem);
+    Value m = cst(aType.getDimSize(0)), n = cst(dot.getB().getType().getDimSize(1));
+    int32_t k = static_cast<int32_t>(aType.getDimSize(1));
+    if (bTransposed)
+      mir::MmaTOp::create(b_, loc(), cst(acc.offset), cst(a.offset), cst(bb.offset), m, n, k, sem);
+    else
+      mir::MmaOp::create(b_, loc(), cst(acc.offset), cst(a.offset), cst(bb.offset), m, n, k, sem);
     tiles_[dot.getResult()] = acc;
     return;
   }

@@ -339,6 +339,7 @@ void Emitter::emit(Operation *op) {
   if (isa<arith::SubIOp>(op)) return binary(Opcode::Sub);
   if (isa<arith::MulIOp>(op)) return binary(Opcode::Mul);
   if (isa<arith::MinSIOp>(op)) return binary(Opcode::Min);
+  if (isa<arith::DivSIOp>(op)) return binary(Opcode::Div);
   if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(op)) {
     move(r(op->getResult(0)), r(op->getOperand(0)), op);
     return;
@@ -409,6 +410,12 @@ void Emitter::emit(Operation *op) {
     return void(push({Opcode::VFillTail, r(v.getDst()), r(v.getFirst()), r(v.getValue()), r(v.getCols()),
                       r(v.getRows()), sem(v.getSem()), static_cast<int32_t>(v.getStep())},
                      op));
+  if (auto m = dyn_cast<mir::MmaTOp>(op))
+    return void(push({Opcode::MmaT, r(m.getC()), r(m.getA()), r(m.getB()), r(m.getM()), r(m.getN()), sem(m.getSem()),
+                      static_cast<int32_t>(m.getK())},
+                     op));
+  if (auto l = dyn_cast<mir::LoadWordOp>(op))
+    return void(push({Opcode::Ldw, r(l.getResult()), r(l.getAddress()), 0, 0, 0, 0, 0}, op));
   if (auto c = dyn_cast<mir::CvtfOp>(op))
     return void(push({Opcode::Cvtf, r(c.getResult()), r(c.getValue()), 0, 0, 0, 0, 0}, op));
   fail(op, "has no Maia instruction");
@@ -439,7 +446,9 @@ void sinkConstants(func::FuncOp func) {
 /// Whether `op` can be recomputed anywhere: pure scalar integer arithmetic and the
 /// reads of kernel arguments and program ids.
 bool isRematerializable(Operation *op) {
-  if (op->getNumResults() != 1 || !isPure(op) || op->getNumRegions() != 0)
+  // Integer division is not speculatable (a zero divisor faults), but recomputing it
+  // where its value is used faults in the same instance all the same.
+  if (op->getNumResults() != 1 || !(isPure(op) || isa<arith::DivSIOp>(op)) || op->getNumRegions() != 0)
     return false;
   if (!isa<arith::ArithDialect, mir::MaiaDialect>(op->getDialect()))
     return false;

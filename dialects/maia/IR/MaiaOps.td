@@ -112,6 +112,13 @@ def Maia_MmaOp : Maia_Op<"mma", [MemoryEffects<[MemRead, MemWrite]>]> {
   let assemblyFormat = "$c `,` $a `,` $b `,` $m `,` $n `k` $k `sem` $sem attr-dict";
 }
 
+def Maia_MmaTOp : Maia_Op<"mma_t", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "C[c] (f32, m x n) += A[a] (bf16, m x k) * B[b]^T, B stored (bf16, n x k) in TSRAM";
+  let arguments = (ins I64:$c, I64:$a, I64:$b, I64:$m, I64:$n,
+                       ConfinedAttr<I32Attr, [IntMinValue<1>]>:$k, Maia_Sem:$sem);
+  let assemblyFormat = "$c `,` $a `,` $b `,` $m `,` $n `k` $k `sem` $sem attr-dict";
+}
+
 //===----------------------------------------------------------------------===//
 // Vector unit
 //===----------------------------------------------------------------------===//
@@ -190,6 +197,13 @@ def Maia_FillTailOp : Maia_Op<"vfilltail", [MemoryEffects<[MemWrite]>]> {
   }];
   let arguments = (ins I64:$dst, I64:$first, I64:$value, I64:$cols, I64:$rows, I32Attr:$step, Maia_Sem:$sem);
   let assemblyFormat = "$dst `,` $first `,` $value `,` $cols `,` $rows `step` $step `sem` $sem attr-dict";
+}
+
+def Maia_LoadWordOp : Maia_Op<"ldw", [MemoryEffects<[MemRead]>]> {
+  let summary = "The 32-bit word at an HBM address, sign-extended (a synchronous read)";
+  let arguments = (ins I64:$address);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$address attr-dict";
 }
 
 def Maia_CvtfOp : Maia_Op<"cvtf", [Pure]> {
