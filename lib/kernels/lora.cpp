@@ -65,10 +65,12 @@ void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<
   auto tok_ok = toks.col() < length;
   auto tt = load(t + (first + toks).col() * max_rank + rr.row(), tok_ok && rr.row() < s.rank, 0.0);
   auto b_rows = lora_b + cast<i64>(s.index) * cast<i64>(hidden_out * max_rank) + cols.col() * max_rank;
-  auto bt = cast<f32>(load(b_rows + rr.row(), cols.col() < hidden_out && rr.row() < s.rank, 0.0));
+  auto bt = load(b_rows + rr.row(), cols.col() < hidden_out && rr.row() < s.rank, 0.0);
   Float scale = cfg.mutation == Mutation::DroppedScale ? where(s.used, scalar<f32>(1.0), 0.0)
                                                        : load(scales + s.index, s.used, 0.0);
-  auto delta = dot(tt * scale, trans(bt), zeros<f32>({cfg.BT, cfg.BN}));
+  // The scaled t is rounded to the adapters' type, so that both factors of the product
+  // are that type (as a tensor unit multiplies); the products accumulate in f32.
+  auto delta = dot(cast<T>(tt * scale), trans(bt), zeros<f32>({cfg.BT, cfg.BN}));
   auto out = y + (first + toks).col() * hidden_out + cols.row();
   auto keep = tok_ok && cols.row() < hidden_out && s.used;
   store(out, cast<T>(cast<f32>(load(out, keep, 0.0)) + delta), keep);
@@ -131,10 +133,10 @@ void linear_segmented(Ptr<T> x, Ptr<T> w, Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, P
   }
   auto tt = load(t + (first + toks).col() * max_rank + rr.row(), tok_ok && rr.row() < s.rank, 0.0);
   auto b_rows = lora_b + cast<i64>(s.index) * cast<i64>(N * max_rank) + cols.col() * max_rank;
-  auto bt = cast<f32>(load(b_rows + rr.row(), cols.col() < N && rr.row() < s.rank, 0.0));
+  auto bt = load(b_rows + rr.row(), cols.col() < N && rr.row() < s.rank, 0.0);
   Float scale = cfg.mutation == Mutation::DroppedScale ? where(s.used, scalar<f32>(1.0), 0.0)
                                                        : load(scales + s.index, s.used, 0.0);
-  acc = dot(tt * scale, trans(bt), acc);
+  acc = dot(cast<T>(tt * scale), trans(bt), acc); // as in the expand
   store(y + (first + toks).col() * N + cols.row(), cast<T>(acc), tok_ok && cols.row() < N);
 }
 

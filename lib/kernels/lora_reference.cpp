@@ -72,10 +72,11 @@ LoraReference reference_lora_expand(const Buffer &t, const LoraWeights &wt, cons
       const double value = before + scale * delta;
       r.value[tok * hidden_out + o] = value;
       // Unchanged rows are compared exactly (the kernel does not write them).
+      // The segmented form rounds scale * t to the adapters' type before the product.
       r.bound[tok * hidden_out + o] =
           adapter < 0 ? 0.0
-                      : kC * (rank + 2) * u * (std::abs(scale) * magnitude + std::abs(before)) + uOut * std::abs(value) +
-                            tiny;
+                      : kC * ((rank + 2) * u + uOut) * (std::abs(scale) * magnitude + std::abs(before)) +
+                            uOut * std::abs(value) + tiny;
     }
   }
   return r;
@@ -112,8 +113,9 @@ LoraReference reference_lora_linear(const Buffer &x, const Buffer &w, const Lora
       }
       value += scale * update;
       r.value[tok * N + n] = value;
+      // scale * t is rounded to the input type before the update's product.
       r.bound[tok * N + n] = kC * (K + rank + 2) * u * (magnitude + std::abs(scale) * updateMagnitude) +
-                             uOut * std::abs(value) + tiny;
+                             kC * uOut * std::abs(scale) * updateMagnitude + uOut * std::abs(value) + tiny;
     }
   }
   return r;

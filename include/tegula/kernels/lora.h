@@ -129,7 +129,8 @@ std::vector<int32_t> lora_token_adapters(const LoraMapping &mapping, int64_t tok
 
 /// fp64 references with the policy's bounds (c = 2, f32 accumulation):
 /// shrink: |t - t_ref| <= c (H + 1) u_f32 (|x| |A|^T), expand and linear likewise with
-/// the rank (and K) as the length, plus one rounding of y to its type.
+/// the rank (and K) as the length, plus the rounding of scale * t to the input type
+/// before the update's product, plus one rounding of y to its type.
 struct LoraReference {
   std::vector<double> value, bound;
 };
