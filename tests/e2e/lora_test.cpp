@@ -7,6 +7,7 @@
 
 #include "tegula/kernels/lora.h"
 #include "tegula/kernels/reference.h"
+#include "tegula/runtime/device.h"
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
@@ -68,12 +69,13 @@ void check_against(const Buffer &out, const LoraReference &ref, const std::strin
 
 /// Shrink then expand with one mapping; checks both against the reference.
 void check_shrink_expand(DType dtype, const std::vector<int32_t> &rankList, const LoraMapping &mapping,
-                         int64_t tokens, int64_t hidden, int64_t hidden_out, const std::string &tag) {
+                         int64_t tokens, int64_t hidden, int64_t hidden_out, const std::string &tag,
+                         const std::string &target = "cpu") {
   const uint64_t seed = testing::case_seed(tag);
   INFO(tag << " seed " << seed);
   Adapters adapters(dtype, rankList, hidden, hidden_out, seed);
   const LoraWeights &wt = adapters.weights;
-  LoraConfig config = default_lora_config("cpu", mapping.form, wt.max_rank);
+  LoraConfig config = default_lora_config(target, mapping.form, wt.max_rank);
   Buffer x(dtype, std::max<int64_t>(1, tokens * hidden)), t(DType::F32, std::max<int64_t>(1, tokens * wt.max_rank));
   Buffer y(dtype, std::max<int64_t>(1, tokens * hidden_out)), before(dtype, y.count());
   fill_uniform(x, seed + 3, -1.0, 1.0);
@@ -82,10 +84,10 @@ void check_shrink_expand(DType dtype, const std::vector<int32_t> &rankList, cons
   t.fill_bytes(0xFF);
   std::vector<int32_t> perToken = lora_token_adapters(mapping, tokens, wt.slots);
 
-  LoraShrink(dtype, "cpu", {}, config)(x, wt, mapping, t, tokens, hidden);
+  LoraShrink(dtype, target, {}, config)(x, wt, mapping, t, tokens, hidden);
   if (tokens > 0)
     check_against(t, reference_lora_shrink(x, wt, perToken, hidden), "shrink");
-  LoraExpand(dtype, "cpu", {}, config)(t, wt, mapping, y, tokens, hidden_out);
+  LoraExpand(dtype, target, {}, config)(t, wt, mapping, y, tokens, hidden_out);
   if (tokens > 0)
     check_against(y, reference_lora_expand(t, wt, perToken, before, hidden_out), "expand");
 }
@@ -116,6 +118,15 @@ TEST_CASE("gathered shrink and expand (BGMV) match the reference", "[e2e][lora]"
   }
   Buffer same = i32_buffer(std::vector<int32_t>(9, 0));
   check_shrink_expand(DType::F32, {32}, LoraMapping::gathered(same), 9, 64, 33, "bgmv one adapter");
+}
+
+TEST_CASE("multi-LoRA runs on maia-sim within the same bounds", "[e2e][lora][maia]") {
+  // Adapter indices and ranks through ldw (masked by the index's validity), A^T and
+  // B^T through mma.t, the per-token form through column broadcasts and row sums.
+  Segments mixed({5, 0, 17, 3, 40, 1}, {2, 0, -1, 5, 3, 1});
+  check_shrink_expand(DType::BF16, kMixedRanks, mixed.mapping(), mixed.tokens, 200, 130, "sgmv mixed", "maia");
+  Buffer perToken = i32_buffer({3, -1, 0, 3, 5, -1, 2, 1, 1, 4, -1, 3, 0});
+  check_shrink_expand(DType::BF16, kMixedRanks, LoraMapping::gathered(perToken), 13, 150, 97, "bgmv mixed", "maia");
 }
 
 TEST_CASE("the fused LoRA linear layer matches x W plus each token's update", "[e2e][lora]") {
@@ -234,6 +245,45 @@ TEST_CASE("with the checks skipped, hostile indices read nothing outside the ada
     std::vector<int32_t> asNone{-1, -1, -1, -1, 1};
     check_against(t, reference_lora_shrink(x, adapters.weights, asNone, hidden), "shrink");
     check_against(y, reference_lora_expand(t, adapters.weights, asNone, before, hidden_out), "expand");
+    std::memcpy(y.data(), before.data(), y.bytes());
+  }
+}
+
+TEST_CASE("on maia-sim, hostile indices with the checks skipped move nothing outside the adapters",
+          "[e2e][lora][maia]") {
+  // The simulator checks every DMA and every ldw against the HBM allocations and
+  // faults on the first that leaves one; none does, and the bad indices read as none.
+  const std::vector<int32_t> hostile{3, -2, 2000000000, -2147483647 - 1, 1};
+  const int64_t tokens = 5, hidden = 64, hidden_out = 48;
+  Device device = Device::maia_sim();
+  Adapters host(DType::BF16, {16, 16, 16}, hidden, hidden_out, 21);
+  auto onDevice = [&](const Buffer &b) {
+    Buffer d = device.allocate(b.dtype(), b.count());
+    std::memcpy(d.data(), b.data(), b.bytes());
+    return d;
+  };
+  Buffer a = onDevice(host.a), bb = onDevice(host.b), ranks = onDevice(host.ranks), scales = onDevice(host.scales);
+  LoraWeights weights{&a, &bb, &ranks, &scales, 3, 16};
+  Buffer x = device.allocate(DType::BF16, tokens * hidden), t = device.allocate(DType::F32, tokens * 16);
+  Buffer y = device.allocate(DType::BF16, tokens * hidden_out), before(DType::BF16, tokens * hidden_out);
+  fill_uniform(x, 22);
+  fill_uniform(y, 23);
+  std::memcpy(before.data(), y.data(), y.bytes());
+  for (LoraForm form : {LoraForm::Gathered, LoraForm::Segmented}) {
+    INFO((form == LoraForm::Gathered ? "gathered" : "segmented"));
+    LoraConfig config = default_lora_config("maia", form, 16);
+    Buffer perToken = onDevice(i32_buffer(hostile));
+    Segments segs({1, 1, 1, 1, 1}, hostile);
+    Buffer starts = onDevice(segs.starts), ids = onDevice(segs.adapters);
+    LoraMapping mapping = form == LoraForm::Gathered ? LoraMapping::gathered(perToken)
+                                                     : LoraMapping::segmented(starts, ids, segs.count);
+    CHECK_THROWS_AS(LoraShrink(DType::BF16, "maia", {}, config)(x, weights, mapping, t, tokens, hidden), Error);
+    t.fill_bytes(0xFF);
+    LoraShrink(DType::BF16, "maia", {}, config)(x, weights, mapping, t, tokens, hidden, LoraChecks::Skip);
+    LoraExpand(DType::BF16, "maia", {}, config)(t, weights, mapping, y, tokens, hidden_out, LoraChecks::Skip);
+    std::vector<int32_t> asNone{-1, -1, -1, -1, 1};
+    check_against(t, reference_lora_shrink(x, weights, asNone, hidden), "shrink");
+    check_against(y, reference_lora_expand(t, weights, asNone, before, hidden_out), "expand");
     std::memcpy(y.data(), before.data(), y.bytes());
   }
 }

@@ -127,11 +127,37 @@ Value Lowering::liveRows(Value rows, int64_t blockRows) {
 
 void Lowering::lowerScalarLoad(tile::LoadOp op) {
   Type elem = op.getResult().getType();
-  if (op.getMask())
-    fail(op, "a masked scalar load is not supported on Maia yet");
   if (!elem.isInteger(32) && !elem.isF32())
     fail(op, "the Maia control processor loads i32 and f32 scalars");
-  Value word = mir::LoadWordOp::create(b_, loc(), b_.getI64Type(), scalar(op.getOperand(0), op));
+  Value address = scalar(op.getOperand(0), op);
+  Value word;
+  if (Value mask = op.getMask()) {
+    // Read only when the flag is set; else the word is `other` (its f32 bits).
+    int64_t otherBits = 0;
+    if (Value o = op.getOther()) {
+      if (elem.isF32()) {
+        FloatConst &c = as<FloatConst>(o, op, "a constant `other`");
+        if (c.bits)
+          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+        otherBits = fillBits(c.value, elem);
+      } else {
+        std::optional<int64_t> c = constOf(scalar(o, op));
+        if (!c)
+          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+        otherBits = *c;
+      }
+    }
+    auto set = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::ne, scalar(mask, op), cst(0));
+    auto branch = scf::IfOp::create(b_, loc(), TypeRange{b_.getI64Type()}, set, /*withElse=*/true);
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b_, loc(), ValueRange{mir::LoadWordOp::create(b_, loc(), b_.getI64Type(), address)});
+    b_.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b_, loc(), ValueRange{cst(otherBits)});
+    word = branch.getResult(0);
+  } else {
+    word = mir::LoadWordOp::create(b_, loc(), b_.getI64Type(), address);
+  }
   if (elem.isF32())
     tiles_[op.getResult()] = FloatConst{0.0, elem, word}; // the register holds its bits
   else

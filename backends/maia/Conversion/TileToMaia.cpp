@@ -246,6 +246,45 @@ void Lowering::lowerOp(Operation *op) {
     scalars_[op->getResult(0)] = scalar(op->getOperand(0), op);
     return;
   }
+  // Scalar conditions are 0/1 integers (the branch instructions compare registers;
+  // there are no flag registers): a < b is min(max(b - a, 0), 1).
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op); cmp && !isTile(cmp.getResult())) {
+    Value a = scalar(cmp.getLhs(), op), c = scalar(cmp.getRhs(), op);
+    auto less = [&](Value x, Value y) { return min(sub(cst(0), min(sub(x, y), cst(0))), cst(1)); };
+    using P = arith::CmpIPredicate;
+    Value flag;
+    switch (cmp.getPredicate()) {
+    case P::slt: flag = less(a, c); break;
+    case P::sle: flag = less(a, add(c, cst(1))); break;
+    case P::sgt: flag = less(c, a); break;
+    case P::sge: flag = sub(cst(1), less(a, c)); break;
+    case P::eq: flag = sub(cst(1), add(less(a, c), less(c, a))); break;
+    case P::ne: flag = add(less(a, c), less(c, a)); break;
+    default: fail(op, "unsigned comparisons of scalars are not supported on Maia");
+    }
+    scalars_[cmp.getResult()] = flag;
+    return;
+  }
+  if (isa<arith::AndIOp, arith::OrIOp>(op) && !isTile(op->getResult(0)) && op->getResult(0).getType().isInteger(1)) {
+    Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
+    scalars_[op->getResult(0)] =
+        isa<arith::AndIOp>(op) ? min(a, c) : sub(cst(0), min(sub(cst(0), a), sub(cst(0), c)));
+    return;
+  }
+  if (auto select = dyn_cast<arith::SelectOp>(op); select && !isTile(select.getResult())) {
+    // c ? x : y as y + c (x - y), on integers or on f32 bit patterns.
+    Value flag = scalar(select.getCondition(), op);
+    if (isa<FloatType>(select.getType())) {
+      Type f32 = select.getType();
+      Value x = splatBits(as<FloatConst>(select.getTrueValue(), op, "a float"), f32, op);
+      Value y = splatBits(as<FloatConst>(select.getFalseValue(), op, "a float"), f32, op);
+      tiles_[select.getResult()] = FloatConst{0.0, f32, add(y, mul(flag, sub(x, y)))};
+    } else {
+      Value x = scalar(select.getTrueValue(), op), y = scalar(select.getFalseValue(), op);
+      scalars_[select.getResult()] = add(y, mul(flag, sub(x, y)));
+    }
+    return;
+  }
   if (auto toFloat = dyn_cast<arith::SIToFPOp>(op); toFloat && !isTile(toFloat.getResult())) {
     if (!toFloat.getType().isF32())
       fail(op, "the Maia control processor converts integers to f32 only");
@@ -386,6 +425,22 @@ void Lowering::lowerOp(Operation *op) {
     return;
   }
   if (auto a = dyn_cast<arith::AndIOp>(op); a && isTile(a.getResult())) {
+    // A mask and a splat scalar condition (0 or 1): the condition bounds the last
+    // dimension at 0 or leaves it alone.
+    for (int side : {0, 1}) {
+      auto *flag = std::get_if<Affine>(&info(op->getOperand(side), op));
+      if (!flag)
+        continue;
+      if (!llvm::all_of(flag->strides, [](Value s) { return !s; }))
+        fail(op, "a mask can be combined with a uniform condition, not with an index tile");
+      Value condition = flag->base ? flag->base : cst(0);
+      Mask out = as<Mask>(op->getOperand(1 - side), op, "a mask");
+      Value &last = out.limits.back();
+      Value gate = mul(condition, cst(int64_t{1} << 30));
+      last = last ? min(last, gate) : gate;
+      tiles_[a.getResult()] = out;
+      return;
+    }
     Mask &x = as<Mask>(a.getLhs(), op, "a mask"), &y = as<Mask>(a.getRhs(), op, "a mask");
     Mask out;
     for (auto [s, t] : llvm::zip(x.limits, y.limits))
