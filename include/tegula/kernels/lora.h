@@ -42,7 +42,9 @@ struct LoraConfig {
   int rank_tile = 64; ///< ranks held per step: a power of two >= max_rank (16, 32 or 64)
   int BT = 16;        ///< tokens per program instance (segmented form and the linear layer)
   int BH = 64;        ///< hidden columns per step of the shrink (K of the GEMM)
-  int BN = 64;        ///< output columns per program instance of the expand and the linear layer
+  int BN = 64;        ///< output columns per program instance of the expand
+  int linear_BK = 64; ///< the linear layer's GEMM: K per step
+  int linear_BN = 64; ///< the linear layer's GEMM: output columns per program instance
   Mutation mutation = Mutation::None; ///< DroppedScale applies (expand, linear)
 };
 
