@@ -282,6 +282,8 @@ Outcome lora_case(const Case &c, uint64_t seed, Mutation mutation, LoraForm form
   std::memcpy(before.data(), y.data(), y.bytes());
   Outcome o;
   o.inputs({&x, &y, setup.weights.a, setup.weights.b, setup.weights.ranks, setup.weights.scales, mapping.adapters});
+  if (mapping.segment_starts)
+    o.inputs({mapping.segment_starts});
   o.time(c.backend, [&] { shrink(x, setup.weights, mapping, t, tokens, H); });
   o.time(c.backend, [&] { expand(t, setup.weights, mapping, y, tokens, Hout); });
   LoraReference shrunk = reference_lora_shrink(x, setup.weights, setup.perToken, H);
@@ -304,7 +306,8 @@ Outcome lora_linear_case(const Case &c, uint64_t seed, Mutation mutation) {
   fill_uniform(x, seed);
   fill_uniform(w, seed + 1);
   Outcome o;
-  o.inputs({&x, &w, setup.weights.a, setup.weights.b, setup.weights.ranks, setup.weights.scales});
+  o.inputs({&x, &w, setup.weights.a, setup.weights.b, setup.weights.ranks, setup.weights.scales, &setup.starts,
+            &setup.segmentAdapters});
   o.time(c.backend, [&] { linear(x, w, setup.weights, setup.segmented(), t, y, tokens, K, N); });
   LoraReference ref = reference_lora_linear(x, w, setup.weights, setup.perToken, K, N);
   o.add(check(y, ref.value, ref.bound));
