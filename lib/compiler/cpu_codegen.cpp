@@ -22,6 +22,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 
@@ -70,8 +71,12 @@ std::vector<std::string> access_sites(mlir::ModuleOp module) {
 
 Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   auto tm = host_target_machine();
+  // ExecutionEngineOptions::transformer is a function_ref: the std::function it refers
+  // to must outlive every use. The engine applies it when the module materializes, at
+  // the lookup below, so a local that lives to the end of this function is enough.
+  std::function<llvm::Error(llvm::Module *)> optimize = mlir::makeOptimizingTransformer(3, 0, tm.get());
   mlir::ExecutionEngineOptions options;
-  options.transformer = mlir::makeOptimizingTransformer(3, 0, tm.get());
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)

@@ -1,5 +1,6 @@
-// Tracing: what the kernel language turns into IR, and the tracing traps of DESIGN.md,
-// each failing with a message that names the kernel's source line.
+// Tracing: what the kernel language turns into IR, and the tracing traps (a symbolic
+// bool, a value not carried, a break in a traced loop), each failing with a message
+// that names the kernel's source line.
 #include "tegula/dsl.h"
 #include "tegula/runtime/error.h"
 

@@ -1,5 +1,5 @@
 // The checking machinery itself: reproducible inputs, and a tolerance policy that
-// catches the mutations DESIGN.md names (transposed operand, off-by-one, dropped scale).
+// catches the mutations docs/correctness.md names (transposed operand, off-by-one, dropped scale).
 #include "tegula/kernels/reference.h"
 
 #include <catch2/catch.hpp>

@@ -186,7 +186,7 @@ int cmd_run(const Args &args) {
   request.threads = std::stoi(args.get("--threads", "0"));
   request.repeats = std::stoi(args.get("--repeats", "3"));
   request.bounds_check = args.has("--bounds-check");
-  std::printf("seed %llu; error bound per DESIGN.md correctness policy (fp64 reference)\n",
+  std::printf("seed %llu; fp64 reference; error bounds of docs/correctness.md\n",
               static_cast<unsigned long long>(request.seed));
   auto result = cli::run_kernel(request);
   print_result_header();

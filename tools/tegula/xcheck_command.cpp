@@ -54,7 +54,7 @@ int run_xcheck_command(const XcheckRequest &request) {
     for (xcheck::Case &c : cases)
       c.shape = request.shape;
   }
-  std::printf("xcheck: seed %llu, mutation %s; fp64 reference, DESIGN.md correctness policy\n",
+  std::printf("xcheck: seed %llu, mutation %s; fp64 reference, bounds of docs/correctness.md\n",
               static_cast<unsigned long long>(request.seed), kernels::mutation_name(request.mutation));
   std::vector<xcheck::Record> records;
   for (const xcheck::Case &c : cases)

@@ -52,7 +52,7 @@ std::vector<double> reference_gemm(const Buffer &a, const Buffer &b, int64_t M, 
 std::vector<double> reference_softmax(const Buffer &x, int64_t M, int64_t N);
 std::vector<double> reference_vector_add(const Buffer &x, const Buffer &y, int64_t n);
 
-// The tolerance policy (DESIGN.md, "Correctness policy").
+// The tolerance policy (docs/correctness.md).
 /// GEMM: c * (K + 1) * u_acc * (|A||B|)_ij with c = 2 and u_acc the f32 unit roundoff.
 std::vector<double> gemm_bound(const std::vector<double> &abs_product, int64_t K);
 /// Softmax: c * (N + 8) * u * y_ij + a few ulps of the output, with c = 2.
