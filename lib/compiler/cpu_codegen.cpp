@@ -72,8 +72,10 @@ std::vector<std::string> access_sites(mlir::ModuleOp module) {
 Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   auto tm = host_target_machine();
   // ExecutionEngineOptions::transformer is a function_ref: the std::function it refers
-  // to must outlive every use. The engine applies it when the module materializes, at
-  // the lookup below, so a local that lives to the end of this function is enough.
+  // to must outlive every use. The engine calls it while create() compiles the module,
+  // so a local that lives to the end of this function is enough. (Bound to the
+  // temporary makeOptimizingTransformer returns, it read a dead stack object: ASan's
+  // stack-use-after-scope in the sanitizer build.)
   std::function<llvm::Error(llvm::Module *)> optimize = mlir::makeOptimizingTransformer(3, 0, tm.get());
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;

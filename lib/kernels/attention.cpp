@@ -3,10 +3,13 @@
 // the running sum l of exp(s - m) and the unnormalized output (see attention.h).
 #include "tegula/kernels/attention.h"
 
+#include "checks.h"
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace tegula::kernels {
@@ -143,8 +146,8 @@ dsl::TracedKernel trace_attention(DType dtype, const AttentionConfig &config) {
   if (config.head_dim != 64 && config.head_dim != 80 && config.head_dim != 96 && config.head_dim != 128)
     throw Error(ErrorCode::Unsupported,
                 "attention: head dimension " + std::to_string(config.head_dim) + " (supported: 64, 80, 96, 128)");
-  if (config.BM < 1 || config.BN < 1)
-    throw Error(ErrorCode::InvalidArgument, "attention: BM and BN must be positive");
+  detail::require_block("attention", "BM", config.BM);
+  detail::require_block("attention", "BN", config.BN);
   std::string name = "attention_d" + std::to_string(config.head_dim) + (config.causal ? "_causal" : "");
   switch (dtype) {
   case DType::F32: return trace_for<f32>(name + "_f32", config);
@@ -162,27 +165,41 @@ void Attention::varlen(const Buffer &q, const Buffer &k, const Buffer &v, const 
                        const Buffer &cu_seqlens_k, Buffer &out, Buffer *lse, const AttentionShape &shape,
                        const LaunchOptions &launch) const {
   const int64_t D = config_.head_dim;
-  if (shape.batch < 1 || shape.heads_q < 1 || shape.heads_kv < 1 || shape.total_q < 0 || shape.total_k < 0)
-    throw Error(ErrorCode::InvalidArgument, "attention: batch and head counts must be positive, totals not negative");
-  if (shape.heads_q % shape.heads_kv)
+  detail::require_not_negative("attention", "batch", shape.batch);
+  detail::require_not_negative("attention", "heads_q", shape.heads_q);
+  detail::require_not_negative("attention", "total_q", shape.total_q);
+  detail::require_not_negative("attention", "total_k", shape.total_k);
+  if (!std::isfinite(shape.scale))
+    throw Error(ErrorCode::InvalidArgument, "attention: scale must be finite, got " + std::to_string(shape.scale));
+  // No query heads: the output is empty whatever the rest says.
+  if (shape.heads_q > 0)
+    detail::require_positive("attention", "heads_kv (with query heads)", shape.heads_kv);
+  else
+    detail::require_not_negative("attention", "heads_kv", shape.heads_kv);
+  if (shape.heads_q > 0 && shape.heads_q % shape.heads_kv)
     throw Error(ErrorCode::InvalidArgument, "attention: " + std::to_string(shape.heads_q) +
                                                 " query heads are not a multiple of " +
                                                 std::to_string(shape.heads_kv) + " key/value heads");
   std::vector<int32_t> cu_q = read_offsets(cu_seqlens_q, shape.batch, shape.total_q, "cu_seqlens_q");
   read_offsets(cu_seqlens_k, shape.batch, shape.total_k, "cu_seqlens_k");
-  require_buffer(q, dtype_, shape.total_q * shape.heads_q * D, "attention", "q");
-  require_buffer(k, dtype_, shape.total_k * shape.heads_kv * D, "attention", "k");
-  require_buffer(v, dtype_, shape.total_k * shape.heads_kv * D, "attention", "v");
-  require_buffer(out, dtype_, shape.total_q * shape.heads_q * D, "attention", "out");
+  const int64_t qCount = detail::element_count("attention", {shape.total_q, shape.heads_q, D});
+  // No queries or no query heads: the output is empty, a no-op that needs no k or v.
+  const int64_t work = shape.total_q > 0 && shape.heads_q > 0 ? 1 : 0;
+  const int64_t kvCount = work * detail::element_count("attention", {shape.total_k, shape.heads_kv, D});
+  require_buffer(q, dtype_, qCount, "attention", "q");
+  require_buffer(k, dtype_, kvCount, "attention", "k");
+  require_buffer(v, dtype_, kvCount, "attention", "v");
+  require_buffer(out, dtype_, qCount, "attention", "out");
   if (config_.lse && !lse)
     throw Error(ErrorCode::NullBuffer, "attention: the kernel writes the log-sum-exp; buffer 'lse' is null");
   if (config_.lse)
-    require_buffer(*lse, DType::F32, shape.heads_q * shape.total_q, "attention", "lse");
+    require_buffer(*lse, DType::F32, detail::element_count("attention", {shape.heads_q, shape.total_q}), "attention",
+                   "lse");
   int64_t longest = 0;
   for (int64_t b = 0; b < shape.batch; ++b)
     longest = std::max<int64_t>(longest, cu_q[b + 1] - cu_q[b]);
-  if (longest == 0)
-    return; // no queries: nothing to write
+  if (longest == 0 || !work)
+    return;
   std::vector<Arg> args{q, k, v, out};
   if (config_.lse)
     args.push_back(*lse);
@@ -196,8 +213,14 @@ void Attention::varlen(const Buffer &q, const Buffer &k, const Buffer &v, const 
 void Attention::operator()(const Buffer &q, const Buffer &k, const Buffer &v, Buffer &out, Buffer *lse,
                            int64_t batch, int64_t seqlen_q, int64_t seqlen_k, int64_t heads_q, int64_t heads_kv,
                            double scale, const LaunchOptions &launch) const {
-  if (batch < 1 || seqlen_q < 0 || seqlen_k < 0)
-    throw Error(ErrorCode::InvalidArgument, "attention: batch must be positive and lengths not negative");
+  detail::require_not_negative("attention", "batch", batch);
+  detail::require_not_negative("attention", "seqlen_q", seqlen_q);
+  detail::require_not_negative("attention", "seqlen_k", seqlen_k);
+  for (int64_t rows : {detail::element_count("attention", {batch, seqlen_q}),
+                       detail::element_count("attention", {batch, seqlen_k})})
+    if (rows > INT32_MAX)
+      throw Error(ErrorCode::InvalidArgument, "attention: " + std::to_string(rows) +
+                                                  " rows in all do not fit the kernel's i32 sequence offsets");
   Buffer cu_q(DType::I32, batch + 1), cu_k(DType::I32, batch + 1);
   for (int64_t b = 0; b <= batch; ++b) {
     cu_q.as<int32_t>()[b] = static_cast<int32_t>(b * seqlen_q);

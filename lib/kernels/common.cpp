@@ -1,9 +1,45 @@
+#include "checks.h"
+
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
+#include <string>
+
 namespace tegula::kernels {
 
+namespace detail {
+
+void require_not_negative(const char *kernel, const char *what, int64_t value) {
+  if (value < 0)
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(kernel) + ": " + what + " must not be negative, got " + std::to_string(value));
+}
+
+void require_positive(const char *kernel, const char *what, int64_t value) {
+  if (value < 1)
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(kernel) + ": " + what + " must be positive, got " + std::to_string(value));
+}
+
+void require_block(const char *kernel, const char *field, int64_t value) {
+  if (value < 1)
+    throw Error(ErrorCode::InvalidArgument, std::string(kernel) + ": configuration field " + field +
+                                                " must be at least 1, got " + std::to_string(value));
+}
+
+int64_t element_count(const char *kernel, std::initializer_list<int64_t> sizes) {
+  int64_t count = 1;
+  for (int64_t s : sizes)
+    if (__builtin_mul_overflow(count, s, &count))
+      throw Error(ErrorCode::InvalidArgument, std::string(kernel) + ": the sizes give more than 2^63 elements");
+  return count;
+}
+
+} // namespace detail
+
 void require_buffer(const Buffer &buffer, DType dtype, int64_t count, const char *kernel, const char *name) {
+  if (count == 0 && buffer.empty())
+    return; // nothing is read or written: an empty (or null) buffer is fine
   if (buffer.empty())
     throw Error(ErrorCode::NullBuffer, std::string(kernel) + ": buffer '" + name + "' is null or empty");
   if (buffer.dtype() != dtype)

@@ -1,6 +1,8 @@
 // GEMM through tensor descriptors: each program instance owns a BM x BN block of C and
 // walks K in BK steps; blocks hanging over the matrix edges read zeros and are not
 // written, so any M, N, K work.
+#include "checks.h"
+
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
@@ -97,6 +99,9 @@ GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, 
 }
 
 dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config) {
+  detail::require_block("gemm", "BM", config.BM);
+  detail::require_block("gemm", "BN", config.BN);
+  detail::require_block("gemm", "BK", config.BK);
   std::string suffix = std::string(dtype_name(input)) + (config.bias ? "_bias" : "") +
                        (config.activation == Activation::None ? "" : "_" + std::string(activation_name(config.activation)));
   std::vector<std::string> names{"a", "b", "c", "M", "N", "K"};
@@ -123,10 +128,16 @@ Gemm::Gemm(DType input, const std::string &target, CompileOptions options, GemmC
     : input_(input), config_(config), kernel_(compile_traced(trace_gemm(input, config), target, options)) {}
 
 namespace {
-void require_gemm_shape(int64_t M, int64_t N, int64_t K) {
-  if (M < 1 || N < 1 || K < 1)
-    throw Error(ErrorCode::InvalidArgument, "gemm: M, N and K must be positive, got " + std::to_string(M) + ", " +
-                                                std::to_string(N) + ", " + std::to_string(K));
+/// Checks the sizes; false when C is empty (a no-op). K = 0 with a non-empty C is an
+/// empty reduction, refused: the kernel would read nothing and store act(bias).
+bool require_gemm_shape(int64_t M, int64_t N, int64_t K) {
+  detail::require_not_negative("gemm", "M", M);
+  detail::require_not_negative("gemm", "N", N);
+  detail::require_not_negative("gemm", "K", K);
+  if (M == 0 || N == 0)
+    return false;
+  detail::require_positive("gemm", "K (the reduction length, with C not empty)", K);
+  return true;
 }
 } // namespace
 
@@ -134,10 +145,13 @@ void Gemm::operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, in
                       const LaunchOptions &launch) const {
   if (config_.bias)
     throw Error(ErrorCode::InvalidArgument, "gemm: this kernel adds a bias; pass the bias buffer");
-  require_gemm_shape(M, N, K);
-  require_buffer(a, input_, M * K, "gemm", "a");
-  require_buffer(b, input_, K * N, "gemm", "b");
-  require_buffer(c, DType::F32, M * N, "gemm", "c");
+  // C empty: a no-op that needs no buffer (those given must still hold their dtype).
+  const int64_t work = require_gemm_shape(M, N, K) ? 1 : 0;
+  require_buffer(a, input_, work * detail::element_count("gemm", {M, K}), "gemm", "a");
+  require_buffer(b, input_, work * detail::element_count("gemm", {K, N}), "gemm", "b");
+  require_buffer(c, DType::F32, work * detail::element_count("gemm", {M, N}), "gemm", "c");
+  if (!work)
+    return;
   std::vector<Arg> args{a, b, c, M, N, K};
   kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
 }
@@ -146,11 +160,13 @@ void Gemm::operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buff
                       int64_t K, const LaunchOptions &launch) const {
   if (!config_.bias)
     throw Error(ErrorCode::InvalidArgument, "gemm: this kernel has no bias (set GemmConfig::bias)");
-  require_gemm_shape(M, N, K);
-  require_buffer(a, input_, M * K, "gemm", "a");
-  require_buffer(b, input_, K * N, "gemm", "b");
-  require_buffer(bias, DType::F32, N, "gemm", "bias");
-  require_buffer(c, DType::F32, M * N, "gemm", "c");
+  const int64_t work = require_gemm_shape(M, N, K) ? 1 : 0;
+  require_buffer(a, input_, work * detail::element_count("gemm", {M, K}), "gemm", "a");
+  require_buffer(b, input_, work * detail::element_count("gemm", {K, N}), "gemm", "b");
+  require_buffer(bias, DType::F32, work * N, "gemm", "bias");
+  require_buffer(c, DType::F32, work * detail::element_count("gemm", {M, N}), "gemm", "c");
+  if (!work)
+    return;
   std::vector<Arg> args{a, b, bias, c, M, N, K};
   kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
 }

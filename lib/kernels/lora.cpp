@@ -4,6 +4,7 @@
 // reading its adapter's rows directly.
 #include "tegula/kernels/lora.h"
 
+#include "checks.h"
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
@@ -165,6 +166,11 @@ template <FloatDType T> dsl::TracedKernel linear_for(const std::string &name, co
 
 template <template <typename> class Fn>
 dsl::TracedKernel trace_typed(const char *what, DType dtype, const LoraConfig &config) {
+  detail::require_block(what, "BT", config.BT);
+  detail::require_block(what, "BH", config.BH);
+  detail::require_block(what, "BN", config.BN);
+  detail::require_block(what, "linear_BK", config.linear_BK);
+  detail::require_block(what, "linear_BN", config.linear_BN);
   if (config.rank_tile != 16 && config.rank_tile != 32 && config.rank_tile != 64)
     throw Error(ErrorCode::InvalidArgument,
                 std::string(what) + ": rank_tile " + std::to_string(config.rank_tile) + " (must be 16, 32 or 64)");
@@ -198,9 +204,11 @@ void check_weights(const char *kernel, DType dtype, const LoraWeights &wt, int64
                                                 std::to_string(wt.max_rank) + " (rank must be 1 .. " +
                                                 std::to_string(config.rank_tile) + " for this kernel)");
   if (rows_per_slot_a > 0)
-    require_buffer(*wt.a, dtype, wt.slots * wt.max_rank * rows_per_slot_a, kernel, "lora_a");
+    require_buffer(*wt.a, dtype, detail::element_count(kernel, {wt.slots, wt.max_rank, rows_per_slot_a}), kernel,
+                   "lora_a");
   if (rows_per_slot_b > 0)
-    require_buffer(*wt.b, dtype, wt.slots * rows_per_slot_b * wt.max_rank, kernel, "lora_b");
+    require_buffer(*wt.b, dtype, detail::element_count(kernel, {wt.slots, rows_per_slot_b, wt.max_rank}), kernel,
+                   "lora_b");
   require_buffer(*wt.ranks, DType::I32, wt.slots, kernel, "ranks");
   require_buffer(*wt.scales, DType::F32, wt.slots, kernel, "scales");
 }
@@ -222,6 +230,7 @@ int64_t mapping_args(const char *kernel, const LoraMapping &m, const LoraWeights
     throw Error(ErrorCode::NullBuffer, std::string(kernel) + ": the token-to-adapter mapping is not set");
   int64_t longest = 0;
   if (m.form == LoraForm::Segmented) {
+    detail::require_not_negative(kernel, "the mapping's segment count", m.segments);
     require_buffer(*m.segment_starts, DType::I32, m.segments + 1, kernel, "segment_starts");
     require_buffer(*m.adapters, DType::I32, m.segments, kernel, "adapters");
     auto starts = m.segment_starts->as<int32_t>();
@@ -312,11 +321,14 @@ void LoraShrink::operator()(const Buffer &x, const LoraWeights &wt, const LoraMa
                             int64_t tokens, int64_t hidden, LoraChecks checks, const LaunchOptions &launch) const {
   if (mapping.form != config_.form)
     throw Error(ErrorCode::InvalidArgument, "lora_shrink: the mapping's form is not the kernel's");
-  if (tokens < 0 || hidden < 1)
-    throw Error(ErrorCode::InvalidArgument, "lora_shrink: tokens must not be negative and hidden must be positive");
+  detail::require_not_negative("lora_shrink", "tokens", tokens);
+  if (tokens > 0)
+    detail::require_positive("lora_shrink", "hidden (the reduction length, with t not empty)", hidden);
+  else
+    detail::require_not_negative("lora_shrink", "hidden", hidden);
   check_weights("lora_shrink", dtype_, wt, hidden, 0, config_);
-  require_buffer(x, dtype_, tokens * hidden, "lora_shrink", "x");
-  require_buffer(t, DType::F32, tokens * wt.max_rank, "lora_shrink", "t");
+  require_buffer(x, dtype_, detail::element_count("lora_shrink", {tokens, hidden}), "lora_shrink", "x");
+  require_buffer(t, DType::F32, detail::element_count("lora_shrink", {tokens, wt.max_rank}), "lora_shrink", "t");
   std::vector<Arg> args{x, *wt.a, t};
   int64_t longest = mapping_args("lora_shrink", mapping, wt, tokens, checks, args);
   for (Arg a : {Arg(*wt.ranks), Arg(wt.slots), Arg(hidden), Arg(wt.max_rank)})
@@ -335,18 +347,18 @@ void LoraExpand::operator()(const Buffer &t, const LoraWeights &wt, const LoraMa
                             int64_t tokens, int64_t hidden_out, LoraChecks checks, const LaunchOptions &launch) const {
   if (mapping.form != config_.form)
     throw Error(ErrorCode::InvalidArgument, "lora_expand: the mapping's form is not the kernel's");
-  if (tokens < 0 || hidden_out < 1)
-    throw Error(ErrorCode::InvalidArgument,
-                "lora_expand: tokens must not be negative and hidden_out must be positive");
+  detail::require_not_negative("lora_expand", "tokens", tokens);
+  detail::require_not_negative("lora_expand", "hidden_out", hidden_out);
   check_weights("lora_expand", dtype_, wt, 0, hidden_out, config_);
-  require_buffer(t, DType::F32, tokens * wt.max_rank, "lora_expand", "t");
-  require_buffer(y, dtype_, tokens * hidden_out, "lora_expand", "y");
+  require_buffer(t, DType::F32, detail::element_count("lora_expand", {tokens, wt.max_rank}), "lora_expand", "t");
+  require_buffer(y, dtype_, detail::element_count("lora_expand", {tokens, hidden_out}), "lora_expand", "y");
   std::vector<Arg> args{t, *wt.b, y};
   int64_t longest = mapping_args("lora_expand", mapping, wt, tokens, checks, args);
   for (Arg a : {Arg(*wt.ranks), Arg(*wt.scales), Arg(wt.slots), Arg(hidden_out), Arg(wt.max_rank)})
     args.push_back(a);
-  if (tokens == 0 || (config_.form == LoraForm::Segmented && (longest == 0 || mapping.segments == 0)))
-    return;
+  const bool noSegments = config_.form == LoraForm::Segmented && (longest == 0 || mapping.segments == 0);
+  if (tokens == 0 || hidden_out == 0 || noSegments)
+    return; // y is empty, or no token has a segment: nothing to do
   int64_t columns = dsl::cdiv(hidden_out, config_.BN);
   Grid grid = config_.form == LoraForm::Segmented ? Grid(dsl::cdiv(longest, config_.BT), columns, mapping.segments)
                                                   : Grid(tokens, columns);
@@ -362,11 +374,18 @@ void LoraLinear::operator()(const Buffer &x, const Buffer &w, const LoraWeights 
                             const LaunchOptions &launch) const {
   if (mapping.form != LoraForm::Segmented)
     throw Error(ErrorCode::InvalidArgument, "lora_linear: the mapping must be segmented");
-  if (tokens < 0 || K < 1 || N < 1)
-    throw Error(ErrorCode::InvalidArgument, "lora_linear: tokens must not be negative, K and N must be positive");
+  detail::require_not_negative("lora_linear", "tokens", tokens);
+  detail::require_not_negative("lora_linear", "N", N);
+  const bool empty = tokens == 0 || N == 0; // y is empty: a no-op
+  if (empty)
+    detail::require_not_negative("lora_linear", "K", K);
+  else
+    detail::require_positive("lora_linear", "K (the reduction length, with y not empty)", K);
   check_weights("lora_linear", dtype_, wt, K, N, config_);
-  require_buffer(w, dtype_, K * N, "lora_linear", "w");
-  require_buffer(y, dtype_, tokens * N, "lora_linear", "y");
+  require_buffer(w, dtype_, detail::element_count("lora_linear", {K, N}), "lora_linear", "w");
+  require_buffer(y, dtype_, detail::element_count("lora_linear", {tokens, N}), "lora_linear", "y");
+  if (empty)
+    return;
   shrink_(x, wt, mapping, t, tokens, K, checks, launch);
   std::vector<Arg> args{x, w, t, *wt.b, y};
   int64_t longest = mapping_args("lora_linear", mapping, wt, tokens, LoraChecks::Skip, args);

@@ -3,6 +3,7 @@
 // columns past the matrix are masked.
 #include "tegula/kernels/norms.h"
 
+#include "checks.h"
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/kernels/reference.h"
@@ -74,10 +75,20 @@ void layer_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> b, Ptr<T> y, Int M, Int N, Nor
   throw Error(ErrorCode::Unsupported, std::string(kernel) + " has no " + std::string(dtype_name(dtype)) + " variant");
 }
 
-void require_shape(const char *kernel, int64_t M, int64_t N) {
-  if (M < 1 || N < 1)
-    throw Error(ErrorCode::InvalidArgument, std::string(kernel) + ": M and N must be positive, got " +
-                                                std::to_string(M) + " and " + std::to_string(N));
+/// Checks the sizes and gives the element count of x and y (0: a no-op).
+int64_t require_shape(const char *kernel, int64_t M, int64_t N) {
+  detail::require_not_negative(kernel, "M", M);
+  detail::require_not_negative(kernel, "N", N);
+  return detail::element_count(kernel, {M, N});
+}
+
+void require_config(const char *kernel, const NormConfig &config) {
+  detail::require_block(kernel, "rows", config.rows);
+  detail::require_block(kernel, "block", config.block);
+  if (!(config.eps >= 0) || !std::isfinite(config.eps))
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(kernel) + ": configuration field eps must be finite and not negative, got " +
+                    std::to_string(config.eps));
 }
 
 } // namespace
@@ -92,6 +103,7 @@ NormConfig default_norm_config(const std::string &target, int64_t N, double eps)
 }
 
 dsl::TracedKernel trace_rms_norm(DType dtype, const NormConfig &config) {
+  require_config("rms_norm", config);
   std::vector<std::string> names{"x", "w", "y", "M", "N"};
   switch (dtype) {
   case DType::F32: return dsl::trace("rms_norm_f32", &rms_norm_kernel<f32>, names, config);
@@ -102,6 +114,7 @@ dsl::TracedKernel trace_rms_norm(DType dtype, const NormConfig &config) {
 }
 
 dsl::TracedKernel trace_layer_norm(DType dtype, const NormConfig &config) {
+  require_config("layer_norm", config);
   std::vector<std::string> names{"x", "w", "b", "y", "M", "N"};
   switch (dtype) {
   case DType::F32: return dsl::trace("layer_norm_f32", &layer_norm_kernel<f32>, names, config);
@@ -116,10 +129,12 @@ RmsNorm::RmsNorm(DType dtype, const std::string &target, CompileOptions options,
 
 void RmsNorm::operator()(const Buffer &x, const Buffer &w, Buffer &y, int64_t M, int64_t N,
                          const LaunchOptions &launch) const {
-  require_shape("rms_norm", M, N);
-  require_buffer(x, dtype_, M * N, "rms_norm", "x");
-  require_buffer(w, dtype_, N, "rms_norm", "w");
-  require_buffer(y, dtype_, M * N, "rms_norm", "y");
+  const int64_t count = require_shape("rms_norm", M, N);
+  require_buffer(x, dtype_, count, "rms_norm", "x");
+  require_buffer(w, dtype_, count == 0 ? 0 : N, "rms_norm", "w");
+  require_buffer(y, dtype_, count, "rms_norm", "y");
+  if (count == 0)
+    return; // an empty output: nothing to do
   std::vector<Arg> args{x, w, y, M, N};
   kernel_->launch(Grid(dsl::cdiv(M, config_.rows)), std::span<const Arg>(args), launch);
 }
@@ -129,11 +144,13 @@ LayerNorm::LayerNorm(DType dtype, const std::string &target, CompileOptions opti
 
 void LayerNorm::operator()(const Buffer &x, const Buffer &w, const Buffer &b, Buffer &y, int64_t M, int64_t N,
                            const LaunchOptions &launch) const {
-  require_shape("layer_norm", M, N);
-  require_buffer(x, dtype_, M * N, "layer_norm", "x");
-  require_buffer(w, dtype_, N, "layer_norm", "w");
-  require_buffer(b, dtype_, N, "layer_norm", "b");
-  require_buffer(y, dtype_, M * N, "layer_norm", "y");
+  const int64_t count = require_shape("layer_norm", M, N);
+  require_buffer(x, dtype_, count, "layer_norm", "x");
+  require_buffer(w, dtype_, count == 0 ? 0 : N, "layer_norm", "w");
+  require_buffer(b, dtype_, count == 0 ? 0 : N, "layer_norm", "b");
+  require_buffer(y, dtype_, count, "layer_norm", "y");
+  if (count == 0)
+    return; // an empty output: nothing to do
   std::vector<Arg> args{x, w, b, y, M, N};
   kernel_->launch(Grid(dsl::cdiv(M, config_.rows)), std::span<const Arg>(args), launch);
 }

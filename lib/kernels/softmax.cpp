@@ -1,6 +1,8 @@
 // Row softmax with an online pass for the statistics: the row maximum m and the sum l
 // of exp(x - m) are carried across column blocks (the attention inner loop's shape),
 // so any N works with a fixed block.
+#include "checks.h"
+
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
@@ -52,6 +54,8 @@ SoftmaxConfig default_softmax_config(const std::string &, int64_t N) {
 }
 
 dsl::TracedKernel trace_softmax(DType dtype, const SoftmaxConfig &config) {
+  detail::require_block("softmax", "rows", config.rows);
+  detail::require_block("softmax", "block", config.block);
   std::vector<std::string> names{"x", "y", "M", "N"};
   switch (dtype) {
   case DType::F32: return dsl::trace("softmax_f32", &softmax_kernel<f32>, names, config);
@@ -66,11 +70,13 @@ Softmax::Softmax(DType dtype, const std::string &target, CompileOptions options,
     : dtype_(dtype), config_(config), kernel_(compile_traced(trace_softmax(dtype, config), target, options)) {}
 
 void Softmax::operator()(const Buffer &x, Buffer &y, int64_t M, int64_t N, const LaunchOptions &launch) const {
-  if (M < 1 || N < 1)
-    throw Error(ErrorCode::InvalidArgument, "softmax: M and N must be positive, got " + std::to_string(M) +
-                                                " and " + std::to_string(N));
-  require_buffer(x, dtype_, M * N, "softmax", "x");
-  require_buffer(y, dtype_, M * N, "softmax", "y");
+  detail::require_not_negative("softmax", "M", M);
+  detail::require_not_negative("softmax", "N", N);
+  const int64_t count = detail::element_count("softmax", {M, N});
+  require_buffer(x, dtype_, count, "softmax", "x");
+  require_buffer(y, dtype_, count, "softmax", "y");
+  if (count == 0)
+    return; // an empty output: nothing to do
   std::vector<Arg> args{x, y, M, N};
   kernel_->launch(Grid(dsl::cdiv(M, config_.rows)), std::span<const Arg>(args), launch);
 }

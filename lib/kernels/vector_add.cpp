@@ -1,4 +1,6 @@
 // Vector add: the smallest kernel, one masked block per program instance.
+#include "checks.h"
+
 #include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
@@ -22,6 +24,7 @@ VectorAddConfig default_vector_add_config(const std::string &) {
 }
 
 dsl::TracedKernel trace_vector_add(DType dtype, const VectorAddConfig &config) {
+  detail::require_block("vector_add", "block", config.block);
   std::vector<std::string> names{"x", "y", "out", "n"};
   switch (dtype) {
   case DType::F32: return dsl::trace("vector_add_f32", &vector_add_kernel<f32>, names, config);
@@ -40,11 +43,12 @@ VectorAdd::VectorAdd(DType dtype, const std::string &target, CompileOptions opti
     : dtype_(dtype), config_(config), kernel_(compile_traced(trace_vector_add(dtype, config), target, options)) {}
 
 void VectorAdd::operator()(const Buffer &x, const Buffer &y, Buffer &out, int64_t n, const LaunchOptions &launch) const {
-  if (n < 1)
-    throw Error(ErrorCode::InvalidArgument, "vector_add: n must be positive, got " + std::to_string(n));
+  detail::require_not_negative("vector_add", "n", n);
   require_buffer(x, dtype_, n, "vector_add", "x");
   require_buffer(y, dtype_, n, "vector_add", "y");
   require_buffer(out, dtype_, n, "vector_add", "out");
+  if (n == 0)
+    return; // an empty output: nothing to do
   std::vector<Arg> args{x, y, out, n};
   kernel_->launch(Grid(dsl::cdiv(n, config_.block)), std::span<const Arg>(args), launch);
 }

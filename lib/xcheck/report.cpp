@@ -213,18 +213,27 @@ std::vector<Record> from_json(const std::string &text) {
                                               std::string(name) + "'");
       return it->second;
     };
-    auto integer = [&](const char *name, int base = 10) {
+    // A number field read in full by `parse` (std::stoull, std::stod, ...), whose
+    // exceptions become a LoadError naming the field.
+    auto number_field = [&](const char *name, const char *what, auto parse) {
       const std::string &v = need(name);
       try {
         size_t used = 0;
-        uint64_t value = std::stoull(v, &used, base);
+        auto value = parse(v, &used);
         if (used != v.size())
           throw std::invalid_argument(v);
         return value;
       } catch (const std::exception &) {
         throw Error(ErrorCode::LoadError, "xcheck records: record " + std::to_string(index) + ": '" + name +
-                                              "' is not an integer ('" + v + "')");
+                                              "' is not " + what + " ('" + v + "')");
       }
+    };
+    auto integer = [&](const char *name, int base = 10) {
+      return number_field(name, "an integer",
+                          [base](const std::string &v, size_t *used) { return std::stoull(v, used, base); });
+    };
+    auto real = [&](const char *name) {
+      return number_field(name, "a number", [](const std::string &v, size_t *used) { return std::stod(v, used); });
     };
     Record r;
     r.what.kernel = need("kernel");
@@ -234,10 +243,22 @@ std::vector<Record> from_json(const std::string &text) {
       throw Error(ErrorCode::LoadError,
                   "xcheck records: record " + std::to_string(index) + ": unknown dtype '" + need("dtype") + "'");
     r.what.dtype = *dtype;
-    std::string shape = need("shape");
+    const std::string &shape = need("shape");
+    if (shape.size() < 2 || shape.front() != '[' || shape.back() != ']')
+      throw Error(ErrorCode::LoadError, "xcheck records: record " + std::to_string(index) +
+                                            ": 'shape' is not a list of sizes ('" + shape + "')");
     std::istringstream sizes(shape.substr(1, shape.size() - 2));
-    for (std::string size; std::getline(sizes, size, ',');)
-      r.what.shape.push_back(std::stoll(size));
+    for (std::string size; std::getline(sizes, size, ',');) {
+      try {
+        size_t used = 0;
+        r.what.shape.push_back(std::stoll(size, &used));
+        if (size.find_first_not_of(' ', used) != std::string::npos)
+          throw std::invalid_argument(size);
+      } catch (const std::exception &) {
+        throw Error(ErrorCode::LoadError, "xcheck records: record " + std::to_string(index) +
+                                              ": 'shape' holds '" + size + "', not a size");
+      }
+    }
     r.seed = integer("seed");
     const std::string &status = need("status");
     r.status = status == "PASS" ? Status::Pass : status == "FAIL" ? Status::Fail : status == "n/a" ? Status::Unsupported
@@ -246,8 +267,8 @@ std::vector<Record> from_json(const std::string &text) {
     r.failures = integer("failures");
     r.input_hash = integer("input_hash", 16);
     r.output_hash = integer("output_hash", 16);
-    r.max_abs_error = std::stod(need("max_abs_error"));
-    r.worst_ratio = std::stod(need("worst_error_over_bound"));
+    r.max_abs_error = real("max_abs_error");
+    r.worst_ratio = real("worst_error_over_bound");
     r.message = fields.count("message") ? fields["message"] : "";
     records.push_back(r);
     ++index;

@@ -152,6 +152,14 @@ TEST_CASE("malformed xcheck records are load errors naming the problem", "[e2e][
   std::string badSeed = good;
   badSeed.replace(badSeed.find("\"seed\": ") + 8, 1, "x");
   CHECK_THAT(message(badSeed), Catch::Contains("'seed' is not an integer"));
+  // Found by fuzz_xcheck_json: both escaped as std::out_of_range / std::invalid_argument.
+  std::string emptyShape = good;
+  emptyShape.replace(emptyShape.find("\"shape\": [") + 9, emptyShape.find(']') - emptyShape.find("\"shape\": [") - 8,
+                     "\"\"");
+  CHECK_THAT(message(emptyShape), Catch::Contains("'shape' is not a list of sizes"));
+  std::string badError = good;
+  badError.replace(badError.find("\"max_abs_error\": ") + 17, 1, "e");
+  CHECK_THAT(message(badError), Catch::Contains("'max_abs_error' is not a number"));
 }
 
 TEST_CASE("xcheck refuses unknown kernels, backends and shapes with the reason", "[e2e][xcheck]") {

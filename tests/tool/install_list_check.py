@@ -198,8 +198,26 @@ def linker_search_dirs():
     return []
 
 
+def driver_inputs(compiler, flags):
+    """What the compiler driver adds to a link by itself (start files, the C++ and
+    sanitizer runtimes): its -### plan for linking an empty input with these flags."""
+    out = subprocess.run([compiler, *flags, "-###", "/dev/null", "-o", "/dev/null"], capture_output=True, text=True)
+    paths = []
+    for line in out.stderr.splitlines():
+        for word in line.split():
+            word = word.strip('"')
+            if os.path.isabs(word) and os.path.isfile(word) and word != "/dev/null":
+                paths.append(word)
+    return paths
+
+
+# Link flags that change what the driver adds.
+DRIVER_FLAGS = re.compile(r"^-(fsanitize=.*|shared|static.*|nostdlib.*|pthread|fuse-ld=.*|rdynamic)$")
+
+
 def collect_ninja_commands(c, build):
     default_dirs = linker_search_dirs()
+    probed = set()
     for command in ninja(build, "commands").splitlines():
         for part in re.split(r"&&|;", command):
             words = shlex.split(part.strip(), posix=True) if part.strip() else []
@@ -213,6 +231,12 @@ def collect_ninja_commands(c, build):
             # A link: its libraries, by path or by -l through -L and the default dirs.
             lib_dirs = [w[2:] for w in words if w.startswith("-L")] + default_dirs
             output = words[words.index("-o") + 1]
+            compiler = words[1] if words[0].endswith("ccache") and len(words) > 1 else words[0]
+            key = (compiler, tuple(sorted({w for w in words if DRIVER_FLAGS.match(w)})))
+            if key not in probed:
+                probed.add(key)
+                for path in driver_inputs(*key[:1], list(key[1])):
+                    c.add(path, "added to links by " + " ".join([os.path.basename(compiler), *key[1]]))
             for w in words:
                 if re.search(r"\.(so(\.[0-9]+)*|a)$", w) and os.path.isabs(w):
                     c.add(w, "linked into " + output)

@@ -96,7 +96,9 @@ private:
   std::shared_ptr<const CompiledKernel> kernel_;
 };
 
-/// Throws Error(BufferTooSmall/DTypeMismatch) when `buffer` cannot hold `count` of `dtype`.
+/// Throws Error(BufferTooSmall/DTypeMismatch) when `buffer` cannot hold `count` of `dtype`,
+/// Error(NullBuffer) when it is empty and `count` is not 0 (an empty buffer is fine
+/// where nothing is needed).
 void require_buffer(const Buffer &buffer, DType dtype, int64_t count, const char *kernel, const char *name);
 
 } // namespace tegula::kernels

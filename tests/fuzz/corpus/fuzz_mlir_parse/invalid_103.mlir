@@ -1,0 +1,4 @@
+func.func @print_pointer(%p: !tile.ptr<f32>) {
+  tile.print "p", %p : !tile.ptr<f32>
+  return
+}

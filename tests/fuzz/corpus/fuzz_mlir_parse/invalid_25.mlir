@@ -1,0 +1,4 @@
+func.func @trans_element_type(%a: tensor<16x32xf32>) {
+  %0 = tile.trans %a, [1, 0] : tensor<16x32xf32> -> tensor<32x16xbf16>
+  return
+}

@@ -1,0 +1,4 @@
+func.func @make_desc_too_many_strides(%p: !tile.ptr<f32>, %x: i32) {
+  %0 = tile.make_desc %p, shape [%x, %x], strides [%x, %x, %x] : !tile.ptr<f32> -> !tile.desc<64x32xf32>
+  return
+}

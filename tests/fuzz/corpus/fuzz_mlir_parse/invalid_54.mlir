@@ -1,0 +1,4 @@
+func.func @make_desc_element_type(%p: !tile.ptr<f32>, %x: i32) {
+  %0 = tile.make_desc %p, shape [%x, %x], strides [%x, %x] : !tile.ptr<f32> -> !tile.desc<64x32xf16>
+  return
+}

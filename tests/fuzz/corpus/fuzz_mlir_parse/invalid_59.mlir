@@ -1,0 +1,4 @@
+func.func @desc_load_block_element_type(%d: !tile.desc<64x32xf32>, %x: i32) {
+  %0 = tile.desc_load %d[%x, %x] : !tile.desc<64x32xf32> -> tensor<64x32xbf16>
+  return
+}
