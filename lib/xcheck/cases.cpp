@@ -30,6 +30,19 @@ struct Outcome {
   double ms = 0;
   void inputs(std::initializer_list<const Buffer *> buffers) { mix(input_hash, buffers); }
   void outputs(std::initializer_list<const Buffer *> buffers) { mix(output_hash, buffers); }
+  /// The compared outputs and their bounds, in order (for vendor-against-vendor
+  /// comparisons of saved outputs).
+  std::vector<double> values, bounds;
+  /// Checks one output against its reference and keeps it with its bounds.
+  void add(const Buffer &out, const std::vector<double> &reference, const std::vector<double> &bound,
+           uint64_t extra_failures = 0) {
+    CheckResult r = kernels::check(out, reference, bound);
+    r.failures += extra_failures;
+    add(r);
+    std::vector<double> got = to_doubles(out);
+    values.insert(values.end(), got.begin(), got.begin() + static_cast<std::ptrdiff_t>(reference.size()));
+    bounds.insert(bounds.end(), bound.begin(), bound.end());
+  }
   /// Adds one output's comparison to the case's.
   void add(const CheckResult &r) {
     if (check.failures == 0 && r.failures != 0)
@@ -99,7 +112,7 @@ Outcome vector_add_case(const Case &c, uint64_t seed, Mutation) {
   o.inputs({&x, &y});
   o.time(c.backend, [&] { op(x, y, out, n); });
   auto ref = reference_vector_add(x, y, n);
-  o.add(check(out, ref, vector_add_bound(ref, c.dtype)));
+  o.add(out, ref, vector_add_bound(ref, c.dtype));
   o.outputs({&out});
   return o;
 }
@@ -116,7 +129,7 @@ Outcome softmax_case(const Case &c, uint64_t seed, Mutation mutation) {
   o.inputs({&x});
   o.time(c.backend, [&] { op(x, y, M, N); });
   auto ref = reference_softmax(x, M, N);
-  o.add(check(y, ref, softmax_bound(ref, N, c.dtype)));
+  o.add(y, ref, softmax_bound(ref, N, c.dtype));
   o.outputs({&y});
   return o;
 }
@@ -145,8 +158,8 @@ Outcome gemm_case(const Case &c, uint64_t seed, Mutation mutation, bool bias, Ac
   auto gemm = reference_gemm(a, b, M, N, K, &absProduct);
   auto bound = gemm_bound(absProduct, K);
   const Buffer *biasUsed = bias ? &biasBuffer : nullptr;
-  o.add(check(out, reference_epilogue(gemm, biasUsed, M, N, activation),
-              epilogue_bound(gemm, bound, biasUsed, M, N, activation)));
+  o.add(out, reference_epilogue(gemm, biasUsed, M, N, activation),
+        epilogue_bound(gemm, bound, biasUsed, M, N, activation));
   o.outputs({&out});
   return o;
 }
@@ -166,13 +179,13 @@ Outcome norm_case(const Case &c, uint64_t seed, Mutation, bool layer) {
     o.inputs({&x, &w, &b});
     o.time(c.backend, [&] { op(x, w, b, y, M, N); });
     auto ref = reference_layer_norm(x, w, b, M, N, eps);
-    o.add(check(y, ref, layer_norm_bound(x, w, b, ref, M, N, eps, c.dtype)));
+    o.add(y, ref, layer_norm_bound(x, w, b, ref, M, N, eps, c.dtype));
   } else {
     RmsNorm op(c.dtype, c.backend, {}, config);
     o.inputs({&x, &w});
     o.time(c.backend, [&] { op(x, w, y, M, N); });
     auto ref = reference_rms_norm(x, w, M, N, eps);
-    o.add(check(y, ref, rms_norm_bound(ref, N, c.dtype)));
+    o.add(y, ref, rms_norm_bound(ref, N, c.dtype));
   }
   o.outputs({&y});
   return o;
@@ -208,7 +221,7 @@ Outcome attention_case(const Case &c, uint64_t seed, Mutation mutation, bool cau
   o.time(c.backend, [&] { op.varlen(q, k, v, cuQBuffer, cuKBuffer, out, &lse, shape); });
   o.outputs({&out, &lse});
   AttentionReference ref = reference_attention(q, k, v, cuQ, cuK, Hq, Hkv, D, scale, causal);
-  o.add(check(out, ref.out, ref.out_bound));
+  o.add(out, ref.out, ref.out_bound);
   // A row without keys must give exactly -inf; the rest is compared with the bound.
   auto got = lse.as<float>();
   std::vector<double> expected = ref.lse;
@@ -219,9 +232,7 @@ Outcome attention_case(const Case &c, uint64_t seed, Mutation mutation, bool cau
         ++wrongInfinities;
       expected[i] = got[i] = 0;
     }
-  CheckResult lseCheck = check(lse, expected, ref.lse_bound);
-  lseCheck.failures += wrongInfinities;
-  o.add(lseCheck);
+  o.add(lse, expected, ref.lse_bound, wrongInfinities);
   return o;
 }
 
@@ -287,9 +298,9 @@ Outcome lora_case(const Case &c, uint64_t seed, Mutation mutation, LoraForm form
   o.time(c.backend, [&] { shrink(x, setup.weights, mapping, t, tokens, H); });
   o.time(c.backend, [&] { expand(t, setup.weights, mapping, y, tokens, Hout); });
   LoraReference shrunk = reference_lora_shrink(x, setup.weights, setup.perToken, H);
-  o.add(check(t, shrunk.value, shrunk.bound));
+  o.add(t, shrunk.value, shrunk.bound);
   LoraReference expanded = reference_lora_expand(t, setup.weights, setup.perToken, before, Hout);
-  o.add(check(y, expanded.value, expanded.bound));
+  o.add(y, expanded.value, expanded.bound);
   o.outputs({&t, &y});
   return o;
 }
@@ -310,7 +321,7 @@ Outcome lora_linear_case(const Case &c, uint64_t seed, Mutation mutation) {
             &setup.segmentAdapters});
   o.time(c.backend, [&] { linear(x, w, setup.weights, setup.segmented(), t, y, tokens, K, N); });
   LoraReference ref = reference_lora_linear(x, w, setup.weights, setup.perToken, K, N);
-  o.add(check(y, ref.value, ref.bound));
+  o.add(y, ref.value, ref.bound);
   o.outputs({&y});
   return o;
 }
@@ -411,6 +422,8 @@ Record run(const Case &c, uint64_t base_seed, Mutation mutation) {
     r.ms = o.ms;
     r.input_hash = o.input_hash;
     r.output_hash = o.output_hash;
+    r.values = std::move(o.values);
+    r.bounds = std::move(o.bounds);
     if (!o.check.ok())
       r.message = o.check.summary();
   } catch (const Error &e) {

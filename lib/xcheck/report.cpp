@@ -1,6 +1,7 @@
-// xcheck's outputs: the table, the JSON records (and reading them back), and the
-// comparison of two runs.
+// xcheck's outputs: the table and the JSON records (and reading them back).
 #include "tegula/xcheck/xcheck.h"
+
+#include "format.h"
 
 #include "tegula/runtime/error.h"
 
@@ -31,11 +32,8 @@ std::string Record::shape_text() const {
 
 namespace {
 
-std::string hex(uint64_t value) {
-  char text[20];
-  std::snprintf(text, sizeof text, "%016" PRIx64, value);
-  return text;
-}
+using detail::hex;
+using detail::number;
 
 std::string quoted(const std::string &s) {
   std::string out = "\"";
@@ -51,12 +49,6 @@ std::string quoted(const std::string &s) {
   return out + "\"";
 }
 
-std::string number(double v) {
-  std::ostringstream os;
-  os.precision(17);
-  os << v;
-  return os.str();
-}
 
 /// A reader for the records' own JSON: an array of flat objects whose values are
 /// strings, numbers and arrays of integers.
@@ -157,10 +149,6 @@ private:
   size_t at_ = 0;
 };
 
-std::string key_of(const Record &r) {
-  return r.what.kernel + " " + r.what.backend + " " + std::string(dtype_name(r.what.dtype)) + " " + r.shape_text() +
-         " seed " + std::to_string(r.seed);
-}
 
 } // namespace
 
@@ -195,7 +183,10 @@ std::string to_json(const std::vector<Record> &records) {
        << ", \"max_abs_error\": " << number(r.max_abs_error) << ", \"max_rel_error\": " << number(r.max_rel_error)
        << ", \"worst_error_over_bound\": " << number(r.worst_ratio) << ", \"ms\": " << number(r.ms)
        << ", \"input_hash\": " << quoted(hex(r.input_hash)) << ", \"output_hash\": " << quoted(hex(r.output_hash))
-       << ", \"message\": " << quoted(r.message) << "}" << (i + 1 < records.size() ? "," : "") << "\n";
+       << ", \"message\": " << quoted(r.message);
+    if (!r.outputs_file.empty())
+      os << ", \"outputs\": " << quoted(r.outputs_file);
+    os << "}" << (i + 1 < records.size() ? "," : "") << "\n";
   }
   os << "]\n";
   return os.str();
@@ -270,53 +261,11 @@ std::vector<Record> from_json(const std::string &text) {
     r.max_abs_error = real("max_abs_error");
     r.worst_ratio = real("worst_error_over_bound");
     r.message = fields.count("message") ? fields["message"] : "";
+    r.outputs_file = fields.count("outputs") ? fields["outputs"] : "";
     records.push_back(r);
     ++index;
   }
   return records;
-}
-
-Comparison compare(const std::vector<Record> &a, const std::vector<Record> &b) {
-  Comparison c;
-  std::map<std::string, const Record *> second;
-  for (const Record &r : b)
-    second[key_of(r)] = &r;
-  std::map<std::string, bool> seen;
-  for (const Record &r : a) {
-    const std::string key = key_of(r);
-    auto it = second.find(key);
-    if (it == second.end()) {
-      ++c.only_one;
-      c.lines.push_back("only in the first: " + key);
-      continue;
-    }
-    seen[key] = true;
-    const Record &other = *it->second;
-    if (r.status == Status::Unsupported && other.status == Status::Unsupported)
-      continue;
-    ++c.matched;
-    if (r.input_hash != other.input_hash) {
-      ++c.mismatched;
-      c.lines.push_back("DIFFERENT INPUTS: " + key + " (" + hex(r.input_hash) + " vs " + hex(other.input_hash) +
-                        "): the generators disagree");
-    } else if (r.status != Status::Pass || other.status != Status::Pass) {
-      ++c.mismatched;
-      c.lines.push_back("NOT BOTH PASSING: " + key + " (" + status_name(r.status) + " vs " +
-                        status_name(other.status) + ")");
-    } else if (r.output_hash == other.output_hash) {
-      ++c.identical;
-      c.lines.push_back("identical: " + key);
-    } else {
-      c.lines.push_back("within bound, not identical: " + key + " (err/bound " + number(r.worst_ratio) + " vs " +
-                        number(other.worst_ratio) + ")");
-    }
-  }
-  for (const Record &r : b)
-    if (!seen.count(key_of(r))) {
-      ++c.only_one;
-      c.lines.push_back("only in the second: " + key_of(r));
-    }
-  return c;
 }
 
 } // namespace tegula::xcheck

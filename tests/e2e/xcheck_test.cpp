@@ -2,12 +2,15 @@
 // supports it, on maia-sim; each mutation (a transposed operand, an off-by-one mask, a
 // dropped scale) makes the kernel it applies to fail; records round-trip through JSON,
 // inputs hash the same for a seed on every backend, and comparisons flag runs that
-// disagree.
+// disagree and measure how far apart two backends' outputs are.
 #include "testing.h"
 
 #include "tegula/runtime/error.h"
 #include "tegula/xcheck/xcheck.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 
 using namespace tegula;
@@ -130,6 +133,63 @@ TEST_CASE("xcheck records round-trip through JSON and comparisons flag disagreem
 
   std::vector<Record> fewer(back.begin() + 1, back.end());
   CHECK(compare(records, fewer).only_one == 1);
+}
+
+TEST_CASE("xcheck compares backend against backend, by how much from saved outputs", "[e2e][xcheck]") {
+  std::vector<Record> records = run_all(default_cases("gemm", backends()), 5);
+  Comparison c = compare_backends(records);
+  // gemm bf16 runs on cpu and maia; f32 and f16 do not run on maia.
+  CHECK(c.backend_pairs == 1);
+  CHECK(c.ok());
+  const auto bf16 = [](const Record &r) { return r.what.dtype == DType::BF16; };
+  auto cpu = std::find_if(records.begin(), records.end(),
+                          [&](const Record &r) { return bf16(r) && r.what.backend == "cpu"; });
+  REQUIRE(cpu != records.end());
+  REQUIRE(cpu->values.size() == cpu->elements);
+  REQUIRE(cpu->bounds.size() == cpu->elements);
+
+  // Another rounding on one side: the pair differs, by a measured fraction of the bound.
+  std::vector<Record> perturbed = records;
+  for (Record &r : perturbed)
+    if (bf16(r) && r.what.backend == "cpu") {
+      r.output_hash ^= 1;
+      r.values[7] += r.bounds[7] / 4;
+    }
+  Comparison differ = compare_backends(perturbed);
+  CHECK(differ.backend_identical == differ.backend_pairs - 1);
+  CHECK(differ.worst_pair_ratio == Approx(0.25).epsilon(1e-6));
+
+  // Saved and loaded back through the records' JSON, a second run on another "machine"
+  // with only the other backend pairs up with the first.
+  const std::string dir = "xcheck-outputs-" + std::to_string(tegula::testing::base_seed());
+  save_outputs(perturbed, dir);
+  std::vector<Record> back = from_json(to_json(perturbed));
+  std::vector<Record> cpuOnly, maiaOnly;
+  for (Record &r : back) {
+    CHECK(r.values.empty());
+    (r.what.backend == "cpu" ? cpuOnly : maiaOnly).push_back(r);
+  }
+  Comparison machines = compare(cpuOnly, maiaOnly);
+  CHECK(machines.matched == 0);
+  CHECK(machines.backend_pairs == 1);
+  CHECK(machines.worst_pair_ratio == Approx(0.25).epsilon(1e-6));
+  CHECK(machines.ok());
+
+  // A damaged outputs file is a load error naming it.
+  Record broken = back[0];
+  broken.values.clear();
+  std::FILE *f = std::fopen(broken.outputs_file.c_str(), "r+b");
+  REQUIRE(f);
+  std::fputs("XXXX", f);
+  std::fclose(f);
+  try {
+    load_outputs(broken);
+    FAIL("a damaged outputs file was read");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::LoadError);
+    CHECK_THAT(std::string(e.what()), Catch::Contains(broken.outputs_file));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("malformed xcheck records are load errors naming the problem", "[e2e][xcheck]") {

@@ -40,9 +40,12 @@ commands:
       --backend B[,B]             cpu, maia (default: both)
       --dtype D --shape ... --seed S
       --json FILE                 also write the records (with input and output hashes)
+      --save-outputs DIR          also write each case's outputs and bounds (the records name them)
       --mutate M                  trace the kernels with a deliberate mistake: transposed-operand,
                                   mask-off-by-one or dropped-scale (xcheck must fail)
-  xcheck --compare A.json B.json  compare two runs' records (e.g. from two machines)
+  xcheck --compare A.json [B.json]
+                                  compare two runs' records (e.g. from two machines), and every
+                                  pair of backends on the same case (by how much, from saved outputs)
   maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine
   maia disasm <file.bin> -o <file.s>
   maia emit <kernel.mlir> [-o file.bin]
@@ -270,9 +273,9 @@ int cmd_demo() {
 int cmd_xcheck(const Args &args) {
   cli::XcheckRequest request;
   if (args.has("--compare")) {
-    request.compare = {args.get("--compare", ""), args.kernel};
-    if (args.kernel.empty())
-      throw Error(ErrorCode::InvalidArgument, "--compare takes two record files");
+    request.compare = {args.get("--compare", "")};
+    if (!args.kernel.empty())
+      request.compare.push_back(args.kernel);
     return cli::run_xcheck_command(request);
   }
   request.kernel = args.kernel;
@@ -284,6 +287,7 @@ int cmd_xcheck(const Args &args) {
   request.seed = std::stoull(args.get("--seed", "1"));
   request.mutation = kernels::parse_mutation(args.get("--mutate", "none"));
   request.json = args.get("--json", "");
+  request.save_outputs = args.get("--save-outputs", "");
   return cli::run_xcheck_command(request);
 }
 

@@ -5,6 +5,7 @@
 #include "tegula/xcheck/xcheck.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -29,21 +30,37 @@ std::vector<std::string> split(const std::string &text) {
   return parts;
 }
 
+/// A record file, with each record's outputs file made relative to where we run.
+std::vector<xcheck::Record> read_records(const std::string &path) {
+  std::vector<xcheck::Record> records = xcheck::from_json(read_text(path));
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  for (xcheck::Record &r : records)
+    if (!r.outputs_file.empty() && std::filesystem::path(r.outputs_file).is_relative())
+      r.outputs_file = (folder / r.outputs_file).string();
+  return records;
+}
+
+int compare_files(const std::vector<std::string> &files) {
+  if (files.empty() || files.size() > 2)
+    throw Error(ErrorCode::InvalidArgument, "--compare takes one record file (backend against backend) or two");
+  auto a = read_records(files[0]);
+  xcheck::Comparison c = files.size() == 2 ? xcheck::compare(a, read_records(files[1])) : xcheck::compare_backends(a);
+  for (const std::string &line : c.lines)
+    std::printf("%s\n", line.c_str());
+  if (files.size() == 2)
+    std::printf("\nrun against run: %d matched, %d identical, %d in one file only\n", c.matched, c.identical,
+                c.only_one);
+  std::printf("backend against backend: %d pairs, %d identical, largest difference %s of its bound\n",
+              c.backend_pairs, c.backend_identical, c.worst_pair_ratio > 0 ? std::to_string(c.worst_pair_ratio).c_str() : "0");
+  std::printf("%d mismatched: %s\n", c.mismatched, c.ok() ? "the records agree" : "THE RECORDS DISAGREE");
+  return c.ok() ? 0 : 1;
+}
+
 } // namespace
 
 int run_xcheck_command(const XcheckRequest &request) {
-  if (!request.compare.empty()) {
-    if (request.compare.size() != 2)
-      throw Error(ErrorCode::InvalidArgument, "--compare takes two record files");
-    auto a = xcheck::from_json(read_text(request.compare[0]));
-    auto b = xcheck::from_json(read_text(request.compare[1]));
-    xcheck::Comparison c = xcheck::compare(a, b);
-    for (const std::string &line : c.lines)
-      std::printf("%s\n", line.c_str());
-    std::printf("\n%d matched, %d identical, %d mismatched, %d in one file only: %s\n", c.matched, c.identical,
-                c.mismatched, c.only_one, c.ok() ? "the runs agree" : "THE RUNS DISAGREE");
-    return c.ok() ? 0 : 1;
-  }
+  if (!request.compare.empty())
+    return compare_files(request.compare);
   std::vector<std::string> backends = request.backends.empty() ? xcheck::backends() : split(request.backends);
   std::vector<xcheck::Case> cases = xcheck::default_cases(request.kernel, backends);
   if (request.dtype)
@@ -67,6 +84,15 @@ int run_xcheck_command(const XcheckRequest &request) {
   }
   std::printf("\n%zu cases: %zu passed, %d failed, %d not supported by their backend yet\n", records.size(),
               records.size() - failed - unsupported, failed, unsupported);
+  if (!request.save_outputs.empty()) {
+    xcheck::save_outputs(records, request.save_outputs);
+    // The records name their outputs relative to the JSON file's folder.
+    const std::filesystem::path base = std::filesystem::absolute(request.json.empty() ? "." : request.json).parent_path();
+    for (xcheck::Record &r : records)
+      if (!r.outputs_file.empty())
+        r.outputs_file = std::filesystem::relative(std::filesystem::absolute(r.outputs_file), base).string();
+    std::printf("outputs written to %s\n", request.save_outputs.c_str());
+  }
   if (!request.json.empty()) {
     std::ofstream file(request.json);
     if (!file)

@@ -21,7 +21,8 @@ struct XcheckRequest {
   uint64_t seed = 1;
   kernels::Mutation mutation = kernels::Mutation::None;
   std::string json;                 ///< where to write the records
-  std::vector<std::string> compare; ///< two record files: compare instead of running
+  std::string save_outputs;         ///< a folder for each case's outputs and bounds
+  std::vector<std::string> compare; ///< one or two record files: compare instead of running
 };
 
 /// Prints the table (or the comparison); 0 when everything passed (or agreed).

@@ -35,6 +35,12 @@ struct Record {
   double ms = 0;      ///< one launch: host wall time (cpu) or simulated time (maia)
   uint64_t input_hash = 0, output_hash = 0;
   std::string message; ///< why it failed or is unsupported
+  /// The outputs as they were compared with the reference, and each element's bound
+  /// (in memory only: save_outputs writes them to a file the JSON names).
+  std::vector<double> values, bounds;
+  /// Where save_outputs wrote values and bounds ("" when not saved); in a JSON file,
+  /// relative to that file's folder.
+  std::string outputs_file;
   std::string shape_text() const;
 };
 
@@ -59,17 +65,39 @@ std::string to_json(const std::vector<Record> &records);
 /// Throws Error(LoadError) naming what is malformed.
 std::vector<Record> from_json(const std::string &text);
 
+/// Writes each record's values and bounds to `dir/<case>.f64` (dir is created) and sets
+/// its outputs_file to that path. Throws Error(InvalidArgument) when it cannot write.
+void save_outputs(std::vector<Record> &records, const std::string &dir);
+/// Reads what save_outputs wrote for `record` into its values and bounds; false when it
+/// has no outputs file. Throws Error(LoadError) naming a file that is missing or malformed.
+bool load_outputs(Record &record);
+
 /// Two runs, usually from different machines, record by record (same kernel, backend,
 /// dtype, shape and seed): the inputs must hash the same (same generator), both must
 /// pass, and outputs are reported as identical or as different within the bound.
 /// Records in one run only (a backend the other machine lacks) are listed; runs with
 /// no record in common do not agree.
+///
+/// Then vendor against vendor: every pair of passing records of the same kernel, dtype,
+/// shape and seed on two different backends (from either run) is reported identical
+/// or not and, when both have outputs (in memory or saved), with the largest
+/// difference between them relative to the policy's bound of each element.
 struct Comparison {
   std::vector<std::string> lines;
   int matched = 0, identical = 0, mismatched = 0, only_one = 0;
-  bool ok() const { return mismatched == 0 && matched > 0; }
+  int backend_pairs = 0, backend_identical = 0;
+  int cross_run_pairs = 0;     ///< backend pairs with one record from each run
+  double worst_pair_ratio = 0; ///< largest |a - b| / bound over the pairs measured
+  bool two_runs = false;
+  /// Nothing disagrees, and something was compared: for two runs, a record of one run
+  /// against one of the other (same backend, or two backends).
+  bool ok() const {
+    return mismatched == 0 && (two_runs ? matched + cross_run_pairs > 0 : backend_pairs > 0);
+  }
 };
 Comparison compare(const std::vector<Record> &a, const std::vector<Record> &b);
+/// Vendor against vendor within one run.
+Comparison compare_backends(const std::vector<Record> &records);
 
 } // namespace tegula::xcheck
 
