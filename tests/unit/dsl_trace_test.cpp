@@ -39,6 +39,16 @@ void uncarried_assignment(Ptr<f32> x, Int n) {
   store(x + arange(16), acc);
 }
 
+int gUncarriedCompoundLine = 0;
+void uncarried_compound(Ptr<f32> x, Int n) {
+  auto acc = zeros<f32>({16});
+  for (auto k : range(0, n, 16)) {
+    gUncarriedCompoundLine = __LINE__ + 1;
+    acc += load(x + (k + arange(16)));
+  }
+  store(x + arange(16), acc);
+}
+
 int gBreakLine = 0;
 void break_in_loop(Ptr<f32> x, Int n) {
   auto acc = zeros<f32>({16});
@@ -129,6 +139,13 @@ TEST_CASE("a tile reassigned in a loop without carry() is named", "[dsl]") {
   std::string msg = trace_error(&uncarried_assignment);
   INFO(msg);
   CHECK(names_line(msg, gUncarriedLine));
+  CHECK(msg.find("without carrying it") != std::string::npos);
+}
+
+TEST_CASE("compound assignment to an uncarried variable in a loop names the line", "[dsl]") {
+  std::string msg = trace_error(&uncarried_compound);
+  INFO(msg);
+  CHECK(names_line(msg, gUncarriedCompoundLine));
   CHECK(msg.find("without carrying it") != std::string::npos);
 }
 

@@ -73,6 +73,19 @@ template <NumericDType T>
 Tile<T> maximum(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
   return Tile<T>::from(detail::binary(detail::BinaryOp::Max, a.node(loc), b.node(loc), loc), loc);
 }
+/// minimum/maximum with a C++ number on either side (the number takes the tile's dtype).
+template <NumericDType T> Tile<T> minimum(const Tile<T> &a, double b, Loc loc = Loc::current()) {
+  return minimum(a, full<T>({}, b, loc), loc);
+}
+template <NumericDType T> Tile<T> minimum(double a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return minimum(full<T>({}, a, loc), b, loc);
+}
+template <NumericDType T> Tile<T> maximum(const Tile<T> &a, double b, Loc loc = Loc::current()) {
+  return maximum(a, full<T>({}, b, loc), loc);
+}
+template <NumericDType T> Tile<T> maximum(double a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return maximum(full<T>({}, a, loc), b, loc);
+}
 /// Elementwise choice: cond ? a : b (shapes broadcast).
 template <ElementDType T>
 Tile<T> where(const Tile<i1> &cond, const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
@@ -308,6 +321,17 @@ inline void device_assert(const Bool &condition, const std::string &message, Loc
 
 /// Ceiling division of host integers (grid and block arithmetic).
 constexpr int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+/// Ceiling division inside a kernel, for a >= 0 and b > 0 (the number of blocks of b
+/// that cover a): (a + b - 1) / b.
+template <IntDType T> Tile<T> cdiv(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  using At = detail::At<Tile<T>>; // operators report the caller's line, not this one
+  Tile<T> sum = At(a, loc) + b;
+  Tile<T> last = At(sum, loc) - 1.0;
+  return At(last, loc) / b;
+}
+template <IntDType T> Tile<T> cdiv(const Tile<T> &a, long long b, Loc loc = Loc::current()) {
+  return cdiv(a, Tile<T>::from(detail::constant_int(T::dtype, {}, b, loc), loc), loc);
+}
 
 } // namespace tegula::dsl
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <source_location>
+#include <type_traits>
 #include <vector>
 
 namespace tegula::dsl {
@@ -138,6 +139,37 @@ public:
   TEGULA_BINARY(*, Mul)
   TEGULA_BINARY(/, Div)
 #undef TEGULA_BINARY
+
+  // Compound assignment: `acc += x` is `acc = acc + x`, with the same rules for loops
+  // (a variable from outside a loop must be carried to be updated in it).
+#define TEGULA_COMPOUND(OPSYM)                                                              \
+  Tile &operator OPSYM##=(detail::At<Tile> b)                                              \
+    requires NumericDType<T>                                                                \
+  {                                                                                        \
+    return *this = (detail::At<Tile>(*this, b.loc) OPSYM b.value);                          \
+  }                                                                                        \
+  Tile &operator OPSYM##=(detail::AtNumber b)                                              \
+    requires NumericDType<T>                                                                \
+  {                                                                                        \
+    return *this = (detail::At<Tile>(*this, b.loc) OPSYM b.value);                          \
+  }
+  TEGULA_COMPOUND(+)
+  TEGULA_COMPOUND(-)
+  TEGULA_COMPOUND(*)
+  TEGULA_COMPOUND(/)
+#undef TEGULA_COMPOUND
+
+  // Mixing element types does not compile, and the error is one "use of deleted
+  // function" pointing at these lines rather than a list of every operator that did not
+  // match. Generic code can still ask `requires { a + b; }`, which is false here.
+  template <ElementDType U> requires(NumericDType<T> && !std::is_same_v<U, T>)
+  friend Tile operator+(detail::At<Tile>, const Tile<U> &) = delete; // tegula: the dtypes differ: cast<>() one operand
+  template <ElementDType U> requires(NumericDType<T> && !std::is_same_v<U, T>)
+  friend Tile operator-(detail::At<Tile>, const Tile<U> &) = delete; // tegula: the dtypes differ: cast<>() one operand
+  template <ElementDType U> requires(NumericDType<T> && !std::is_same_v<U, T>)
+  friend Tile operator*(detail::At<Tile>, const Tile<U> &) = delete; // tegula: the dtypes differ: cast<>() one operand
+  template <ElementDType U> requires(NumericDType<T> && !std::is_same_v<U, T>)
+  friend Tile operator/(detail::At<Tile>, const Tile<U> &) = delete; // tegula: the dtypes differ: cast<>() one operand
 
   friend Tile operator%(detail::At<Tile> a, const Tile &b)
     requires IntDType<T>
