@@ -15,13 +15,17 @@
 
 namespace {
 
-const mlir::DialectRegistry &registry() {
-  static const mlir::DialectRegistry *r = [] {
-    auto *reg = new mlir::DialectRegistry();
-    tegula::registerAllDialects(*reg);
-    return reg;
+mlir::MLIRContext &context() {
+  static mlir::MLIRContext *ctx = [] {
+    mlir::DialectRegistry registry;
+    tegula::registerAllDialects(registry);
+    auto *c = new mlir::MLIRContext(registry, mlir::MLIRContext::Threading::DISABLED);
+    c->loadAllAvailableDialects();
+    // Diagnostics of malformed input are expected; keep them off the fuzzer's output.
+    c->getDiagEngine().registerHandler([](mlir::Diagnostic &) { return mlir::success(); });
+    return c;
   }();
-  return *r;
+  return *ctx;
 }
 
 } // namespace
@@ -31,13 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // StringRef that does not have one reads past it): give it one, as tegula-opt's
   // file buffers and the compile driver's std::string IR do.
   const std::string text(reinterpret_cast<const char *>(data), size);
-  // A context per input, as the compile driver makes one per compile: a finding then
-  // depends on its input alone and replays (a context shared across inputs once gave a
-  // report that no single input reproduced).
-  mlir::MLIRContext context(registry(), mlir::MLIRContext::Threading::DISABLED);
-  // Diagnostics of malformed input are expected; keep them off the fuzzer's output.
-  context.getDiagEngine().registerHandler([](mlir::Diagnostic &) { return mlir::success(); });
-  mlir::ParserConfig config(&context);
+  mlir::ParserConfig config(&context());
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::parseSourceString<mlir::ModuleOp>(text, config);
   if (module)
     (void)mlir::verify(*module);
