@@ -235,7 +235,7 @@ def collect_ninja_commands(c, build):
             key = (compiler, tuple(sorted({w for w in words if DRIVER_FLAGS.match(w)})))
             if key not in probed:
                 probed.add(key)
-                for path in driver_inputs(*key[:1], list(key[1])):
+                for path in driver_inputs(compiler, list(key[1])):
                     c.add(path, "added to links by " + " ".join([os.path.basename(compiler), *key[1]]))
             for w in words:
                 if re.search(r"\.(so(\.[0-9]+)*|a)$", w) and os.path.isabs(w):
