@@ -62,4 +62,17 @@ def TegulaCopiesToLinalg : Pass<"tegula-copies-to-linalg", "::mlir::func::FuncOp
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TegulaExpandF64ToBF16 : Pass<"tegula-expand-f64-to-bf16", "::mlir::ModuleOp"> {
+  let summary = "Round f64 to bf16 through f32 with round-to-odd, without a libcall";
+  let description = [{
+    LLVM lowers `fptrunc double to bfloat` on x86 to a call of `__truncdfbf2`, which
+    neither the JIT nor the LLVM-free runtime provides. Rounding to f32 first and then
+    to bf16 would round twice (wrong in the halfway cases), so the f32 value is made
+    round-to-odd: truncated toward zero, with its last bit set when it is inexact. f32
+    keeps more than bf16's 8 significant bits plus two, so the final f32 -> bf16
+    rounding to nearest even is then correctly rounded. Works on scalars and tensors.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
 #endif

@@ -12,7 +12,7 @@ std::vector<PipelineStage> pipelineStages(bool boundsCheck) {
   std::string check = boundsCheck ? "true" : "false";
   return {
       {"tile", "canonicalize,cse"},
-      {"linalg", "tegula-convert-tile-to-linalg{bounds-check=" + check +
+      {"linalg", "tegula-expand-f64-to-bf16,tegula-convert-tile-to-linalg{bounds-check=" + check +
                      "},tegula-emit-cpu-entry,canonicalize,convert-elementwise-to-linalg,"
                      "linalg-fuse-elementwise-ops,canonicalize,cse"},
       {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1 allow-return-allocs-from-loops=1},"

@@ -5,6 +5,7 @@
 #include "tegula/dsl/control.h"
 #include "tegula/dsl/dtypes.h"
 #include "tegula/dsl/ops.h"
+#include "tegula/dsl/random.h"
 #include "tegula/dsl/tile.h"
 #include "tegula/dsl/trace.h"
 

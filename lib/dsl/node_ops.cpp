@@ -155,6 +155,7 @@ Node binary(BinaryOp op, const Node &a0, const Node &b0, Loc loc) {
   case BinaryOp::Xor: return node_of(build<arith::XOrIOp>(loc, x, y));
   case BinaryOp::Shl: return node_of(build<arith::ShLIOp>(loc, x, y));
   case BinaryOp::Shr: return node_of(build<arith::ShRSIOp>(loc, x, y));
+  case BinaryOp::ShrLogical: return node_of(build<arith::ShRUIOp>(loc, x, y));
   }
   fail("unknown binary operation", loc);
 }

@@ -3,6 +3,7 @@
 #include "tegula/runtime/error.h"
 #include "tegula/runtime/half.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -103,6 +104,17 @@ uint64_t content_hash(const Buffer &buffer) {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+void CheckResult::add(const CheckResult &r) {
+  if (failures == 0 && r.failures != 0)
+    first_failure = count + r.first_failure;
+  count += r.count;
+  failures += r.failures;
+  unwritten += r.unwritten;
+  max_abs_error = std::max(max_abs_error, r.max_abs_error);
+  max_rel_error = std::max(max_rel_error, r.max_rel_error);
+  worst_ratio = std::max(worst_ratio, r.worst_ratio);
 }
 
 std::string CheckResult::summary() const {

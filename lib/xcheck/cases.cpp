@@ -44,16 +44,7 @@ struct Outcome {
     bounds.insert(bounds.end(), bound.begin(), bound.end());
   }
   /// Adds one output's comparison to the case's.
-  void add(const CheckResult &r) {
-    if (check.failures == 0 && r.failures != 0)
-      check.first_failure = check.count + r.first_failure;
-    check.count += r.count;
-    check.failures += r.failures;
-    check.unwritten += r.unwritten;
-    check.max_abs_error = std::max(check.max_abs_error, r.max_abs_error);
-    check.max_rel_error = std::max(check.max_rel_error, r.max_rel_error);
-    check.worst_ratio = std::max(check.worst_ratio, r.worst_ratio);
-  }
+  void add(const CheckResult &r) { check.add(r); }
   /// Runs one launch and adds its time: the host's on the CPU, the machine's on maia.
   void time(const std::string &backend, const std::function<void()> &launch) {
     auto start = std::chrono::steady_clock::now();

@@ -1,6 +1,8 @@
 // tegula: the command-line face of the compiler. `targets`, `compile`, `run`, `demo`.
 #include "maia_commands.h"
+#include "difftest_command.h"
 #include "runners.h"
+#include "suite_command.h"
 #include "xcheck_command.h"
 
 #include "tegula/compiler/compile.h"
@@ -43,6 +45,17 @@ commands:
       --save-outputs DIR          also write each case's outputs and bounds (the records name them)
       --mutate M                  trace the kernels with a deliberate mistake: transposed-operand,
                                   mask-off-by-one or dropped-scale (xcheck must fail)
+  xcheck --suite language [case] [options]
+                                  the language conformance suite: one kernel per construct of
+                                  docs/language.md per dtype and shape (or the cases whose name
+                                  contains `case`), PASS, FAIL or REFUSED on each backend
+      --backend B[,B] --seed S --json FILE
+      --expect-refused DIR        exit 1 unless each backend refuses exactly what DIR/<backend>.txt lists
+      --write-refused DIR         write each backend's refusals to DIR/<backend>.txt
+  xcheck --programs N [--seed S] [--backend B[,B]]
+                                  differential testing: N random tile programs (program i is
+                                  generated from seed S + i) on each backend against their fp64
+                                  evaluation; a failing program is minimized and printed as DSL
   xcheck --compare A.json [B.json]
                                   compare two runs' records (e.g. from two machines), and every
                                   pair of backends on the same case (by how much, from saved outputs)
@@ -271,6 +284,23 @@ int cmd_demo() {
 }
 
 int cmd_xcheck(const Args &args) {
+  if (args.has("--suite")) {
+    cli::SuiteRequest suite;
+    suite.suite = args.get("--suite", "");
+    suite.filter = args.kernel;
+    suite.backends = args.get("--backend", "");
+    suite.seed = std::stoull(args.get("--seed", "1"));
+    suite.json = args.get("--json", "");
+    suite.expect_refused = args.get("--expect-refused", "");
+    suite.write_refused = args.get("--write-refused", "");
+    return cli::run_suite_command(suite);
+  }
+  if (args.has("--programs")) {
+    const int programs = std::stoi(args.get("--programs", "0"));
+    if (programs <= 0)
+      throw Error(ErrorCode::InvalidArgument, "--programs needs a positive count");
+    return cli::run_difftest_command(programs, std::stoull(args.get("--seed", "1")), args.get("--backend", ""));
+  }
   cli::XcheckRequest request;
   if (args.has("--compare")) {
     request.compare = {args.get("--compare", "")};

@@ -22,14 +22,6 @@ std::string read_text(const std::string &path) {
   return text.str();
 }
 
-std::vector<std::string> split(const std::string &text) {
-  std::vector<std::string> parts;
-  std::stringstream ss(text);
-  for (std::string part; std::getline(ss, part, ',');)
-    parts.push_back(part);
-  return parts;
-}
-
 /// A record file, with each record's outputs file made relative to where we run.
 std::vector<xcheck::Record> read_records(const std::string &path) {
   std::vector<xcheck::Record> records = xcheck::from_json(read_text(path));
@@ -58,10 +50,26 @@ int compare_files(const std::vector<std::string> &files) {
 
 } // namespace
 
+std::vector<std::string> split_commas(const std::string &text) {
+  std::vector<std::string> parts;
+  std::stringstream ss(text);
+  for (std::string part; std::getline(ss, part, ',');)
+    parts.push_back(part);
+  return parts;
+}
+
+void write_records(const std::vector<xcheck::Record> &records, const std::string &path) {
+  std::ofstream file(path);
+  if (!file)
+    throw Error(ErrorCode::InvalidArgument, "cannot write '" + path + "'");
+  file << xcheck::to_json(records);
+  std::printf("records written to %s\n", path.c_str());
+}
+
 int run_xcheck_command(const XcheckRequest &request) {
   if (!request.compare.empty())
     return compare_files(request.compare);
-  std::vector<std::string> backends = request.backends.empty() ? xcheck::backends() : split(request.backends);
+  std::vector<std::string> backends = request.backends.empty() ? xcheck::backends() : split_commas(request.backends);
   std::vector<xcheck::Case> cases = xcheck::default_cases(request.kernel, backends);
   if (request.dtype)
     std::erase_if(cases, [&](const xcheck::Case &c) { return c.dtype != *request.dtype; });
@@ -93,13 +101,8 @@ int run_xcheck_command(const XcheckRequest &request) {
         r.outputs_file = std::filesystem::relative(std::filesystem::absolute(r.outputs_file), base).string();
     std::printf("outputs written to %s\n", request.save_outputs.c_str());
   }
-  if (!request.json.empty()) {
-    std::ofstream file(request.json);
-    if (!file)
-      throw Error(ErrorCode::InvalidArgument, "cannot write '" + request.json + "'");
-    file << xcheck::to_json(records);
-    std::printf("records written to %s\n", request.json.c_str());
-  }
+  if (!request.json.empty())
+    write_records(records, request.json);
   return failed == 0 ? 0 : 1;
 }
 

@@ -5,6 +5,7 @@
 
 #include "tegula/kernels/mutation.h"
 #include "tegula/runtime/dtype.h"
+#include "tegula/xcheck/xcheck.h"
 
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,12 @@ struct XcheckRequest {
   std::string save_outputs;         ///< a folder for each case's outputs and bounds
   std::vector<std::string> compare; ///< one or two record files: compare instead of running
 };
+
+/// "a,b,c" -> {"a", "b", "c"} (backend lists).
+std::vector<std::string> split_commas(const std::string &text);
+
+/// Writes the records as JSON to `path` (Error(InvalidArgument) when it cannot) and says so.
+void write_records(const std::vector<xcheck::Record> &records, const std::string &path);
 
 /// Prints the table (or the comparison); 0 when everything passed (or agreed).
 int run_xcheck_command(const XcheckRequest &request);

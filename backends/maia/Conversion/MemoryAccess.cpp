@@ -203,10 +203,15 @@ void Lowering::lowerLoadStore(Operation *op) {
     if (maskValue) {
       other = 0.0;
       if (Value o = cast<tile::LoadOp>(op).getOther()) {
-        FloatConst &c = as<FloatConst>(o, op, "a constant `other`");
-        if (c.bits)
+        if (!p.elem.isF32() && !p.elem.isBF16()) {
+          std::string elem;
+          llvm::raw_string_ostream(elem) << p.elem;
+          fail(op, "the Maia lowering fills the masked-off lanes of f32 and bf16 tiles only, not of " + elem);
+        }
+        auto *c = std::get_if<FloatConst>(&info(o, op));
+        if (!c || c->bits)
           fail(op, "a masked load's `other` must be a compile-time constant on Maia");
-        other = c.value;
+        other = c->value;
       }
     }
     tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), p.elem, cst(0), address, rowStride, rows, cols, other);

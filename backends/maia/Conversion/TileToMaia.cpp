@@ -556,7 +556,9 @@ void Lowering::lowerOp(Operation *op) {
     func::ReturnOp::create(b_, loc());
     return;
   }
-  fail(op, "is not supported by the Maia lowering yet");
+  // Name the operation: the kernel's line alone does not say which of its constructs
+  // the lowering lacks.
+  fail(op, "'" + op->getName().getStringRef().str() + "' is not supported by the Maia lowering yet");
 }
 
 void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {

@@ -27,7 +27,7 @@ struct Node {
   bool bound() const { return value != nullptr; }
 };
 
-enum class BinaryOp { Add, Sub, Mul, Div, Rem, Min, Max, And, Or, Xor, Shl, Shr };
+enum class BinaryOp { Add, Sub, Mul, Div, Rem, Min, Max, And, Or, Xor, Shl, Shr, ShrLogical };
 enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 enum class UnaryOp { Neg, Not, Exp, Exp2, Log, Log2, Sqrt, Rsqrt, Sigmoid, Tanh, Erf, Abs, Sin, Cos };
 enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };

@@ -86,6 +86,15 @@ template <NumericDType T> Tile<T> maximum(const Tile<T> &a, double b, Loc loc = 
 template <NumericDType T> Tile<T> maximum(double a, const Tile<T> &b, Loc loc = Loc::current()) {
   return maximum(full<T>({}, a, loc), b, loc);
 }
+/// Logical shift right: zeros fill in from the left, as for an unsigned value of the same
+/// bits (`>>` is arithmetic). A count outside 0 .. width - 1 gives an undefined result.
+template <IntDType T> Tile<T> shr_logical(const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {
+  return Tile<T>::from(detail::binary(detail::BinaryOp::ShrLogical, a.node(loc), b.node(loc), loc), loc);
+}
+template <IntDType T> Tile<T> shr_logical(const Tile<T> &a, long long b, Loc loc = Loc::current()) {
+  return Tile<T>::from(
+      detail::binary(detail::BinaryOp::ShrLogical, a.node(loc), detail::constant_int(T::dtype, {}, b, loc), loc), loc);
+}
 /// Elementwise choice: cond ? a : b (shapes broadcast).
 template <ElementDType T>
 Tile<T> where(const Tile<i1> &cond, const Tile<T> &a, const Tile<T> &b, Loc loc = Loc::current()) {

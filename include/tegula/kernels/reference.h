@@ -42,6 +42,8 @@ struct CheckResult {
   double worst_ratio = 0; ///< max over elements of error / bound
   bool ok() const { return failures == 0 && unwritten == 0; }
   std::string summary() const;
+  /// Folds in the comparison of a further output (one case may check several).
+  void add(const CheckResult &other);
 };
 CheckResult check(const Buffer &out, const std::vector<double> &reference, const std::vector<double> &bound);
 

@@ -1,0 +1,46 @@
+# The language conformance suite on every target, with a fresh seed (TEGULA_TEST_SEED
+# replays one): no case may fail, and each target must refuse exactly what its list in
+# LISTS says. Then the list check itself must fail on a list that lost an entry or
+# gained one, and the records' cpu-vs-maia pairs are compared.
+include(${CMAKE_CURRENT_LIST_DIR}/test_seed.cmake)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS}
+                        --json ${WORK}/suite.json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REGEX MATCH "cpu: [^\n]*" cpu_line "${out}")
+string(REGEX MATCH "maia: [0-9][^\n]*" maia_line "${out}")
+message(STATUS "${cpu_line}")
+message(STATUS "${maia_line}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the conformance suite failed (seed ${seed}): ${rc}\n${out}\n${err}")
+endif()
+
+# A list missing one refusal, and a list with one entry the target does not refuse: the
+# check must name each (on the cases they concern, to keep this quick).
+file(MAKE_DIRECTORY ${WORK}/lost ${WORK}/gained)
+file(STRINGS ${LISTS}/maia.txt maia_lines REGEX "^math\\.tanh ")
+list(GET maia_lines 0 dropped)
+file(READ ${LISTS}/maia.txt maia_text)
+string(REPLACE "${dropped}\n" "" lost_text "${maia_text}")
+file(WRITE ${WORK}/lost/maia.txt "${lost_text}")
+execute_process(COMMAND ${TEGULA} xcheck --suite language math.tanh --backend maia --expect-refused ${WORK}/lost
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "NEWLY REFUSED on maia")
+  message(FATAL_ERROR "a refusal missing from the list went unnoticed: ${rc}\n${out}")
+endif()
+file(WRITE ${WORK}/gained/cpu.txt "math.exp f32 1000  # not refused: the check must say so\n")
+execute_process(COMMAND ${TEGULA} xcheck --suite language math.exp --backend cpu --expect-refused ${WORK}/gained
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "NO LONGER REFUSED on cpu[^\n]*math.exp f32 1000")
+  message(FATAL_ERROR "a listed refusal that no longer happens went unnoticed: ${rc}\n${out}")
+endif()
+
+# Vendor against vendor: the suite's records hold cpu-vs-maia pairs for every case both ran.
+execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/suite.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+string(REGEX MATCH "backend against backend: [^\n]*" pairs "${out}")
+message(STATUS "${pairs}")
+if(NOT rc EQUAL 0 OR NOT pairs MATCHES "backend against backend: [1-9]")
+  message(FATAL_ERROR "the suite's cpu and maia records did not pair: ${rc}\n${out}")
+endif()
