@@ -44,9 +44,8 @@ void BM_MaiaCompiledGemm(benchmark::State &state) {
   int64_t n = state.range(0);
   int block = static_cast<int>(state.range(1));
   kernels::GemmConfig cfg{block, block, static_cast<int>(state.range(2))};
-  CompileOptions compileOptions;
-  compileOptions.maia_cluster_sharing = state.range(3) != 0;
-  auto compiled = compile_traced(kernels::trace_gemm(DType::BF16, cfg), "maia", compileOptions);
+  const std::string target = state.range(3) != 0 ? "maia" : "maia:cluster-sharing=off";
+  auto compiled = compile_traced(kernels::trace_gemm(DType::BF16, cfg), target);
   const Program &program = *compiled->kernel().maia_program();
   Simulator sim;
   uint64_t a = sim.hbm().allocate(n * n * 2, "a", false), b = sim.hbm().allocate(n * n * 2, "b", false),

@@ -1,6 +1,5 @@
 #include "pipeline.h"
 
-#include "backends/cpu/Pipeline.h"
 #include "tegula/compiler/Registration.h"
 #include "tegula/runtime/error.h"
 
@@ -18,38 +17,6 @@
 namespace tegula::compiler {
 
 using namespace mlir;
-
-Target parse_target(const std::string &text) {
-  if (text == "cpu" || text == "host")
-    return {text, "cpu"};
-  if (text == "maia")
-    return {text, "maia"};
-  std::string available;
-  for (auto &[name, what] : available_targets())
-    available += (available.empty() ? "" : ", ") + name;
-  throw Error(ErrorCode::Unsupported,
-              "target '" + text + "' is not available in this build (available: " + available + ")");
-}
-
-std::vector<Stage> cpu_stages(const CompileOptions &options) {
-  std::vector<Stage> stages;
-  for (const cpu::PipelineStage &stage : cpu::pipelineStages(options.bounds_check))
-    stages.push_back({stage.name, stage.passes});
-  return stages;
-}
-
-std::vector<Stage> maia_stages(const CompileOptions &options, const maia::MachineSpec &machine) {
-  std::string lowering = "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(machine.tsram_bytes);
-  if (options.maia_cluster_sharing)
-    lowering += " cluster-tiles=" + std::to_string(machine.tiles_per_cluster) +
-                " csram-bytes=" + std::to_string(machine.csram_bytes);
-  if (!options.maia_plant_bug.empty())
-    lowering += " plant-bug=" + options.maia_plant_bug;
-  return {
-      {"tile", "canonicalize,cse"},
-      {"maia", lowering + "},canonicalize,cse"},
-  };
-}
 
 std::unique_ptr<MLIRContext> make_context() {
   static std::once_flag once;

@@ -1,10 +1,10 @@
-// Pipelines: each target is a list of named stages, each a textual pass list, so the
-// whole lowering is readable in one place and every stage's IR can be printed.
+// Running a target's named stages on a module, with the context and diagnostics they
+// need; every stage's IR can be recorded and printed.
 #ifndef TEGULA_LIB_COMPILER_PIPELINE_H
 #define TEGULA_LIB_COMPILER_PIPELINE_H
 
 #include "tegula/compiler/compile.h"
-#include "tegula/maia/machine.h"
+#include "tegula/compiler/target_backend.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -13,24 +13,6 @@
 #include <vector>
 
 namespace tegula::compiler {
-
-struct Stage {
-  std::string name;
-  std::string passes;
-};
-
-struct Target {
-  std::string name; ///< as given: "cpu"
-  std::string kind; ///< "cpu"
-};
-
-/// Parses a target string; throws Error(Unsupported) naming the targets available.
-Target parse_target(const std::string &text);
-
-std::vector<Stage> cpu_stages(const CompileOptions &options);
-/// Tile dialect -> maia dialect for a machine with `tsram_bytes` of TSRAM per tile; the
-/// ISA program is emitted from the result.
-std::vector<Stage> maia_stages(const CompileOptions &options, const maia::MachineSpec &machine);
 
 /// A context with every dialect, extension and translation the pipelines need.
 std::unique_ptr<mlir::MLIRContext> make_context();

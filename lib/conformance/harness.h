@@ -98,7 +98,7 @@ public:
   std::string note;
 
 private:
-  bool simulated() const { return target.rfind("maia", 0) == 0; }
+  bool simulated() const { return describe_target(target).simulated_time; }
   static void mix(uint64_t &h, const Buffer &b) {
     uint64_t c = kernels::content_hash(b);
     for (int i = 0; i < 8; ++i) {

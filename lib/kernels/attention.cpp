@@ -127,8 +127,9 @@ AttentionConfig default_attention_config(const std::string &target, int head_dim
   config.causal = causal;
   config.lse = lse;
   config.BM = 64;
-  if (target == "maia") {
-    // Each K and V step is one DMA that pays the 400-cycle HBM latency on the tile's
+  if (describe_target(target).memory_latency_cycles >= 200) {
+    // A target that moves each block by one exposed transfer (Maia: the DMA queue is in
+    // order). Each K and V step is one DMA that pays the 400-cycle HBM latency on the tile's
     // in-order queue: 128 keys (16 KiB at D = 64) hide it better than 64. 64 queries
     // per instance keep B H S / 64 instances for the 64 tiles; 128 halves the K/V
     // traffic but leaves tiles idle below 8192 query rows. Measured (bench_maia_attention,

@@ -66,10 +66,17 @@ const char *activation_name(Activation activation) {
   return "?";
 }
 
+/// A target whose operands live in its own on-chip memory next to a matrix unit (a
+/// scratchpad machine) rather than behind caches.
+static bool scratchpad_with_matrix_unit(const TargetDescription &d) {
+  return d.onchip_bytes > 0 && !d.matrix_unit.empty();
+}
+
 GemmConfig default_gemm_config(const std::string &target) {
-  if (target == "maia")
-    // Maia rule without a shape: blocks are multiples of the 16x16x16 tensor unit;
-    // 128x128 keeps 64 tiles busy from 1024^2 up, and BK = 128 halves the DMA
+  if (scratchpad_with_matrix_unit(describe_target(target)))
+    // Scratchpad rule without a shape (measured on Maia): blocks are multiples of the
+    // 16x16x16 tensor unit; 128x128 keeps 64 tiles busy from 1024^2 up, and BK = 128
+    // halves the DMA
     // commands per FLOP against 64 (each pays the DMA latency on its tile's queue:
     // 69% -> 80% of the roofline bound at 1024^3, bench_maia_compiled_gemm).
     return {128, 128, 128};
@@ -82,14 +89,16 @@ GemmConfig default_gemm_config(const std::string &target) {
 }
 
 GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K) {
-  if (target != "maia")
+  const TargetDescription d = describe_target(target);
+  if (!scratchpad_with_matrix_unit(d))
     return default_gemm_config(target);
-  // Maia rule with a shape: the kernel is HBM-bound below the ridge, and a BM x BN
+  // Scratchpad rule with a shape: the kernel is HBM-bound below the ridge, and a BM x BN
   // block reads (BM + BN) * K * 2 bytes for 2 * BM * BN * K FLOPs, so the largest
-  // square block wins, as long as there are blocks for every tile (64). 512x512x128
+  // square block wins, as long as there are blocks for every compute unit (Maia's 64
+  // tiles). 512x512x128
   // needs 1 MiB of accumulator and 4 x 128 KiB of double-buffered slices, well inside
   // the 4 MiB TSRAM.
-  const int64_t tiles = 64;
+  const int64_t tiles = d.compute_units;
   for (int block : {512, 256}) {
     int64_t blocks = ((M + block - 1) / block) * ((N + block - 1) / block);
     if (blocks >= tiles && K >= 128)

@@ -286,8 +286,9 @@ LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t
   LoraConfig config;
   config.form = form;
   config.rank_tile = max_rank <= 16 ? 16 : max_rank <= 32 ? 32 : 64;
-  if (target == "maia") {
-    // Every DMA command pays the HBM latency (400 cycles) on its tile's in-order queue;
+  if (describe_target(target).memory_latency_cycles >= 200) {
+    // A target whose transfers expose their latency (Maia: every DMA command pays the HBM
+    // latency, 400 cycles, on its tile's in-order queue);
     // a step must move enough to hide it. 2048 columns make the A and B blocks of a
     // step 64 KiB at rank 16 (bf16; 256 KiB at rank 64, double-buffered within the
     // 4 MiB TSRAM). Measured on BGMV (bench_maia_lora): 64 columns reach 5.9% of the

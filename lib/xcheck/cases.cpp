@@ -2,6 +2,8 @@
 // its reference and bound from the kernel library.
 #include "tegula/xcheck/xcheck.h"
 
+#include "tegula/compiler/compile.h"
+
 #include "tegula/kernels/attention.h"
 #include "tegula/kernels/gemm_epilogue.h"
 #include "tegula/kernels/library.h"
@@ -49,7 +51,7 @@ struct Outcome {
   void time(const std::string &backend, const std::function<void()> &launch) {
     auto start = std::chrono::steady_clock::now();
     launch();
-    ms += backend == "maia" ? last_simulated_launch().seconds * 1e3
+    ms += describe_target(backend).simulated_time ? last_simulated_launch().seconds * 1e3
                             : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                                   .count();
   }
@@ -375,7 +377,13 @@ std::vector<std::string> kernel_names() {
   return names;
 }
 
-std::vector<std::string> backends() { return {"cpu", "maia"}; }
+std::vector<std::string> backends() {
+  std::vector<std::string> names;
+  for (const TargetDescription &d : available_targets())
+    if (d.executes)
+      names.push_back(d.name);
+  return names;
+}
 
 std::string kernel_shape_help(const std::string &kernel) { return entry(kernel).shape_help; }
 
@@ -401,7 +409,7 @@ Record run(const Case &c, uint64_t base_seed, Mutation mutation) {
     const KernelEntry &e = entry(c.kernel);
     const std::vector<std::string> known = backends();
     if (std::find(known.begin(), known.end(), c.backend) == known.end())
-      throw Error(ErrorCode::InvalidArgument, "unknown backend '" + c.backend + "' (cpu, maia)");
+      throw Error(ErrorCode::InvalidArgument, "unknown backend '" + c.backend + "'");
     Outcome o = e.run(c, r.seed, mutation);
     r.status = o.check.ok() ? Status::Pass : Status::Fail;
     r.elements = o.check.count;

@@ -13,17 +13,9 @@
 using namespace tegula;
 using namespace tegula::kernels;
 
-namespace {
-CompileOptions without_sharing() {
-  CompileOptions options;
-  options.maia_cluster_sharing = false;
-  return options;
-}
-} // namespace
-
 TEST_CASE("the maia GEMM shares operand slices in cluster squares unless told not to", "[e2e][maia][cluster]") {
   Gemm shared(DType::BF16, "maia", {}, GemmConfig{128, 128, 128});
-  Gemm alone(DType::BF16, "maia", without_sharing(), GemmConfig{128, 128, 128});
+  Gemm alone(DType::BF16, "maia:cluster-sharing=off", {}, GemmConfig{128, 128, 128});
   REQUIRE(shared.compiled().kernel().maia_program() != nullptr);
   CHECK(shared.compiled().kernel().maia_program()->grid_mapping == maia::GridMapping::ClusterSquares);
   CHECK(alone.compiled().kernel().maia_program()->grid_mapping == maia::GridMapping::Direct);

@@ -60,9 +60,7 @@ TEST_CASE("what maia cannot run yet is refused at compile time, with the reason"
 TEST_CASE("bugs planted by the compiler in the library GEMM are caught by the simulator", "[e2e][maia]") {
   const int64_t M = 300, N = 200, K = 160;
   auto run = [&](const std::string &bug) -> std::string {
-    CompileOptions options;
-    options.maia_plant_bug = bug;
-    Gemm gemm(DType::BF16, "maia", options);
+    Gemm gemm(DType::BF16, "maia:plant-bug=" + bug);
     Buffer a(DType::BF16, M * K), b(DType::BF16, K * N), c(DType::F32, M * N);
     fill_uniform(a, 1);
     fill_uniform(b, 2);

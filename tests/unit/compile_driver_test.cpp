@@ -23,10 +23,51 @@ TEST_CASE("unknown targets are refused with the list of available ones", "[compi
   }
 }
 
+TEST_CASE("targets come from the registry, as data, with their options", "[compiler][targets]") {
+  std::vector<std::string> names;
+  for (const TargetDescription &d : available_targets()) {
+    names.push_back(d.name);
+    CHECK(!d.summary.empty());
+    CHECK(!d.emit_kinds.empty());
+    CHECK(d.compute_units >= 1);
+    REQUIRE(d.emit_kind("tile") != nullptr); // every target prints its input IR
+    CHECK(d.emit_kind("tile")->after_stage == "tile");
+  }
+  CHECK(names == std::vector<std::string>{"cpu", "maia"});
+  CHECK(describe_target("host").name == "cpu");
+  // Options after the colon belong to the target: unknown ones and bad values are
+  // named; an option that changes the code changes the cache key.
+  auto traced = trace_vector_add(DType::F32, {});
+  for (const char *bad : {"cpu:fast", "maia:cluster-sharing=maybe", "maia:colour=blue", "maia:no-such.machine"}) {
+    INFO(bad);
+    try {
+      compile_traced(traced, bad);
+      FAIL("a bad target option was accepted");
+    } catch (const Error &e) {
+      CHECK(e.code() == ErrorCode::InvalidArgument);
+    }
+  }
+  auto gemm = trace_gemm(DType::BF16, {128, 128, 128});
+  auto shared = compile_traced(gemm, "maia"), alone = compile_traced(gemm, "maia:cluster-sharing=off");
+  CHECK(shared != alone);
+  CHECK(compile_traced(gemm, "maia:cluster-sharing=on") == shared); // the default, spelled out
+  // A machine description file: its quantities are the description's.
+  char path[] = "/tmp/tegula-machine-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::ofstream(path) << "[chip]\nclusters = 2\ntiles_per_cluster = 2\n[tile]\ntsram_bytes = 1 MiB\n";
+  TargetDescription small = describe_target(std::string("maia:") + path);
+  CHECK(small.compute_units == 4);
+  CHECK(small.onchip_bytes == 1048576);
+  CHECK(describe_target("maia").compute_units == 64);
+  std::remove(path);
+}
+
 TEST_CASE("the CPU pipeline has named stages, each printable", "[compiler]") {
   auto traced = trace_gemm(DType::F32, {32, 32, 16});
   std::vector<StageIR> stages;
-  std::string llvmDialect = emit(traced, "cpu", EmitKind::LLVMDialect, {}, &stages);
+  std::string llvmDialect = emit(traced, "cpu", "llvm-dialect", {}, &stages);
   std::vector<std::string> names;
   for (auto &s : stages)
     names.push_back(s.stage);
@@ -43,19 +84,19 @@ TEST_CASE("the CPU pipeline has named stages, each printable", "[compiler]") {
 
 TEST_CASE("emission produces LLVM IR, assembly and objects", "[compiler]") {
   auto traced = trace_vector_add(DType::F32, {});
-  std::string ir = emit(traced, "cpu", EmitKind::LLVMIR);
+  std::string ir = emit(traced, "cpu", "llvm");
   CHECK(ir.find("define void @vector_add_f32(") != std::string::npos);
   CHECK(ir.find("__tegula_info_vector_add_f32") != std::string::npos);
-  std::string assembly = emit(traced, "cpu", EmitKind::Assembly);
+  std::string assembly = emit(traced, "cpu", "asm");
   CHECK(assembly.find("vector_add_f32:") != std::string::npos);
-  std::string object = emit(traced, "cpu", EmitKind::Object);
+  std::string object = emit(traced, "cpu", "obj");
   REQUIRE(object.size() > 4);
   CHECK(object.substr(0, 4) == std::string("\x7f" "ELF"));
 }
 
 TEST_CASE("an AOT shared object runs through the runtime loader", "[compiler]") {
   auto traced = trace_vector_add(DType::F32, {});
-  std::string so = emit(traced, "cpu", EmitKind::SharedObject);
+  std::string so = emit(traced, "cpu", "so");
   std::string path = "/tmp/tegula_unit_vadd_" + std::to_string(getpid()) + ".so";
   {
     std::ofstream file(path, std::ios::binary);

@@ -27,10 +27,9 @@ const char *kUsage = R"(usage: tegula <command> [options]
 commands:
   targets                         list the targets this build compiles for
   compile <kernel> [options]      compile a library kernel and print or write one stage
-      --target T                  cpu (default) or maia
+      --target T[:OPTIONS]        a target of `tegula targets` (default cpu), with its options
       --dtype D                   f32 (default), f16, bf16
-      --emit E                    cpu: tile | linalg | llvm-dialect | llvm | asm | obj | so
-                                  maia: tile | maia | asm | bin
+      --emit E                    one of the target's emit kinds (`tegula targets` lists them)
       -o PATH                     write to PATH instead of stdout (obj and so need it)
       --dump-ir                   print the IR after every pipeline stage to stderr
       --bounds-check              check every memory access against its buffer
@@ -134,10 +133,15 @@ std::vector<int64_t> parse_shape(const std::string &text) {
 
 int cmd_targets() {
   std::printf("%-16s %s\n", "target", "status");
-  for (auto &[name, what] : available_targets())
-    std::printf("%-16s %s\n", name.c_str(), what.c_str());
-  std::printf("%-16s %s\n", "cuda:sm_90a", "planned: not in this build");
-  std::printf("%-16s %s\n", "rocm:gfx942", "planned: not in this build");
+  for (const TargetDescription &d : available_targets()) {
+    std::printf("%-16s %s\n", d.name.c_str(), d.summary.c_str());
+    std::string kinds;
+    for (const EmitKindInfo &k : d.emit_kinds)
+      kinds += (kinds.empty() ? "" : ", ") + k.name;
+    std::printf("%-16s emits %s\n", "", kinds.c_str());
+    for (const std::string &option : d.options)
+      std::printf("%-16s option %s\n", "", option.c_str());
+  }
   return 0;
 }
 
@@ -147,19 +151,21 @@ int cmd_compile(const Args &args) {
   std::string target = args.get("--target", "cpu");
   DType dtype = parse_dtype(args.get("--dtype", "f32"));
   std::string emitName = args.get("--emit", "tile");
-  static const std::map<std::string, EmitKind> kinds{
-      {"tile", EmitKind::Tile}, {"linalg", EmitKind::Linalg}, {"llvm-dialect", EmitKind::LLVMDialect},
-      {"llvm", EmitKind::LLVMIR}, {"asm", EmitKind::Assembly}, {"obj", EmitKind::Object},
-      {"so", EmitKind::SharedObject}, {"maia", EmitKind::Maia}, {"bin", EmitKind::Object}};
-  auto kind = kinds.find(emitName);
-  if (kind == kinds.end())
-    throw Error(ErrorCode::InvalidArgument, "unknown --emit '" + emitName + "'");
+  const TargetDescription description = describe_target(target);
+  const EmitKindInfo *kind = description.emit_kind(emitName);
+  if (!kind) {
+    std::string kinds;
+    for (const EmitKindInfo &k : description.emit_kinds)
+      kinds += (kinds.empty() ? "" : ", ") + k.name;
+    throw Error(ErrorCode::InvalidArgument,
+                "unknown --emit '" + emitName + "' for the " + description.name + " target (it emits " + kinds + ")");
+  }
   CompileOptions options;
   options.dump_ir = args.has("--dump-ir");
   options.bounds_check = args.has("--bounds-check");
   auto traced = cli::trace_kernel(args.kernel, dtype, target, {});
-  std::string out = emit(traced, target, kind->second, options);
-  bool binary = kind->second == EmitKind::Object || kind->second == EmitKind::SharedObject;
+  std::string out = emit(traced, target, emitName, options);
+  const bool binary = kind->binary;
   if (args.has("-o")) {
     std::ofstream file(args.get("-o", ""), std::ios::binary);
     if (!file)
@@ -231,8 +237,12 @@ int cmd_demo() {
       {"gemm", DType::F32, {513, 257, 129}}, {"gemm", DType::BF16, {1000, 1000, 1000}},
       {"gemm", DType::F16, {97, 61, 1}},
   };
-  const std::vector<std::string> targets{"cpu", "maia", "cuda:sm_90a", "rocm:gfx942"};
-  const std::vector<std::string> runnable{"cpu", "maia"};
+  std::vector<std::string> targets, runnable;
+  for (const TargetDescription &d : available_targets()) {
+    targets.push_back(d.name);
+    if (d.executes)
+      runnable.push_back(d.name);
+  }
   std::printf("Tegula demo: every library kernel, traced once, compiled per target; runnable targets execute\n"
               "and are compared against an fp64 reference on Philox inputs (seed 1).\n\n");
   std::printf("compile status\n%-11s %-5s", "kernel", "dtype");
@@ -245,14 +255,15 @@ int cmd_demo() {
       std::string status;
       try {
         auto traced = cli::trace_kernel(c.kernel, c.dtype, t, c.shape);
-        emit(traced, t, EmitKind::Assembly);
+        emit(traced, t, "asm");
         status = "ok";
       } catch (const Error &e) {
-        // The maia lowering refuses what its units cannot compute (the reason is in the
-        // execution table below); anything else failing to compile is a failure.
-        status = e.code() == ErrorCode::Unsupported ? "not built"
-                 : t == "maia" && e.code() == ErrorCode::CompileError ? "unsupported"
-                                                                        : "FAILED";
+        // A target that does not cover the whole language refuses what its units cannot
+        // compute (the reason is in the execution table below); anything else failing to
+        // compile is a failure.
+        status = e.code() == ErrorCode::Unsupported                                      ? "not built"
+                 : !describe_target(t).covers_language && e.code() == ErrorCode::CompileError ? "unsupported"
+                                                                                            : "FAILED";
       }
       std::printf(" %-14s", status.c_str());
     }

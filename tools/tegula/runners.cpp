@@ -61,7 +61,7 @@ static double best_of(int repeats, const std::function<void()> &fn) {
 
 /// On a simulated target the time that matters is the machine's, not the host's.
 static void simulated(const RunRequest &request, RunResult &result) {
-  if (request.target == "maia")
+  if (describe_target(request.target).simulated_time)
     result.best_ms = last_simulated_launch().seconds * 1e3;
 }
 

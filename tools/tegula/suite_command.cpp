@@ -86,8 +86,11 @@ int run_suite_command(const SuiteRequest &request) {
       throw Error(ErrorCode::InvalidArgument, "unknown backend '" + b + "'");
   }
   std::vector<xcheck::Case> cases = conformance::suite_cases(request.filter, backends);
+  std::string joined;
+  for (const std::string &b : backends)
+    joined += (joined.empty() ? "" : ",") + b;
   std::printf("conformance suite 'language': seed %llu, %zu runs on %s; fp64 references\n",
-              static_cast<unsigned long long>(request.seed), cases.size(), request.backends.empty() ? "cpu,maia" : request.backends.c_str());
+              static_cast<unsigned long long>(request.seed), cases.size(), joined.c_str());
 
   // Rows: (case, dtype, shape) in suite order; one column per backend.
   std::map<std::string, std::vector<xcheck::Record>> by_backend;

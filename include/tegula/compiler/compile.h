@@ -21,14 +21,6 @@ struct CompileOptions {
   /// Print the IR after every pipeline stage to `dump_stream` (stderr when null).
   bool dump_ir = false;
   std::ostream *dump_stream = nullptr;
-  /// maia only, for testing the simulator's checks: plant one deliberate bug
-  /// ("drop-wait", "overflow-tsram", "dma-past-end" or "drop-barrier"); empty for none.
-  std::string maia_plant_bug;
-  /// maia only: let program instances that read the same operand slices (a GEMM's
-  /// blocks in one row or column) run as a cluster's 2x2 square and share the slices
-  /// through cluster SRAM, where the kernel allows it. Off: every instance fetches its
-  /// own operands.
-  bool maia_cluster_sharing = true;
   /// Names of the kernel's arguments, used in launch errors ("argument 2 ('c')"). Names
   /// are fixed when tracing: tegula::compile passes these to dsl::trace, while
   /// compile_traced keeps the names the trace already has.
@@ -41,9 +33,33 @@ struct StageIR {
   std::string ir;
 };
 
-/// What a target can emit. For `maia`: Maia is the maia dialect, Assembly the ISA text
-/// and Object the binary program image.
-enum class EmitKind { Tile, Linalg, LLVMDialect, LLVMIR, Assembly, Object, SharedObject, Maia };
+/// One form a target emits: the IR after one of its stages, or an artifact its code
+/// generator writes.
+struct EmitKindInfo {
+  std::string name;        ///< as `tegula compile --emit` takes it: "tile", "asm", "so"
+  std::string after_stage; ///< the stage whose IR this is; empty for an artifact
+  bool binary = false;     ///< bytes rather than text
+  std::string what;
+};
+
+/// A target as data: what it is and emits, its options, and the quantities that default
+/// kernel configurations read (never its name).
+struct TargetDescription {
+  std::string name;    ///< "cpu"
+  std::string summary; ///< one line for `tegula targets`
+  bool executes = false;       ///< this build runs its kernels (host, or a simulator)
+  bool simulated_time = false; ///< a launch's time is the simulated machine's, not the host's
+  bool covers_language = false; ///< compiles every construct of the language: a refusal is a bug
+  std::vector<EmitKindInfo> emit_kinds;
+  std::vector<std::string> options; ///< "name=value: what it does", as after "target:"
+  int64_t compute_units = 1;        ///< program instances that run at once
+  int64_t onchip_bytes = 0;         ///< software-managed memory per compute unit; 0: caches only
+  std::vector<int64_t> matrix_unit; ///< {M, N, K} of one matrix-unit operation; empty: none
+  int64_t vector_lanes = 1;         ///< f32 lanes of one vector operation
+  int64_t warp_size = 1;            ///< lanes that execute in lockstep
+  int64_t memory_latency_cycles = 0; ///< of one transfer from main memory; 0: hidden by caches
+  const EmitKindInfo *emit_kind(const std::string &name) const;
+};
 
 class CompiledKernel {
 public:
@@ -71,17 +87,22 @@ private:
   double compile_ms_;
 };
 
-/// Targets this build can compile for, with a word on each.
-std::vector<std::pair<std::string, std::string>> available_targets();
+/// Every target this build compiles for, as data.
+std::vector<TargetDescription> available_targets();
+/// The description of "name[:options]"; Error(Unsupported) for a target not in this
+/// build, Error(InvalidArgument) for a bad option.
+TargetDescription describe_target(const std::string &target);
 
-/// Compiles a traced kernel; results are cached by (IR, signature, target, bounds check).
+/// Compiles a traced kernel for "name[:options]" ("cpu", "maia:cluster-sharing=off");
+/// results are cached by (IR, signature, target with its options, bounds check).
 std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &traced,
                                                      const std::string &target,
                                                      const CompileOptions &options = {});
 
 /// Runs the target's pipeline and returns the requested form (text, or bytes for
 /// objects). `stages`, when given, receives the IR after each stage.
-std::string emit(const dsl::TracedKernel &traced, const std::string &target, EmitKind kind,
+/// `kind` is one of the target's emit kinds (TargetDescription::emit_kinds).
+std::string emit(const dsl::TracedKernel &traced, const std::string &target, const std::string &kind,
                  const CompileOptions &options = {}, std::vector<StageIR> *stages = nullptr);
 
 /// Drops every cached kernel (tests measure cold compiles with it).

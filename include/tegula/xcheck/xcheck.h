@@ -18,7 +18,7 @@ namespace tegula::xcheck {
 /// One kernel on one backend for one dtype and shape.
 struct Case {
   std::string kernel;  ///< e.g. "gemm", "attention_causal", "lora_sgmv"
-  std::string backend; ///< "cpu" or "maia"
+  std::string backend; ///< a target that executes in this build (xcheck::backends())
   DType dtype = DType::F32;
   std::vector<int64_t> shape; ///< the kernel's own sizes (see kernel_shape_help)
 };
@@ -32,7 +32,7 @@ struct Record {
   Status status = Status::Error;
   uint64_t elements = 0, failures = 0, unwritten = 0;
   double max_abs_error = 0, max_rel_error = 0, worst_ratio = 0; ///< worst error / bound
-  double ms = 0;      ///< one launch: host wall time (cpu) or simulated time (maia)
+  double ms = 0;      ///< one launch: host wall time, or the simulated machine's time
   uint64_t input_hash = 0, output_hash = 0;
   std::string message; ///< why it failed or is unsupported
   /// The outputs as they were compared with the reference, and each element's bound

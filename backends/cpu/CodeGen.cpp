@@ -1,4 +1,4 @@
-#include "cpu_codegen.h"
+#include "backends/cpu/CodeGen.h"
 
 #include "backends/cpu/Passes.h"
 #include "tegula/runtime/cpu_abi.h"
@@ -27,7 +27,7 @@
 #include <sstream>
 
 
-namespace tegula::compiler {
+namespace tegula::cpu {
 
 namespace {
 
@@ -161,4 +161,4 @@ std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact 
   return bytes.str();
 }
 
-} // namespace tegula::compiler
+} // namespace tegula::cpu

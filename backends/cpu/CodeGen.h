@@ -1,7 +1,7 @@
 // From the LLVM-dialect module of a CPU kernel to code: JIT-compiled in memory, or
 // emitted as LLVM IR, assembly, an object or a shared object for the runtime's loader.
-#ifndef TEGULA_LIB_COMPILER_CPU_CODEGEN_H
-#define TEGULA_LIB_COMPILER_CPU_CODEGEN_H
+#ifndef TEGULA_BACKENDS_CPU_CODEGEN_H
+#define TEGULA_BACKENDS_CPU_CODEGEN_H
 
 #include "tegula/runtime/kernel.h"
 
@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace tegula::compiler {
+namespace tegula::cpu {
 
 /// JIT-compiles `module` for the host and returns the kernel `info.name`.
 Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info);
@@ -22,6 +22,6 @@ std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact 
 /// Access-site table recorded by the CPU lowering.
 std::vector<std::string> access_sites(mlir::ModuleOp module);
 
-} // namespace tegula::compiler
+} // namespace tegula::cpu
 
 #endif
