@@ -13,6 +13,7 @@
 // bound is HBM's, as every block of 64 queries reads all of K and V again; with 64-key
 // steps the kernel reached 45-50% of it, with the Maia rule's 128-key steps 53-71%;
 // causal 31%, its diagonal blocks leaving tiles idle.)
+#include "tegula/maia/driver.h"
 #include "tegula/kernels/attention.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/maia/machine.h"
@@ -42,7 +43,7 @@ void BM_MaiaAttention(benchmark::State &state) {
   const int D = static_cast<int>(state.range(3));
   const bool causal = state.range(4) != 0;
   const maia::MachineSpec spec = maia::MachineSpec::defaults();
-  Device device = Device::maia_sim(spec);
+  Device device = maia::sim_device(spec);
   AttentionConfig config = default_attention_config("maia", D, causal, false);
   Attention attention(DType::BF16, "maia", {}, config);
   const int64_t n = B * S * H * D;

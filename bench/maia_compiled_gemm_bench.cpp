@@ -18,6 +18,7 @@
 // CSRAM (64 cycles of latency plus 128 KiB at a quarter of the cluster's 1024 B/cycle)
 // are not overlapped with the tensor unit, which waits for them.
 #include "backends/maia/reference/gemm_program.h"
+#include "tegula/maia/driver.h"
 #include "tegula/compiler/compile.h"
 #include "tegula/kernels/library.h"
 #include "tegula/maia/simulator.h"
@@ -46,7 +47,7 @@ void BM_MaiaCompiledGemm(benchmark::State &state) {
   kernels::GemmConfig cfg{block, block, static_cast<int>(state.range(2))};
   const std::string target = state.range(3) != 0 ? "maia" : "maia:cluster-sharing=off";
   auto compiled = compile_traced(kernels::trace_gemm(DType::BF16, cfg), target);
-  const Program &program = *compiled->kernel().maia_program();
+  const Program &program = *program_of(compiled->kernel());
   Simulator sim;
   uint64_t a = sim.hbm().allocate(n * n * 2, "a", false), b = sim.hbm().allocate(n * n * 2, "b", false),
            c = sim.hbm().allocate(n * n * 4, "c", false);

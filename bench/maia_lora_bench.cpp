@@ -9,6 +9,7 @@
 // step and little to overlap it with; with 64 tiles sharing HBM the kernels should still
 // reach a large part of the bandwidth, limited by the DMA latency of the many short
 // transfers: about half of the bound.
+#include "tegula/maia/driver.h"
 #include "tegula/kernels/lora.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/maia/machine.h"
@@ -36,7 +37,7 @@ std::vector<Row> gRows;
 void BM_MaiaBgmv(benchmark::State &state) {
   const int64_t tokens = state.range(0), adapters = state.range(1);
   const maia::MachineSpec spec = maia::MachineSpec::defaults();
-  Device device = Device::maia_sim(spec);
+  Device device = maia::sim_device(spec);
   Buffer a = device.allocate(DType::BF16, adapters * kRank * kHidden),
          b = device.allocate(DType::BF16, adapters * kHidden * kRank), ranks = device.allocate(DType::I32, adapters),
          scales = device.allocate(DType::F32, adapters), ids = device.allocate(DType::I32, tokens),

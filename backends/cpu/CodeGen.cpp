@@ -97,7 +97,7 @@ Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   if (!symbol)
     throw Error(ErrorCode::CompileError, "JIT lost kernel '" + info.name + "': " + llvm_error(symbol.takeError()));
   std::shared_ptr<mlir::ExecutionEngine> owner(std::move(*engine));
-  return Kernel(info, reinterpret_cast<CpuEntry>(*symbol), std::shared_ptr<void>(owner, owner.get()));
+  return host_kernel(info, reinterpret_cast<CpuEntry>(*symbol), std::shared_ptr<void>(owner, owner.get()));
 }
 
 std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact) {

@@ -20,6 +20,7 @@ TargetDescription describe() {
   d.summary = "host CPU: JIT (ORC) or AOT shared object; executes";
   d.executes = true;
   d.covers_language = true;
+  d.host = true;
   d.emit_kinds = {
       {"tile", "tile", false, "tile dialect after canonicalization"},
       {"linalg", "linalg", false, "linalg/tensor/scf on tensors"},

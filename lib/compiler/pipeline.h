@@ -14,13 +14,6 @@
 
 namespace tegula::compiler {
 
-/// A context with every dialect, extension and translation the pipelines need.
-std::unique_ptr<mlir::MLIRContext> make_context();
-
-/// Parses the traced IR; throws Error(CompileError) with the parser's message.
-mlir::OwningOpRef<mlir::ModuleOp> parse_module(mlir::MLIRContext &context, const std::string &ir,
-                                               const std::string &source_name = "");
-
 /// Runs `stages` on `module`, stopping after the stage named `stop_after` (all when
 /// empty). Records each stage's IR into `record` and prints it when options ask.
 void run_stages(mlir::ModuleOp module, const std::vector<Stage> &stages, const CompileOptions &options,

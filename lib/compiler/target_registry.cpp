@@ -96,4 +96,11 @@ std::vector<TargetDescription> available_targets() {
   return out;
 }
 
+std::string host_target() {
+  for (const TargetDescription &d : available_targets())
+    if (d.host)
+      return d.name;
+  throw Error(ErrorCode::Unsupported, "this build has no target for the host");
+}
+
 } // namespace tegula

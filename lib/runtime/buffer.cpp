@@ -68,6 +68,18 @@ Buffer &Buffer::operator=(Buffer &&other) noexcept {
   return *this;
 }
 
+Buffer Buffer::device_memory(DType dtype, size_t count, void *host, const void *device, uint64_t address,
+                             std::shared_ptr<void> release) {
+  Buffer b;
+  b.dtype_ = dtype;
+  b.count_ = count;
+  b.data_ = host;
+  b.device_ = device;
+  b.device_address_ = address;
+  b.device_allocation_ = std::move(release);
+  return b;
+}
+
 void Buffer::fill_bytes(unsigned char byte) {
   if (data_)
     std::memset(data_, byte, bytes());

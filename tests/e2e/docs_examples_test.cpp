@@ -65,7 +65,7 @@ TEST_CASE("the documented vector_add runs as written on cpu and on maia-sim", "[
   out.fill_bytes(0xFF);
   on_maia->launch(Grid(cdiv(n, cfg.block)), x, y, out, n);
   CHECK(tegula::last_simulated_launch().cycles > 0);
-  auto maia = Device::maia_sim();
+  auto maia = Device::open("maia-sim");
   Buffer dx = maia.allocate(DType::F32, n), dy = maia.allocate(DType::F32, n), dout = maia.allocate(DType::F32, n);
   kernels::fill_uniform(dx, seed + 2);
   kernels::fill_uniform(dy, seed + 3);

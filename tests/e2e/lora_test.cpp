@@ -5,6 +5,7 @@
 // the adapter buffers when those checks are skipped (bounds-checked mode, guard pages).
 #include "testing.h"
 
+#include "tegula/maia/driver.h"
 #include "tegula/kernels/lora.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/runtime/device.h"
@@ -255,7 +256,7 @@ TEST_CASE("on maia-sim, hostile indices with the checks skipped move nothing out
   // faults on the first that leaves one; none does, and the bad indices read as none.
   const std::vector<int32_t> hostile{3, -2, 2000000000, -2147483647 - 1, 1};
   const int64_t tokens = 5, hidden = 64, hidden_out = 48;
-  Device device = Device::maia_sim();
+  Device device = maia::sim_device();
   Adapters host(DType::BF16, {16, 16, 16}, hidden, hidden_out, 21);
   auto onDevice = [&](const Buffer &b) {
     Buffer d = device.allocate(b.dtype(), b.count());

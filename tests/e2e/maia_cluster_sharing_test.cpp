@@ -4,6 +4,7 @@
 // complete a square at an odd grid edge write nothing.
 #include "kernel_checks.h"
 
+#include "tegula/maia/driver.h"
 #include "tegula/compiler/compile.h"
 #include "tegula/kernels/library.h"
 #include "tegula/maia/isa.h"
@@ -16,9 +17,9 @@ using namespace tegula::kernels;
 TEST_CASE("the maia GEMM shares operand slices in cluster squares unless told not to", "[e2e][maia][cluster]") {
   Gemm shared(DType::BF16, "maia", {}, GemmConfig{128, 128, 128});
   Gemm alone(DType::BF16, "maia:cluster-sharing=off", {}, GemmConfig{128, 128, 128});
-  REQUIRE(shared.compiled().kernel().maia_program() != nullptr);
-  CHECK(shared.compiled().kernel().maia_program()->grid_mapping == maia::GridMapping::ClusterSquares);
-  CHECK(alone.compiled().kernel().maia_program()->grid_mapping == maia::GridMapping::Direct);
+  REQUIRE(maia::program_of(shared.compiled().kernel()) != nullptr);
+  CHECK(maia::program_of(shared.compiled().kernel())->grid_mapping == maia::GridMapping::ClusterSquares);
+  CHECK(maia::program_of(alone.compiled().kernel())->grid_mapping == maia::GridMapping::Direct);
 
   // 4x4 blocks, K in four steps. Each block reads 128 x 512 of A and 512 x 128 of B
   // (bf16) and writes 128 x 128 of C (f32); shared, each slice is read once per pair.
@@ -37,7 +38,7 @@ TEST_CASE("the maia GEMM shares operand slices in cluster squares unless told no
 
 TEST_CASE("instances completing a square past the grid's edge write nothing", "[e2e][maia][cluster]") {
   Gemm gemm(DType::BF16, "maia", {}, GemmConfig{128, 128, 128});
-  REQUIRE(gemm.compiled().kernel().maia_program()->grid_mapping == maia::GridMapping::ClusterSquares);
+  REQUIRE(maia::program_of(gemm.compiled().kernel())->grid_mapping == maia::GridMapping::ClusterSquares);
   // Grids 3x1, 1x3, 3x3 and 5x2 blocks: squares with one or two stand-ins, and two
   // K steps (pairs) or three (a tail, which passes a barrier of its own).
   for (auto [M, N, K] : std::vector<std::array<int64_t, 3>>{

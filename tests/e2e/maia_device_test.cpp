@@ -2,6 +2,7 @@
 // freed and reused; wrong launches on it are refused with the reason.
 #include "kernel_checks.h"
 
+#include "tegula/maia/driver.h"
 #include "tegula/compiler/compile.h"
 #include "tegula/runtime/error.h"
 
@@ -9,15 +10,16 @@ using namespace tegula;
 using namespace tegula::kernels;
 
 TEST_CASE("library kernels run on buffers resident on a maia-sim device", "[e2e][maia]") {
-  Device device = Device::maia_sim();
-  CHECK(device.kind() == DeviceKind::MaiaSim);
+  Device device = maia::sim_device();
+  CHECK(device.driver() == "maia-sim");
+  CHECK(Device::open("maia-sim").driver() == "maia-sim");
   CHECK(device.name().find("maia-sim") != std::string::npos);
   tegula::testing::check_gemm(Gemm(DType::BF16, "maia"), DType::BF16, 130, 70, 300, "resident gemm", &device);
   tegula::testing::check_vector_add(VectorAdd(DType::F32, "maia"), DType::F32, 3001, "resident vector_add", &device);
 }
 
 TEST_CASE("launches on a maia-sim device chain through resident buffers", "[e2e][maia]") {
-  Device device = Device::maia_sim();
+  Device device = maia::sim_device();
   VectorAdd add(DType::F32, "maia");
   const int64_t n = 777;
   uint64_t seed = tegula::testing::case_seed("chain");
@@ -50,7 +52,7 @@ TEST_CASE("launches on a maia-sim device chain through resident buffers", "[e2e]
 TEST_CASE("maia-sim HBM is freed with its buffers and reused", "[e2e][maia]") {
   maia::MachineSpec spec = maia::MachineSpec::defaults();
   spec.hbm_bytes = 4 << 20; // a 4 MiB device
-  Device device = Device::maia_sim(spec);
+  Device device = maia::sim_device(spec);
   for (int i = 0; i < 20; ++i) { // 20 x 3 MiB, one at a time
     Buffer b = device.allocate(DType::F32, (3 << 20) / 4);
     CHECK(b.on_device());
@@ -67,7 +69,7 @@ TEST_CASE("maia-sim HBM is freed with its buffers and reused", "[e2e][maia]") {
 }
 
 TEST_CASE("wrong launches on devices are refused with the reason", "[e2e][maia]") {
-  Device maia = Device::maia_sim(), other = Device::maia_sim(), cpu = Device::cpu();
+  Device maia = maia::sim_device(), other = maia::sim_device(), cpu = Device::cpu();
   VectorAdd onMaia(DType::F32, "maia"), onCpu(DType::F32, "cpu");
   const int64_t n = 100;
   Buffer x = maia.allocate(DType::F32, n), y = maia.allocate(DType::F32, n), out = maia.allocate(DType::F32, n);
@@ -83,9 +85,9 @@ TEST_CASE("wrong launches on devices are refused with the reason", "[e2e][maia]"
     return "";
   };
   std::string wrongKind = message([&] { maia.launch(onCpu.compiled().kernel(), Grid(1), x, y, out, n); });
-  CHECK(wrongKind.find("compiled for cpu") != std::string::npos);
+  CHECK(wrongKind.find("runs on the cpu driver") != std::string::npos);
   std::string wrongKind2 = message([&] { cpu.launch(onMaia.compiled().kernel(), Grid(1), x, y, out, n); });
-  CHECK(wrongKind2.find("compiled for maia") != std::string::npos);
+  CHECK(wrongKind2.find("runs on the maia-sim driver") != std::string::npos);
   std::string mixed = message([&] { onMaia(x, foreign, out, n); });
   CHECK(mixed.find("another maia-sim device") != std::string::npos);
   CHECK(mixed.find("'y'") != std::string::npos);

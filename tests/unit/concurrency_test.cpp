@@ -4,6 +4,7 @@
 // group and under ThreadSanitizer in build-tsan (scripts/test).
 #include "../e2e/testing.h"
 
+#include "tegula/maia/driver.h"
 #include "tegula/compiler/compile.h"
 #include "tegula/dsl.h"
 #include "tegula/runtime/device.h"
@@ -143,7 +144,7 @@ TEST_CASE("launches run while other threads compile, for cpu and maia", "[concur
     auto kernel = compile_add(cfg, maia ? "maia" : "cpu");
     Operands ops(1500 + i, seed + 7 * i);
     if (maia) {
-      Device sim = Device::maia_sim();
+      Device sim = maia::sim_device();
       sim.launch(kernel->kernel(), Grid(cdiv(ops.n, cfg.block)), ops.x, ops.y, ops.out, ops.n);
     } else {
       kernel->launch(Grid(cdiv(ops.n, cfg.block)), ops.x, ops.y, ops.out, ops.n);

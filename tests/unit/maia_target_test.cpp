@@ -1,6 +1,6 @@
 // The maia target's back end executed: maia-dialect kernels are emitted as programs and
 // run on the simulator, their results compared with fp64 references.
-#include "tegula/compiler/maia.h"
+#include "tegula/maia/emit.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/maia/simulator.h"
 #include "tegula/runtime/error.h"

@@ -1,5 +1,6 @@
 // The LLVM-free runtime on its own: buffers, the kernel-info record, launch validation
 // and the program-instance loop, driven by a host function standing in for a kernel.
+#include "tegula/runtime/cpu_abi.h"
 #include "tegula/runtime/buffer.h"
 #include "tegula/runtime/device.h"
 #include "tegula/runtime/error.h"
@@ -34,7 +35,7 @@ Kernel fake_kernel() {
   KernelInfo info;
   info.name = "fake";
   info.args = {{ArgSpec::Kind::Buffer, DType::I32, "out"}, {ArgSpec::Kind::Scalar, DType::I32, "n"}};
-  return Kernel(info, &fake_entry, nullptr);
+  return host_kernel(info, &fake_entry, nullptr);
 }
 
 template <typename F> ErrorCode code_of(F &&f) {

@@ -1,5 +1,5 @@
 // tegula: the command-line face of the compiler. `targets`, `compile`, `run`, `demo`.
-#include "maia_commands.h"
+#include "command.h"
 #include "difftest_command.h"
 #include "runners.h"
 #include "suite_command.h"
@@ -38,7 +38,7 @@ commands:
   demo                            every kernel, every target, one comparison table
   xcheck [kernel] [options]       every kernel (or one) on every backend that runs here, against
                                   the fp64 reference with the correctness policy; exit 1 on a failure
-      --backend B[,B]             cpu, maia (default: both)
+      --backend B[,B]             targets that execute here (default: all of them)
       --dtype D --shape ... --seed S
       --json FILE                 also write the records (with input and output hashes)
       --save-outputs DIR          also write each case's outputs and bounds (the records name them)
@@ -58,16 +58,19 @@ commands:
   xcheck --compare A.json [B.json]
                                   compare two runs' records (e.g. from two machines), and every
                                   pair of backends on the same case (by how much, from saved outputs)
-  maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine
-  maia disasm <file.bin> -o <file.s>
-  maia emit <kernel.mlir> [-o file.bin]
-                                  emit a maia-dialect kernel as a program
-  maia gemm [--shape M,N,K] [--blocks BM,BN,BK] [--timing-only] [--trace out.json]
-            [--machine file] [--seed S]
-                                  run the hand-scheduled bf16 GEMM on the simulator
+)";
 
+const char *kKernelsHelp = R"(
 kernels: vector_add (shape n), softmax (M,N), gemm (M,N,K)
 )";
+
+/// The usage text: the CLI's own commands, then those the backends add.
+std::string usage() {
+  std::string text = kUsage;
+  for (const cli::Command *c : cli::commands())
+    text += c->usage;
+  return text + kKernelsHelp;
+}
 
 struct Args {
   std::string command, kernel;
@@ -83,15 +86,15 @@ struct Args {
 Args parse(int argc, char **argv) {
   Args args;
   if (argc < 2)
-    throw Error(ErrorCode::InvalidArgument, "missing command\n" + std::string(kUsage));
+    throw Error(ErrorCode::InvalidArgument, "missing command\n" + usage());
   args.command = argv[1];
   static const std::vector<std::string> flags{"--dump-ir", "--bounds-check", "--timing-only"};
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("-", 0) != 0) {
       args.words.push_back(a);
-      if (args.command == "maia")
-        continue;
+      if (cli::find_command(args.command))
+        continue; // a backend's command takes its own words
       if (!args.kernel.empty())
         throw Error(ErrorCode::InvalidArgument, "unexpected argument '" + a + "'");
       args.kernel = a;
@@ -148,7 +151,7 @@ int cmd_targets() {
 int cmd_compile(const Args &args) {
   if (args.kernel.empty())
     throw Error(ErrorCode::InvalidArgument, "compile needs a kernel name");
-  std::string target = args.get("--target", "cpu");
+  std::string target = args.get("--target", host_target());
   DType dtype = parse_dtype(args.get("--dtype", "f32"));
   std::string emitName = args.get("--emit", "tile");
   const TargetDescription description = describe_target(target);
@@ -200,7 +203,7 @@ int cmd_run(const Args &args) {
     throw Error(ErrorCode::InvalidArgument, "run needs a kernel name");
   cli::RunRequest request;
   request.kernel = args.kernel;
-  request.target = args.get("--target", "cpu");
+  request.target = args.get("--target", host_target());
   request.dtype = parse_dtype(args.get("--dtype", "f32"));
   if (args.has("--shape"))
     request.shape = parse_shape(args.get("--shape", ""));
@@ -269,7 +272,7 @@ int cmd_demo() {
     }
     std::printf("\n");
   }
-  std::printf("\nexecution on the runnable targets (maia: simulated; its run_ms is simulated time)\n");
+  std::printf("\nexecution on the runnable targets (a simulated target's run_ms is simulated time)\n");
   print_result_header();
   bool ok = true;
   for (const Case &c : cases)
@@ -345,15 +348,15 @@ int main(int argc, char **argv) {
       return cmd_run(args);
     if (args.command == "demo")
       return cmd_demo();
-    if (args.command == "maia")
-      return cli::run_maia_command(args.words, args.options);
+    if (const cli::Command *command = cli::find_command(args.command))
+      return command->run(args.words, args.options);
     if (args.command == "xcheck")
       return cmd_xcheck(args);
     if (args.command == "help" || args.command == "--help") {
-      std::fputs(kUsage, stdout);
+      std::fputs(usage().c_str(), stdout);
       return 0;
     }
-    throw Error(ErrorCode::InvalidArgument, "unknown command '" + args.command + "'\n" + kUsage);
+    throw Error(ErrorCode::InvalidArgument, "unknown command '" + args.command + "'\n" + usage());
   } catch (const Error &e) {
     std::fprintf(stderr, "tegula: %s\n", e.what());
     return 2;

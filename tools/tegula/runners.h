@@ -14,7 +14,7 @@ namespace tegula::cli {
 
 struct RunRequest {
   std::string kernel;
-  std::string target = "cpu";
+  std::string target; ///< "" or unset: filled in from --target, whose default is the host target
   DType dtype = DType::F32;
   std::vector<int64_t> shape; ///< empty: the kernel's default shape
   uint64_t seed = 1;

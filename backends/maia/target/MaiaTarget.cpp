@@ -3,6 +3,7 @@
 // Options: a machine description file (`maia:big.machine` or `machine=big.machine`),
 // `cluster-sharing=off`, and `plant-bug=NAME` for testing the simulator's checks.
 #include "backends/maia/target/EmitProgram.h"
+#include "tegula/maia/driver.h"
 
 #include "tegula/compiler/target_backend.h"
 #include "tegula/maia/machine.h"
@@ -66,7 +67,7 @@ public:
     return {{"tile", "canonicalize,cse"}, {"maia", lowering + "},canonicalize,cse"}};
   }
   Kernel build(mlir::ModuleOp module, const KernelInfo &info) const override {
-    return Kernel(info, std::make_shared<const Program>(emit_program(module)));
+    return Kernel(info, std::make_shared<const ProgramExecutable>(emit_program(module)));
   }
   std::string emit(mlir::ModuleOp module, const std::string &kind, const KernelInfo &) const override {
     Program program = emit_program(module);

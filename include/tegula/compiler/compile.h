@@ -50,6 +50,7 @@ struct TargetDescription {
   bool executes = false;       ///< this build runs its kernels (host, or a simulator)
   bool simulated_time = false; ///< a launch's time is the simulated machine's, not the host's
   bool covers_language = false; ///< compiles every construct of the language: a refusal is a bug
+  bool host = false;            ///< compiles for the machine it runs on: the default target
   std::vector<EmitKindInfo> emit_kinds;
   std::vector<std::string> options; ///< "name=value: what it does", as after "target:"
   int64_t compute_units = 1;        ///< program instances that run at once
@@ -89,6 +90,8 @@ private:
 
 /// Every target this build compiles for, as data.
 std::vector<TargetDescription> available_targets();
+/// The target that compiles for this machine (the default of every API that takes one).
+std::string host_target();
 /// The description of "name[:options]"; Error(Unsupported) for a target not in this
 /// build, Error(InvalidArgument) for a bad option.
 TargetDescription describe_target(const std::string &target);

@@ -16,7 +16,9 @@
 #include <vector>
 
 namespace mlir {
+class MLIRContext;
 class ModuleOp;
+template <typename OpTy> class OwningOpRef;
 } // namespace mlir
 
 namespace tegula::compiler {
@@ -61,6 +63,12 @@ public:
   /// Throws Error(InvalidArgument) naming an unknown or malformed option.
   virtual std::unique_ptr<const Target> configure(const TargetOptions &options) const = 0;
 };
+
+/// A context with every dialect, extension and translation the pipelines need.
+std::unique_ptr<mlir::MLIRContext> make_context();
+/// Parses IR text; throws Error(CompileError) with the parser's message.
+mlir::OwningOpRef<mlir::ModuleOp> parse_module(mlir::MLIRContext &context, const std::string &ir,
+                                               const std::string &source_name = "");
 
 /// Adds a backend to the registry (a second backend of the same name replaces nothing:
 /// it is an error).

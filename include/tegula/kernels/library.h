@@ -51,7 +51,7 @@ dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config);
 /// out[i] = x[i] + y[i].
 class VectorAdd {
 public:
-  VectorAdd(DType dtype, const std::string &target = "cpu", CompileOptions options = {});
+  VectorAdd(DType dtype, const std::string &target = host_target(), CompileOptions options = {});
   VectorAdd(DType dtype, const std::string &target, CompileOptions options, VectorAddConfig config);
   void operator()(const Buffer &x, const Buffer &y, Buffer &out, int64_t n, const LaunchOptions &launch = {}) const;
   const CompiledKernel &compiled() const { return *kernel_; }
@@ -66,7 +66,7 @@ private:
 /// for the row statistics and one for the output.
 class Softmax {
 public:
-  Softmax(DType dtype, const std::string &target = "cpu", CompileOptions options = {}, SoftmaxConfig config = {});
+  Softmax(DType dtype, const std::string &target = host_target(), CompileOptions options = {}, SoftmaxConfig config = {});
   void operator()(const Buffer &x, Buffer &y, int64_t M, int64_t N, const LaunchOptions &launch = {}) const;
   const CompiledKernel &compiled() const { return *kernel_; }
 
@@ -80,7 +80,7 @@ private:
 /// the epilogue (bias, activation) comes from the configuration.
 class Gemm {
 public:
-  Gemm(DType input, const std::string &target = "cpu", CompileOptions options = {});
+  Gemm(DType input, const std::string &target = host_target(), CompileOptions options = {});
   Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config);
   void operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, int64_t N, int64_t K,
                   const LaunchOptions &launch = {}) const;

@@ -1,7 +1,7 @@
 // Device memory. On the CPU a buffer is host memory; in guard-page mode its last byte
 // ends at a page that faults, so a kernel reading past it stops at the first byte. A
-// buffer allocated by a maia-sim Device lives in that device's simulated HBM, which the
-// simulator keeps in host memory: the host reads and writes it directly.
+// buffer a driver allocated on its device (a simulated machine's memory, which the
+// simulator keeps in host memory) is read and written by the host directly.
 #ifndef TEGULA_RUNTIME_BUFFER_H
 #define TEGULA_RUNTIME_BUFFER_H
 
@@ -44,15 +44,20 @@ public:
   /// Fills every byte with `byte` (tests poison outputs with 0xFF: NaN for floats).
   void fill_bytes(unsigned char byte);
 
-  /// Whether the buffer lives in a maia-sim device's simulated HBM.
+  /// Memory a driver allocated on a device: `host` is where the host reads and writes
+  /// it, `device` identifies the device (compared for identity only), `address` is its
+  /// address there, and `release` frees it when the buffer goes.
+  static Buffer device_memory(DType dtype, size_t count, void *host, const void *device, uint64_t address,
+                              std::shared_ptr<void> release);
+
+  /// Whether the buffer lives on a device rather than in host memory.
   bool on_device() const { return device_ != nullptr; }
-  /// Its HBM address there; 0 for host memory.
+  /// Its address on the device; 0 for host memory.
   uint64_t device_address() const { return device_address_; }
-  /// The device memory it belongs to (compared for identity only), or null.
+  /// The device it belongs to (compared for identity only), or null.
   const void *device() const { return device_; }
 
 private:
-  friend class Device;
   void release();
   std::shared_ptr<void> device_allocation_; ///< frees the HBM range when reset
   const void *device_ = nullptr;

@@ -1,45 +1,42 @@
-// A device: where buffers live and kernels run. Two kinds: the host CPU, whose program
-// instances run on a fixed number of worker threads, and maia-sim, a simulated
-// Maia-style machine whose buffers stay in its simulated HBM between launches.
+// A device: where buffers live and kernels run, opened through a driver by name: "cpu"
+// (the host, whose program instances run on a number of worker threads: "cpu:threads=4")
+// or a driver of another target ("maia-sim", a simulated machine whose buffers stay in
+// its memory between launches).
 #ifndef TEGULA_RUNTIME_DEVICE_H
 #define TEGULA_RUNTIME_DEVICE_H
 
-#include "tegula/maia/machine.h"
 #include "tegula/runtime/buffer.h"
 #include "tegula/runtime/launch.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tegula {
 
-namespace detail {
-struct MaiaDeviceState;
-}
-
-enum class DeviceKind { Cpu, MaiaSim };
+class Driver;
+class DeviceState;
 
 class Device {
 public:
+  /// "driver[:options]"; Error(Unsupported) names the drivers of this build.
+  static Device open(const std::string &spec);
   /// The host CPU; `threads` == 0 (or more than the hardware has) means one worker per
   /// hardware thread.
   static Device cpu(int threads = 0);
-  /// A simulated Maia-style machine described by `spec`. Copies of the Device share
-  /// one machine; it lives as long as a copy or one of its buffers does.
-  static Device maia_sim(const maia::MachineSpec &spec = maia::MachineSpec::defaults());
+  /// A device a driver opened itself (drivers' own helpers use it).
+  static Device from(const Driver &driver, std::shared_ptr<DeviceState> state);
 
-  DeviceKind kind() const { return kind_; }
+  /// The driver's name: "cpu", "maia-sim".
+  std::string driver() const;
   std::string name() const;
-  int threads() const { return threads_; }
+  int threads() const;
 
-  /// `count` elements of `dtype`. On maia-sim they are zero-initialized HBM, and
-  /// kernels launched on this device read and write them in place; guard pages are a
-  /// CPU mode (the simulator checks every DMA against its allocation instead).
+  /// `count` elements of `dtype` on the device. On a simulated machine they live in its
+  /// memory (zero-initialized), and kernels launched on this device use them in place.
   Buffer allocate(DType dtype, size_t count, BufferMode mode = BufferMode::Plain) const;
 
-  /// Launches `kernel`, which must have been compiled for this device's kind. On
-  /// maia-sim, buffers of this device are used where they are; host buffers are copied
-  /// in and back; buffers of another maia-sim device are refused.
+  /// Launches `kernel`, which must have been compiled for this device's driver.
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args) const;
   template <typename... A>
     requires(std::is_constructible_v<Arg, A &&> && ...)
@@ -48,11 +45,12 @@ public:
     launch(kernel, grid, std::span<const Arg>(list));
   }
 
+  const DeviceState &state() const { return *state_; }
+
 private:
-  Device(DeviceKind kind, int threads) : kind_(kind), threads_(threads) {}
-  DeviceKind kind_;
-  int threads_;
-  std::shared_ptr<detail::MaiaDeviceState> maia_;
+  Device(const Driver *driver, std::shared_ptr<DeviceState> state) : driver_(driver), state_(std::move(state)) {}
+  const Driver *driver_;
+  std::shared_ptr<DeviceState> state_;
 };
 
 } // namespace tegula

@@ -1,5 +1,5 @@
-// A compiled kernel as the runtime holds it: its signature, its entry point and whatever
-// keeps the code alive (a JIT session or a dlopen handle). No LLVM or MLIR here.
+// A compiled kernel as the runtime holds it: its signature and its executable, in the
+// form of the driver that runs it. No LLVM or MLIR here.
 #ifndef TEGULA_RUNTIME_KERNEL_H
 #define TEGULA_RUNTIME_KERNEL_H
 
@@ -33,38 +33,33 @@ struct KernelInfo {
   static KernelInfo parse(const std::string &text);
 };
 
-/// `args[i]` points to the value of argument i (a buffer's data pointer for buffers);
-/// `grid` holds program id x, y, z and grid size x, y, z.
-using CpuEntry = void (*)(void **args, const int32_t *grid);
+class Executable;
 
-namespace maia {
-struct Program;
-}
-
+/// A kernel: its signature and its executable, which names the driver that runs it.
 class Kernel {
 public:
   Kernel() = default;
-  /// A CPU kernel: an entry point and what keeps its code alive.
-  Kernel(KernelInfo info, CpuEntry entry, std::shared_ptr<void> owner)
-      : info_(std::move(info)), entry_(entry), owner_(std::move(owner)) {}
-  /// A kernel for the simulated Maia-style machine.
-  Kernel(KernelInfo info, std::shared_ptr<const maia::Program> program)
-      : info_(std::move(info)), program_(std::move(program)) {}
-
-  /// Loads an AOT shared object written by `tegula compile --emit so`.
+  Kernel(KernelInfo info, std::shared_ptr<const Executable> executable)
+      : info_(std::move(info)), executable_(std::move(executable)) {}
+  /// Loads an AOT shared object written by `tegula compile --emit so` (a kernel of the
+  /// host's driver).
   static Kernel load_shared_object(const std::string &path, const std::string &name);
 
   const KernelInfo &info() const { return info_; }
   const std::string &name() const { return info_.name; }
-  CpuEntry entry() const { return entry_; }
-  const maia::Program *maia_program() const { return program_.get(); }
-  bool valid() const { return entry_ != nullptr || program_ != nullptr; }
+  const Executable *executable() const { return executable_.get(); }
+  /// The driver that runs it ("" for an empty kernel).
+  std::string driver() const;
+  /// The executable as its driver's type E (which names its driver as E::kDriver), or
+  /// null when another driver runs it.
+  template <typename E> const E *executable_as() const {
+    return driver() == E::kDriver ? static_cast<const E *>(executable_.get()) : nullptr;
+  }
+  bool valid() const { return executable_ != nullptr; }
 
 private:
   KernelInfo info_;
-  CpuEntry entry_ = nullptr;
-  std::shared_ptr<void> owner_;
-  std::shared_ptr<const maia::Program> program_;
+  std::shared_ptr<const Executable> executable_;
 };
 
 /// Symbol names an AOT object exports for kernel `name`.

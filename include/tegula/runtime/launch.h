@@ -58,8 +58,8 @@ struct LaunchOptions {
   int threads = 0;
 };
 
-/// What the last launch on this thread of a Maia-style kernel measured on the
-/// simulated machine (cycles at its clock, HBM traffic); zeros after a CPU launch.
+/// What the last launch on this thread measured on a simulated machine (cycles at its
+/// clock, memory traffic); zeros after a launch whose driver does not simulate.
 struct SimulatedLaunch {
   double cycles = 0;
   double seconds = 0;

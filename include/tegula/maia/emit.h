@@ -1,7 +1,7 @@
 // The maia target's back end, reachable without MLIR headers: maia-dialect text in,
-// ISA program out.
-#ifndef TEGULA_COMPILER_MAIA_H
-#define TEGULA_COMPILER_MAIA_H
+// ISA program out (part of the compiler library, which holds every target).
+#ifndef TEGULA_MAIA_EMIT_H
+#define TEGULA_MAIA_EMIT_H
 
 #include "tegula/maia/isa.h"
 

@@ -1,7 +1,9 @@
-#include "maia_commands.h"
+// `tegula maia ...`: the Maia-style machine from the command line: assemble and
+// disassemble programs, emit a maia-dialect kernel, run the reference GEMM on the simulator.
+#include "tools/tegula/command.h"
 
 #include "backends/maia/reference/gemm_program.h"
-#include "tegula/compiler/maia.h"
+#include "tegula/maia/emit.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/maia/isa.h"
 #include "tegula/maia/simulator.h"
@@ -121,8 +123,6 @@ int run_gemm(const std::map<std::string, std::string> &o) {
   return status;
 }
 
-} // namespace
-
 int run_maia_command(const std::vector<std::string> &words, const std::map<std::string, std::string> &options) {
   if (words.empty())
     throw Error(ErrorCode::InvalidArgument, "maia needs a subcommand: asm, disasm, emit, gemm");
@@ -158,4 +158,22 @@ int run_maia_command(const std::vector<std::string> &words, const std::map<std::
   throw Error(ErrorCode::InvalidArgument, "unknown maia subcommand '" + sub + "' (asm, disasm, emit, gemm)");
 }
 
+} // namespace
+
 } // namespace tegula::cli
+
+namespace tegula::maia {
+
+void registerMaiaCommands() {
+  cli::register_command({"maia",
+                         "  maia asm <file.s> -o <file.bin> assemble a program for the Maia-style machine\n"
+                         "  maia disasm <file.bin> -o <file.s>\n"
+                         "  maia emit <kernel.mlir> [-o file.bin]\n"
+                         "                                  emit a maia-dialect kernel as a program\n"
+                         "  maia gemm [--shape M,N,K] [--blocks BM,BN,BK] [--timing-only] [--trace out.json]\n"
+                         "            [--machine file] [--seed S]\n"
+                         "                                  run the hand-scheduled bf16 GEMM on the simulator\n",
+                         cli::run_maia_command});
+}
+
+} // namespace tegula::maia

@@ -1,7 +1,11 @@
-#include "tegula/compiler/maia.h"
+// maia-dialect text -> ISA program, for `tegula maia emit` and tests.
+#include "tegula/maia/emit.h"
 
 #include "backends/maia/target/EmitProgram.h"
-#include "pipeline.h"
+#include "tegula/compiler/target_backend.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
 
 namespace tegula {
 

@@ -1,5 +1,6 @@
 // Loading AOT kernels: a shared object exporting the entry and a NUL-terminated
 // signature string.
+#include "tegula/runtime/cpu_abi.h"
 #include "tegula/runtime/error.h"
 #include "tegula/runtime/kernel.h"
 
@@ -22,7 +23,7 @@ Kernel Kernel::load_shared_object(const std::string &path, const std::string &na
   if (parsed.name != name)
     throw Error(ErrorCode::LoadError, "'" + path + "' describes kernel '" + parsed.name +
                                           "' under the symbol of '" + name + "'");
-  return Kernel(std::move(parsed), entry, std::move(owner));
+  return host_kernel(std::move(parsed), entry, std::move(owner));
 }
 
 } // namespace tegula

@@ -1,0 +1,49 @@
+// The registry of runtime drivers.
+#include "tegula/runtime/driver.h"
+
+#include "tegula/runtime/error.h"
+
+#include <mutex>
+
+namespace tegula {
+
+namespace {
+
+std::mutex gDriversMutex;
+std::vector<std::unique_ptr<Driver>> &drivers() {
+  static auto *list = new std::vector<std::unique_ptr<Driver>>();
+  return *list;
+}
+
+} // namespace
+
+void register_driver(std::unique_ptr<Driver> driver) {
+  std::lock_guard<std::mutex> lock(gDriversMutex);
+  for (const auto &d : drivers())
+    if (d->name() == driver->name())
+      throw Error(ErrorCode::InvalidArgument, "driver '" + driver->name() + "' is registered twice");
+  drivers().push_back(std::move(driver));
+}
+
+std::vector<std::string> driver_names() {
+  registerAllDrivers();
+  std::lock_guard<std::mutex> lock(gDriversMutex);
+  std::vector<std::string> names;
+  for (const auto &d : drivers())
+    names.push_back(d->name());
+  return names;
+}
+
+const Driver &find_driver(const std::string &name) {
+  registerAllDrivers();
+  std::lock_guard<std::mutex> lock(gDriversMutex);
+  std::string known;
+  for (const auto &d : drivers()) {
+    if (d->name() == name)
+      return *d;
+    known += (known.empty() ? "" : ", ") + d->name();
+  }
+  throw Error(ErrorCode::Unsupported, "no runtime driver '" + name + "' in this build (drivers: " + known + ")");
+}
+
+} // namespace tegula
