@@ -248,7 +248,8 @@ enum class Cmp { Lt, Le, Gt, Ge, Eq, Ne };
 const std::pair<Cmp, const char *> kCmps[] = {{Cmp::Lt, "lt"}, {Cmp::Le, "le"}, {Cmp::Gt, "gt"},
                                               {Cmp::Ge, "ge"}, {Cmp::Eq, "eq"}, {Cmp::Ne, "ne"}};
 
-template <NumericDType T, typename B> Bool compare(Cmp c, const Tile<T> &a, const B &b) {
+/// `a <cmp> b`: traced on tiles (a Bool), and on doubles for the references (a bool).
+template <typename A, typename B> auto compare(Cmp c, const A &a, const B &b) -> decltype(a < b) {
   switch (c) {
   case Cmp::Lt: return a < b;
   case Cmp::Le: return a <= b;
@@ -276,18 +277,6 @@ template <NumericDType T> void compare_kernel(Ptr<T> x, Ptr<T> y, Ptr<i32> out, 
   store(picked + offs, where(m, a, b), in);
 }
 
-bool compare_ref(Cmp c, double a, double b) {
-  switch (c) {
-  case Cmp::Lt: return a < b;
-  case Cmp::Le: return a <= b;
-  case Cmp::Gt: return a > b;
-  case Cmp::Ge: return a >= b;
-  case Cmp::Eq: return a == b;
-  case Cmp::Ne: return a != b;
-  }
-  return false;
-}
-
 void run_compare(Run &run, Cmp cmp, bool with_number) {
   with_numeric(run.dtype, [&]<typename T>() {
     const int64_t n = run.shape[0];
@@ -309,7 +298,7 @@ void run_compare(Run &run, Cmp cmp, bool with_number) {
     for (int64_t i = 0; i < n; ++i) {
       double a = kernels::read_element(x, i), b = kernels::read_element(y, i);
       const double rhs = with_number ? (dtype_is_float(run.dtype) ? 0.5 : 0.0) : b;
-      ref[i] = compare_ref(cmp, a, rhs);
+      ref[i] = compare(cmp, a, rhs);
       pick[i] = ref[i] ? a : b;
     }
     run.expect_exact(out, ref);
@@ -348,7 +337,7 @@ void run_compare_2d(Run &run, Cmp cmp, Form form) {
     std::vector<double> ref(M * N);
     for (int64_t i = 0; i < M * N; ++i) {
       const double a = kernels::read_element(x, i), w = kernels::read_element(v, row ? i % N : i / N);
-      ref[i] = left ? compare_ref(cmp, w, a) : compare_ref(cmp, a, w);
+      ref[i] = left ? compare(cmp, w, a) : compare(cmp, a, w);
     }
     run.expect_exact(out, ref);
   });
