@@ -2,23 +2,23 @@
 # as identical; a run with another seed compares as drawn differently; backends pair
 # up within a run and across runs; a mutated kernel makes the command fail.
 file(MAKE_DIRECTORY ${WORK})
-execute_process(COMMAND ${TEGULA} xcheck softmax --json ${WORK}/a.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+execute_process(COMMAND ${TEGULA} xcheck softmax --backend cpu,maia --json ${WORK}/a.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "softmax +maia +bf16 +37x1031 +PASS")
   message(FATAL_ERROR "xcheck softmax failed or did not run on maia: ${rc}\n${out}")
 endif()
-execute_process(COMMAND ${TEGULA} xcheck softmax --json ${WORK}/b.json RESULT_VARIABLE rc)
+execute_process(COMMAND ${TEGULA} xcheck softmax --backend cpu,maia --json ${WORK}/b.json RESULT_VARIABLE rc)
 execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/a.json ${WORK}/b.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "5 matched, 5 identical, 0 in one file only")
   message(FATAL_ERROR "two runs with one seed did not compare as identical: ${rc}\n${out}")
 endif()
-execute_process(COMMAND ${TEGULA} xcheck softmax --seed 2 --json ${WORK}/c.json RESULT_VARIABLE rc)
+execute_process(COMMAND ${TEGULA} xcheck softmax --backend cpu,maia --seed 2 --json ${WORK}/c.json RESULT_VARIABLE rc)
 execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/a.json ${WORK}/c.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(rc EQUAL 0 OR NOT out MATCHES "in one file only")
   message(FATAL_ERROR "runs with different seeds compared as agreeing: ${rc}\n${out}")
 endif()
 # Backend against backend: one run with its outputs saved, compared with itself (cpu
 # with maia), and cpu from one run with maia from another.
-execute_process(COMMAND ${TEGULA} xcheck attention --json ${WORK}/d.json --save-outputs ${WORK}/d-out RESULT_VARIABLE rc)
+execute_process(COMMAND ${TEGULA} xcheck attention --backend cpu,maia --json ${WORK}/d.json --save-outputs ${WORK}/d-out RESULT_VARIABLE rc)
 execute_process(COMMAND ${TEGULA} xcheck --compare ${WORK}/d.json RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "cpu vs maia: attention bf16" OR NOT out MATCHES "of its bound")
   message(FATAL_ERROR "xcheck --compare did not pair cpu with maia on attention: ${rc}\n${out}")

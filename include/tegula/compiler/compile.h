@@ -8,6 +8,7 @@
 #include "tegula/runtime/launch.h"
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,8 @@ struct TargetDescription {
   int64_t vector_lanes = 1;         ///< f32 lanes of one vector operation
   int64_t warp_size = 1;            ///< lanes that execute in lockstep
   int64_t memory_latency_cycles = 0; ///< of one transfer from main memory; 0: hidden by caches
+  /// Facts of the target's own that have no field here (name -> value).
+  std::map<std::string, std::string> attributes;
   const EmitKindInfo *emit_kind(const std::string &name) const;
 };
 
