@@ -2,7 +2,6 @@
 
 #include "backends/cpu/Passes.h"
 #include "tegula/runtime/cpu_abi.h"
-#include "tegula/runtime/error.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -26,7 +25,6 @@
 #include <mutex>
 #include <sstream>
 
-
 namespace tegula::cpu {
 
 namespace {
@@ -39,13 +37,16 @@ void initialize_llvm() {
   });
 }
 
+std::string llvm_error(llvm::Error error) { return llvm::toString(std::move(error)); }
+
 /// The host CPU with all its features. AOT code is position independent with the small
 /// code model, as a shared object must be.
-std::unique_ptr<llvm::TargetMachine> host_target_machine(bool for_shared_object = false) {
+mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>> host_target_machine(mlir::ModuleOp module,
+                                                                          bool for_shared_object = false) {
   initialize_llvm();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
-    throw Error(ErrorCode::CompileError, "cannot describe the host CPU: " + llvm::toString(builder.takeError()));
+    return module.emitError("cannot describe the host CPU: ") << llvm_error(builder.takeError());
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   if (for_shared_object) {
     builder->setRelocationModel(llvm::Reloc::PIC_);
@@ -53,11 +54,9 @@ std::unique_ptr<llvm::TargetMachine> host_target_machine(bool for_shared_object 
   }
   auto tm = builder->createTargetMachine();
   if (!tm)
-    throw Error(ErrorCode::CompileError, "cannot create a host target machine: " + llvm::toString(tm.takeError()));
+    return module.emitError("cannot create a host target machine: ") << llvm_error(tm.takeError());
   return std::move(*tm);
 }
-
-std::string llvm_error(llvm::Error error) { return llvm::toString(std::move(error)); }
 
 } // namespace
 
@@ -69,20 +68,22 @@ std::vector<std::string> access_sites(mlir::ModuleOp module) {
   return sites;
 }
 
-Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
-  auto tm = host_target_machine();
+mlir::FailureOr<Kernel> jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
+  auto tm = host_target_machine(module);
+  if (mlir::failed(tm))
+    return mlir::failure();
   // ExecutionEngineOptions::transformer is a function_ref: the std::function it refers
   // to must outlive every use. The engine calls it while create() compiles the module,
   // so a local that lives to the end of this function is enough. (Bound to the
   // temporary makeOptimizingTransformer returns, it read a dead stack object: ASan's
   // stack-use-after-scope in the sanitizer build.)
-  std::function<llvm::Error(llvm::Module *)> optimize = mlir::makeOptimizingTransformer(3, 0, tm.get());
+  std::function<llvm::Error(llvm::Module *)> optimize = mlir::makeOptimizingTransformer(3, 0, tm->get());
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
-    throw Error(ErrorCode::CompileError, "JIT compilation of '" + info.name + "' failed: " + llvm_error(engine.takeError()));
+    return module.emitError("JIT compilation of '") << info.name << "' failed: " << llvm_error(engine.takeError());
   // The runtime's hooks (bounds check, atomics), resolved to this process's runtime.
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
@@ -95,20 +96,23 @@ Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   });
   auto symbol = (*engine)->lookup(info.name);
   if (!symbol)
-    throw Error(ErrorCode::CompileError, "JIT lost kernel '" + info.name + "': " + llvm_error(symbol.takeError()));
+    return module.emitError("JIT lost kernel '") << info.name << "': " << llvm_error(symbol.takeError());
   std::shared_ptr<mlir::ExecutionEngine> owner(std::move(*engine));
   return host_kernel(info, reinterpret_cast<CpuEntry>(*symbol), std::shared_ptr<void>(owner, owner.get()));
 }
 
-std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact) {
-  auto tm = host_target_machine(/*for_shared_object=*/true);
+mlir::FailureOr<std::string> emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact) {
+  auto machine = host_target_machine(module, /*for_shared_object=*/true);
+  if (mlir::failed(machine))
+    return mlir::failure();
+  llvm::TargetMachine *tm = machine->get();
   llvm::LLVMContext context;
   auto llvmModule = mlir::translateModuleToLLVMIR(module, context, info.name);
   if (!llvmModule)
-    throw Error(ErrorCode::CompileError, "translation of '" + info.name + "' to LLVM IR failed");
-  mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), tm.get());
-  if (auto err = mlir::makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
-    throw Error(ErrorCode::CompileError, "LLVM optimization failed: " + llvm_error(std::move(err)));
+    return module.emitError("translation of '") << info.name << "' to LLVM IR failed";
+  mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), tm);
+  if (auto err = mlir::makeOptimizingTransformer(3, 0, tm)(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ") << llvm_error(std::move(err));
   // The loader finds the signature next to the entry point.
   std::string text = info.serialize();
   auto *init = llvm::ConstantDataArray::getString(context, text, /*AddNull=*/true);
@@ -128,7 +132,7 @@ std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact 
     auto type = artifact == CpuArtifact::Assembly ? llvm::CodeGenFileType::AssemblyFile
                                                   : llvm::CodeGenFileType::ObjectFile;
     if (tm->addPassesToEmitFile(pm, os, nullptr, type))
-      throw Error(ErrorCode::CompileError, "the host target cannot emit this file type");
+      return module.emitError("the host target cannot emit this file type");
     pm.run(*llvmModule);
   }
   out.assign(buffer.begin(), buffer.end());
@@ -140,20 +144,20 @@ std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact 
   llvm::SmallString<128> objPath, soPath;
   if (llvm::sys::fs::createTemporaryFile("tegula", "o", objPath) ||
       llvm::sys::fs::createTemporaryFile("tegula", "so", soPath))
-    throw Error(ErrorCode::CompileError, "cannot create temporary files for linking");
+    return module.emitError("cannot create temporary files for linking");
   {
     std::ofstream obj(objPath.c_str(), std::ios::binary);
     obj.write(out.data(), static_cast<std::streamsize>(out.size()));
   }
   auto cc = llvm::sys::findProgramByName("cc");
   if (!cc)
-    throw Error(ErrorCode::CompileError, "no 'cc' on PATH to link the shared object");
+    return module.emitError("no 'cc' on PATH to link the shared object");
   llvm::SmallVector<llvm::StringRef> argv{*cc, "-shared", "-o", soPath, objPath, "-lm"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*cc, argv, std::nullopt, {}, 0, 0, &message);
   llvm::sys::fs::remove(objPath);
   if (rc != 0)
-    throw Error(ErrorCode::CompileError, "linking the shared object failed (" + std::to_string(rc) + "): " + message);
+    return module.emitError("linking the shared object failed (") << rc << "): " << message;
   std::ifstream so(soPath.c_str(), std::ios::binary);
   std::stringstream bytes;
   bytes << so.rdbuf();

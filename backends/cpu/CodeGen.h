@@ -11,13 +11,14 @@
 
 namespace tegula::cpu {
 
-/// JIT-compiles `module` for the host and returns the kernel `info.name`.
-Kernel jit_cpu(mlir::ModuleOp module, const KernelInfo &info);
+/// JIT-compiles `module` for the host and returns the kernel `info.name`. Failures are
+/// reported as diagnostics on the module.
+mlir::FailureOr<Kernel> jit_cpu(mlir::ModuleOp module, const KernelInfo &info);
 
 enum class CpuArtifact { LLVMIR, Assembly, Object, SharedObject };
 /// Emits `module` (with `info` embedded for the loader) for the host CPU. Objects come
 /// back as bytes.
-std::string emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact);
+mlir::FailureOr<std::string> emit_cpu(mlir::ModuleOp module, const KernelInfo &info, CpuArtifact artifact);
 
 /// Access-site table recorded by the CPU lowering.
 std::vector<std::string> access_sites(mlir::ModuleOp module);

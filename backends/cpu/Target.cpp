@@ -46,10 +46,11 @@ public:
       out.push_back({stage.name, stage.passes});
     return out;
   }
-  Kernel build(mlir::ModuleOp module, const KernelInfo &info) const override {
+  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &info) const override {
     return jit_cpu(module, with_sites(module, info));
   }
-  std::string emit(mlir::ModuleOp module, const std::string &kind, const KernelInfo &info) const override {
+  mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
+                                    const KernelInfo &info) const override {
     const KernelInfo full = with_sites(module, info);
     if (kind == "llvm")
       return emit_cpu(module, full, CpuArtifact::LLVMIR);
@@ -59,7 +60,7 @@ public:
       return emit_cpu(module, full, CpuArtifact::Object);
     if (kind == "so")
       return emit_cpu(module, full, CpuArtifact::SharedObject);
-    throw Error(ErrorCode::Unsupported, "the cpu target does not emit '" + kind + "'");
+    return module.emitError("the cpu target does not emit '") << kind << "'";
   }
 
 private:

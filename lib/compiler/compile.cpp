@@ -4,8 +4,11 @@
 
 #include "pipeline.h"
 
+#include "tegula/compiler/diagnostics.h"
 #include "tegula/compiler/target_backend.h"
 #include "tegula/runtime/error.h"
+
+#include "mlir/IR/MLIRContext.h"
 
 #include <chrono>
 #include <map>
@@ -34,6 +37,34 @@ KernelInfo traced_info(const dsl::TracedKernel &traced, const CompileOptions &op
   return info;
 }
 
+/// The traced IR parsed, and run through the target's stages up to `stop_after` (all
+/// when empty). Where the compiler's diagnostics become the public API's errors.
+class Lowered {
+public:
+  Lowered(const dsl::TracedKernel &traced, const Target &target, const CompileOptions &options,
+          std::vector<StageIR> *record, const std::string &stop_after = "")
+      : context_(make_context()), diagnostics_(*context_) {
+    module_ = parse_module(*context_, traced.ir);
+    if (!module_)
+      throw Error(ErrorCode::CompileError, "cannot parse kernel IR: " + diagnostics_.text());
+    std::string stage;
+    if (mlir::failed(run_stages(*module_, target.stages(options), options, record, stop_after, &stage)))
+      throw Error(ErrorCode::CompileError, "stage '" + stage + "' failed: " + diagnostics_.text());
+  }
+  mlir::ModuleOp module() { return *module_; }
+  /// The value of a code generator's result, or its diagnostics as an Error.
+  template <typename T> T take(mlir::FailureOr<T> result, const std::string &what) {
+    if (mlir::failed(result))
+      throw Error(ErrorCode::CompileError, what + " failed: " + diagnostics_.text());
+    return std::move(*result);
+  }
+
+private:
+  std::unique_ptr<mlir::MLIRContext> context_;
+  DiagnosticCollector diagnostics_;
+  mlir::OwningOpRef<mlir::ModuleOp> module_;
+};
+
 } // namespace
 
 void clear_compile_cache() {
@@ -56,10 +87,9 @@ std::shared_ptr<const CompiledKernel> compile_traced(const dsl::TracedKernel &tr
       return it->second;
   }
   auto start = std::chrono::steady_clock::now();
-  auto context = make_context();
-  auto module = parse_module(*context, traced.ir);
-  run_stages(*module, t->stages(options), options, nullptr);
-  Kernel kernel = t->build(*module, traced_info(traced, options));
+  Lowered lowered(traced, *t, options, nullptr);
+  Kernel kernel = lowered.take(t->build(lowered.module(), traced_info(traced, options)),
+                               "code generation for " + t->description().name);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   auto compiled = std::make_shared<const CompiledKernel>(std::move(kernel), t->description().name, ms);
   std::lock_guard<std::mutex> lock(gCacheMutex);
@@ -78,12 +108,10 @@ std::string emit(const dsl::TracedKernel &traced, const std::string &target, con
       kinds += (kinds.empty() ? "" : ", ") + k.name;
     throw Error(ErrorCode::Unsupported, "the " + d.name + " target emits " + kinds + "; not '" + kind + "'");
   }
-  auto context = make_context();
-  auto module = parse_module(*context, traced.ir);
-  run_stages(*module, t->stages(options), options, stages, info->after_stage);
+  Lowered lowered(traced, *t, options, stages, info->after_stage);
   if (!info->after_stage.empty())
-    return print(*module);
-  return t->emit(*module, kind, traced_info(traced, options));
+    return print(lowered.module());
+  return lowered.take(t->emit(lowered.module(), kind, traced_info(traced, options)), "emitting " + kind);
 }
 
 } // namespace tegula

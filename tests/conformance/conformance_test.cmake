@@ -6,7 +6,11 @@ include(${CMAKE_CURRENT_LIST_DIR}/test_seed.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
-execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS}
+set(backend_args "")
+if(BACKENDS)
+  set(backend_args --backend ${BACKENDS})
+endif()
+execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS} ${backend_args}
                         --json ${WORK}/suite.json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REGEX MATCH "cpu: [^\n]*" cpu_line "${out}")

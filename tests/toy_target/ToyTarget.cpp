@@ -36,14 +36,18 @@ public:
       out.push_back({stage.name, stage.passes});
     return out;
   }
-  Kernel build(mlir::ModuleOp module, const KernelInfo &info) const override {
+  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &info) const override {
     KernelInfo full = info;
     full.sites = cpu::access_sites(module);
-    return Kernel(info, std::make_shared<const ToyExecutable>(cpu::jit_cpu(module, full), k_));
+    mlir::FailureOr<Kernel> host = cpu::jit_cpu(module, full);
+    if (mlir::failed(host))
+      return mlir::failure();
+    return Kernel(info, std::make_shared<const ToyExecutable>(std::move(*host), k_));
   }
-  std::string emit(mlir::ModuleOp, const std::string &kind, const KernelInfo &info) const override {
+  mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
+                                    const KernelInfo &info) const override {
     if (kind != "toy-report")
-      throw Error(ErrorCode::Unsupported, "the toy target does not emit '" + kind + "'");
+      return module.emitError("the toy target does not emit '") << kind << "'";
     return "toy kernel " + info.name + ": " + std::to_string(info.args.size()) + " arguments, k=" +
            std::to_string(k_) + "\n";
   }

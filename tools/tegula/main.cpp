@@ -257,8 +257,19 @@ int cmd_demo() {
     for (const std::string &t : targets) {
       std::string status;
       try {
+        // As far as the target goes: its executable where it runs kernels, else the
+        // last artifact it emits (machine code, an object).
         auto traced = cli::trace_kernel(c.kernel, c.dtype, t, c.shape);
-        emit(traced, t, "asm");
+        const TargetDescription d = describe_target(t);
+        if (d.executes) {
+          compile_traced(traced, t);
+        } else {
+          std::string last = d.emit_kinds.back().name;
+          for (const EmitKindInfo &k : d.emit_kinds)
+            if (k.after_stage.empty())
+              last = k.name;
+          emit(traced, t, last);
+        }
         status = "ok";
       } catch (const Error &e) {
         // A target that does not cover the whole language refuses what its units cannot

@@ -17,6 +17,8 @@
 
 namespace tegula::maia::lowering {
 
+using namespace mlir;
+
 namespace tile = tegula::tile;
 
 namespace {

@@ -26,7 +26,23 @@ class LoadOp;
 
 namespace tegula::maia::lowering {
 
-using namespace mlir;
+// The MLIR names the lowering speaks in (its .cpp files open the whole namespace).
+using mlir::APFloat;
+using mlir::APInt;
+using mlir::ArrayRef;
+using mlir::Block;
+using mlir::DenseMap;
+using mlir::Location;
+using mlir::OpBuilder;
+using mlir::Operation;
+using mlir::SetVector;
+using mlir::SmallVector;
+using mlir::Type;
+using mlir::Value;
+using mlir::ValueRange;
+namespace arith = mlir::arith;
+namespace func = mlir::func;
+namespace scf = mlir::scf;
 namespace mir = tegula::maia::ir;
 
 /// An integer tile as base + sum over d of strides[d] * (index along d). Null values
@@ -116,8 +132,13 @@ bool collectAddressSlice(scf::ForOp loop, Operation *load, llvm::SetVector<Opera
 
 class Lowering {
 public:
-  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug, int64_t clusterTiles, int64_t csram)
-      : b_(b), tsram_(tsram), bug_(bug), clusterTiles_(clusterTiles), csram_(csram) {}
+  /// Semaphores s1..s<semaphores - 1> are the lowering's (s0 is left to hand-written
+  /// programs).
+  Lowering(OpBuilder &b, int64_t tsram, PlantedBug bug, int64_t clusterTiles, int64_t csram, int64_t semaphores)
+      : b_(b), tsram_(tsram), bug_(bug), clusterTiles_(clusterTiles), csram_(csram) {
+    for (int64_t s = semaphores - 1; s >= 1; --s)
+      freeSems_.push_back(static_cast<int32_t>(s));
+  }
   void lowerKernel(func::FuncOp src, func::FuncOp dst);
   /// TSRAM bytes allocated so far (the high-water mark of the bump allocator).
   int64_t tsramUsed() const { return peak_; }
@@ -128,7 +149,7 @@ private:
   Value cst(int64_t v) { return arith::ConstantIntOp::create(b_, loc(), b_.getI64Type(), v); }
   std::optional<int64_t> constOf(Value v) {
     APInt value;
-    if (v && matchPattern(v, m_ConstantInt(&value)))
+    if (v && mlir::matchPattern(v, mlir::m_ConstantInt(&value)))
       return value.getSExtValue();
     return std::nullopt;
   }
@@ -335,8 +356,7 @@ private:
   };
   std::optional<SharedFetch> sharedFetch_;
   SmallVector<Pending> pending_;
-  SmallVector<int32_t> freeSems_{31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
-                                 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  SmallVector<int32_t> freeSems_; ///< popped from the back: s1 first
   int64_t next_ = 0, peak_ = 0;
   int dmaIns_ = 0;
   std::optional<int32_t> prefetchSem_;
@@ -348,7 +368,7 @@ private:
   Value iterationsLeft_;
   // Loads of the loop being lowered whose data a prefetch already placed in TSRAM.
   DenseMap<Operation *, Buffer> prefetched_;
-  Location loc_ = UnknownLoc::get(b_.getContext());
+  Location loc_ = mlir::UnknownLoc::get(b_.getContext());
   DenseMap<Value, Value> scalars_;
   DenseMap<Value, Info> tiles_;
 };

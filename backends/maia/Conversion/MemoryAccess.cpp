@@ -6,6 +6,8 @@
 
 namespace tegula::maia::lowering {
 
+using namespace mlir;
+
 namespace tile = tegula::tile;
 
 Buffer Lowering::loadTarget(ArrayRef<int64_t> shape, Type elem, Operation *op) {

@@ -31,6 +31,7 @@ def TegulaConvertTileToMaia : Pass<"tegula-convert-tile-to-maia", "::mlir::Modul
            "Tiles per cluster; 4 lets instances share operand slices through cluster SRAM "
            "(0: no sharing)">,
     Option<"csramBytes", "csram-bytes", "int64_t", "16777216", "Cluster SRAM capacity">,
+    Option<"semaphores", "semaphores", "int64_t", "32", "Semaphores of a tile (s0 is not used)">,
     Option<"plantBug", "plant-bug", "std::string", "\"\"",
            "Debugging aid for the simulator's checks: `drop-wait` (the first tensor command "
            "does not wait for the newest DMA into its operands), `overflow-tsram` (the "

@@ -9,6 +9,8 @@
 
 namespace tegula::maia::lowering {
 
+using namespace mlir;
+
 void Lowering::waitFor(size_t index) {
   int32_t sem = pending_[index].sem;
   pending_.erase(pending_.begin() + index);

@@ -609,6 +609,10 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
                          << "' (drop-wait, overflow-tsram, dma-past-end, drop-barrier)";
       return signalPassFailure();
     }
+    if (semaphores < 2 || semaphores > 32) {
+      module.emitError() << "semaphores must be 2..32 (s0 is not used), got " << static_cast<int64_t>(semaphores);
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> kernels;
     for (auto func : module.getOps<func::FuncOp>())
       if (func->hasAttr(tile::kKernelAttrName))
@@ -617,7 +621,7 @@ struct ConvertTileToMaiaPass : public tegula::maia::impl::TegulaConvertTileToMai
       OpBuilder b(src);
       auto dst = func::FuncOp::create(b, src.getLoc(), src.getSymName(), b.getFunctionType({}, {}));
       dst->setAttr(mir::kKernelAttrName, b.getUnitAttr());
-      Lowering lowering(b, tsramBytes, bug, clusterTiles, csramBytes);
+      Lowering lowering(b, tsramBytes, bug, clusterTiles, csramBytes, semaphores);
       try {
         lowering.lowerKernel(src, dst);
       } catch (const LoweringError &e) {

@@ -6,7 +6,6 @@
 #include "backends/maia/target/EmitProgram.h"
 
 #include "dialects/maia/IR/MaiaDialect.h"
-#include "tegula/runtime/error.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,18 +40,21 @@ std::string where(Operation *op) {
   return text;
 }
 
-[[noreturn]] void fail(Operation *op, const std::string &why) {
-  std::string name = op->getName().getStringRef().str();
-  throw Error(ErrorCode::CompileError, where(op) + ": " + name + ": " + why);
-}
-
 bool isScalar(Type t) { return t.isInteger(64) || t.isIndex(); }
 
+/// Emission stops at the first failure, which is a diagnostic on the op it concerns;
+/// what was emitted so far is dropped.
 class Emitter {
 public:
-  Program run(func::FuncOp func);
+  FailureOr<Program> run(func::FuncOp func);
 
 private:
+  void fail(Operation *op, const std::string &why) {
+    if (!failed_)
+      op->emitError() << op->getName() << ": " << why;
+    failed_ = true;
+  }
+  bool failed_ = false;
   // Liveness.
   void number(Region &region);
   void extend(Value v, int64_t end) {
@@ -127,7 +129,7 @@ void Emitter::allocate() {
       if (!isScalar(operand.getType()))
         continue;
       if (!intervals_.count(operand))
-        fail(op, "operand defined outside the kernel");
+        return fail(op, "operand defined outside the kernel");
       use(operand, op, at);
     }
   }
@@ -167,8 +169,8 @@ void Emitter::allocate() {
     }
     if (free.empty()) {
       Operation *at = v.getDefiningOp() ? v.getDefiningOp() : v.getParentRegion()->getParentOp();
-      fail(at, "more than " + std::to_string(kAllocatable) + " scalars are live here; the control processor has " +
-                   std::to_string(kAllocatable) + " allocatable registers");
+      return fail(at, "more than " + std::to_string(kAllocatable) + " scalars are live here; the control processor has " +
+                          std::to_string(kAllocatable) + " allocatable registers");
     }
     uint8_t r = free.back();
     free.pop_back();
@@ -179,8 +181,10 @@ void Emitter::allocate() {
 
 uint8_t Emitter::reg(Value v, Operation *user) {
   auto it = registers_.find(v);
-  if (it == registers_.end())
+  if (it == registers_.end()) {
     fail(user, "operand has no register (is it an i64 or index scalar?)");
+    return 0;
+  }
   return it->second;
 }
 
@@ -283,7 +287,7 @@ void Emitter::emitFor(scf::ForOp op) {
 void Emitter::emitIf(scf::IfOp op) {
   auto cmp = op.getCondition().getDefiningOp<arith::CmpIOp>();
   if (!cmp || !isScalar(cmp.getLhs().getType()))
-    fail(op, "the condition must be an arith.cmpi of two scalars");
+    return fail(op, "the condition must be an arith.cmpi of two scalars");
   uint8_t a = reg(cmp.getLhs(), op), b = reg(cmp.getRhs(), op);
   int elseLabel = newLabel(), endLabel = newLabel();
   // Branch to `else` when the condition is false.
@@ -302,7 +306,7 @@ void Emitter::emitIf(scf::IfOp op) {
     break;
   }
   default:
-    fail(op, "unsigned comparisons are not supported by the branch instructions");
+    return fail(op, "unsigned comparisons are not supported by the branch instructions");
   }
   auto emitBranch = [&](Block *block) {
     for (Operation &inner : block->without_terminator())
@@ -539,16 +543,22 @@ void rematerializeInLoops(func::FuncOp func) {
   }
 }
 
-Program Emitter::run(func::FuncOp func) {
-  if (func.getNumArguments() != 0)
+FailureOr<Program> Emitter::run(func::FuncOp func) {
+  if (func.getNumArguments() != 0) {
     fail(func, "a Maia kernel reads its arguments with maia.arg and takes none itself");
+    return failure();
+  }
   rematerializeInLoops(func);
   sinkConstants(func);
   number(func.getBody());
   allocate();
+  if (failed_)
+    return failure();
   if (func->hasAttr(mir::kClusterSquaresAttrName))
     program_.grid_mapping = GridMapping::ClusterSquares;
   emit(func.getBody());
+  if (failed_)
+    return failure();
   for (auto [at, label] : fixups_) {
     int64_t target = labels_[label];
     program_.code[at].imm = static_cast<int32_t>(target - static_cast<int64_t>(at));
@@ -558,16 +568,16 @@ Program Emitter::run(func::FuncOp func) {
 
 } // namespace
 
-Program emit_program(ModuleOp module) {
+FailureOr<Program> emit_program(ModuleOp module) {
   func::FuncOp kernel;
   for (auto func : module.getOps<func::FuncOp>())
     if (func->hasAttr(mir::kKernelAttrName)) {
       if (kernel)
-        fail(func, "a module holds one Maia kernel");
+        return func.emitError("a module holds one Maia kernel");
       kernel = func;
     }
   if (!kernel)
-    throw Error(ErrorCode::CompileError, "no func.func with the `maia.kernel` attribute");
+    return module.emitError("no func.func with the `maia.kernel` attribute");
   Emitter emitter;
   return emitter.run(kernel);
 }

@@ -11,11 +11,10 @@ namespace tegula::maia {
 
 /// Translates the func.func carrying `maia.kernel` in `module` into a program whose
 /// source lines are the ops' locations (the module is rewritten on the way: constants
-/// are copied next to their uses). It
-/// throws Error(CompileError) naming the op and
-/// its location for anything the ISA cannot express (unsupported ops, more scalars live
-/// at once than registers, types other than i64/index).
-Program emit_program(mlir::ModuleOp module);
+/// are copied next to their uses). Anything the ISA cannot express (unsupported ops,
+/// more scalars live at once than registers, types other than i64/index) is a
+/// diagnostic on the op, and the result a failure.
+mlir::FailureOr<Program> emit_program(mlir::ModuleOp module);
 
 } // namespace tegula::maia
 

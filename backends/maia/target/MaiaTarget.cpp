@@ -54,30 +54,37 @@ public:
     // What the lowering reads of the machine, and the options that change the code.
     const MachineSpec &m = options_.machine;
     return "maia:tsram=" + std::to_string(m.tsram_bytes) + ",cluster-tiles=" + std::to_string(m.tiles_per_cluster) +
-           ",csram=" + std::to_string(m.csram_bytes) + ",cluster-sharing=" + (options_.cluster_sharing ? "on" : "off") +
+           ",csram=" + std::to_string(m.csram_bytes) + ",semaphores=" + std::to_string(m.semaphores) + ",cluster-sharing=" + (options_.cluster_sharing ? "on" : "off") +
            ",plant-bug=" + options_.plant_bug;
   }
   std::vector<compiler::Stage> stages(const CompileOptions &) const override {
     const MachineSpec &m = options_.machine;
-    std::string lowering = "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(m.tsram_bytes);
+    std::string lowering = "tegula-convert-tile-to-maia{tsram-bytes=" + std::to_string(m.tsram_bytes) +
+                           " semaphores=" + std::to_string(m.semaphores);
     if (options_.cluster_sharing)
       lowering += " cluster-tiles=" + std::to_string(m.tiles_per_cluster) + " csram-bytes=" + std::to_string(m.csram_bytes);
     if (!options_.plant_bug.empty())
       lowering += " plant-bug=" + options_.plant_bug;
     return {{"tile", "canonicalize,cse"}, {"maia", lowering + "},canonicalize,cse"}};
   }
-  Kernel build(mlir::ModuleOp module, const KernelInfo &info) const override {
-    return Kernel(info, std::make_shared<const ProgramExecutable>(emit_program(module)));
+  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &info) const override {
+    mlir::FailureOr<Program> program = emit_program(module);
+    if (mlir::failed(program))
+      return mlir::failure();
+    return Kernel(info, std::make_shared<const ProgramExecutable>(std::move(*program)));
   }
-  std::string emit(mlir::ModuleOp module, const std::string &kind, const KernelInfo &) const override {
-    Program program = emit_program(module);
+  mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
+                                    const KernelInfo &) const override {
+    mlir::FailureOr<Program> program = emit_program(module);
+    if (mlir::failed(program))
+      return mlir::failure();
     if (kind == "asm")
-      return disassemble(program);
+      return disassemble(*program);
     if (kind == "bin") {
-      auto bytes = to_binary(program);
+      auto bytes = to_binary(*program);
       return std::string(bytes.begin(), bytes.end());
     }
-    throw Error(ErrorCode::Unsupported, "the maia target does not emit '" + kind + "'");
+    return module.emitError("the maia target does not emit '") << kind << "'";
   }
 
 private:

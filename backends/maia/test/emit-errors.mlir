@@ -1,5 +1,5 @@
 // RUN: not %tegula maia emit %s 2>&1 | FileCheck %s
-// CHECK: emit-errors.mlir:6: arith.remsi: has no Maia instruction
+// CHECK: emit-errors.mlir:6:{{[0-9]+}}: arith.remsi: has no Maia instruction
 func.func @k() attributes {maia.kernel} {
   %a = maia.arg 0
   %b = maia.arg 1

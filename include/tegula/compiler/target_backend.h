@@ -7,8 +7,10 @@
 #ifndef TEGULA_COMPILER_TARGET_BACKEND_H
 #define TEGULA_COMPILER_TARGET_BACKEND_H
 
-#include "tegula/compiler/compile.h"
+#include "tegula/compiler/target_description.h"
 #include "tegula/runtime/kernel.h"
+
+#include "mlir/Support/LLVM.h"
 
 #include <memory>
 #include <string>
@@ -16,9 +18,7 @@
 #include <vector>
 
 namespace mlir {
-class MLIRContext;
 class ModuleOp;
-template <typename OpTy> class OwningOpRef;
 } // namespace mlir
 
 namespace tegula::compiler {
@@ -46,11 +46,13 @@ public:
   /// The pipeline from the traced tile IR to the form code is generated from.
   virtual std::vector<Stage> stages(const CompileOptions &options) const = 0;
   /// The executable kernel, from the module after every stage; `info` is the traced
-  /// kernel's (with bounds_checked set).
-  virtual Kernel build(mlir::ModuleOp module, const KernelInfo &info) const = 0;
+  /// kernel's (with bounds_checked set). A failure is a diagnostic on the module or
+  /// the op it concerns.
+  virtual mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &info) const = 0;
   /// An artifact of one of the description's kinds that has no `after_stage` (machine
   /// code, objects), from the module after every stage. Bytes for binary kinds.
-  virtual std::string emit(mlir::ModuleOp module, const std::string &kind, const KernelInfo &info) const = 0;
+  virtual mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
+                                            const KernelInfo &info) const = 0;
 };
 
 /// Makes targets of one name from their options.
@@ -63,12 +65,6 @@ public:
   /// Throws Error(InvalidArgument) naming an unknown or malformed option.
   virtual std::unique_ptr<const Target> configure(const TargetOptions &options) const = 0;
 };
-
-/// A context with every dialect, extension and translation the pipelines need.
-std::unique_ptr<mlir::MLIRContext> make_context();
-/// Parses IR text; throws Error(CompileError) with the parser's message.
-mlir::OwningOpRef<mlir::ModuleOp> parse_module(mlir::MLIRContext &context, const std::string &ir,
-                                               const std::string &source_name = "");
 
 /// Adds a backend to the registry (a second backend of the same name replaces nothing:
 /// it is an error).

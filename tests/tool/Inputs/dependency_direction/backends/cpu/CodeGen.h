@@ -1,0 +1,1 @@
+// A backend's own header (its stem is CodeGen.cpp's).

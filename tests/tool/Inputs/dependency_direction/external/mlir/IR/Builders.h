@@ -1,0 +1,1 @@
+// stands for LLVM's and MLIR's headers

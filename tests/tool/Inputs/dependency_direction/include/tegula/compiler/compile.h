@@ -1,0 +1,1 @@
+// the compile driver's API
