@@ -1,0 +1,111 @@
+// Layouts as data (backends/gpu/Layout): blocked layouts against a direct formula for
+// every register, lane and warp; broadcasts counted element by element; inverses and
+// conversions between two layouts checked on every input.
+#include "backends/gpu/Layout/LinearLayout.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <stdexcept>
+
+using tegula::gpu::LinearLayout;
+
+namespace {
+
+using Input = std::vector<std::pair<std::string, int64_t>>;
+
+/// Every (register, lane, warp) input of a layout.
+std::vector<Input> all_inputs(const LinearLayout &l) {
+  std::vector<Input> out;
+  for (int64_t r = 0; r < l.in_size("register"); ++r)
+    for (int64_t t = 0; t < l.in_size("lane"); ++t)
+      for (int64_t w = 0; w < l.in_size("warp"); ++w)
+        out.push_back({{"register", r}, {"lane", t}, {"warp", w}});
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("identity, broadcast and products map bits to coordinates", "[gpu][layout]") {
+  LinearLayout l = LinearLayout::identity(4, "register", "dim0") * LinearLayout::identity(8, "lane", "dim0");
+  CHECK(l.out_size("dim0") == 32);
+  CHECK(l.apply({{"register", 3}, {"lane", 5}}) == std::vector<int64_t>{3 + 5 * 4});
+  CHECK(l.injective());
+  CHECK(l.surjective());
+
+  LinearLayout b = LinearLayout::broadcast(4, "warp", "dim0");
+  CHECK(b.out_size("dim0") == 1);
+  CHECK(b.apply({{"warp", 3}}) == std::vector<int64_t>{0});
+  CHECK(b.copies() == 4);
+
+  CHECK_THROWS_AS(l.apply({{"register", 4}}), std::invalid_argument);
+  CHECK_THROWS_AS(l.apply({{"block", 0}}), std::invalid_argument);
+  CHECK_THROWS_AS(LinearLayout::identity(6, "register", "dim0"), std::invalid_argument);
+  CHECK_THROWS_AS(LinearLayout({{"lane", 1}}, {{"dim0", 1}}, {{{2}}}), std::invalid_argument);   // past dim0
+  CHECK_THROWS_AS(LinearLayout({{"lane", 1}}, {{"dim0", 1}}, {{{1, 0}}}), std::invalid_argument); // two coordinates
+  CHECK(l.str() == "register: (1) (2) | lane: (4) (8) (16) -> dim0 x 32");
+}
+
+TEST_CASE("a blocked layout matches the direct formula on every register, lane and warp", "[gpu][layout]") {
+  // 16x64, four contiguous columns per thread, a warp of 2x16 lanes, four warps down the
+  // rows: the block covers 8 rows, so registers repeat it once more.
+  LinearLayout l = LinearLayout::blocked({16, 64}, {1, 4}, {2, 16}, {4, 1}, {1, 0});
+  REQUIRE(l.in_size("register") == 8);
+  REQUIRE(l.in_size("lane") == 32);
+  REQUIRE(l.in_size("warp") == 4);
+  for (const Input &in : all_inputs(l)) {
+    int64_t r = in[0].second, t = in[1].second, w = in[2].second;
+    std::vector<int64_t> want{(t >> 4) + 2 * w + 8 * (r >> 2), (r & 3) + 4 * (t & 15)};
+    INFO("register " << r << " lane " << t << " warp " << w);
+    REQUIRE(l.apply(in) == want);
+  }
+  CHECK(l.injective());
+  CHECK(l.surjective());
+  // Registers 0..3 of a thread are contiguous along the fast dimension: one 16-byte
+  // access of f32.
+  for (int bit = 0; bit < 2; ++bit)
+    CHECK(l.basis("register", bit) == std::vector<int64_t>{0, int64_t{1} << bit});
+}
+
+TEST_CASE("a layout wider than its tile holds copies, each element equally often", "[gpu][layout]") {
+  // The same block over a 2x32 tile: lanes past column 31 and warps past row 1 hold
+  // copies.
+  LinearLayout l = LinearLayout::blocked({2, 32}, {1, 4}, {2, 16}, {4, 1}, {1, 0});
+  CHECK(l.surjective());
+  CHECK_FALSE(l.injective());
+  CHECK(l.copies() == 8);
+  std::map<std::vector<int64_t>, int> holders;
+  for (const Input &in : all_inputs(l)) {
+    std::vector<int64_t> at = l.apply(in);
+    REQUIRE(at[0] < 2);
+    REQUIRE(at[1] < 32);
+    ++holders[at];
+  }
+  CHECK(holders.size() == 64);
+  for (const auto &[at, count] : holders)
+    CHECK(count == 8);
+  CHECK_FALSE(l.invert().has_value());
+}
+
+TEST_CASE("the inverse undoes a layout, and a conversion finds the same element", "[gpu][layout]") {
+  LinearLayout rows = LinearLayout::blocked({16, 64}, {1, 4}, {2, 16}, {4, 1}, {1, 0});
+  LinearLayout cols = LinearLayout::blocked({16, 64}, {4, 1}, {4, 8}, {1, 4}, {0, 1});
+  std::optional<LinearLayout> inverse = rows.invert();
+  REQUIRE(inverse.has_value());
+  CHECK(inverse->ins() == rows.outs());
+  for (const Input &in : all_inputs(rows)) {
+    std::vector<int64_t> at = rows.apply(in);
+    std::vector<int64_t> back = inverse->apply({{"dim0", at[0]}, {"dim1", at[1]}});
+    REQUIRE(back == std::vector<int64_t>{in[0].second, in[1].second, in[2].second});
+  }
+  // rows -> cols: which register, lane and warp of `cols` holds what each of `rows` does.
+  std::optional<LinearLayout> cols_inverse = cols.invert();
+  REQUIRE(cols_inverse.has_value());
+  LinearLayout conversion = rows.compose(*cols_inverse);
+  for (const Input &in : all_inputs(rows)) {
+    std::vector<int64_t> there = conversion.apply(in);
+    std::vector<int64_t> held = cols.apply({{"register", there[0]}, {"lane", there[1]}, {"warp", there[2]}});
+    REQUIRE(held == rows.apply(in));
+  }
+  CHECK_THROWS_AS(rows.compose(rows), std::invalid_argument); // outputs are not inputs
+}
