@@ -248,21 +248,28 @@ int LinearLayout::rank() const {
 }
 
 std::optional<LinearLayout> LinearLayout::invert() const {
-  const int n = total_in_bits();
-  if (n != total_out_bits() || rank() != n)
+  if (!injective() || !surjective())
+    return std::nullopt;
+  return right_inverse();
+}
+
+std::optional<LinearLayout> LinearLayout::right_inverse() const {
+  const int m = total_out_bits();
+  if (rank() != m)
     return std::nullopt;
   // Gauss-Jordan over GF(2): each row is an input bit's image, tagged with that bit;
-  // once the images are the unit vectors, the tags are the inverse's bases.
+  // once the first m images are the unit vectors, their tags are the bases sought (an
+  // input bit no pivot needs, a copy, stays 0).
   std::vector<std::pair<uint64_t, uint64_t>> rows; // (image, input bits)
   int tag = 0;
   for (const auto &bits : bases_)
     for (const Basis &b : bits)
       rows.push_back({flatten(b), uint64_t{1} << tag++});
-  for (int bit = 0; bit < n; ++bit) {
+  for (int bit = 0; bit < m; ++bit) {
     auto pivot = std::find_if(rows.begin() + bit, rows.end(), [&](auto &r) { return r.first >> bit & 1; });
     std::iter_swap(rows.begin() + bit, pivot);
-    for (int r = 0; r < n; ++r)
-      if (r != bit && (rows[r].first >> bit & 1)) {
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (r != static_cast<size_t>(bit) && (rows[r].first >> bit & 1)) {
         rows[r].first ^= rows[bit].first;
         rows[r].second ^= rows[bit].second;
       }

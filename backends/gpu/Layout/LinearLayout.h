@@ -83,6 +83,10 @@ public:
   LinearLayout compose(const LinearLayout &outer) const;
   /// The inverse of a bijective layout (outputs become inputs); nullopt otherwise.
   std::optional<LinearLayout> invert() const;
+  /// For a surjective layout, one input that holds each element (of several copies,
+  /// one whose redundant input bits are 0): this(right_inverse(y)) == y. nullopt
+  /// otherwise.
+  std::optional<LinearLayout> right_inverse() const;
   /// The same map with the output dimensions in `names`' order.
   LinearLayout with_out_order(const std::vector<std::string> &names) const;
 

@@ -245,6 +245,7 @@ private:
   AxisInfo visitMul(const AxisInfo &lhs, const AxisInfo &rhs);
   AxisInfo visitDivSI(arith::DivSIOp op);
   AxisInfo visitRemSI(arith::RemSIOp op);
+  static AxisInfo visitCmpI(arith::CmpIPredicate predicate, const AxisInfo &lhs, const AxisInfo &rhs);
   std::optional<AxisInfo> visitElementwise(Operation *op);
 
   const AxisInfoAnalysis &analysis;
@@ -455,6 +456,31 @@ std::optional<AxisInfo> TransferFunctions::visitElementwise(Operation *op) {
   return constancyOnly(operands);
 }
 
+/// A comparison is constant wherever both sides are, and also along a run of k
+/// consecutive values compared with a bound when the run's blocks start at multiples of
+/// g, the bound is a multiple of g and k divides g: the blocks of k then start at
+/// multiples of k, and `x < n` changes value only where x reaches n, which no block
+/// straddles. So a mask `offsets < n` with n divisible by 16 is constant over blocks of
+/// 16 offsets. That holds of the predicates that change at the bound (x < n, x >= n),
+/// not of those that change after it (x <= n, x > n) nor of equality.
+AxisInfo TransferFunctions::visitCmpI(arith::CmpIPredicate predicate, const AxisInfo &lhs, const AxisInfo &rhs) {
+  using P = arith::CmpIPredicate;
+  AxisInfo both = constancyOnly({lhs, rhs});
+  const bool runOnLeft = predicate == P::slt || predicate == P::sge || predicate == P::ult || predicate == P::uge;
+  const bool runOnRight = predicate == P::sgt || predicate == P::sle || predicate == P::ugt || predicate == P::ule;
+  if (!runOnLeft && !runOnRight)
+    return both;
+  const AxisInfo &run = runOnLeft ? lhs : rhs;
+  const AxisInfo &bound = runOnLeft ? rhs : lhs;
+  AxisInfo::DimVector constancy(both.getConstancy());
+  for (unsigned d = 0; d < run.getRank(); ++d) {
+    int64_t g = std::gcd(run.getDivisibility(d), bound.getElementDivisibility());
+    int64_t k = std::gcd(std::gcd(run.getContiguity(d), bound.getConstancy(d)), g);
+    constancy[d] = std::max(constancy[d], k);
+  }
+  return AxisInfo(AxisInfo::DimVector(run.getRank(), 1), AxisInfo::DimVector(run.getRank(), 1), constancy);
+}
+
 std::optional<AxisInfo> TransferFunctions::visit(Operation *op) {
   Type type = op->getResult(0).getType();
   SmallVector<int64_t, 4> shape = AxisInfo::getAxisShape(type);
@@ -515,6 +541,10 @@ std::optional<AxisInfo> TransferFunctions::visit(Operation *op) {
       .Case([&](arith::RemSIOp op) {
         auto [lhs, rhs] = binary(op);
         return withConstant(visitRemSI(op), foldConstants(lhs, rhs, type, foldRemSI));
+      })
+      .Case([&](arith::CmpIOp op) {
+        auto [lhs, rhs] = binary(op);
+        return visitCmpI(op.getPredicate(), lhs, rhs);
       })
       .Case<arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp>(castLike)
       .Default([&](Operation *op) { return visitElementwise(op); });

@@ -431,3 +431,32 @@ func.func @join_and_fallbacks(%n: i32, %p: !tile.ptr<i32> {tile.divisibility = 1
   %re = tile.reshape %sel#0 : tensor<32xi32> -> tensor<4x8xi32>
   return
 }
+
+// -----
+
+// A mask `offsets < n` is constant over blocks of offsets that cannot straddle n: with
+// n divisible by 16, blocks of 16 (so a masked access moves 16-element vectors or
+// less). `offsets <= n` changes after n, and `==` at one element: neither is.
+// expected-remark @below {{arg #0: contiguity = [1], divisibility = [16], constancy = [1]}}
+// expected-remark @below {{arg #1: contiguity = [1], divisibility = [1], constancy = [1]}}
+func.func @masks(%n: i32 {tile.divisibility = 16 : i32}, %m: i32) {
+  // expected-remark @below {{contiguity = [64], divisibility = [1073741824], constancy = [1]}}
+  %r = tile.range 0 to 64 : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [16], constancy = [64]}}
+  %ns = tile.splat %n : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [64]}}
+  %ms = tile.splat %m : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %lt = arith.cmpi slt, %r, %ns : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %gt = arith.cmpi sgt, %ns, %r : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %le = arith.cmpi sle, %r, %ns : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %eq = arith.cmpi eq, %r, %ns : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %unknown = arith.cmpi slt, %r, %ms : tensor<64xi32>
+  // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [64]}}
+  %same = arith.cmpi slt, %ns, %ms : tensor<64xi32>
+  return
+}
