@@ -35,7 +35,10 @@ SCRIPT_TOOLS = ["bash", "bc", "date", "grep", "dpkg-query", "apt-get", "readelf"
 # Programs CMake found and the build runs. Other FILEPATH entries are optional finds
 # (FindLibXml2's xmllint, say) that configure does without.
 CACHE_PROGRAMS = {"CMAKE_CXX_COMPILER", "CMAKE_C_COMPILER", "CMAKE_MAKE_PROGRAM", "CMAKE_COMMAND",
-                  "CMAKE_CTEST_COMMAND", "CCACHE_PROGRAM", "LIT_EXE", "TEGULA_PTXAS", "TEGULA_LLC"}
+                  "CMAKE_CTEST_COMMAND", "CCACHE_PROGRAM", "LIT_EXE", "TEGULA_PTXAS", "TEGULA_LLC",
+                  "TEGULA_LLD"}
+# Data files CMake found that compiled kernels read (the rocm target's device libraries).
+CACHE_FILES = {"TEGULA_ROCM_OCML"}
 
 
 def read_apt_list(path):
@@ -175,6 +178,8 @@ def collect_cmake_cache(c, build):
                 c.add(cfg, why)
         elif key in CACHE_PROGRAMS:
             c.add_program(value, why)
+        elif key in CACHE_FILES:
+            c.add(value, why)
 
 
 def ninja(build, *args):

@@ -15,7 +15,7 @@ using namespace tegula::kernels;
 TEST_CASE("unknown targets are refused with the list of available ones", "[compiler]") {
   auto traced = trace_vector_add(DType::F32, {});
   try {
-    compile_traced(traced, "cuda:sm_90a");
+    compile_traced(traced, "opencl");
     FAIL("compiled for a target that is not built");
   } catch (const Error &e) {
     CHECK(e.code() == ErrorCode::Unsupported);
@@ -33,12 +33,13 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
     REQUIRE(d.emit_kind("tile") != nullptr); // every target prints its input IR
     CHECK(d.emit_kind("tile")->after_stage == "tile");
   }
-  CHECK(names == std::vector<std::string>{"cpu", "maia", "toy"}); // toy: tests/toy_target
+  CHECK(names == std::vector<std::string>{"cpu", "maia", "cuda", "rocm", "toy"}); // toy: tests/toy_target
   CHECK(describe_target("host").name == "cpu");
   // Options after the colon belong to the target: unknown ones and bad values are
   // named; an option that changes the code changes the cache key.
   auto traced = trace_vector_add(DType::F32, {});
-  for (const char *bad : {"cpu:fast", "maia:cluster-sharing=maybe", "maia:colour=blue", "maia:no-such.machine"}) {
+  for (const char *bad : {"cpu:fast", "maia:cluster-sharing=maybe", "maia:colour=blue", "maia:no-such.machine",
+                          "cuda:sm_70", "cuda:num-warps=3", "cuda:num-warps=64", "rocm:gfx1100", "rocm:wave=32"}) {
     INFO(bad);
     try {
       compile_traced(traced, bad);
@@ -62,6 +63,28 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
   CHECK(small.onchip_bytes == 1048576);
   CHECK(describe_target("maia").compute_units == 64);
   std::remove(path);
+  // The GPU targets: one lowering, the vendor's warp as data.
+  CHECK(describe_target("cuda").warp_size == 32);
+  CHECK(describe_target("rocm:gfx90a").warp_size == 64);
+  CHECK(describe_target("cuda:sm_90,num-warps=8").attributes.at("num_warps") == "8");
+  CHECK(describe_target("cuda:sm_90").onchip_bytes == 232448);
+}
+
+TEST_CASE("the GPU targets compile without running: their kernels come out as code, a launch is refused",
+          "[compiler][gpu]") {
+  auto traced = trace_vector_add(DType::F32, {});
+  std::string ptx = emit(traced, "cuda:sm_90", "ptx");
+  CHECK(ptx.find(".target sm_90") != std::string::npos);
+  CHECK(ptx.find(".entry vector_add_f32") != std::string::npos);
+  std::string assembly = emit(traced, "rocm:gfx90a", "asm");
+  CHECK(assembly.find("gfx90a") != std::string::npos);
+  try {
+    compile_traced(traced, "cuda");
+    FAIL("a cuda kernel was built to run in a build without a CUDA driver");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::CompileError);
+    CHECK(std::string(e.what()).find("does not run them") != std::string::npos);
+  }
 }
 
 TEST_CASE("the CPU pipeline has named stages, each printable", "[compiler]") {

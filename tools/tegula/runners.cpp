@@ -1,6 +1,7 @@
 #include "runners.h"
 
 #include "tegula/kernels/library.h"
+#include "tegula/kernels/norms.h"
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
@@ -38,7 +39,13 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
     auto s = shape_or(shape, {1000, 1000, 1000}, 3, kernel);
     return trace_gemm(dtype, default_gemm_config(target, s[0], s[1], s[2]));
   }
-  throw Error(ErrorCode::InvalidArgument, "unknown kernel '" + kernel + "' (known: vector_add, softmax, gemm)");
+  if (kernel == "rms_norm" || kernel == "layer_norm") {
+    auto s = shape_or(shape, {1000, 1000}, 2, kernel);
+    const NormConfig config = default_norm_config(target, s[1], 1e-6);
+    return kernel == "rms_norm" ? trace_rms_norm(dtype, config) : trace_layer_norm(dtype, config);
+  }
+  throw Error(ErrorCode::InvalidArgument,
+              "unknown kernel '" + kernel + "' (known: vector_add, softmax, rms_norm, layer_norm, gemm)");
 }
 
 static std::string shape_text(const std::vector<int64_t> &shape) {

@@ -102,19 +102,86 @@ BlockedEncodingAttr::toLinearLayout(ArrayRef<int64_t> shape, function_ref<InFlig
                                std::vector<int64_t>(getWarpsPerCTA().begin(), getWarpsPerCTA().end()), order);
 }
 
+LogicalResult SliceEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError, unsigned dim,
+                                        Attribute parent) {
+  if (!isLayout(parent))
+    return emitError() << "a slice's parent must be a layout, got " << parent;
+  int64_t rank = 0;
+  for (Attribute p = parent; p;) {
+    if (auto blocked = dyn_cast<BlockedEncodingAttr>(p)) {
+      rank += static_cast<int64_t>(blocked.getOrder().size());
+      break;
+    }
+    auto slice = cast<SliceEncodingAttr>(p);
+    rank -= 1;
+    p = slice.getParent();
+  }
+  if (dim >= rank)
+    return emitError() << "a slice of a " << rank << "-d layout takes out a dimension below " << rank << ", got "
+                       << dim;
+  if (rank < 2)
+    return emitError() << "a slice of a 1-d layout would hold a scalar";
+  return success();
+}
+
+void tegula::gpu::ir::setBlock(Operation *kernel, BlockShape block) {
+  Builder b(kernel->getContext());
+  kernel->setAttr("tgpu.num_warps", b.getI64IntegerAttr(block.warps));
+  kernel->setAttr("tgpu.warp_size", b.getI64IntegerAttr(block.lanes));
+}
+
+std::optional<BlockShape> tegula::gpu::ir::getBlock(Operation *kernel) {
+  auto warps = kernel->getAttrOfType<IntegerAttr>("tgpu.num_warps");
+  auto lanes = kernel->getAttrOfType<IntegerAttr>("tgpu.warp_size");
+  if (!warps || !lanes)
+    return std::nullopt;
+  return BlockShape{warps.getInt(), lanes.getInt()};
+}
+
+bool tegula::gpu::ir::isLayout(Attribute encoding) { return isa_and_nonnull<BlockedEncodingAttr, SliceEncodingAttr>(encoding); }
+
+std::optional<BlockShape> tegula::gpu::ir::blockOf(Attribute encoding) {
+  if (auto slice = dyn_cast_or_null<SliceEncodingAttr>(encoding))
+    return blockOf(slice.getParent());
+  if (auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(encoding))
+    return BlockShape{blocked.getWarps(), blocked.getThreads()};
+  return std::nullopt;
+}
+
+FailureOr<tegula::gpu::LinearLayout> tegula::gpu::ir::toLinearLayout(Attribute encoding, ArrayRef<int64_t> shape,
+                                                                     function_ref<InFlightDiagnostic()> emitError) {
+  if (auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(encoding))
+    return blocked.toLinearLayout(shape, emitError);
+  if (auto slice = dyn_cast_or_null<SliceEncodingAttr>(encoding)) {
+    SmallVector<int64_t> parentShape(shape);
+    if (slice.getDim() > parentShape.size())
+      return emitError() << "a slice along dimension " << slice.getDim() << " cannot hold a " << shape.size()
+                         << "-d tile";
+    parentShape.insert(parentShape.begin() + slice.getDim(), 1);
+    FailureOr<LinearLayout> parent = toLinearLayout(slice.getParent(), parentShape, emitError);
+    if (failed(parent))
+      return failure();
+    return slice_layout(*parent, static_cast<int>(slice.getDim()));
+  }
+  return emitError() << "expected a tgpu layout encoding, got " << encoding;
+}
+
+FailureOr<tegula::gpu::LinearLayout> tegula::gpu::ir::toLinearLayout(RankedTensorType type,
+                                                                     function_ref<InFlightDiagnostic()> emitError) {
+  return toLinearLayout(type.getEncoding(), type.getShape(), emitError);
+}
+
 LogicalResult ConvertLayoutOp::verify() {
   for (auto [what, type] : {std::pair{"source", getSrc().getType()}, std::pair{"result", getResult().getType()}}) {
-    auto encoding = dyn_cast_or_null<BlockedEncodingAttr>(type.getEncoding());
-    if (!encoding)
+    if (!isLayout(type.getEncoding()))
       return emitOpError() << "the " << what << " needs a layout encoding, got " << type;
-    if (failed(encoding.toLinearLayout(type.getShape(), [&] { return emitOpError() << what << ": "; })))
+    if (failed(toLinearLayout(type, [&] { return emitOpError() << what << ": "; })))
       return failure();
   }
-  auto src = cast<BlockedEncodingAttr>(getSrc().getType().getEncoding());
-  auto dst = cast<BlockedEncodingAttr>(getResult().getType().getEncoding());
-  if (src.getThreads() != dst.getThreads() || src.getWarps() != dst.getWarps())
-    return emitOpError() << "both layouts must be of one block: " << src.getWarps() << " warps of "
-                         << src.getThreads() << " lanes against " << dst.getWarps() << " of " << dst.getThreads();
+  BlockShape src = *blockOf(getSrc().getType().getEncoding()), dst = *blockOf(getResult().getType().getEncoding());
+  if (src != dst)
+    return emitOpError() << "both layouts must be of one block: " << src.warps << " warps of " << src.lanes
+                         << " lanes against " << dst.warps << " of " << dst.lanes;
   return success();
 }
 

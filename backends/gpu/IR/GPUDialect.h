@@ -23,6 +23,34 @@ namespace tegula::gpu::ir {
 /// On a global load or store: the blocked layout that coalesces it
 /// (tegula-coalesce-gpu-accesses).
 inline constexpr llvm::StringLiteral kAccessLayoutAttrName = "tgpu.access_layout";
+
+/// On the shared-memory loads and stores of one tile exchange (one buffer written, then
+/// read, by one op of the tile kernel): its number, which tells the barrier insertion
+/// that the writes of one exchange never meet. Removed by tegula-insert-gpu-barriers.
+inline constexpr llvm::StringLiteral kExchangeAttrName = "tgpu.exchange";
+
+/// The block a layout distributes a tile over.
+struct BlockShape {
+  int64_t warps = 1, lanes = 1;
+  bool operator==(const BlockShape &) const = default;
+};
+
+/// On a kernel: the block it runs as (attributes tgpu.num_warps and tgpu.warp_size),
+/// which the first GPU pass records and the later ones read.
+void setBlock(mlir::Operation *kernel, BlockShape block);
+std::optional<BlockShape> getBlock(mlir::Operation *kernel);
+
+/// Whether `encoding` is one of this dialect's layouts (blocked, or a slice of one).
+bool isLayout(mlir::Attribute encoding);
+/// The block of a layout; nullopt for anything else.
+std::optional<BlockShape> blockOf(mlir::Attribute encoding);
+/// A layout for a tile of `shape`, as data; a failure (with `emitError`'s diagnostic)
+/// for an encoding that is not a layout or a shape it cannot hold.
+mlir::FailureOr<LinearLayout> toLinearLayout(mlir::Attribute encoding, llvm::ArrayRef<int64_t> shape,
+                                             llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+/// The layout of a tile type's encoding.
+mlir::FailureOr<LinearLayout> toLinearLayout(mlir::RankedTensorType type,
+                                             llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 } // namespace tegula::gpu::ir
 
 #endif

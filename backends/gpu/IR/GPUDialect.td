@@ -51,4 +51,19 @@ def TGPU_BlockedEncodingAttr : TGPU_Attr<"BlockedEncoding", "blocked"> {
   }];
 }
 
+def TGPU_SliceEncodingAttr : TGPU_Attr<"SliceEncoding", "slice"> {
+  let summary = "A parent layout with one dimension taken out";
+  let description = [{
+    The layout of a tile that a reduction along `dim` leaves, or that `expand_dims`
+    along `dim` turns back into the parent: each element sits where the parent puts
+    the element of coordinate 0 along `dim`. Registers that only stepped along `dim`
+    are gone; lanes and warps that did hold copies.
+
+    `#tgpu.slice<dim = 1, parent = #tgpu.blocked<...>>`
+  }];
+  let parameters = (ins "unsigned":$dim, "::mlir::Attribute":$parent);
+  let assemblyFormat = "`<` `dim` `=` $dim `,` `parent` `=` $parent `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif

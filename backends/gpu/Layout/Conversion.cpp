@@ -53,7 +53,7 @@ ConversionPlan plan_conversion(const LinearLayout &from, const LinearLayout &to,
     plan.kind = ConversionKind::WarpShuffles;
   else
     plan.kind = ConversionKind::SharedMemory;
-  if (plan.kind == ConversionKind::SharedMemory) {
+  if (plan.kind == ConversionKind::SharedMemory && from.outs().size() == 2) {
     plan.swizzle = choose_swizzle(from, to, element_bytes, banks);
     LinearLayout stored = shared_layout(from.out_size("dim0"), from.out_size("dim1"), plan.swizzle);
     plan.write = shared_access_cost(from, stored, element_bytes, row_vector(from, element_bytes), banks);

@@ -24,7 +24,8 @@ struct ConversionPlan {
   ConversionKind kind = ConversionKind::None;
   /// Destination (register, lane, warp) -> a source (register, lane, warp).
   LinearLayout source_of;
-  /// For SharedMemory: the stored tile's swizzle and the cost of each side.
+  /// For SharedMemory between 2-D layouts: the stored tile's swizzle and the cost of
+  /// each side (other ranks are stored row-major, unswizzled).
   Swizzle swizzle;
   AccessCost write, read;
 };

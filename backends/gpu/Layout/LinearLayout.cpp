@@ -328,4 +328,30 @@ std::string LinearLayout::str() const {
   return os.str();
 }
 
+LinearLayout slice_layout(const LinearLayout &parent, int dim) {
+  const auto &outs = parent.outs();
+  if (dim < 0 || dim >= static_cast<int>(outs.size()) || outs[dim].log2_size != 0)
+    throw std::invalid_argument("a slice takes out an output dimension of size 1");
+  std::vector<LinearLayout::Dim> new_outs;
+  for (size_t j = 0, k = 0; j < outs.size(); ++j)
+    if (static_cast<int>(j) != dim)
+      new_outs.push_back({"dim" + std::to_string(k++), outs[j].log2_size});
+  std::vector<LinearLayout::Dim> ins;
+  std::vector<std::vector<LinearLayout::Basis>> bases;
+  for (const LinearLayout::Dim &in : parent.ins()) {
+    std::vector<LinearLayout::Basis> kept;
+    for (int bit = 0; bit < in.log2_size; ++bit) {
+      LinearLayout::Basis b = parent.basis(in.name, bit);
+      b.erase(b.begin() + dim);
+      const bool zero = std::all_of(b.begin(), b.end(), [](int64_t c) { return c == 0; });
+      if (in.name == "register" && zero) // a register of the parent's that moved along `dim` only
+        continue;
+      kept.push_back(std::move(b));
+    }
+    ins.push_back({in.name, static_cast<int>(kept.size())});
+    bases.push_back(std::move(kept));
+  }
+  return LinearLayout(std::move(ins), std::move(new_outs), std::move(bases));
+}
+
 } // namespace tegula::gpu

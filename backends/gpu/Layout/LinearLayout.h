@@ -115,6 +115,11 @@ private:
   std::vector<uint64_t> packed_; ///< every basis packed, in input-bit order
 };
 
+/// `parent` (register, lane, warp -> dim0..dimN) with output dimension `dim`, which
+/// must have size 1, taken out (the dimensions after it renumbered), and the register
+/// bits that only stepped along it dropped: the layout of a slice of the parent.
+LinearLayout slice_layout(const LinearLayout &parent, int dim);
+
 } // namespace tegula::gpu
 
 #endif

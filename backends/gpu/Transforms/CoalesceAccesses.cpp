@@ -2,6 +2,8 @@
 // info of its pointers and mask (Passes.td says how it is chosen).
 #include "backends/gpu/Transforms/Passes.h"
 
+#include "backends/gpu/Transforms/BlockedLayouts.h"
+
 #include "dialects/tile/Analysis/AxisInfo.h"
 #include "dialects/tile/IR/TileDialect.h"
 
@@ -18,14 +20,8 @@ namespace tegula::gpu {
 namespace {
 
 using namespace mlir;
+using tegula::gpu::floorPowerOfTwo;
 using tegula::gpu::ir::BlockedEncodingAttr;
-
-int64_t floorPowerOfTwo(int64_t v) {
-  int64_t p = 1;
-  while (p * 2 <= v)
-    p *= 2;
-  return p;
-}
 
 /// The dimensions, most contiguous first; equal ones in row-major order (last first).
 SmallVector<int64_t> accessOrder(ArrayRef<int64_t> contiguity) {
@@ -36,14 +32,9 @@ SmallVector<int64_t> accessOrder(ArrayRef<int64_t> contiguity) {
   return order;
 }
 
-struct Block {
-  int64_t warps, lanes;
-};
-
 BlockedEncodingAttr coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shape, const tegula::tile::AxisInfo &ptr,
                                     std::optional<const tegula::tile::AxisInfo *> mask, int64_t elementBytes,
-                                    Block block) {
-  const size_t rank = shape.size();
+                                    tegula::gpu::ir::BlockShape block) {
   SmallVector<int64_t> order = accessOrder(ptr.getContiguity());
   const int64_t fast = order.front();
   int64_t elements = 1; // saturated: only its ratio to the block's threads matters
@@ -58,20 +49,7 @@ BlockedEncodingAttr coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shap
                           floorPowerOfTwo(shape[fast])});
   if (mask) // a mask the analysis does not reach may change at every element
     vec = std::min(vec, *mask ? AxisInfo::getHighestPowerOf2Divisor((*mask)->getConstancy(fast)) : 1);
-  SmallVector<int64_t> perThread(rank, 1), lanes(rank, 1), warps(rank, 1);
-  perThread[fast] = vec;
-  int64_t lanesLeft = block.lanes, warpsLeft = block.warps;
-  for (int64_t d : order) {
-    lanes[d] = std::min(lanesLeft, floorPowerOfTwo(std::max<int64_t>(1, shape[d] / perThread[d])));
-    lanesLeft /= lanes[d];
-  }
-  lanes[fast] *= lanesLeft; // lanes past the tile hold copies
-  for (int64_t d : order) {
-    warps[d] = std::min(warpsLeft, floorPowerOfTwo(std::max<int64_t>(1, shape[d] / (perThread[d] * lanes[d]))));
-    warpsLeft /= warps[d];
-  }
-  warps[order.back()] *= warpsLeft; // and so do warps
-  return BlockedEncodingAttr::get(context, perThread, lanes, warps, order);
+  return tegula::gpu::fillBlock(context, shape, order, vec, block);
 }
 
 struct CoalesceGpuAccessesPass
@@ -85,10 +63,11 @@ struct CoalesceGpuAccessesPass
         module.emitError() << "num-warps and warp-size must be powers of two up to 1024, got " << v;
         return signalPassFailure();
       }
-    const Block block{numWarps, warpSize};
+    const tegula::gpu::ir::BlockShape block{numWarps, warpSize};
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!func->hasAttr(tegula::tile::kKernelAttrName))
         continue;
+      tegula::gpu::ir::setBlock(func, block);
       tegula::tile::AxisInfoAnalysis axis(func);
       func.walk([&](Operation *op) {
         Value ptr, mask;

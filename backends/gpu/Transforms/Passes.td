@@ -26,4 +26,70 @@ def TegulaCoalesceGpuAccesses : Pass<"tegula-coalesce-gpu-accesses", "::mlir::Mo
   let dependentDialects = ["::tegula::gpu::ir::TGPUDialect"];
 }
 
+def TegulaExpandGpuDescriptors : Pass<"tegula-expand-gpu-descriptors", "::mlir::ModuleOp"> {
+  let summary = "Rewrite descriptor loads and stores as masked accesses through tiles of pointers";
+  let description = [{
+    A block of a descriptor is, element by element, a pointer (base plus each
+    coordinate times its stride) and a mask (every coordinate inside the tensor's
+    shape): `tile.desc_load` becomes a masked `tile.load` with zero for what is outside,
+    `tile.desc_store` a masked `tile.store`. From there the accesses are coalesced,
+    vectorized where the axis info proves it, and lowered like any other; the
+    descriptor must be made in the kernel (`tile.make_desc`). (Bulk copies of whole
+    blocks, cp.async and TMA, are the matrix path's business.)
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def TegulaAssignGpuLayouts : Pass<"tegula-assign-gpu-layouts", "::mlir::ModuleOp"> {
+  let summary = "Put a layout encoding on every tile value of a kernel, converting where a use needs another";
+  let description = [{
+    Runs after `tegula-coalesce-gpu-accesses`, on the block it recorded. Global accesses
+    keep the layout chosen for them. Wanted layouts flow backwards from each access to
+    the index arithmetic, broadcasts and `expand_dims` that compute its operands (the
+    first access to reach a value decides), so that address computation happens in
+    the layout of the access it feeds. Then every tile gets, in program order: its
+    hint; else the layout of its first operand (elementwise ops, broadcasts), the
+    parent of a slice (`expand_dims`), a slice of its operand's layout (reductions), a
+    loop's initial value's layout (loop-carried tiles), or one element per thread in
+    row-major order. An operand whose layout differs from what its user takes is
+    moved by a `tgpu.convert_layout`.
+  }];
+  let dependentDialects = ["::tegula::gpu::ir::TGPUDialect"];
+}
+
+def TegulaAllocateSharedMemory : Pass<"tegula-allocate-shared-memory", "::mlir::ModuleOp"> {
+  let summary = "Place each gpu.func's shared-memory buffers in one block, reusing bytes between buffers that do not live at once";
+  let description = [{
+    Every workgroup attribution of a `gpu.func` (1-d memrefs of numbers, one per tile
+    exchange of the GPU lowering) lives from its first use to its last; a use inside a
+    loop that the buffer's other uses are outside of keeps it alive for the whole loop.
+    Buffers are placed largest first, each at the lowest 16-byte-aligned offset clear of
+    the buffers it lives alongside, and become `memref.view`s of one attribution of
+    bytes. The total is recorded as `tgpu.shared_memory_bytes`; above `bytes` (the
+    target's shared memory per block; 0: no limit) the kernel is refused with the
+    figures, at compile time rather than at load.
+  }];
+  let options = [
+    Option<"limit", "bytes", "int64_t", "0", "Shared memory one block may use (0: no limit)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
+def TegulaInsertGpuBarriers : Pass<"tegula-insert-gpu-barriers", "::mlir::ModuleOp"> {
+  let summary = "Insert gpu.barrier where shared-memory accesses of different threads could meet";
+  let description = [{
+    Walks each `gpu.func` in program order, keeping the bytes of shared memory read and
+    written since the last barrier (a view at a constant offset covers its bytes; other
+    accesses their whole buffer). A read of bytes written since, or a write of bytes
+    read or written since, gets a barrier before it; writes of one tile exchange
+    (`tgpu.exchange`) never conflict with each other, since each element has one
+    writer. Loops are walked twice, the second time from what an iteration leaves, so
+    that a hazard across iterations gets its barrier. A barrier never goes inside a
+    branch (only part of the block may take it): a hazard reaching into one gets its
+    barrier before the branch, and a hazard between two accesses inside one is an
+    error. Only where a hazard exists is a barrier inserted.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif

@@ -29,6 +29,11 @@ inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
 llvm::ArrayRef<int64_t> shapeOf(mlir::Type type);
 /// Element type of a tile type, or the type itself for a scalar.
 mlir::Type elementTypeOf(mlir::Type type);
+/// What a reduction or scan of `kind` makes of two elements: the sum, or the maximum or
+/// minimum (floats by maxnumf/minnumf, so NaN loses to a number; integers signed).
+/// Every backend combines with this, so that they agree on what `max` means. Not for
+/// the arg kinds, which carry indices.
+mlir::Value combineElements(mlir::OpBuilder &b, mlir::Location loc, ReduceKind kind, mlir::Value x, mlir::Value y);
 } // namespace tegula::tile
 
 #endif

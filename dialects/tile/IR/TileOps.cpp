@@ -2,6 +2,7 @@
 // terms a kernel author uses (shapes, dtypes, axes), since the DSL surfaces them.
 #include "dialects/tile/IR/TileDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
@@ -33,6 +34,15 @@ static LogicalResult verifySameShape(Operation *op, Type a, StringRef aName, Typ
                              << " does not match " << aName << " shape "
                              << shapeString(shapeOf(a));
   return success();
+}
+
+/// Types equal up to their encodings: a backend may lay tiles out (the GPU lowering's
+/// layouts) without changing what a tile is.
+static bool sameTile(Type a, Type b) {
+  auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
+  if (!ta || !tb)
+    return a == b;
+  return ta.getShape() == tb.getShape() && ta.getElementType() == tb.getElementType();
 }
 
 LogicalResult RangeOp::verify() {
@@ -130,7 +140,7 @@ static LogicalResult verifyMasked(Operation *op, Type ptrType, Value mask, Value
     return failure();
   if (other && !mask)
     return op->emitOpError() << "`other` is given without a mask";
-  if (other && other.getType() != valueType)
+  if (other && !sameTile(other.getType(), valueType))
     return op->emitOpError() << "`other` has type " << other.getType() << ", expected "
                              << valueType;
   return success();
@@ -283,7 +293,7 @@ LogicalResult ReduceOp::verify() {
   Type expectedElem = isArg ? IntegerType::get(getContext(), 32) : src.getElementType();
   Type expectedType = expected.empty() ? expectedElem
                                        : Type(RankedTensorType::get(expected, expectedElem));
-  if (getResult().getType() != expectedType)
+  if (!sameTile(getResult().getType(), expectedType))
     return emitOpError() << "result type " << getResult().getType() << " should be "
                          << expectedType;
   return success();
@@ -308,7 +318,7 @@ LogicalResult ReduceWithOp::verify() {
   expected.erase(expected.begin() + axis);
   Type elem = src.getElementType();
   Type expectedType = expected.empty() ? elem : Type(RankedTensorType::get(expected, elem));
-  if (getResult().getType() != expectedType)
+  if (!sameTile(getResult().getType(), expectedType))
     return emitOpError() << "result type " << getResult().getType() << " should be " << expectedType;
   Block &body = getCombiner().front();
   if (body.getNumArguments() != 2 || body.getArgument(0).getType() != elem ||
@@ -346,6 +356,20 @@ LogicalResult PrintOp::verify() {
     if (!isa<FloatType, IntegerType>(elementTypeOf(v.getType())))
       return emitOpError() << "can print integers and floats, not " << v.getType();
   return success();
+}
+
+Value tegula::tile::combineElements(OpBuilder &b, Location loc, ReduceKind kind, Value x, Value y) {
+  const bool isFloat = isa<FloatType>(x.getType());
+  switch (kind) {
+  case ReduceKind::Sum:
+    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y)) : Value(arith::AddIOp::create(b, loc, x, y));
+  case ReduceKind::Max:
+    return isFloat ? Value(arith::MaxNumFOp::create(b, loc, x, y)) : Value(arith::MaxSIOp::create(b, loc, x, y));
+  case ReduceKind::Min:
+    return isFloat ? Value(arith::MinNumFOp::create(b, loc, x, y)) : Value(arith::MinSIOp::create(b, loc, x, y));
+  default:
+    llvm_unreachable("arg reductions do not combine values");
+  }
 }
 
 #define GET_OP_CLASSES

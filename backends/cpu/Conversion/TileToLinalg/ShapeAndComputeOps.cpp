@@ -169,20 +169,6 @@ static Value identityOf(OpBuilder &b, Location loc, tile::ReduceKind kind, Type 
   return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
 }
 
-static Value combine(OpBuilder &b, Location loc, tile::ReduceKind kind, Value x, Value y) {
-  bool isFloat = isa<FloatType>(x.getType());
-  switch (kind) {
-  case tile::ReduceKind::Sum:
-    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y)) : Value(arith::AddIOp::create(b, loc, x, y));
-  case tile::ReduceKind::Max:
-    return isFloat ? Value(arith::MaxNumFOp::create(b, loc, x, y)) : Value(arith::MaxSIOp::create(b, loc, x, y));
-  case tile::ReduceKind::Min:
-    return isFloat ? Value(arith::MinNumFOp::create(b, loc, x, y)) : Value(arith::MinSIOp::create(b, loc, x, y));
-  default:
-    llvm_unreachable("arg reductions do not combine values");
-  }
-}
-
 static tile::ReduceKind asReduceKind(tile::ScanKind kind) {
   switch (kind) {
   case tile::ScanKind::Sum:
@@ -216,7 +202,7 @@ struct ReducePattern : public TilePattern<tile::ReduceOp> {
       auto reduce = linalg::ReduceOp::create(
           rewriter, loc, ValueRange{adaptor.getSrc()}, ValueRange{valueInit},
           ArrayRef<int64_t>{axis}, [&](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(b, l, combine(b, l, kind, args[0], args[1]));
+            linalg::YieldOp::create(b, l, tile::combineElements(b, l, kind, args[0], args[1]));
           });
       result = reduce->getResult(0);
     } else {
@@ -294,7 +280,7 @@ struct ScanPattern : public TilePattern<tile::ScanOp> {
               [&](OpBuilder &tb, Location tl) { scf::YieldOp::create(tb, tl, x); },
               [&](OpBuilder &eb, Location el) {
                 Value p = tensor::ExtractOp::create(eb, el, iter[0], prev);
-                scf::YieldOp::create(eb, el, combine(eb, el, kind, p, x));
+                scf::YieldOp::create(eb, el, tile::combineElements(eb, el, kind, p, x));
               });
           Value updated = tensor::InsertOp::create(b, l, ifOp.getResult(0), iter[0], at);
           return {updated};

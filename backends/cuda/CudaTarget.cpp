@@ -1,0 +1,110 @@
+// The cuda target: NVIDIA GPUs through the shared GPU lowering, upstream's nvvm
+// conversion, LLVM's NVPTX backend (math from libdevice) and ptxas for the cubin.
+// `cuda:sm_80` (the default) or `cuda:sm_90`; num-warps=N. Nothing here runs a kernel:
+// the cubin is checked by ptxas, the answers by gpu-emu.
+#include "backends/gpu/Target/GpuTarget.h"
+
+#include "tegula/runtime/error.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+
+namespace tegula::cuda {
+
+namespace {
+
+/// ptxas of CUDA 13: TEGULA_PTXAS, else the one found when the build was configured
+/// (the image's toolkit, or the PyPI wheel scripts/setup installs).
+std::string find_ptxas() {
+  if (const char *env = std::getenv("TEGULA_PTXAS"); env && *env)
+    return env;
+  return TEGULA_PTXAS_PATH;
+}
+
+/// libdevice beside the toolkit that ptxas comes from (CUDA_HOME first).
+std::string find_libdevice() {
+  std::vector<std::string> roots;
+  if (const char *home = std::getenv("CUDA_HOME"); home && *home)
+    roots.push_back(home);
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(find_ptxas(), real))
+    roots.push_back(std::string(llvm::sys::path::parent_path(llvm::sys::path::parent_path(real))));
+  roots.push_back("/usr/local/cuda");
+  for (const std::string &root : roots) {
+    std::string path = root + "/nvvm/libdevice/libdevice.10.bc";
+    if (llvm::sys::fs::exists(path))
+      return path;
+  }
+  return roots.back() + "/nvvm/libdevice/libdevice.10.bc";
+}
+
+class CudaHooks final : public gpu::VendorHooks {
+public:
+  std::string target_name() const override { return "cuda"; }
+  std::string summary() const override {
+    return "NVIDIA GPUs: NVPTX through LLVM, cubin through ptxas; compiles only (assembled by ptxas, not run)";
+  }
+  int64_t warp_size() const override { return 32; }
+  compiler::Stage vendor_stage(const gpu::GpuArch &) const override {
+    return {"nvvm", "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,canonicalize,cse),reconcile-unrealized-casts"};
+  }
+  gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
+    gpu::CodegenTarget t;
+    t.triple = "nvptx64-nvidia-cuda";
+    t.chip = arch.name;
+    t.features = "+ptx80"; // PTX ISA 8.0: sm_90, and read by CUDA 13's ptxas (up to 9.0)
+    t.libraries = {find_libdevice()};
+    // libdevice asks __nvvm_reflect whether to flush denormals: no, as on the other
+    // targets (the CPU and the emulator keep them).
+    t.before_link = [](llvm::Module &module) { module.addModuleFlag(llvm::Module::Override, "nvvm-reflect-ftz", uint32_t{0}); };
+    return t;
+  }
+  std::vector<EmitKindInfo> artifact_kinds() const override {
+    return {{"ptx", "", false, "PTX from LLVM's NVPTX backend"},
+            {"ptxas-info", "", false, "ptxas -v: registers, spills and shared memory of each kernel"},
+            {"cubin", "", true, "the cubin ptxas assembles"}};
+  }
+  bool needs_object(const std::string &) const override { return false; }
+  mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
+                                      const std::string &kind) const override {
+    if (kind == "ptx")
+      return code.assembly;
+    if (kind != "cubin" && kind != "ptxas-info")
+      return module->emitError("the cuda target does not emit '") << kind << "'";
+    gpu::TemporaryFile ptx(".ptx"), cubin(".cubin");
+    if (!ptx.write(code.assembly))
+      return module->emitError("cannot write the PTX to a temporary file");
+    std::string output;
+    const std::string ptxas = find_ptxas();
+    if (!gpu::run_tool(ptxas, {"-arch=" + arch.name, "-O3", "-v", ptx.path(), "-o", cubin.path()}, output))
+      return module->emitError("ptxas (") << ptxas << ") rejected the PTX for " << arch.name << ":\n" << output;
+    if (kind == "ptxas-info")
+      return output;
+    std::string bytes;
+    if (!cubin.read(bytes))
+      return module->emitError("ptxas wrote no cubin");
+    return bytes;
+  }
+};
+
+class CudaBackend final : public compiler::TargetBackend {
+public:
+  std::string name() const override { return "cuda"; }
+  std::unique_ptr<const compiler::Target> configure(const compiler::TargetOptions &options) const override {
+    // Reference parts: A100 (108 SMs, 163 KiB of shared memory per block) and H100 SXM
+    // (132 SMs, 227 KiB).
+    static const std::vector<gpu::GpuArch> archs = {{"sm_80", 108, 166912}, {"sm_90", 132, 232448}};
+    return gpu::make_gpu_target(std::make_shared<CudaHooks>(), gpu::parse_gpu_options("cuda", options, archs));
+  }
+};
+
+} // namespace
+
+void registerCudaTarget() { compiler::register_target_backend(std::make_unique<CudaBackend>()); }
+
+} // namespace tegula::cuda

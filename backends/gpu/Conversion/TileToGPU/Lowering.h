@@ -1,0 +1,108 @@
+// The state of lowering one tile kernel to the code one GPU thread runs: each tile value
+// becomes the registers this thread holds of it (in the order of its layout's register
+// index), each scalar stays a scalar that every thread computes. Shared by the files of
+// the tile-to-gpu conversion; nothing outside it includes this.
+#ifndef TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_LOWERING_H
+#define TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_LOWERING_H
+
+#include "backends/gpu/IR/GPUDialect.h"
+#include "backends/gpu/Layout/LinearLayout.h"
+#include "backends/gpu/Layout/Reduction.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <map>
+#include <string>
+
+namespace tegula::gpu::lowering {
+
+/// Global memory's address space on every GPU target the lowering serves (NVPTX and
+/// AMDGPU both number it 1).
+inline constexpr unsigned kGlobalAddressSpace = 1;
+
+class KernelLowering {
+public:
+  /// Starts at the builder's insertion point in the kernel's entry block: the thread's
+  /// lane and warp are computed there, and every per-layout value after them.
+  KernelLowering(mlir::OpBuilder &builder, mlir::Operation *kernel, ir::BlockShape block, mlir::Location loc);
+
+  /// Emits the thread's code for every op of `block` at the builder's insertion point.
+  mlir::LogicalResult lowerBlock(mlir::Block &block);
+
+  // The per-thread values of the kernel's values.
+  llvm::SmallVector<mlir::Value> &regs(mlir::Value tile);
+  mlir::Value scalar(mlir::Value v) { return scalars_.lookup(v); }
+  void mapScalar(mlir::Value from, mlir::Value to) { scalars_.map(from, to); }
+  void mapTile(mlir::Value from, llvm::SmallVector<mlir::Value> to) { regs_[from] = std::move(to); }
+  /// Every value `v` stands for in the thread: its registers, or itself as a scalar.
+  llvm::SmallVector<mlir::Value> flat(mlir::Value v);
+  /// The thread's types of `t`: one per register of a tile.
+  mlir::LogicalResult flatTypes(mlir::Type t, mlir::Location loc, llvm::SmallVectorImpl<mlir::Type> &out);
+  /// The type one thread holds an element of `t` in (pointers become global pointers).
+  mlir::Type elementType(mlir::Type t);
+
+  /// A tile type's layout, as data.
+  mlir::FailureOr<LinearLayout> layoutOf(mlir::Value tile, mlir::Operation *user);
+
+  /// Per output dimension of `layout`: the part of each coordinate that the thread's
+  /// lane and warp decide (an i32; null where they decide nothing), cached per layout.
+  const llvm::SmallVector<mlir::Value> &threadPart(const LinearLayout &layout, mlir::Location loc);
+  /// The coordinate along `dim` of register `reg` in this thread (an i32).
+  mlir::Value coordinate(const LinearLayout &layout, int64_t reg, int dim, mlir::Location loc);
+  /// True in the one thread of each group that holds the same elements (lanes and warps
+  /// with zero bases hold copies); null where every thread holds elements of its own.
+  mlir::Value firstCopy(const LinearLayout &layout, mlir::Location loc);
+  /// Register index bits whose registers are copies of lower ones.
+  static uint64_t copyRegisterBits(const LinearLayout &layout);
+
+  mlir::Value lane() const { return lane_; }
+  mlir::Value warp() const { return warp_; }
+  mlir::Value i32(int64_t v, mlir::Location loc);
+
+  /// A fresh buffer of `count` elements in the block's shared memory, for one op's
+  /// exchange: tegula-allocate-shared-memory places it, tegula-insert-gpu-barriers
+  /// orders its accesses.
+  mlir::Value sharedBuffer(mlir::Type element, int64_t count, mlir::Location loc);
+  /// The element type a tile of `element` is kept in shared memory as (i1 as i8).
+  static mlir::Type sharedElementType(mlir::Type element);
+  void storeShared(mlir::Value buffer, mlir::Value value, mlir::Value index, mlir::Location loc);
+  mlir::Value loadShared(mlir::Value buffer, mlir::Type element, mlir::Value index, mlir::Location loc);
+  /// Offset of the element at `coords` (i32 values) in a row-major tile of `shape`.
+  mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
+
+  mlir::OpBuilder &b;
+
+private:
+  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Reduce.cpp).
+  mlir::LogicalResult lower(mlir::Operation *op);
+  mlir::LogicalResult lowerElementwise(mlir::Operation *op);
+  mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
+                                    llvm::function_ref<std::vector<int64_t>(std::vector<int64_t>)> project);
+  mlir::LogicalResult lowerFor(mlir::Operation *op);
+  mlir::LogicalResult lowerIf(mlir::Operation *op);
+  mlir::LogicalResult lowerLoad(mlir::Operation *op);
+  mlir::LogicalResult lowerStore(mlir::Operation *op);
+  mlir::LogicalResult lowerReduce(mlir::Operation *op);
+  mlir::LogicalResult combineAcrossWarps(mlir::Operation *op, const LinearLayout &layout,
+                                         const ReductionPlan &plan, std::map<int64_t, mlir::Value> &partial);
+  mlir::LogicalResult lowerSharedConversion(mlir::Operation *op, mlir::Value src, mlir::Value result);
+
+  /// Runs `emit` with the builder at the end of the prologue, which it extends.
+  void inPrologue(llvm::function_ref<void()> emit);
+
+  mlir::Operation *kernel_;
+  ir::BlockShape block_;
+  mlir::IRMapping scalars_;
+  llvm::DenseMap<mlir::Value, llvm::SmallVector<mlir::Value>> regs_;
+  std::map<std::string, llvm::SmallVector<mlir::Value>> threadParts_;
+  mlir::Value lane_, warp_;
+  /// The last op of the prologue that computes per-thread values every op may use.
+  mlir::Operation *prologueEnd_ = nullptr;
+  std::map<std::string, mlir::Value> firstCopies_;
+  llvm::DenseMap<mlir::Value, int64_t> exchanges_; ///< shared buffer -> its exchange number
+};
+
+} // namespace tegula::gpu::lowering
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_PASSES_TD
+#define TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower laid-out tile kernels to the code one GPU thread runs, in upstream dialects";
+  let description = [{
+    Each tile kernel (after `tegula-assign-gpu-layouts`) becomes a `gpu.func` in the
+    `gpu.module @tegula_kernels` of a `gpu.container_module`, with the block size known
+    (`tgpu.num_warps` x `tgpu.warp_size` threads). A tile becomes the registers this
+    thread holds of it, in the order of its layout's register index; their coordinates
+    come from the layout's bases and the thread's lane and warp. Global accesses laid
+    out for coalescing are vector loads and stores of each run of contiguous registers;
+    masks become branches around the access; of copies of an element only the first
+    thread stores it. Reductions combine registers, then lanes through `gpu.shuffle`
+    xor butterflies. What moves a tile between threads otherwise (shared memory) is
+    refused with an error naming the op. Pointers become `!llvm.ptr<1>`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+}
+
+#endif

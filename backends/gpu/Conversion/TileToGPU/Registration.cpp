@@ -1,0 +1,5 @@
+#include "backends/gpu/Conversion/TileToGPU/Passes.h"
+
+namespace tegula::gpu {
+void registerTileToGpuPasses() { registerTegulaTileToGpuPasses(); }
+} // namespace tegula::gpu

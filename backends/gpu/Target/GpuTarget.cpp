@@ -1,0 +1,127 @@
+#include "backends/gpu/Target/GpuTarget.h"
+
+#include "tegula/runtime/error.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace tegula::gpu {
+
+namespace {
+
+class GpuTarget final : public compiler::Target {
+public:
+  GpuTarget(std::shared_ptr<const VendorHooks> vendor, GpuTargetOptions options)
+      : vendor_(std::move(vendor)), options_(std::move(options)) {
+    TargetDescription &d = description_;
+    d.name = vendor_->target_name();
+    d.summary = vendor_->summary();
+    d.executes = false;
+    d.emit_kinds = {
+        {"tile", "tile", false, "tile dialect after canonicalization"},
+        {"gpu", "gpu", false, "tiles with layouts (tgpu encodings) over the block's threads"},
+        {kEmuTapStage, kEmuTapStage, false, "the code one thread runs, upstream dialects only (what gpu-emu runs)"},
+    };
+    compiler::Stage vendorStage = vendor_->vendor_stage(options_.arch);
+    d.emit_kinds.push_back({vendorStage.name, vendorStage.name, false, "the LLVM dialect with the vendor's intrinsics"});
+    d.emit_kinds.push_back({"llvm", "", false, "LLVM IR after linking the device libraries and optimizing"});
+    for (const EmitKindInfo &k : vendor_->artifact_kinds())
+      d.emit_kinds.push_back(k);
+    d.options = {"<arch> or arch=<arch>: the architecture (" + options_.arch.name + ")",
+                 "num-warps=N: warps of a block, a power of two up to 32 (" + std::to_string(options_.num_warps) + ")"};
+    d.compute_units = options_.arch.compute_units;
+    d.onchip_bytes = options_.arch.shared_memory;
+    d.warp_size = vendor_->warp_size();
+    d.vector_lanes = vendor_->warp_size();
+    d.attributes["arch"] = options_.arch.name;
+    d.attributes["num_warps"] = std::to_string(options_.num_warps);
+  }
+
+  const TargetDescription &description() const override { return description_; }
+
+  std::string key() const override {
+    return vendor_->target_name() + ":" + options_.arch.name + ",num-warps=" + std::to_string(options_.num_warps);
+  }
+
+  std::vector<compiler::Stage> stages(const CompileOptions &) const override {
+    const std::string block = "num-warps=" + std::to_string(options_.num_warps) +
+                              " warp-size=" + std::to_string(vendor_->warp_size());
+    return {{"tile", "canonicalize,cse"},
+            {"gpu", "tegula-expand-gpu-descriptors,canonicalize,cse,tegula-coalesce-gpu-accesses{" + block + "},tegula-assign-gpu-layouts,canonicalize,cse"},
+            {kEmuTapStage, "tegula-convert-tile-to-gpu,canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
+                               std::to_string(options_.arch.shared_memory) + "},tegula-insert-gpu-barriers"},
+            vendor_->vendor_stage(options_.arch)};
+  }
+
+  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &) const override {
+    return module.emitError("the ") << vendor_->target_name()
+                                    << " target compiles kernels but this build does not run them: emit an artifact";
+  }
+
+  mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
+                                    const KernelInfo &) const override {
+    mlir::Operation *gpuModule = nullptr;
+    for (auto m : module.getOps<mlir::gpu::GPUModuleOp>())
+      gpuModule = m;
+    if (!gpuModule)
+      return module.emitError("no gpu.module to generate code from");
+    mlir::FailureOr<GpuCode> code =
+        generate_gpu_code(gpuModule, vendor_->codegen(options_.arch), vendor_->needs_object(kind));
+    if (mlir::failed(code))
+      return mlir::failure();
+    if (kind == "llvm")
+      return code->llvm_ir;
+    return vendor_->finish(module, options_.arch, *code, kind);
+  }
+
+private:
+  std::shared_ptr<const VendorHooks> vendor_;
+  GpuTargetOptions options_;
+  TargetDescription description_;
+};
+
+} // namespace
+
+std::unique_ptr<const compiler::Target> make_gpu_target(std::shared_ptr<const VendorHooks> vendor,
+                                                        GpuTargetOptions options) {
+  return std::make_unique<GpuTarget>(std::move(vendor), std::move(options));
+}
+
+GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::TargetOptions &options,
+                                   const std::vector<GpuArch> &archs) {
+  GpuTargetOptions o;
+  o.arch = archs.front();
+  std::string known;
+  for (const GpuArch &a : archs)
+    known += (known.empty() ? "" : ", ") + a.name;
+  for (const auto &[key, value] : options) {
+    if (key == "arch" || value.empty()) {
+      const std::string name = key == "arch" ? value : key;
+      auto it = std::find_if(archs.begin(), archs.end(), [&](const GpuArch &a) { return a.name == name; });
+      if (it == archs.end())
+        throw Error(ErrorCode::InvalidArgument,
+                    "the " + target + " target has no architecture '" + name + "' (" + known + ")");
+      o.arch = *it;
+    } else if (key == "num-warps") {
+      int64_t n = 0;
+      try {
+        size_t used = 0;
+        n = std::stoll(value, &used);
+        if (used != value.size())
+          n = 0;
+      } catch (const std::exception &) {
+        n = 0;
+      }
+      if (n < 1 || n > 32 || (n & (n - 1)) != 0)
+        throw Error(ErrorCode::InvalidArgument,
+                    target + " option num-warps takes a power of two from 1 to 32, got '" + value + "'");
+      o.num_warps = n;
+    } else {
+      throw Error(ErrorCode::InvalidArgument,
+                  "unknown " + target + " option '" + key + "' (<arch> or arch=<arch>, num-warps=N)");
+    }
+  }
+  return o;
+}
+
+} // namespace tegula::gpu

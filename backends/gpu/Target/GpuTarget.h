@@ -1,0 +1,62 @@
+// What a GPU compile target is, whichever the vendor: the shared lowering's stages up to
+// the emulator's tap, then the vendor's conversion, LLVM's backend and the vendor's tool
+// for the loadable binary. A vendor supplies a VendorHooks (its data and its tool), not
+// a pipeline of its own.
+#ifndef TEGULA_BACKENDS_GPU_TARGET_GPUTARGET_H
+#define TEGULA_BACKENDS_GPU_TARGET_GPUTARGET_H
+
+#include "backends/gpu/Target/ModuleToCode.h"
+
+#include "tegula/compiler/target_backend.h"
+
+#include <memory>
+
+namespace tegula::gpu {
+
+/// The name of the stage after which the module holds per-thread code in upstream
+/// dialects only: what gpu-emu runs.
+inline constexpr const char *kEmuTapStage = "emu-tap";
+
+struct GpuArch {
+  std::string name;             ///< "sm_80", "gfx942"
+  int64_t compute_units = 1;    ///< SMs or CUs of the reference part
+  int64_t shared_memory = 0;    ///< bytes of shared memory (LDS) one block may use
+};
+
+class VendorHooks {
+public:
+  virtual ~VendorHooks() = default;
+  virtual std::string target_name() const = 0; ///< "cuda"
+  virtual std::string summary() const = 0;
+  virtual int64_t warp_size() const = 0;
+  /// The vendor's conversion of the per-thread module to LLVM and its own dialects:
+  /// (stage name, pass list).
+  virtual compiler::Stage vendor_stage(const GpuArch &arch) const = 0;
+  virtual CodegenTarget codegen(const GpuArch &arch) const = 0;
+  /// Emit kinds after the LLVM IR: assembly ("ptx", "asm"), then the loadable binary.
+  virtual std::vector<EmitKindInfo> artifact_kinds() const = 0;
+  /// The artifact `kind` from the generated code. A failure is a diagnostic on `module`.
+  virtual mlir::FailureOr<std::string> finish(mlir::Operation *module, const GpuArch &arch, const GpuCode &code,
+                                              const std::string &kind) const = 0;
+  /// Whether `kind` needs the object file rather than assembly.
+  virtual bool needs_object(const std::string &kind) const = 0;
+};
+
+struct GpuTargetOptions {
+  GpuArch arch;
+  int64_t num_warps = 4;
+};
+
+/// The configured target of one vendor and architecture.
+std::unique_ptr<const compiler::Target> make_gpu_target(std::shared_ptr<const VendorHooks> vendor,
+                                                        GpuTargetOptions options);
+
+/// Parses the options shared by every GPU target: the architecture (a bare word or
+/// arch=NAME, one of `archs`) and num-warps=N (a power of two up to 32). Throws
+/// Error(InvalidArgument) naming what is wrong.
+GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::TargetOptions &options,
+                                   const std::vector<GpuArch> &archs);
+
+} // namespace tegula::gpu
+
+#endif

@@ -1,0 +1,360 @@
+// tegula-assign-gpu-layouts: a layout encoding on every tile value of a kernel, and a
+// tgpu.convert_layout wherever a use needs another (Passes.td says how they are chosen).
+#include "backends/gpu/Transforms/Passes.h"
+
+#include "backends/gpu/Transforms/BlockedLayouts.h"
+
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace tegula::gpu {
+#define GEN_PASS_DEF_TEGULAASSIGNGPULAYOUTS
+#include "backends/gpu/Transforms/Passes.h.inc"
+} // namespace tegula::gpu
+
+namespace {
+
+using namespace mlir;
+namespace tile = tegula::tile;
+namespace tgpu = tegula::gpu::ir;
+
+RankedTensorType tileType(Value v) { return dyn_cast<RankedTensorType>(v.getType()); }
+
+/// Arithmetic and math applied element by element: the result's layout is every
+/// operand's.
+bool isElementwise(Operation *op) {
+  if (op->getNumRegions() != 0 || op->getNumResults() != 1 || !tileType(op->getResult(0)))
+    return false;
+  if (isa<tile::AddPtrOp>(op))
+    return true;
+  Dialect *dialect = op->getDialect();
+  return dialect && isa<arith::ArithDialect, math::MathDialect>(dialect) && !isa<arith::ConstantOp>(op);
+}
+
+/// Ops whose results take their layout from no operand: the users decide.
+bool isSource(Operation *op) { return isa<tile::RangeOp, tile::SplatOp, arith::ConstantOp>(op); }
+
+class LayoutAssignment {
+public:
+  LayoutAssignment(func::FuncOp func, tgpu::BlockShape block) : func_(func), block_(block) {}
+
+  LogicalResult run() {
+    func_.walk([&](Operation *op) {
+      if (Attribute access = op->getAttr(tgpu::kAccessLayoutAttrName)) {
+        for (Value operand : op->getOperands())
+          if (tileType(operand))
+            hint(operand, access);
+        for (Value result : op->getResults())
+          hint(result, access);
+      }
+    });
+    return assignBlock(func_.getBody().front());
+  }
+
+private:
+  /// Wanted layouts spread from each access, over the ops that keep a layout
+  /// (elementwise ops, broadcasts, loop-carried values) and the ones that slice it
+  /// (expand_dims, reductions), backwards to what computes the access's operands and
+  /// forwards to what uses its result, so that index arithmetic happens in the layout of
+  /// the access it feeds and results stay in the layout they were loaded in. The first
+  /// access to reach a value decides.
+  void hint(Value start, Attribute startLayout) {
+    SmallVector<std::pair<Value, Attribute>> work{{start, startLayout}};
+    MLIRContext *context = start.getContext();
+    auto slice = [&](unsigned dim, Attribute parent) -> Attribute {
+      return tgpu::SliceEncodingAttr::get(context, dim, parent);
+    };
+    while (!work.empty()) {
+      auto [value, layout] = work.pop_back_val();
+      auto type = tileType(value);
+      if (!type || !layout || !hints_.try_emplace(value, layout).second)
+        continue;
+      auto push = [&](Value v, Attribute l) { work.push_back({v, l}); };
+      // Backwards, to what computes the value.
+      if (Operation *def = value.getDefiningOp()) {
+        if (isElementwise(def) || isa<tile::BroadcastOp>(def)) {
+          for (Value operand : def->getOperands())
+            push(operand, layout);
+        } else if (auto expand = dyn_cast<tile::ExpandDimsOp>(def)) {
+          push(expand.getSrc(), slice(expand.getAxis(), layout));
+        } else if (auto reduce = dyn_cast<tile::ReduceOp>(def)) {
+          auto s = dyn_cast<tgpu::SliceEncodingAttr>(layout);
+          if (s && s.getDim() == reduce.getAxis())
+            push(reduce.getSrc(), s.getParent());
+        } else if (auto loop = dyn_cast<scf::ForOp>(def)) {
+          unsigned i = cast<OpResult>(value).getResultNumber();
+          push(loop.getRegionIterArgs()[i], layout);
+        } else if (auto branch = dyn_cast<scf::IfOp>(def)) {
+          unsigned i = cast<OpResult>(value).getResultNumber();
+          push(branch.thenYield().getOperand(i), layout);
+          if (!branch.getElseRegion().empty())
+            push(branch.elseYield().getOperand(i), layout);
+        }
+      } else if (auto arg = dyn_cast<BlockArgument>(value)) {
+        if (auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()); loop && arg.getArgNumber() > 0) {
+          unsigned i = arg.getArgNumber() - 1;
+          push(loop.getInitArgs()[i], layout);
+          push(loop.getBody()->getTerminator()->getOperand(i), layout);
+          push(loop.getResult(i), layout);
+        }
+      }
+      // Forwards, to what uses it.
+      for (OpOperand &use : value.getUses()) {
+        Operation *user = use.getOwner();
+        if (isElementwise(user)) {
+          push(user->getResult(0), layout);
+          for (Value operand : user->getOperands())
+            push(operand, layout);
+        } else if (auto broadcast = dyn_cast<tile::BroadcastOp>(user)) {
+          push(broadcast.getResult(), layout);
+        } else if (auto expand = dyn_cast<tile::ExpandDimsOp>(user)) {
+          auto s = dyn_cast<tgpu::SliceEncodingAttr>(layout);
+          if (s && s.getDim() == expand.getAxis())
+            push(expand.getResult(), s.getParent());
+        } else if (auto reduce = dyn_cast<tile::ReduceOp>(user)) {
+          push(reduce.getResult(), slice(reduce.getAxis(), layout));
+        } else if (auto yield = dyn_cast<scf::YieldOp>(user)) {
+          Operation *parent = yield->getParentOp();
+          if (auto loop = dyn_cast<scf::ForOp>(parent))
+            push(loop.getRegionIterArgs()[use.getOperandNumber()], layout);
+          else if (isa<scf::IfOp>(parent))
+            push(parent->getResult(use.getOperandNumber()), layout);
+        } else if (auto loop = dyn_cast<scf::ForOp>(user)) {
+          if (use.getOperandNumber() >= loop.getNumControlOperands())
+            push(loop.getRegionIterArgs()[use.getOperandNumber() - loop.getNumControlOperands()], layout);
+        }
+      }
+    }
+  }
+
+  Attribute hintOr(Value v, Attribute otherwise) {
+    auto it = hints_.find(v);
+    return it == hints_.end() ? otherwise : it->second;
+  }
+
+  Attribute defaultFor(Value v) {
+    return tegula::gpu::defaultLayout(v.getContext(), tileType(v).getShape(), block_);
+  }
+
+  static void setLayout(Value v, Attribute layout) {
+    auto type = tileType(v);
+    v.setType(RankedTensorType::get(type.getShape(), type.getElementType(), layout));
+  }
+
+  /// Whether `value` is computed from scalars by ops that are cheaper to compute again
+  /// in another layout than to move between threads: index arithmetic.
+  static bool recomputable(Value value, int depth = 0) {
+    Operation *def = value.getDefiningOp();
+    if (!def || depth > 16)
+      return false;
+    if (isSource(def))
+      return true;
+    if (!isElementwise(def) && !isa<tile::BroadcastOp, tile::ExpandDimsOp>(def))
+      return false;
+    return llvm::all_of(def->getOperands(), [&](Value operand) {
+      return !tileType(operand) || recomputable(operand, depth + 1);
+    });
+  }
+
+  /// `value` computed again in `layout` before `user`, from the scalars it starts at.
+  Value recompute(Value value, Attribute layout, Operation *user) {
+    auto type = tileType(value);
+    if (type.getEncoding() == layout)
+      return value;
+    Operation *def = value.getDefiningOp();
+    OpBuilder b(user);
+    IRMapping mapping;
+    if (auto expand = dyn_cast<tile::ExpandDimsOp>(def)) {
+      mapping.map(expand.getSrc(), recompute(expand.getSrc(), tgpu::SliceEncodingAttr::get(
+                                                                  def->getContext(), expand.getAxis(), layout), user));
+    } else {
+      for (Value operand : def->getOperands())
+        if (tileType(operand))
+          mapping.map(operand, recompute(operand, layout, user));
+    }
+    Operation *clone = b.clone(*def, mapping);
+    auto laid = RankedTensorType::get(type.getShape(), type.getElementType(), layout);
+    if (auto constant = dyn_cast<arith::ConstantOp>(clone))
+      constant.setValueAttr(cast<DenseElementsAttr>(constant.getValue()).reshape(laid));
+    clone->getResult(0).setType(laid);
+    return clone->getResult(0);
+  }
+
+  /// The operand in `layout`: computed again where it is index arithmetic, else
+  /// converted before its user.
+  void require(OpOperand &use, Attribute layout) {
+    auto type = tileType(use.get());
+    if (!type || type.getEncoding() == layout)
+      return;
+    if (recomputable(use.get())) {
+      use.set(recompute(use.get(), layout, use.getOwner()));
+      return;
+    }
+    OpBuilder b(use.getOwner());
+    auto converted = tgpu::ConvertLayoutOp::create(
+        b, use.getOwner()->getLoc(), RankedTensorType::get(type.getShape(), type.getElementType(), layout), use.get());
+    use.set(converted);
+  }
+
+  LogicalResult assignBlock(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(block))
+      if (failed(assign(&op)))
+        return failure();
+    return success();
+  }
+
+  LogicalResult assign(Operation *op) {
+    if (auto store = dyn_cast<tile::StoreOp>(op); store && op->hasAttr(tgpu::kAccessLayoutAttrName)) {
+      // A store of fewer elements than the block has threads gains nothing from its
+      // coalesced layout: where the stored tile already has another, the pointers are
+      // computed in that one rather than the tile moved between threads.
+      auto type = tileType(store.getValue());
+      Attribute held = type ? type.getEncoding() : Attribute();
+      if (held && type.getNumElements() <= block_.warps * block_.lanes &&
+          held != op->getAttr(tgpu::kAccessLayoutAttrName) && recomputable(store.getPtr()) &&
+          (!store.getMask() || recomputable(store.getMask())))
+        op->removeAttr(tgpu::kAccessLayoutAttrName);
+    }
+    if (auto access = op->getAttrOfType<Attribute>(tgpu::kAccessLayoutAttrName)) {
+      for (OpOperand &use : op->getOpOperands())
+        require(use, access);
+      for (Value r : op->getResults())
+        if (tileType(r))
+          setLayout(r, access);
+      return success();
+    }
+    if (isa<tile::LoadOp, tile::StoreOp>(op)) { // scalar accesses, or ones the axis info did not reach
+      Value ptr = op->getOperand(0);
+      if (!tileType(ptr))
+        return success();
+      Attribute layout = hintOr(ptr, defaultFor(ptr));
+      if (auto store = dyn_cast<tile::StoreOp>(op))
+        layout = tileType(store.getValue()).getEncoding() ? tileType(store.getValue()).getEncoding() : layout;
+      for (OpOperand &use : op->getOpOperands())
+        require(use, layout);
+      for (Value r : op->getResults())
+        setLayout(r, layout);
+      return success();
+    }
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto type = tileType(constant.getResult());
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!type)
+        return success();
+      if (!dense)
+        return op->emitError("the GPU lowering takes tile constants as dense elements, got ") << constant.getValue();
+      Attribute layout = hintOr(constant.getResult(), defaultFor(constant.getResult()));
+      auto laid = RankedTensorType::get(type.getShape(), type.getElementType(), layout);
+      constant.setValueAttr(dense.reshape(laid));
+      constant.getResult().setType(laid);
+      return success();
+    }
+    if (isSource(op)) {
+      for (Value r : op->getResults())
+        if (tileType(r))
+          setLayout(r, hintOr(r, defaultFor(r)));
+      return success();
+    }
+    if (isElementwise(op)) {
+      Value result = op->getResult(0);
+      Attribute layout;
+      for (Value operand : op->getOperands())
+        if (auto t = tileType(operand); t && !layout)
+          layout = t.getEncoding();
+      layout = hintOr(result, layout ? layout : defaultFor(result));
+      for (OpOperand &use : op->getOpOperands())
+        require(use, layout);
+      setLayout(result, layout);
+      return success();
+    }
+    if (auto broadcast = dyn_cast<tile::BroadcastOp>(op)) {
+      Attribute layout = hintOr(broadcast.getResult(), tileType(broadcast.getSrc()).getEncoding());
+      require(broadcast->getOpOperand(0), layout);
+      setLayout(broadcast.getResult(), layout);
+      return success();
+    }
+    if (auto expand = dyn_cast<tile::ExpandDimsOp>(op)) {
+      Attribute layout = hintOr(expand.getResult(), Attribute());
+      auto slice = dyn_cast<tgpu::SliceEncodingAttr>(tileType(expand.getSrc()).getEncoding());
+      if (!layout)
+        layout = slice && slice.getDim() == expand.getAxis() ? slice.getParent() : defaultFor(expand.getResult());
+      require(expand->getOpOperand(0),
+              tgpu::SliceEncodingAttr::get(op->getContext(), expand.getAxis(), layout));
+      setLayout(expand.getResult(), layout);
+      return success();
+    }
+    if (auto reduce = dyn_cast<tile::ReduceOp>(op)) {
+      if (tileType(reduce.getResult()))
+        setLayout(reduce.getResult(), tgpu::SliceEncodingAttr::get(op->getContext(), reduce.getAxis(),
+                                                                   tileType(reduce.getSrc()).getEncoding()));
+      return success();
+    }
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      for (auto [init, arg, result] : llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(), loop.getResults()))
+        if (auto t = tileType(init)) {
+          setLayout(arg, t.getEncoding());
+          setLayout(result, t.getEncoding());
+        }
+      if (failed(assignBlock(*loop.getBody())))
+        return failure();
+      auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+      for (auto [use, arg] : llvm::zip(yield->getOpOperands(), loop.getRegionIterArgs()))
+        if (auto t = tileType(arg))
+          require(use, t.getEncoding());
+      return success();
+    }
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      if (failed(assignBlock(branch.getThenRegion().front())))
+        return failure();
+      auto thenYield = branch.thenYield();
+      for (auto [value, result] : llvm::zip(thenYield.getOperands(), branch.getResults()))
+        if (auto t = tileType(value))
+          setLayout(result, t.getEncoding());
+      if (!branch.getElseRegion().empty()) {
+        if (failed(assignBlock(branch.getElseRegion().front())))
+          return failure();
+        for (auto [use, result] : llvm::zip(branch.elseYield()->getOpOperands(), branch.getResults()))
+          if (auto t = tileType(result))
+            require(use, t.getEncoding());
+      }
+      return success();
+    }
+    if (isa<tile::DotOp>(op))
+      return op->emitError("tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet");
+    if (isa<scf::YieldOp, func::ReturnOp, tile::ProgramIdOp, tile::NumProgramsOp, tgpu::ConvertLayoutOp>(op))
+      return success();
+    bool touchesTiles = llvm::any_of(op->getOperandTypes(), [](Type t) { return isa<RankedTensorType>(t); }) ||
+                        llvm::any_of(op->getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
+    if (!touchesTiles && op->getNumRegions() == 0)
+      return success(); // scalar arithmetic: every thread computes it
+    return op->emitError("the GPU lowering does not handle '") << op->getName() << "' yet";
+  }
+
+  func::FuncOp func_;
+  tgpu::BlockShape block_;
+  DenseMap<Value, Attribute> hints_;
+};
+
+struct AssignGpuLayoutsPass : public tegula::gpu::impl::TegulaAssignGpuLayoutsBase<AssignGpuLayoutsPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (!func->hasAttr(tile::kKernelAttrName))
+        continue;
+      std::optional<tgpu::BlockShape> block = tgpu::getBlock(func);
+      if (!block) {
+        func.emitError("a kernel without a block (tgpu.num_warps, tgpu.warp_size): run "
+                       "tegula-coalesce-gpu-accesses first");
+        return signalPassFailure();
+      }
+      if (failed(LayoutAssignment(func, *block).run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,127 @@
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts -verify-diagnostics | FileCheck %s
+
+// Every tile of vector add takes the layout its accesses were given (16-byte vectors,
+// four per thread): the index arithmetic that feeds the pointers and the mask is done
+// in that layout, so nothing is converted.
+// CHECK-LABEL: func.func @vadd
+// CHECK-SAME: tgpu.num_warps = 4 : i64, tgpu.warp_size = 32 : i64
+// CHECK: tile.range 0 to 1024 : tensor<1024xi32, #[[V4:.*]]>
+// CHECK: tile.load {{.*}} -> tensor<1024xf32, #[[V4]]>
+// CHECK: tile.store {{.*}}tensor<1024xf32, #[[V4]]>
+// CHECK-NOT: tgpu.convert_layout
+func.func @vadd(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32},
+                %n: i32 {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %pid = tile.program_id 0 : i32
+  %c1024 = arith.constant 1024 : i32
+  %start = arith.muli %pid, %c1024 : i32
+  %r = tile.range 0 to 1024 : tensor<1024xi32>
+  %s = tile.splat %start : tensor<1024xi32>
+  %offs = arith.addi %s, %r : tensor<1024xi32>
+  %ns = tile.splat %n : tensor<1024xi32>
+  %m = arith.cmpi slt, %offs, %ns : tensor<1024xi32>
+  %zero = arith.constant 0.0 : f32
+  %z = tile.splat %zero : tensor<1024xf32>
+  %xp = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %offs : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %a = tile.load %xq, %m, %z : tensor<1024x!tile.ptr<f32>> -> tensor<1024xf32>, tensor<1024xi1>, tensor<1024xf32>
+  %two = arith.constant dense<2.0> : tensor<1024xf32>
+  %b = arith.mulf %a, %two : tensor<1024xf32>
+  %op = tile.splat %o : tensor<1024x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %offs : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  tile.store %oq, %b, %m : tensor<1024x!tile.ptr<f32>>, tensor<1024xf32>, tensor<1024xi1>
+  return
+}
+
+// -----
+
+// A row reduction keeps the loaded layout: the maximum of each row is a slice of it,
+// expand_dims gives the parent back, and the loop-carried running maximum (its initial
+// value a constant) takes the slice too. Nothing is converted: the 4-element result
+// is stored from the layout it is in (its pointers are computed in it), since a store
+// of fewer elements than threads gains nothing from a coalesced layout of its own.
+// CHECK-LABEL: func.func @rowmax
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: scf.for {{.*}} -> (tensor<4xf32, #tgpu.slice<dim = 1, parent = #[[ROW:.*]]>>)
+// CHECK: tile.load {{.*}} -> tensor<4x256xf32, #[[ROW]]>
+// CHECK: tile.reduce max {{.*}} -> tensor<4xf32, #tgpu.slice<dim = 1, parent = #[[ROW]]>>
+// CHECK: tile.expand_dims {{.*}} -> tensor<4x1xf32, #[[ROW]]>
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: scf.yield
+// CHECK: tile.store %{{.*}}, %{{.*}} : tensor<4x!tile.ptr<f32>, #tgpu.slice<dim = 1, parent = #[[ROW]]>>
+// CHECK-NOT: tgpu.convert_layout
+func.func @rowmax(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c256 = arith.constant 256 : i32
+  %init = arith.constant dense<0xFF800000> : tensor<4xf32>
+  %rows = tile.range 0 to 4 : tensor<4xi32>
+  %rows2 = tile.expand_dims %rows {axis = 1 : i32} : tensor<4xi32> -> tensor<4x1xi32>
+  %ns = tile.splat %n : tensor<4x1xi32>
+  %rowoff = arith.muli %rows2, %ns : tensor<4x1xi32>
+  %cols = tile.range 0 to 256 : tensor<256xi32>
+  %m = scf.for %k = %c0 to %n step %c256 iter_args(%acc = %init) -> (tensor<4xf32>) : i32 {
+    %ks = tile.splat %k : tensor<256xi32>
+    %c = arith.addi %ks, %cols : tensor<256xi32>
+    %c2 = tile.expand_dims %c {axis = 0 : i32} : tensor<256xi32> -> tensor<1x256xi32>
+    %rb = tile.broadcast %rowoff : tensor<4x1xi32> -> tensor<4x256xi32>
+    %cb = tile.broadcast %c2 : tensor<1x256xi32> -> tensor<4x256xi32>
+    %off = arith.addi %rb, %cb : tensor<4x256xi32>
+    %p = tile.splat %x : tensor<4x256x!tile.ptr<f32>>
+    %q = tile.addptr %p, %off : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xi32>
+    %v = tile.load %q : tensor<4x256x!tile.ptr<f32>> -> tensor<4x256xf32>
+    %mx = tile.reduce max %v {axis = 1 : i32} : tensor<4x256xf32> -> tensor<4xf32>
+    %e = tile.expand_dims %mx {axis = 1 : i32} : tensor<4xf32> -> tensor<4x1xf32>
+    %eb = tile.broadcast %e : tensor<4x1xf32> -> tensor<4x256xf32>
+    %d = arith.subf %v, %eb : tensor<4x256xf32>
+    tile.store %q, %d : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xf32>
+    %next = arith.maxnumf %acc, %mx : tensor<4xf32>
+    scf.yield %next : tensor<4xf32>
+  }
+  %op = tile.splat %o : tensor<4x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %rows : tensor<4x!tile.ptr<f32>>, tensor<4xi32>
+  tile.store %oq, %m : tensor<4x!tile.ptr<f32>>, tensor<4xf32>
+  return
+}
+
+// -----
+
+// A tile loaded along rows and stored along columns (a transpose through memory): the
+// two accesses want different layouts; the stored tile is converted between them, the
+// index arithmetic is computed in each.
+// CHECK-LABEL: func.func @transpose
+// CHECK: %[[V:.*]] = tile.load {{.*}} -> tensor<64x64xf32, #tgpu.blocked<sizePerThread = [1, 4], {{.*}}order = [1, 0]>>
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: %[[T:.*]] = tgpu.convert_layout %[[V]] : {{.*}}order = [1, 0]>> -> tensor<64x64xf32, #tgpu.blocked<sizePerThread = [4, 1], {{.*}}order = [0, 1]>>
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: tile.store {{.*}}, %[[T]] {
+func.func @transpose(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %r = tile.range 0 to 64 : tensor<64xi32>
+  %c64 = arith.constant 64 : i32
+  %rows = tile.expand_dims %r {axis = 1 : i32} : tensor<64xi32> -> tensor<64x1xi32>
+  %cols = tile.expand_dims %r {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %s64 = tile.splat %c64 : tensor<64x1xi32>
+  %rowoff = arith.muli %rows, %s64 : tensor<64x1xi32>
+  %rb = tile.broadcast %rowoff : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %cols : tensor<1x64xi32> -> tensor<64x64xi32>
+  %in = arith.addi %rb, %cb : tensor<64x64xi32>
+  %p = tile.splat %x : tensor<64x64x!tile.ptr<f32>>
+  %q = tile.addptr %p, %in : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  %v = tile.load %q : tensor<64x64x!tile.ptr<f32>> -> tensor<64x64xf32>
+  %s64c = tile.splat %c64 : tensor<1x64xi32>
+  %coloff = arith.muli %cols, %s64c : tensor<1x64xi32>
+  %rb2 = tile.broadcast %rows : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb2 = tile.broadcast %coloff : tensor<1x64xi32> -> tensor<64x64xi32>
+  %out = arith.addi %rb2, %cb2 : tensor<64x64xi32>
+  %op = tile.splat %o : tensor<64x64x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %out : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %oq, %v : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xf32>
+  return
+}
+
+// -----
+
+// What the lowering has no layout rule for yet is refused, naming the op.
+func.func @dot(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tensor<16x16xf32>) attributes {tile.kernel} {
+  // expected-error @+1 {{tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet}}
+  %d = tile.dot %a, %b, %c : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
+  return
+}

@@ -1,0 +1,120 @@
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses="warp-size=64" --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=WAVE64
+
+// Vector add laid out in 16-byte vectors: each of the 128 threads holds 8 elements in
+// two runs of 4, each loaded and stored as one aligned vector under its mask. Nothing
+// of the tile dialect is left.
+// CHECK-LABEL: gpu.module @tegula_kernels
+// CHECK: gpu.func @vadd(%{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: i32) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
+// CHECK: gpu.thread_id x
+// CHECK-COUNT-2: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK-COUNT-2: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
+// CHECK-NOT: tile.
+// WAVE64: gpu.func @vadd({{.*}}) kernel attributes {known_block_size = array<i32: 256, 1, 1>}
+// WAVE64-COUNT-1: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// WAVE64-NOT: llvm.load
+module {
+func.func @vadd(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32},
+                %n: i32 {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %pid = tile.program_id 0 : i32
+  %c1024 = arith.constant 1024 : i32
+  %start = arith.muli %pid, %c1024 : i32
+  %r = tile.range 0 to 1024 : tensor<1024xi32>
+  %s = tile.splat %start : tensor<1024xi32>
+  %offs = arith.addi %s, %r : tensor<1024xi32>
+  %ns = tile.splat %n : tensor<1024xi32>
+  %m = arith.cmpi slt, %offs, %ns : tensor<1024xi32>
+  %xp = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %offs : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %a = tile.load %xq, %m : tensor<1024x!tile.ptr<f32>> -> tensor<1024xf32>, tensor<1024xi1>
+  %b = arith.addf %a, %a : tensor<1024xf32>
+  %op = tile.splat %o : tensor<1024x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %offs : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  tile.store %oq, %b, %m : tensor<1024x!tile.ptr<f32>>, tensor<1024xf32>, tensor<1024xi1>
+  return
+}
+}
+
+// -----
+
+// A row of 32 is held by the 32 lanes of one warp: its sum is a butterfly of five
+// shuffles and no shared memory, and the 4 sums are stored from where they are. With
+// 64 lanes a wavefront holds two rows, and the butterfly stays within each half
+// (width 64, partners 1 to 16).
+// CHECK-LABEL: gpu.func @rowsum
+// CHECK-NOT: workgroup
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c8_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32
+// CHECK-NOT: gpu.shuffle
+// CHECK-NOT: memref.
+// WAVE64-LABEL: gpu.func @rowsum
+// WAVE64: gpu.shuffle xor %{{.*}}, %c16_i32, %c64_i32
+// WAVE64-NOT: gpu.shuffle xor %{{.*}}, %c32_i32
+module {
+func.func @rowsum(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %rows = tile.range 0 to 4 : tensor<4xi32>
+  %cols = tile.range 0 to 32 : tensor<32xi32>
+  %c32 = arith.constant 32 : i32
+  %r2 = tile.expand_dims %rows {axis = 1 : i32} : tensor<4xi32> -> tensor<4x1xi32>
+  %s = tile.splat %c32 : tensor<4x1xi32>
+  %ro = arith.muli %r2, %s : tensor<4x1xi32>
+  %c2 = tile.expand_dims %cols {axis = 0 : i32} : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %ro : tensor<4x1xi32> -> tensor<4x32xi32>
+  %cb = tile.broadcast %c2 : tensor<1x32xi32> -> tensor<4x32xi32>
+  %off = arith.addi %rb, %cb : tensor<4x32xi32>
+  %p = tile.splat %x : tensor<4x32x!tile.ptr<f32>>
+  %q = tile.addptr %p, %off : tensor<4x32x!tile.ptr<f32>>, tensor<4x32xi32>
+  %v = tile.load %q : tensor<4x32x!tile.ptr<f32>> -> tensor<4x32xf32>
+  %sum = tile.reduce sum %v {axis = 1 : i32} : tensor<4x32xf32> -> tensor<4xf32>
+  %e = tile.expand_dims %sum {axis = 1 : i32} : tensor<4xf32> -> tensor<4x1xf32>
+  %op = tile.splat %o : tensor<4x1x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %r2 : tensor<4x1x!tile.ptr<f32>>, tensor<4x1xi32>
+  tile.store %oq, %e : tensor<4x1x!tile.ptr<f32>>, tensor<4x1xf32>
+  return
+}
+}
+
+// -----
+
+// A sum of 1024 elements spread over 4 warps: each warp's butterfly leaves a partial
+// sum, lane 0 of each writes it to shared memory, and every thread adds the four in
+// warp order. The scalar result is stored by the first thread only.
+// CHECK-LABEL: gpu.func @total
+// CHECK-SAME: workgroup(%[[BUF:.*]] : memref<4xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32
+// CHECK: scf.if
+// CHECK: memref.store %{{.*}}, %[[BUF]][%{{.*}}] {tgpu.exchange = 0 : i64}
+// CHECK-COUNT-4: memref.load %[[BUF]]
+// CHECK: scf.if
+// CHECK: llvm.store %{{.*}} : f32, !llvm.ptr<1>
+// WAVE64-LABEL: gpu.func @total
+// WAVE64: gpu.shuffle xor %{{.*}}, %c32_i32, %c64_i32
+module {
+func.func @total(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 1024 : tensor<1024xi32>
+  %p = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %v = tile.load %q : tensor<1024x!tile.ptr<f32>> -> tensor<1024xf32>
+  %sum = tile.reduce sum %v {axis = 0 : i32} : tensor<1024xf32> -> f32
+  tile.store %o, %sum : !tile.ptr<f32>, f32
+  return
+}
+}
+
+// -----
+
+module {
+func.func @argmax(%x: !tile.ptr<f32>, %o: !tile.ptr<i32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  // expected-error @+1 {{the GPU lowering does not reduce to indices (argmax, argmin) yet}}
+  %i = tile.reduce argmax %v {axis = 0 : i32} : tensor<128xf32> -> i32
+  tile.store %o, %i : !tile.ptr<i32>, i32
+  return
+}
+}

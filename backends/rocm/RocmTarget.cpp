@@ -1,0 +1,107 @@
+// The rocm target: AMD GPUs (wave64) through the shared GPU lowering, upstream's rocdl
+// conversion, LLVM's AMDGPU backend (math from the ROCm device libraries) and ld.lld
+// for the code object. `rocm:gfx942` (the default) or `rocm:gfx90a`; num-warps=N
+// wavefronts. Nothing here runs a kernel: the hsaco is checked by the linker, the
+// answers by gpu-emu.
+#include "backends/gpu/Target/GpuTarget.h"
+
+#include "tegula/runtime/error.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <cstdlib>
+
+namespace tegula::rocm {
+
+namespace {
+
+/// ROCM_PATH's device libraries where it has them, else the ones found when the build
+/// was configured (Debian's rocm-device-libs, ROCm 5.2 bitcode).
+std::string bitcode_dir() {
+  if (const char *root = std::getenv("ROCM_PATH"); root && *root)
+    if (llvm::sys::fs::exists(std::string(root) + "/amdgcn/bitcode/ocml.bc"))
+      return std::string(root) + "/amdgcn/bitcode";
+  return TEGULA_ROCM_BITCODE_DIR;
+}
+
+/// TEGULA_LLD, else the LLD of the LLVM the build uses (Debian's plain ld.lld may be an
+/// older one that does not know gfx942).
+std::string find_lld() {
+  if (const char *env = std::getenv("TEGULA_LLD"); env && *env)
+    return env;
+  return TEGULA_LLD_PATH;
+}
+
+class RocmHooks final : public gpu::VendorHooks {
+public:
+  std::string target_name() const override { return "rocm"; }
+  std::string summary() const override {
+    return "AMD GPUs (wave64): AMDGPU through LLVM, hsaco through ld.lld; compiles only (linked, not run)";
+  }
+  int64_t warp_size() const override { return 64; }
+  compiler::Stage vendor_stage(const gpu::GpuArch &arch) const override {
+    return {"rocdl", "gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
+                         "},canonicalize,cse),reconcile-unrealized-casts"};
+  }
+  gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
+    gpu::CodegenTarget t;
+    t.triple = "amdgcn-amd-amdhsa";
+    t.chip = arch.name;
+    const std::string dir = bitcode_dir();
+    // The device libraries read their configuration from these constants. The ROCm 5.2
+    // libraries predate gfx942; gfx940's ISA version constant is of the same family.
+    const std::string isa = arch.name == "gfx90a" ? "90a" : "940";
+    for (const char *name : {"ocml", "ockl", "oclc_finite_only_off", "oclc_unsafe_math_off", "oclc_daz_opt_off",
+                             "oclc_correctly_rounded_sqrt_on", "oclc_wavefrontsize64_on", "oclc_abi_version_500"})
+      t.libraries.push_back(dir + "/" + name + ".bc");
+    t.libraries.push_back(dir + "/oclc_isa_version_" + isa + ".bc");
+    t.before_link = [](llvm::Module &module) {
+      module.addModuleFlag(llvm::Module::Error, "amdhsa_code_object_version", uint32_t{500});
+    };
+    return t;
+  }
+  std::vector<EmitKindInfo> artifact_kinds() const override {
+    return {{"asm", "", false, "AMDGPU assembly from LLVM's backend"},
+            {"hsaco", "", true, "the code object (ld.lld -shared)"}};
+  }
+  bool needs_object(const std::string &kind) const override { return kind == "hsaco"; }
+  mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
+                                      const std::string &kind) const override {
+    if (kind == "asm")
+      return code.assembly;
+    if (kind != "hsaco")
+      return module->emitError("the rocm target does not emit '") << kind << "'";
+    gpu::TemporaryFile object(".o"), hsaco(".hsaco");
+    if (!object.write(code.object))
+      return module->emitError("cannot write the object to a temporary file");
+    std::string output;
+    const std::string lld = find_lld();
+    if (!gpu::run_tool(lld, {"-flavor", "gnu", "-shared", object.path(), "-o", hsaco.path()}, output))
+      return module->emitError("ld.lld (") << lld << ") did not link the code object for " << arch.name << ":\n"
+                                           << output;
+    std::string bytes;
+    if (!hsaco.read(bytes))
+      return module->emitError("ld.lld wrote no code object");
+    return bytes;
+  }
+};
+
+class RocmBackend final : public compiler::TargetBackend {
+public:
+  std::string name() const override { return "rocm"; }
+  std::unique_ptr<const compiler::Target> configure(const compiler::TargetOptions &options) const override {
+    // Reference parts: MI300X (304 CUs) and one MI250X die (110 CUs); 64 KiB of LDS per
+    // workgroup on both.
+    static const std::vector<gpu::GpuArch> archs = {{"gfx942", 304, 65536}, {"gfx90a", 110, 65536}};
+    return gpu::make_gpu_target(std::make_shared<RocmHooks>(), gpu::parse_gpu_options("rocm", options, archs));
+  }
+};
+
+} // namespace
+
+void registerRocmTarget() { compiler::register_target_backend(std::make_unique<RocmBackend>()); }
+
+} // namespace tegula::rocm
