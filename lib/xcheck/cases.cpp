@@ -385,6 +385,17 @@ std::vector<std::string> backends() {
   return names;
 }
 
+void require_backend(const std::string &backend) {
+  TargetDescription described;
+  try {
+    described = describe_target(backend);
+  } catch (const Error &unknown) {
+    throw Error(ErrorCode::InvalidArgument, "unknown backend '" + backend + "': " + unknown.what());
+  }
+  if (!described.executes)
+    throw Error(ErrorCode::InvalidArgument, "backend '" + backend + "' does not run kernels here");
+}
+
 std::string kernel_shape_help(const std::string &kernel) { return entry(kernel).shape_help; }
 
 std::vector<Case> default_cases(const std::string &kernel, const std::vector<std::string> &backendList) {
@@ -407,9 +418,7 @@ Record run(const Case &c, uint64_t base_seed, Mutation mutation) {
   r.seed = case_seed(c, base_seed);
   try {
     const KernelEntry &e = entry(c.kernel);
-    const std::vector<std::string> known = backends();
-    if (std::find(known.begin(), known.end(), c.backend) == known.end())
-      throw Error(ErrorCode::InvalidArgument, "unknown backend '" + c.backend + "'");
+    require_backend(c.backend);
     Outcome o = e.run(c, r.seed, mutation);
     r.status = o.check.ok() ? Status::Pass : Status::Fail;
     r.elements = o.check.count;

@@ -15,10 +15,27 @@ execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expec
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REGEX MATCH "cpu: [^\n]*" cpu_line "${out}")
 string(REGEX MATCH "maia: [0-9][^\n]*" maia_line "${out}")
+string(REGEX MATCH "gpu-emu: [0-9][^\n]*" emu_line "${out}")
 message(STATUS "${cpu_line}")
 message(STATUS "${maia_line}")
+message(STATUS "${emu_line}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the conformance suite failed (seed ${seed}): ${rc}\n${out}\n${err}")
+endif()
+# Targets with options the suite runs too (AMD's wave64 through gpu-emu), each held to its
+# own list.
+if(EXTRA_BACKENDS AND NOT BACKENDS)
+  string(REPLACE "," ";" extras "${EXTRA_BACKENDS}")
+  execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS}
+                          --backend ${EXTRA_BACKENDS}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  foreach(extra ${extras})
+    string(REGEX MATCH "${extra}: [0-9][^\n]*" line "${out}")
+    message(STATUS "${line}")
+  endforeach()
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the conformance suite failed on ${EXTRA_BACKENDS} (seed ${seed}): ${rc}\n${out}\n${err}")
+  endif()
 endif()
 
 # A list missing one refusal, and a list with one entry the target does not refuse: the

@@ -15,3 +15,11 @@ message(STATUS "${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "dependencies run the wrong way (or the check broke): ${rc}\n${err}")
 endif()
+# And gpu-emu reaches nothing of the GPU compiler it checks.
+execute_process(COMMAND ${PYTHON} ${SOURCE}/tests/tool/emulator_independence.py --graph ${WORK}/targets.dot
+                        --manifest ${BUILD}/tegula-dependencies.txt --source ${SOURCE}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gpu-emu depends on the GPU compiler (or the check broke): ${rc}\n${err}")
+endif()

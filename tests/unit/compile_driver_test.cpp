@@ -33,7 +33,7 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
     REQUIRE(d.emit_kind("tile") != nullptr); // every target prints its input IR
     CHECK(d.emit_kind("tile")->after_stage == "tile");
   }
-  CHECK(names == std::vector<std::string>{"cpu", "maia", "cuda", "rocm", "toy"}); // toy: tests/toy_target
+  CHECK(names == std::vector<std::string>{"cpu", "maia", "cuda", "rocm", "gpu-emu", "toy"}); // toy: tests/toy_target
   CHECK(describe_target("host").name == "cpu");
   // Options after the colon belong to the target: unknown ones and bad values are
   // named; an option that changes the code changes the cache key.

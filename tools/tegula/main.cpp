@@ -43,7 +43,10 @@ commands:
       --json FILE                 also write the records (with input and output hashes)
       --save-outputs DIR          also write each case's outputs and bounds (the records name them)
       --mutate M                  trace the kernels with a deliberate mistake: transposed-operand,
-                                  mask-off-by-one or dropped-scale (xcheck must fail)
+                                  mask-off-by-one or dropped-scale; or have the backends that
+                                  can plant compiler bug M (their plant-bug=M option: the GPU
+                                  targets' gpu-drop-barrier, gpu-shift-exchange) do so
+                                  (xcheck must fail)
   xcheck --suite language [case] [options]
                                   the language conformance suite: one kernel per construct of
                                   docs/language.md per dtype and shape (or the cases whose name
@@ -340,7 +343,12 @@ int cmd_xcheck(const Args &args) {
   if (args.has("--shape"))
     request.shape = parse_shape(args.get("--shape", ""));
   request.seed = std::stoull(args.get("--seed", "1"));
-  request.mutation = kernels::parse_mutation(args.get("--mutate", "none"));
+  const std::string mutation = args.get("--mutate", "none");
+  try {
+    request.mutation = kernels::parse_mutation(mutation);
+  } catch (const Error &) { // not a mistake in the kernel: one a backend's compiler plants
+    request.planted_bug = mutation;
+  }
   request.json = args.get("--json", "");
   request.save_outputs = args.get("--save-outputs", "");
   return cli::run_xcheck_command(request);

@@ -80,11 +80,8 @@ int run_suite_command(const SuiteRequest &request) {
   if (request.suite != "language")
     throw Error(ErrorCode::InvalidArgument, "unknown suite '" + request.suite + "' (the suite is 'language')");
   std::vector<std::string> backends = request.backends.empty() ? xcheck::backends() : split_commas(request.backends);
-  for (const std::string &b : backends) {
-    const auto known = xcheck::backends();
-    if (std::find(known.begin(), known.end(), b) == known.end())
-      throw Error(ErrorCode::InvalidArgument, "unknown backend '" + b + "'");
-  }
+  for (const std::string &b : backends)
+    xcheck::require_backend(b);
   std::vector<xcheck::Case> cases = conformance::suite_cases(request.filter, backends);
   std::string joined;
   for (const std::string &b : backends)

@@ -1,6 +1,7 @@
 // `tegula xcheck`: the cross-backend checker's command line.
 #include "xcheck_command.h"
 
+#include "tegula/compiler/compile.h"
 #include "tegula/runtime/error.h"
 #include "tegula/xcheck/xcheck.h"
 
@@ -70,6 +71,25 @@ int run_xcheck_command(const XcheckRequest &request) {
   if (!request.compare.empty())
     return compare_files(request.compare);
   std::vector<std::string> backends = request.backends.empty() ? xcheck::backends() : split_commas(request.backends);
+  if (!request.planted_bug.empty()) {
+    // Each backend that can plant the bug, with it planted; the others are left out.
+    std::vector<std::string> planting;
+    for (const std::string &b : backends) {
+      const std::string with = b + (b.find(':') == std::string::npos ? ":" : ",") + "plant-bug=" + request.planted_bug;
+      try {
+        describe_target(with);
+        planting.push_back(with);
+      } catch (const Error &) {
+        std::printf("xcheck: %s plants no '%s'; left out\n", b.c_str(), request.planted_bug.c_str());
+      }
+    }
+    if (planting.empty())
+      throw Error(ErrorCode::InvalidArgument,
+                  "unknown mutation '" + request.planted_bug +
+                      "': not a kernel mutation (transposed-operand, mask-off-by-one, dropped-scale) and no backend "
+                      "plants it");
+    backends = planting;
+  }
   std::vector<xcheck::Case> cases = xcheck::default_cases(request.kernel, backends);
   if (request.dtype)
     std::erase_if(cases, [&](const xcheck::Case &c) { return c.dtype != *request.dtype; });
@@ -80,7 +100,8 @@ int run_xcheck_command(const XcheckRequest &request) {
       c.shape = request.shape;
   }
   std::printf("xcheck: seed %llu, mutation %s; fp64 reference, bounds of docs/correctness.md\n",
-              static_cast<unsigned long long>(request.seed), kernels::mutation_name(request.mutation));
+              static_cast<unsigned long long>(request.seed),
+              request.planted_bug.empty() ? kernels::mutation_name(request.mutation) : request.planted_bug.c_str());
   std::vector<xcheck::Record> records;
   for (const xcheck::Case &c : cases)
     records.push_back(xcheck::run(c, request.seed, request.mutation));

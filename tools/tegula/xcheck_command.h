@@ -21,6 +21,9 @@ struct XcheckRequest {
   std::vector<int64_t> shape;
   uint64_t seed = 1;
   kernels::Mutation mutation = kernels::Mutation::None;
+  /// A compiler bug the backends plant (their plant-bug=NAME option), where the
+  /// mutation named is none of the kernel's own; backends without it are left out.
+  std::string planted_bug;
   std::string json;                 ///< where to write the records
   std::string save_outputs;         ///< a folder for each case's outputs and bounds
   std::vector<std::string> compare; ///< one or two record files: compare instead of running

@@ -28,7 +28,9 @@ public:
     for (const EmitKindInfo &k : vendor_->artifact_kinds())
       d.emit_kinds.push_back(k);
     d.options = {"<arch> or arch=<arch>: the architecture (" + options_.arch.name + ")",
-                 "num-warps=N: warps of a block, a power of two up to 32 (" + std::to_string(options_.num_warps) + ")"};
+                 "num-warps=N: warps of a block, a power of two up to 32 (" + std::to_string(options_.num_warps) + ")",
+                 "plant-bug=gpu-drop-barrier|gpu-shift-exchange: plant one compiler mistake for gpu-emu and "
+                 "xcheck to catch"};
     d.compute_units = options_.arch.compute_units;
     d.onchip_bytes = options_.arch.shared_memory;
     d.warp_size = vendor_->warp_size();
@@ -40,7 +42,8 @@ public:
   const TargetDescription &description() const override { return description_; }
 
   std::string key() const override {
-    return vendor_->target_name() + ":" + options_.arch.name + ",num-warps=" + std::to_string(options_.num_warps);
+    return vendor_->target_name() + ":" + options_.arch.name + ",num-warps=" + std::to_string(options_.num_warps) +
+           (options_.plant_bug.empty() ? "" : ",plant-bug=" + options_.plant_bug);
   }
 
   std::vector<compiler::Stage> stages(const CompileOptions &) const override {
@@ -48,8 +51,11 @@ public:
                               " warp-size=" + std::to_string(vendor_->warp_size());
     return {{"tile", "canonicalize,cse"},
             {"gpu", "tegula-expand-gpu-descriptors,canonicalize,cse,tegula-coalesce-gpu-accesses{" + block + "},tegula-assign-gpu-layouts,canonicalize,cse"},
-            {kEmuTapStage, "tegula-convert-tile-to-gpu,canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
-                               std::to_string(options_.arch.shared_memory) + "},tegula-insert-gpu-barriers"},
+            {kEmuTapStage, std::string("tegula-convert-tile-to-gpu") +
+                               (options_.plant_bug == "gpu-shift-exchange" ? "{plant-shift-exchange=true}" : "") +
+                               ",canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
+                               std::to_string(options_.arch.shared_memory) + "},tegula-insert-gpu-barriers" +
+                               (options_.plant_bug == "gpu-drop-barrier" ? "{plant-drop=true}" : "")},
             vendor_->vendor_stage(options_.arch)};
   }
 
@@ -116,9 +122,14 @@ GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::Ta
         throw Error(ErrorCode::InvalidArgument,
                     target + " option num-warps takes a power of two from 1 to 32, got '" + value + "'");
       o.num_warps = n;
+    } else if (key == "plant-bug") {
+      if (value != "gpu-drop-barrier" && value != "gpu-shift-exchange")
+        throw Error(ErrorCode::InvalidArgument, target + " option plant-bug takes gpu-drop-barrier or "
+                                                         "gpu-shift-exchange, got '" + value + "'");
+      o.plant_bug = value;
     } else {
       throw Error(ErrorCode::InvalidArgument,
-                  "unknown " + target + " option '" + key + "' (<arch> or arch=<arch>, num-warps=N)");
+                  "unknown " + target + " option '" + key + "' (<arch> or arch=<arch>, num-warps=N, plant-bug=NAME)");
     }
   }
   return o;

@@ -45,6 +45,11 @@ public:
 struct GpuTargetOptions {
   GpuArch arch;
   int64_t num_warps = 4;
+  /// A deliberate compiler bug, to show that gpu-emu and xcheck catch it:
+  /// "gpu-drop-barrier" (no barrier between shared-memory writes and reads) or
+  /// "gpu-shift-exchange" (each shared-memory exchange reads the element after the one
+  /// written for it: the two sides disagree on the layout). Empty: none.
+  std::string plant_bug;
 };
 
 /// The configured target of one vendor and architecture.
@@ -52,8 +57,8 @@ std::unique_ptr<const compiler::Target> make_gpu_target(std::shared_ptr<const Ve
                                                         GpuTargetOptions options);
 
 /// Parses the options shared by every GPU target: the architecture (a bare word or
-/// arch=NAME, one of `archs`) and num-warps=N (a power of two up to 32). Throws
-/// Error(InvalidArgument) naming what is wrong.
+/// arch=NAME, one of `archs`), num-warps=N (a power of two up to 32) and plant-bug=NAME.
+/// Throws Error(InvalidArgument) naming what is wrong.
 GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::TargetOptions &options,
                                    const std::vector<GpuArch> &archs);
 

@@ -41,9 +41,8 @@ void initializeGpuTargets() {
 class Serializer : public LLVM::ModuleToObject {
 public:
   Serializer(Operation &module, const CodegenTarget &target, bool wantObject, GpuCode &out)
-      : ModuleToObject(module, target.triple, target.chip, target.features, target.opt_level, {}, {},
-                       [this](llvm::Module &m) { captureIR(m); }),
-        target_(target), wantObject_(wantObject), out_(out) {}
+      : ModuleToObject(module, target.triple, target.chip, target.features, target.opt_level), target_(target),
+        wantObject_(wantObject), out_(out) {}
 
 protected:
   std::optional<SmallVector<std::unique_ptr<llvm::Module>>> loadBitcodeFiles(llvm::Module &module) override {
@@ -66,7 +65,9 @@ protected:
       target_.before_link(module);
   }
 
+  /// `module` is linked and optimized here: its IR is the "llvm" artifact.
   FailureOr<SmallVector<char, 0>> moduleToObject(llvm::Module &module) override {
+    captureIR(module);
     FailureOr<llvm::TargetMachine *> machine = getOrCreateTargetMachine();
     if (failed(machine))
       return getOperation().emitError("LLVM has no backend for ") << target_.triple << " (" << target_.chip << ")";

@@ -117,7 +117,6 @@ struct AllocateSharedMemoryPass
       buffer->offset = offset;
       total = std::max(total, offset + buffer->bytes);
     }
-    func->setAttr("tgpu.shared_memory_bytes", b.getI64IntegerAttr(total));
     if (limit > 0 && total > limit)
       return func.emitError("kernel '")
              << func.getName() << "' needs " << total << " bytes of shared memory in " << buffers.size()

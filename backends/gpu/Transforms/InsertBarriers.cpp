@@ -203,8 +203,13 @@ private:
 };
 
 struct InsertGpuBarriersPass : public tegula::gpu::impl::TegulaInsertGpuBarriersBase<InsertGpuBarriersPass> {
+  using TegulaInsertGpuBarriersBase::TegulaInsertGpuBarriersBase;
   void runOnOperation() override {
     getOperation().walk([&](mgpu::GPUFuncOp func) {
+      if (plantDrop) {
+        func.walk([](Operation *op) { op->removeAttr(tegula::gpu::ir::kExchangeAttrName); });
+        return;
+      }
       BarrierInsertion insertion;
       State state;
       if (failed(insertion.run(func.getBody().front(), state, false)))

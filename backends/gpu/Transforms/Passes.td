@@ -65,9 +65,9 @@ def TegulaAllocateSharedMemory : Pass<"tegula-allocate-shared-memory", "::mlir::
     loop that the buffer's other uses are outside of keeps it alive for the whole loop.
     Buffers are placed largest first, each at the lowest 16-byte-aligned offset clear of
     the buffers it lives alongside, and become `memref.view`s of one attribution of
-    bytes. The total is recorded as `tgpu.shared_memory_bytes`; above `bytes` (the
-    target's shared memory per block; 0: no limit) the kernel is refused with the
-    figures, at compile time rather than at load.
+    bytes, whose size is the kernel's total; above `bytes` (the target's shared memory
+    per block; 0: no limit) the kernel is refused with the figures, at compile time
+    rather than at load.
   }];
   let options = [
     Option<"limit", "bytes", "int64_t", "0", "Shared memory one block may use (0: no limit)">,
@@ -89,6 +89,10 @@ def TegulaInsertGpuBarriers : Pass<"tegula-insert-gpu-barriers", "::mlir::Module
     barrier before the branch, and a hazard between two accesses inside one is an
     error. Only where a hazard exists is a barrier inserted.
   }];
+  let options = [
+    Option<"plantDrop", "plant-drop", "bool", "false",
+           "Plant a bug for the emulator's checks: insert no barrier at all">,
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 

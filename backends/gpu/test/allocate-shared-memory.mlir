@@ -4,7 +4,6 @@
 // bytes of its own. Each buffer becomes a view of one block of bytes.
 // CHECK-LABEL: gpu.func @reuse
 // CHECK-SAME: workgroup(%[[ALL:.*]] : memref<528xi8, #gpu.address_space<workgroup>>)
-// CHECK-SAME: tgpu.shared_memory_bytes = 528 : i64
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C512:.*]] = arith.constant 512 : index
 // CHECK-DAG: memref.view %[[ALL]][%[[C0]]][] : memref<528xi8, #gpu.address_space<workgroup>> to memref<128xf32, #gpu.address_space<workgroup>>

@@ -106,6 +106,9 @@ public:
           throw Error(ErrorCode::InvalidArgument, "maia option cluster-sharing takes on or off, got '" + value + "'");
         o.cluster_sharing = value == "on";
       } else if (key == "plant-bug") {
+        if (value != "drop-wait" && value != "overflow-tsram" && value != "dma-past-end" && value != "drop-barrier")
+          throw Error(ErrorCode::InvalidArgument, "maia option plant-bug takes drop-wait, overflow-tsram, "
+                                                  "dma-past-end or drop-barrier, got '" + value + "'");
         o.plant_bug = value;
       } else {
         throw Error(ErrorCode::InvalidArgument, "unknown maia option '" + key +

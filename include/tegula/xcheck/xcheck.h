@@ -47,6 +47,9 @@ struct Record {
 /// The library kernels xcheck knows, and the backends that execute here.
 std::vector<std::string> kernel_names();
 std::vector<std::string> backends();
+/// Throws Error(InvalidArgument) unless `backend` is a target, with its options
+/// ("gpu-emu:gfx942"), that runs kernels here.
+void require_backend(const std::string &backend);
 /// What the sizes of a kernel's shape mean.
 std::string kernel_shape_help(const std::string &kernel);
 

@@ -36,7 +36,7 @@
 // NOKERNEL: tegula: invalid argument: unknown kernel 'nosuch' (known: vector_add, softmax, rms_norm, layer_norm, gemm)
 
 // RUN: not %tegula compile gemm --target opencl 2>&1 | FileCheck %s --check-prefix=NOTARGET
-// NOTARGET: tegula: unsupported: target 'opencl' is not available in this build (available: cpu, maia, cuda, rocm, toy)
+// NOTARGET: tegula: unsupported: target 'opencl' is not available in this build (available: cpu, maia, cuda, rocm, gpu-emu, toy)
 
 // Each stage of the pipeline is dumped, in order, to stderr.
 // RUN: %tegula compile gemm --dump-ir --emit llvm-dialect 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP

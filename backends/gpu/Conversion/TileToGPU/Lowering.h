@@ -72,6 +72,8 @@ public:
   mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
 
   mlir::OpBuilder &b;
+  /// A planted bug (tegula-convert-tile-to-gpu's plant-shift-exchange option).
+  bool plantShiftExchange = false;
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Reduce.cpp).

@@ -17,6 +17,11 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
     xor butterflies. What moves a tile between threads otherwise (shared memory) is
     refused with an error naming the op. Pointers become `!llvm.ptr<1>`.
   }];
+  let options = [
+    Option<"plantShiftExchange", "plant-shift-exchange", "bool", "false",
+           "Plant a bug for the emulator's checks: every shared-memory exchange reads the element after the one "
+           "written for it">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
 }

@@ -38,6 +38,10 @@ void KernelLowering::storeShared(Value buffer, Value value, Value index, Locatio
 }
 
 Value KernelLowering::loadShared(Value buffer, Type element, Value index, Location loc) {
+  if (plantShiftExchange) { // the planted bug: the element after the one written for this read
+    const int64_t count = cast<MemRefType>(buffer.getType()).getNumElements();
+    index = arith::RemUIOp::create(b, loc, arith::AddIOp::create(b, loc, index, i32(1, loc)), i32(count, loc));
+  }
   auto load =
       memref::LoadOp::create(b, loc, buffer, ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(), index)});
   load->setAttr(ir::kExchangeAttrName, b.getI64IntegerAttr(exchanges_.lookup(buffer)));

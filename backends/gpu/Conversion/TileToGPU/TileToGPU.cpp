@@ -283,6 +283,7 @@ namespace {
 using namespace mlir;
 
 struct ConvertTileToGpuPass : public tegula::gpu::impl::TegulaConvertTileToGpuBase<ConvertTileToGpuPass> {
+  using TegulaConvertTileToGpuBase::TegulaConvertTileToGpuBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = module.getContext();
@@ -321,6 +322,7 @@ struct ConvertTileToGpuPass : public tegula::gpu::impl::TegulaConvertTileToGpuBa
       Block &entry = kernel.getBody().front();
       b.setInsertionPointToStart(&entry);
       tegula::gpu::lowering::KernelLowering lowering(b, kernel, *block, func.getLoc());
+      lowering.plantShiftExchange = plantShiftExchange;
       for (auto [from, to] : llvm::zip(func.getArguments(), entry.getArguments()))
         lowering.mapScalar(from, to);
       if (failed(lowering.lowerBlock(func.getBody().front()))) {

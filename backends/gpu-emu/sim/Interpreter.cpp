@@ -1,0 +1,633 @@
+#include "backends/gpu-emu/sim/Interpreter.h"
+
+#include "backends/gpu-emu/sim/Numerics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace tegula::gpuemu {
+
+int scalar_bits(Scalar s) {
+  switch (s) {
+  case Scalar::I1: return 1;
+  case Scalar::I8: return 8;
+  case Scalar::I16: case Scalar::F16: case Scalar::BF16: return 16;
+  case Scalar::I32: case Scalar::F32: return 32;
+  case Scalar::I64: case Scalar::F64: case Scalar::Address: return 64;
+  }
+  return 64;
+}
+
+bool is_float(Scalar s) { return s == Scalar::F16 || s == Scalar::BF16 || s == Scalar::F32 || s == Scalar::F64; }
+
+namespace {
+
+int64_t bytes_of(Scalar s) { return std::max(1, scalar_bits(s) / 8); }
+
+bool compare_int(int64_t predicate, uint64_t a, uint64_t b, int bits) {
+  const int64_t sa = sign_extend(a, bits), sb = sign_extend(b, bits);
+  a &= width_mask(bits);
+  b &= width_mask(bits);
+  switch (predicate) { // arith::CmpIPredicate
+  case 0: return a == b;
+  case 1: return a != b;
+  case 2: return sa < sb;
+  case 3: return sa <= sb;
+  case 4: return sa > sb;
+  case 5: return sa >= sb;
+  case 6: return a < b;
+  case 7: return a <= b;
+  case 8: return a > b;
+  case 9: return a >= b;
+  }
+  return false;
+}
+
+bool compare_float(int64_t predicate, double a, double b) {
+  const bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) { // arith::CmpFPredicate
+  case 0: return false;
+  case 1: return !unordered && a == b;
+  case 2: return !unordered && a > b;
+  case 3: return !unordered && a >= b;
+  case 4: return !unordered && a < b;
+  case 5: return !unordered && a <= b;
+  case 6: return !unordered && a != b;
+  case 7: return !unordered;
+  case 8: return unordered || a == b;
+  case 9: return unordered || a > b;
+  case 10: return unordered || a >= b;
+  case 11: return unordered || a < b;
+  case 12: return unordered || a <= b;
+  case 13: return unordered || a != b;
+  case 14: return unordered;
+  case 15: return true;
+  }
+  return false;
+}
+
+uint64_t int_binary(Op op, uint64_t a, uint64_t b, int bits, bool &divide_by_zero) {
+  const int64_t sa = sign_extend(a, bits), sb = sign_extend(b, bits);
+  const uint64_t ua = a & width_mask(bits), ub = b & width_mask(bits);
+  switch (op) {
+  case Op::AddI: return ua + ub;
+  case Op::SubI: return ua - ub;
+  case Op::MulI: return ua * ub;
+  case Op::AndI: return ua & ub;
+  case Op::OrI: return ua | ub;
+  case Op::XOrI: return ua ^ ub;
+  case Op::ShLI: return ub >= static_cast<uint64_t>(bits) ? 0 : ua << ub;
+  case Op::ShRUI: return ub >= static_cast<uint64_t>(bits) ? 0 : ua >> ub;
+  case Op::ShRSI: return static_cast<uint64_t>(ub >= static_cast<uint64_t>(bits) ? (sa < 0 ? -1 : 0) : sa >> ub);
+  case Op::MaxSI: return static_cast<uint64_t>(std::max(sa, sb));
+  case Op::MinSI: return static_cast<uint64_t>(std::min(sa, sb));
+  case Op::MaxUI: return std::max(ua, ub);
+  case Op::MinUI: return std::min(ua, ub);
+  default: break;
+  }
+  if (ub == 0) {
+    divide_by_zero = true;
+    return 0;
+  }
+  switch (op) {
+  case Op::DivUI: return ua / ub;
+  case Op::RemUI: return ua % ub;
+  case Op::DivSI: return sb == -1 ? static_cast<uint64_t>(-sa) : static_cast<uint64_t>(sa / sb);
+  case Op::RemSI: return sb == -1 ? 0 : static_cast<uint64_t>(sa % sb);
+  case Op::CeilDivSI: {
+    if (sb == -1)
+      return static_cast<uint64_t>(-sa);
+    int64_t q = sa / sb;
+    return static_cast<uint64_t>(q + ((sa % sb != 0) && ((sa < 0) == (sb < 0)) ? 1 : 0));
+  }
+  case Op::FloorDivSI: {
+    if (sb == -1)
+      return static_cast<uint64_t>(-sa);
+    int64_t q = sa / sb;
+    return static_cast<uint64_t>(q - ((sa % sb != 0) && ((sa < 0) != (sb < 0)) ? 1 : 0));
+  }
+  default: return 0;
+  }
+}
+
+double float_unary(Op op, double x) {
+  switch (op) {
+  case Op::NegF: return -x;
+  case Op::AbsF: return std::fabs(x);
+  case Op::Exp: return std::exp(x);
+  case Op::Exp2: return std::exp2(x);
+  case Op::Log: return std::log(x);
+  case Op::Log2: return std::log2(x);
+  case Op::Sqrt: return std::sqrt(x);
+  case Op::RSqrt: return 1.0 / std::sqrt(x);
+  case Op::Tanh: return std::tanh(x);
+  case Op::Erf: return std::erf(x);
+  case Op::Sin: return std::sin(x);
+  case Op::Cos: return std::cos(x);
+  case Op::Floor: return std::floor(x);
+  case Op::Ceil: return std::ceil(x);
+  case Op::Round: return std::round(x);
+  default: return 0.0;
+  }
+}
+
+double float_binary(Op op, double a, double b) {
+  switch (op) {
+  case Op::AddF: return a + b;
+  case Op::SubF: return a - b;
+  case Op::MulF: return a * b;
+  case Op::DivF: return a / b;
+  case Op::RemF: return std::fmod(a, b);
+  case Op::PowF: return std::pow(a, b);
+  case Op::MaxNumF: return std::isnan(a) ? b : std::isnan(b) ? a : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b));
+  case Op::MinNumF: return std::isnan(a) ? b : std::isnan(b) ? a : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b));
+  case Op::MaximumF:
+    return std::isnan(a) || std::isnan(b) ? NAN : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b));
+  case Op::MinimumF:
+    return std::isnan(a) || std::isnan(b) ? NAN : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b));
+  default: return 0.0;
+  }
+}
+
+bool any(const std::vector<uint8_t> &mask) { return std::find(mask.begin(), mask.end(), 1) != mask.end(); }
+
+} // namespace
+
+Interpreter::Interpreter(const Program &program, std::vector<GlobalRange> ranges)
+    : program_(program), ranges_(std::move(ranges)), threads_(program.threads) {
+  int64_t total = 0;
+  for (const ValueType &t : program_.values) {
+    offsets_.push_back(total);
+    total += t.width;
+  }
+  regs_.assign(static_cast<size_t>(total * threads_), 0);
+  const size_t bytes = static_cast<size_t>(program_.shared_bytes);
+  shared_.assign(bytes, 0);
+  written_.assign(bytes, 0);
+  writer_.assign(bytes, 0);
+  reader_.assign(bytes, 0);
+  write_epoch_.assign(bytes, 0);
+  read_epoch_.assign(bytes, 0);
+}
+
+std::string Interpreter::site(const Instr &in) const {
+  return in.site >= 0 && in.site < static_cast<int32_t>(program_.sites.size()) ? program_.sites[in.site]
+                                                                                : std::string("?");
+}
+
+void Interpreter::fail(ErrorCode code, const Instr &in, const std::string &what) {
+  if (!fault_)
+    fault_ = Error(code, "gpu-emu: kernel '" + program_.name + "', block (" + std::to_string(block_[0]) + "," +
+                             std::to_string(block_[1]) + "," + std::to_string(block_[2]) + "): " + what + " at " +
+                             site(in));
+  throw Fault{};
+}
+
+const GlobalRange *Interpreter::range_of(uint64_t address, uint64_t bytes) const {
+  for (const GlobalRange &r : ranges_)
+    if (address >= r.begin && address + bytes <= r.end && address + bytes >= address)
+      return &r;
+  return nullptr;
+}
+
+std::optional<Error> Interpreter::run_block(std::array<int64_t, 3> block, std::array<int64_t, 3> grid,
+                                            const std::vector<uint64_t> &params) {
+  block_ = block;
+  grid_ = grid;
+  fault_.reset();
+  std::fill(written_.begin(), written_.end(), 0);
+  std::fill(writer_.begin(), writer_.end(), 0);
+  std::fill(reader_.begin(), reader_.end(), 0);
+  epoch_ = 1;
+  std::fill(write_epoch_.begin(), write_epoch_.end(), 0);
+  std::fill(read_epoch_.begin(), read_epoch_.end(), 0);
+  for (size_t i = 0; i < program_.params.size(); ++i)
+    for (int64_t t = 0; t < threads_; ++t)
+      at(program_.params[i], 0, t) = params[i];
+  if (program_.shared_param >= 0)
+    for (int64_t t = 0; t < threads_; ++t)
+      at(program_.shared_param, 0, t) = 0;
+  alive_.assign(static_cast<size_t>(threads_), 1);
+  Mask mask(static_cast<size_t>(threads_), 1);
+  try {
+    exec_block(program_.entry, mask, nullptr);
+  } catch (const Fault &) {
+  }
+  return fault_;
+}
+
+void Interpreter::exec_block(int32_t block, Mask &mask, const std::vector<int32_t> *yield_to) {
+  for (const Instr &in : program_.blocks[block].instrs) {
+    exec(in, mask, yield_to);
+    if (in.op == Op::Return)
+      return;
+  }
+}
+
+void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *yield_to) {
+  const int64_t T = threads_;
+  const int width = in.type.width;
+  const Scalar s = in.type.scalar;
+  const int bits = scalar_bits(s);
+  auto each = [&](auto &&fn) {
+    for (int64_t t = 0; t < T; ++t)
+      if (mask[t])
+        fn(t);
+  };
+  switch (in.op) {
+  case Op::Constant:
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) = static_cast<uint64_t>(in.imm);
+    });
+    return;
+  case Op::AddI: case Op::SubI: case Op::MulI: case Op::DivSI: case Op::DivUI: case Op::RemSI: case Op::RemUI:
+  case Op::AndI: case Op::OrI: case Op::XOrI: case Op::ShLI: case Op::ShRUI: case Op::ShRSI: case Op::MaxSI:
+  case Op::MinSI: case Op::MaxUI: case Op::MinUI: case Op::CeilDivSI: case Op::FloorDivSI: {
+    bool divide_by_zero = false;
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) =
+            int_binary(in.op, at(in.args[0], e, t), at(in.args[1], e, t), bits, divide_by_zero) & width_mask(bits);
+    });
+    if (divide_by_zero)
+      fail(ErrorCode::DeviceFault, in, "integer division by zero");
+    return;
+  }
+  case Op::AbsI:
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e) {
+        int64_t v = sign_extend(at(in.args[0], e, t), bits);
+        at(in.results[0], e, t) = static_cast<uint64_t>(v < 0 ? -v : v) & width_mask(bits);
+      }
+    });
+    return;
+  case Op::AddF: case Op::SubF: case Op::MulF: case Op::DivF: case Op::RemF: case Op::MaxNumF: case Op::MinNumF:
+  case Op::MaximumF: case Op::MinimumF: case Op::PowF:
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) = from_double(
+            s, float_binary(in.op, to_double(s, at(in.args[0], e, t)), to_double(s, at(in.args[1], e, t))));
+    });
+    return;
+  case Op::NegF: case Op::AbsF: case Op::Exp: case Op::Exp2: case Op::Log: case Op::Log2: case Op::Sqrt:
+  case Op::RSqrt: case Op::Tanh: case Op::Erf: case Op::Sin: case Op::Cos: case Op::Floor: case Op::Ceil:
+  case Op::Round:
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) = from_double(s, float_unary(in.op, to_double(s, at(in.args[0], e, t))));
+    });
+    return;
+  case Op::Fma:
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) =
+            from_double(s, std::fma(to_double(s, at(in.args[0], e, t)), to_double(s, at(in.args[1], e, t)),
+                                    to_double(s, at(in.args[2], e, t))));
+    });
+    return;
+  case Op::CmpI: case Op::CmpF: {
+    const ValueType operand = program_.values[in.args[0]];
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e) {
+        const uint64_t a = at(in.args[0], e, t), b = at(in.args[1], e, t);
+        at(in.results[0], e, t) = in.op == Op::CmpI ? compare_int(in.imm, a, b, scalar_bits(operand.scalar))
+                                                    : compare_float(in.imm, to_double(operand.scalar, a),
+                                                                    to_double(operand.scalar, b));
+      }
+    });
+    return;
+  }
+  case Op::Select: {
+    const bool vectorCondition = program_.values[in.args[0]].width > 1;
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e)
+        at(in.results[0], e, t) = (at(in.args[0], vectorCondition ? e : 0, t) & 1) ? at(in.args[1], e, t)
+                                                                                     : at(in.args[2], e, t);
+    });
+    return;
+  }
+  case Op::ExtSI: case Op::ExtUI: case Op::TruncI: case Op::ExtF: case Op::TruncF: case Op::SIToFP:
+  case Op::UIToFP: case Op::FPToSI: case Op::FPToUI: case Op::Bitcast: {
+    const Scalar from = program_.values[in.args[0]].scalar;
+    const int fromBits = scalar_bits(from);
+    each([&](int64_t t) {
+      for (int e = 0; e < width; ++e) {
+        const uint64_t v = at(in.args[0], e, t);
+        uint64_t r = 0;
+        switch (in.op) {
+        case Op::ExtSI: r = static_cast<uint64_t>(sign_extend(v, fromBits)) & width_mask(bits); break;
+        case Op::ExtUI: case Op::TruncI: r = v & width_mask(std::min(bits, fromBits)); break;
+        case Op::ExtF: case Op::TruncF: r = from_double(s, to_double(from, v)); break;
+        case Op::SIToFP: r = from_double(s, static_cast<double>(sign_extend(v, fromBits))); break;
+        case Op::UIToFP: r = from_double(s, static_cast<double>(v & width_mask(fromBits))); break;
+        case Op::FPToSI: {
+          double d = std::trunc(to_double(from, v));
+          r = std::isnan(d) ? 0 : static_cast<uint64_t>(static_cast<int64_t>(std::clamp(d, -9.2e18, 9.2e18)));
+          r &= width_mask(bits);
+          break;
+        }
+        case Op::FPToUI: {
+          double d = std::trunc(to_double(from, v));
+          r = std::isnan(d) || d < 0 ? 0 : static_cast<uint64_t>(std::min(d, 1.8e19)) & width_mask(bits);
+          break;
+        }
+        default: r = v & width_mask(bits); break; // Bitcast: same width
+        }
+        at(in.results[0], e, t) = r;
+      }
+    });
+    return;
+  }
+  case Op::Extract:
+    each([&](int64_t t) { at(in.results[0], 0, t) = at(in.args[0], static_cast<int>(in.imm), t); });
+    return;
+  case Op::FromElements:
+    each([&](int64_t t) {
+      for (size_t e = 0; e < in.args.size(); ++e)
+        at(in.results[0], static_cast<int>(e), t) = at(in.args[e], 0, t);
+    });
+    return;
+  case Op::Offset: {
+    const ValueType index = program_.values[in.args[1]];
+    each([&](int64_t t) {
+      at(in.results[0], 0, t) =
+          at(in.args[0], 0, t) +
+          static_cast<uint64_t>(sign_extend(at(in.args[1], 0, t), scalar_bits(index.scalar)) * in.imm);
+    });
+    return;
+  }
+  case Op::View:
+    each([&](int64_t t) { at(in.results[0], 0, t) = at(in.args[0], 0, t) + at(in.args[1], 0, t); });
+    return;
+  case Op::LoadGlobal: case Op::StoreGlobal:
+    exec_global(in, mask);
+    return;
+  case Op::LoadShared: case Op::StoreShared:
+    exec_shared(in, mask);
+    return;
+  case Op::ThreadId:
+    each([&](int64_t t) { at(in.results[0], 0, t) = in.imm == 0 ? static_cast<uint64_t>(t) : 0; });
+    return;
+  case Op::BlockDim:
+    each([&](int64_t t) { at(in.results[0], 0, t) = in.imm == 0 ? static_cast<uint64_t>(T) : 1; });
+    return;
+  case Op::BlockId:
+    each([&](int64_t t) { at(in.results[0], 0, t) = static_cast<uint64_t>(block_[in.imm]); });
+    return;
+  case Op::GridDim:
+    each([&](int64_t t) { at(in.results[0], 0, t) = static_cast<uint64_t>(grid_[in.imm]); });
+    return;
+  case Op::Shuffle:
+    exec_shuffle(in, mask);
+    return;
+  case Op::Barrier:
+    exec_barrier(in, mask);
+    return;
+  case Op::For:
+    exec_for(in, mask);
+    return;
+  case Op::If:
+    exec_if(in, mask);
+    return;
+  case Op::Yield: {
+    if (!yield_to)
+      return;
+    // Through a copy: a loop may yield its iter args in another order.
+    std::vector<uint64_t> staged;
+    for (size_t i = 0; i < in.args.size(); ++i) {
+      const int w = program_.values[in.args[i]].width;
+      for (int e = 0; e < w; ++e)
+        each([&](int64_t t) { staged.push_back(at(in.args[i], e, t)); });
+    }
+    size_t next = 0;
+    for (size_t i = 0; i < in.args.size(); ++i) {
+      const int w = program_.values[(*yield_to)[i]].width;
+      for (int e = 0; e < w; ++e)
+        each([&](int64_t t) { at((*yield_to)[i], e, t) = staged[next++]; });
+    }
+    return;
+  }
+  case Op::Return:
+    each([&](int64_t t) { alive_[t] = 0; });
+    return;
+  }
+}
+
+void Interpreter::exec_for(const Instr &in, Mask &mask) {
+  const Block &body = program_.blocks[in.body];
+  const int bits = scalar_bits(program_.values[in.args[0]].scalar);
+  const int32_t iv = body.args[0];
+  std::vector<int32_t> carried(body.args.begin() + 1, body.args.end());
+  for (int64_t t = 0; t < threads_; ++t) {
+    if (!mask[t])
+      continue;
+    at(iv, 0, t) = at(in.args[0], 0, t);
+    for (size_t i = 0; i < carried.size(); ++i)
+      for (int e = 0; e < program_.values[carried[i]].width; ++e)
+        at(carried[i], e, t) = at(in.args[3 + i], e, t);
+  }
+  Mask iteration(mask.size());
+  while (true) {
+    for (int64_t t = 0; t < threads_; ++t)
+      iteration[t] = mask[t] && alive_[t] && compare_int(2, at(iv, 0, t), at(in.args[1], 0, t), bits);
+    if (!any(iteration))
+      break;
+    exec_block(in.body, iteration, &carried);
+    for (int64_t t = 0; t < threads_; ++t)
+      if (iteration[t])
+        at(iv, 0, t) = (at(iv, 0, t) + at(in.args[2], 0, t)) & width_mask(bits);
+  }
+  for (int64_t t = 0; t < threads_; ++t) {
+    if (!mask[t])
+      continue;
+    for (size_t i = 0; i < carried.size(); ++i)
+      for (int e = 0; e < program_.values[carried[i]].width; ++e)
+        at(in.results[i], e, t) = at(carried[i], e, t);
+  }
+}
+
+void Interpreter::exec_if(const Instr &in, Mask &mask) {
+  Mask taken(mask.size()), other(mask.size());
+  for (int64_t t = 0; t < threads_; ++t) {
+    taken[t] = mask[t] && (at(in.args[0], 0, t) & 1);
+    other[t] = mask[t] && !(at(in.args[0], 0, t) & 1);
+  }
+  if (any(taken))
+    exec_block(in.body, taken, &in.results);
+  if (in.orelse >= 0 && any(other))
+    exec_block(in.orelse, other, &in.results);
+}
+
+void Interpreter::exec_global(const Instr &in, const Mask &mask) {
+  const bool load = in.op == Op::LoadGlobal;
+  const int32_t addressValue = load ? in.args[0] : in.args[1];
+  const int width = in.type.width;
+  const int64_t elementBytes = bytes_of(in.type.scalar);
+  const int64_t bytes = elementBytes * width;
+  AccessCounters &counters = report_.global[site(in)];
+  counters.bytes = bytes;
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += program_.warp_size) {
+    std::set<uint64_t> sectors;
+    int64_t active = 0;
+    for (int64_t t = warpStart; t < std::min(threads_, warpStart + program_.warp_size); ++t) {
+      if (!mask[t])
+        continue;
+      ++active;
+      const uint64_t address = at(addressValue, 0, t);
+      if (in.imm > 1 && address % static_cast<uint64_t>(in.imm) != 0)
+        fail(ErrorCode::DeviceFault, in,
+             "a " + std::to_string(bytes) + "-byte access promised " + std::to_string(in.imm) +
+                 "-byte aligned is at an address " + std::to_string(address % static_cast<uint64_t>(in.imm)) +
+                 " bytes past that (thread " + std::to_string(t) + ")");
+      if (!range_of(address, static_cast<uint64_t>(bytes)))
+        fail(ErrorCode::OutOfBounds,
+             in, std::string(load ? "a load" : "a store") + " of " + std::to_string(bytes) +
+                     " bytes outside every buffer of the launch (thread " + std::to_string(t) + ")");
+      for (uint64_t s = address / 32; s <= (address + bytes - 1) / 32; ++s)
+        sectors.insert(s);
+      auto *memory = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(address));
+      for (int e = 0; e < width; ++e) {
+        if (load) {
+          uint64_t v = 0;
+          std::memcpy(&v, memory + e * elementBytes, static_cast<size_t>(elementBytes));
+          at(in.results[0], e, t) = v;
+        } else {
+          const uint64_t v = at(in.args[0], e, t);
+          std::memcpy(memory + e * elementBytes, &v, static_cast<size_t>(elementBytes));
+        }
+      }
+    }
+    if (active) {
+      ++counters.requests;
+      counters.sectors += static_cast<int64_t>(sectors.size());
+      counters.ideal += (active * bytes + 31) / 32;
+    }
+  }
+}
+
+void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
+  const bool load = in.op == Op::LoadShared;
+  const int32_t view = load ? in.args[0] : in.args[1];
+  const int32_t index = load ? in.args[1] : in.args[2];
+  const int64_t bytes = in.imm;
+  const int indexBits = scalar_bits(program_.values[index].scalar);
+  AccessCounters &counters = report_.shared[site(in)];
+  counters.bytes = bytes;
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += program_.warp_size) {
+    std::map<int64_t, std::set<int64_t>> words; // bank -> distinct 4-byte words
+    int64_t active = 0;
+    for (int64_t t = warpStart; t < std::min(threads_, warpStart + program_.warp_size); ++t) {
+      if (!mask[t])
+        continue;
+      ++active;
+      const int64_t offset =
+          static_cast<int64_t>(at(view, 0, t)) + sign_extend(at(index, 0, t), indexBits) * bytes;
+      if (offset < 0 || offset + bytes > program_.shared_bytes)
+        fail(ErrorCode::OutOfBounds, in, "a shared-memory access at byte " + std::to_string(offset) +
+                                             " of " + std::to_string(program_.shared_bytes) + " (thread " +
+                                             std::to_string(t) + ")");
+      for (int64_t w = offset / 4; w <= (offset + bytes - 1) / 4; ++w)
+        words[w % 32].insert(w);
+      for (int64_t b = offset; b < offset + bytes; ++b) {
+        const int32_t me = static_cast<int32_t>(t + 1);
+        if (write_epoch_[b] == epoch_ && writer_[b] != me)
+          fail(ErrorCode::DeviceFault, in,
+               std::string("a shared-memory race: thread ") + std::to_string(t) + (load ? " reads" : " writes") +
+                   " byte " + std::to_string(b) + " that thread " + std::to_string(writer_[b] - 1) +
+                   " wrote since the last barrier");
+        if (load) {
+          if (!written_[b])
+            fail(ErrorCode::DeviceFault, in,
+                 "thread " + std::to_string(t) + " reads byte " + std::to_string(b) +
+                     " of shared memory that nothing wrote");
+          if (read_epoch_[b] != epoch_) {
+            read_epoch_[b] = epoch_;
+            reader_[b] = me;
+          } else if (reader_[b] != me) {
+            reader_[b] = -1;
+          }
+        } else {
+          if (read_epoch_[b] == epoch_ && reader_[b] != me)
+            fail(ErrorCode::DeviceFault, in,
+                 "a shared-memory race: thread " + std::to_string(t) + " writes byte " + std::to_string(b) +
+                     (reader_[b] == -1 ? " that other threads read" : " that thread " + std::to_string(reader_[b] - 1) + " read") +
+                     " since the last barrier");
+          write_epoch_[b] = epoch_;
+          writer_[b] = me;
+          written_[b] = 1;
+        }
+      }
+      if (load) {
+        uint64_t v = 0;
+        std::memcpy(&v, shared_.data() + offset, static_cast<size_t>(bytes));
+        at(in.results[0], 0, t) = v;
+      } else {
+        const uint64_t v = at(in.args[0], 0, t);
+        std::memcpy(shared_.data() + offset, &v, static_cast<size_t>(bytes));
+      }
+    }
+    if (active) {
+      int64_t wavefronts = 0;
+      for (auto &[bank, distinct] : words)
+        wavefronts = std::max<int64_t>(wavefronts, static_cast<int64_t>(distinct.size()));
+      ++counters.requests;
+      counters.sectors += wavefronts;
+      counters.ideal += std::max<int64_t>(1, (active * bytes + 127) / 128);
+    }
+  }
+}
+
+void Interpreter::exec_shuffle(const Instr &in, const Mask &mask) {
+  const int64_t warp = program_.warp_size;
+  std::vector<uint64_t> value(static_cast<size_t>(threads_));
+  for (int64_t t = 0; t < threads_; ++t)
+    value[t] = at(in.args[0], 0, t);
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += warp) {
+    int64_t active = 0, living = 0;
+    for (int64_t t = warpStart; t < warpStart + warp; ++t) {
+      active += mask[t];
+      living += alive_[t];
+    }
+    if (active == 0)
+      continue;
+    if (active != living)
+      fail(ErrorCode::DeviceFault, in,
+           "a warp operation run by " + std::to_string(active) + " of the " + std::to_string(living) +
+               " threads of warp " + std::to_string(warpStart / warp) + " (the warp is not converged)");
+    for (int64_t t = warpStart; t < warpStart + warp; ++t) {
+      if (!mask[t])
+        continue;
+      const int64_t lane = t - warpStart;
+      const int64_t offset = sign_extend(at(in.args[1], 0, t), 32);
+      const int64_t width = sign_extend(at(in.args[2], 0, t), 32);
+      int64_t source = lane;
+      switch (in.imm) {
+      case 0: source = lane ^ offset; break;
+      case 1: source = offset; break;
+      case 2: source = lane - offset; break;
+      case 3: source = lane + offset; break;
+      }
+      const bool valid = source >= 0 && source < width && source < warp;
+      at(in.results[0], 0, t) = valid ? value[warpStart + source] : value[t];
+      if (in.results.size() > 1)
+        at(in.results[1], 0, t) = valid;
+    }
+  }
+}
+
+void Interpreter::exec_barrier(const Instr &in, const Mask &mask) {
+  int64_t arrived = 0, living = 0;
+  for (int64_t t = 0; t < threads_; ++t) {
+    arrived += mask[t];
+    living += alive_[t];
+  }
+  if (arrived != living)
+    fail(ErrorCode::DeviceFault, in,
+         "a barrier reached by " + std::to_string(arrived) + " of the block's " + std::to_string(living) +
+             " threads (the others never arrive: the block would hang)");
+  ++epoch_;
+}
+
+} // namespace tegula::gpuemu

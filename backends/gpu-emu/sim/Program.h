@@ -1,0 +1,100 @@
+// A GPU kernel as gpu-emu runs it: the code one thread runs, taken from the upstream
+// dialects at a GPU target's emu-tap stage and written down as data (no MLIR here: the
+// emulator is part of the LLVM-free runtime). Structured like the IR it comes from:
+// blocks of instructions over numbered values, loops and branches holding blocks.
+#ifndef TEGULA_BACKENDS_GPU_EMU_SIM_PROGRAM_H
+#define TEGULA_BACKENDS_GPU_EMU_SIM_PROGRAM_H
+
+#include "tegula/runtime/driver.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tegula::gpuemu {
+
+enum class Scalar : uint8_t { I1, I8, I16, I32, I64, F16, BF16, F32, F64, Address };
+
+/// A value's type: a scalar, or a vector of `width` of them.
+struct ValueType {
+  Scalar scalar = Scalar::I32;
+  uint16_t width = 1;
+};
+
+int scalar_bits(Scalar s);
+bool is_float(Scalar s);
+
+enum class Op : uint16_t {
+  Constant, // imm: the bits, for every element
+  // Integers (two's complement at the type's width).
+  AddI, SubI, MulI, DivSI, DivUI, RemSI, RemUI, AndI, OrI, XOrI, ShLI, ShRUI, ShRSI, MaxSI, MinSI, MaxUI, MinUI,
+  CeilDivSI, FloorDivSI, AbsI,
+  // Floats, rounded to the type once per operation.
+  AddF, SubF, MulF, DivF, RemF, MaxNumF, MinNumF, MaximumF, MinimumF, PowF, NegF, AbsF, Exp, Exp2, Log, Log2,
+  Sqrt, RSqrt, Tanh, Erf, Sin, Cos, Floor, Ceil, Round, Fma,
+  CmpI, CmpF, // imm: the predicate, numbered as in arith
+  Select,
+  ExtSI, ExtUI, TruncI, ExtF, TruncF, SIToFP, UIToFP, FPToSI, FPToUI, Bitcast,
+  Extract,      // imm: the element
+  FromElements, // args: one per element
+  // Memory. Global addresses are host addresses of the launch's buffers; shared ones
+  // are byte offsets into the block's shared memory.
+  Offset,       // GEP: args[0] + args[1] * imm (bytes per element)
+  LoadGlobal,   // args[0]: address; imm: the alignment the code promises
+  StoreGlobal,  // args[0]: value, args[1]: address; imm: alignment
+  View,         // a view of shared memory: args[0] + args[1] (bytes); imm: its size in bytes
+  LoadShared,   // args[0]: view, args[1]: index; imm: bytes per element
+  StoreShared,  // args[0]: value, args[1]: view, args[2]: index; imm: bytes per element
+  ThreadId, BlockId, GridDim, BlockDim, // imm: the dimension (0, 1, 2)
+  Shuffle,      // args: value, offset, width; imm: mode (0 xor, 1 idx, 2 up, 3 down); results: value, valid
+  Barrier,
+  For,          // args: lower, upper, step, initial values; body: iv then iter args; results
+  If,           // args[0]: condition; body (then), orelse (else, or -1); results
+  Yield,        // args: the values a loop's or branch's block yields
+  Return,
+};
+
+struct Instr {
+  Op op = Op::Constant;
+  ValueType type;               ///< of the (first) result, or of the value stored
+  std::vector<int32_t> args;    ///< value numbers
+  std::vector<int32_t> results; ///< value numbers
+  int64_t imm = 0;
+  int32_t body = -1, orelse = -1; ///< block numbers
+  int32_t site = -1;            ///< into Program::sites
+};
+
+struct Block {
+  std::vector<int32_t> args; ///< values bound on entry (a loop's induction variable, then its iter args)
+  std::vector<Instr> instrs;
+};
+
+/// One kernel of a gpu.module at the tap.
+struct Program {
+  std::string name;
+  std::vector<ValueType> values;   ///< the type of each value number
+  std::vector<int32_t> params;     ///< the kernel's arguments, in order
+  std::vector<Block> blocks;
+  int32_t entry = 0;
+  int64_t threads = 0;             ///< of a block (known_block_size)
+  int64_t warp_size = 32;
+  int64_t shared_bytes = 0;        ///< the workgroup attribution
+  int32_t shared_param = -1;       ///< the value that holds its base (offset 0)
+  std::vector<std::string> sites;  ///< "file:line: op"
+};
+
+/// The executable of the gpu-emu driver.
+class EmuExecutable final : public Executable {
+public:
+  static constexpr const char *kDriver = "gpu-emu";
+  explicit EmuExecutable(Program program) : program_(std::move(program)) {}
+  std::string driver() const override { return kDriver; }
+  const Program &program() const { return program_; }
+
+private:
+  Program program_;
+};
+
+} // namespace tegula::gpuemu
+
+#endif

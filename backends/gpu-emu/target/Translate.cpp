@@ -1,0 +1,431 @@
+// The module at a GPU target's emu-tap stage, written down as a gpu-emu Program: each op
+// of the upstream dialects the tap may hold becomes an instruction with the semantics
+// the upstream dialect gives it (arith, math, scf, vector, memref, llvm's loads, stores
+// and getelementptr, gpu's ids, shuffles and barriers). Anything else is refused with
+// its name and place: the emulator runs what it models, nothing by guess.
+#include "backends/gpu-emu/target/Translate.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+namespace tegula::gpuemu {
+
+using namespace mlir;
+
+namespace {
+
+std::optional<Scalar> scalarOf(Type t) {
+  if (t.isIndex())
+    return Scalar::I64;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    switch (i.getWidth()) {
+    case 1: return Scalar::I1;
+    case 8: return Scalar::I8;
+    case 16: return Scalar::I16;
+    case 32: return Scalar::I32;
+    case 64: return Scalar::I64;
+    default: return std::nullopt;
+    }
+  }
+  if (t.isF16())
+    return Scalar::F16;
+  if (t.isBF16())
+    return Scalar::BF16;
+  if (t.isF32())
+    return Scalar::F32;
+  if (t.isF64())
+    return Scalar::F64;
+  if (isa<LLVM::LLVMPointerType, MemRefType>(t))
+    return Scalar::Address;
+  return std::nullopt;
+}
+
+std::optional<ValueType> valueTypeOf(Type t) {
+  if (auto v = dyn_cast<VectorType>(t)) {
+    if (v.getRank() != 1 || v.isScalable())
+      return std::nullopt;
+    std::optional<Scalar> s = scalarOf(v.getElementType());
+    if (!s)
+      return std::nullopt;
+    return ValueType{*s, static_cast<uint16_t>(v.getNumElements())};
+  }
+  std::optional<Scalar> s = scalarOf(t);
+  if (!s)
+    return std::nullopt;
+  return ValueType{*s, 1};
+}
+
+int64_t elementBytes(Type t) {
+  if (isa<LLVM::LLVMPointerType>(t))
+    return 8;
+  return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+}
+
+std::optional<Op> simpleOp(Operation *op) {
+  static const std::map<std::string, Op> ops = {
+      {"arith.addi", Op::AddI}, {"arith.subi", Op::SubI}, {"arith.muli", Op::MulI}, {"arith.divsi", Op::DivSI},
+      {"arith.divui", Op::DivUI}, {"arith.remsi", Op::RemSI}, {"arith.remui", Op::RemUI}, {"arith.andi", Op::AndI},
+      {"arith.ori", Op::OrI}, {"arith.xori", Op::XOrI}, {"arith.shli", Op::ShLI}, {"arith.shrui", Op::ShRUI},
+      {"arith.shrsi", Op::ShRSI}, {"arith.maxsi", Op::MaxSI}, {"arith.minsi", Op::MinSI}, {"arith.maxui", Op::MaxUI},
+      {"arith.minui", Op::MinUI}, {"arith.ceildivsi", Op::CeilDivSI}, {"arith.floordivsi", Op::FloorDivSI},
+      {"math.absi", Op::AbsI}, {"arith.addf", Op::AddF}, {"arith.subf", Op::SubF}, {"arith.mulf", Op::MulF},
+      {"arith.divf", Op::DivF}, {"arith.remf", Op::RemF}, {"arith.maxnumf", Op::MaxNumF},
+      {"arith.minnumf", Op::MinNumF}, {"arith.maximumf", Op::MaximumF}, {"arith.minimumf", Op::MinimumF},
+      {"math.powf", Op::PowF}, {"arith.negf", Op::NegF}, {"math.absf", Op::AbsF}, {"math.exp", Op::Exp},
+      {"math.exp2", Op::Exp2}, {"math.log", Op::Log}, {"math.log2", Op::Log2}, {"math.sqrt", Op::Sqrt},
+      {"math.rsqrt", Op::RSqrt}, {"math.tanh", Op::Tanh}, {"math.erf", Op::Erf}, {"math.sin", Op::Sin},
+      {"math.cos", Op::Cos}, {"math.floor", Op::Floor}, {"math.ceil", Op::Ceil}, {"math.round", Op::Round},
+      {"math.fma", Op::Fma}, {"arith.select", Op::Select}, {"arith.extsi", Op::ExtSI}, {"arith.extui", Op::ExtUI},
+      {"arith.trunci", Op::TruncI}, {"arith.extf", Op::ExtF}, {"arith.truncf", Op::TruncF},
+      {"arith.sitofp", Op::SIToFP}, {"arith.uitofp", Op::UIToFP}, {"arith.fptosi", Op::FPToSI},
+      {"arith.fptoui", Op::FPToUI}, {"arith.bitcast", Op::Bitcast},
+  };
+  auto it = ops.find(op->getName().getStringRef().str());
+  if (it == ops.end())
+    return std::nullopt;
+  return it->second;
+}
+
+class Translator {
+public:
+  explicit Translator(Program &p) : p_(p) {}
+
+  LogicalResult translateFunc(::mlir::gpu::GPUFuncOp func) {
+    p_.name = func.getName().str();
+    mlir::Block &entry = func.getBody().front();
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      FailureOr<int32_t> v = define(entry.getArgument(i), func);
+      if (failed(v))
+        return failure();
+      p_.params.push_back(*v);
+    }
+    if (func.getNumWorkgroupAttributions() > 1)
+      return func.emitError("gpu-emu runs kernels whose shared memory is one placed block (run "
+                            "tegula-allocate-shared-memory), got ")
+             << func.getNumWorkgroupAttributions() << " buffers";
+    for (BlockArgument arg : func.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(arg.getType());
+      p_.shared_bytes = type.getNumElements() * elementBytes(type.getElementType());
+      FailureOr<int32_t> v = define(arg, func);
+      if (failed(v))
+        return failure();
+      p_.shared_param = *v;
+    }
+    if (!func.getPrivateAttributions().empty())
+      return func.emitError("gpu-emu does not model private attributions");
+    auto known = func.getKnownBlockSizeAttr();
+    if (!known || known.size() != 3 || known[1] != 1 || known[2] != 1)
+      return func.emitError("gpu-emu runs kernels with a known one-dimensional block size");
+    p_.threads = known[0];
+    FailureOr<int32_t> block = translateBlock(entry, /*args=*/{});
+    if (failed(block))
+      return failure();
+    p_.entry = *block;
+    return success();
+  }
+
+private:
+  FailureOr<int32_t> define(Value v, Operation *where) {
+    std::optional<ValueType> type = valueTypeOf(v.getType());
+    if (!type)
+      return where->emitError("gpu-emu does not model values of type ") << v.getType();
+    int32_t number = static_cast<int32_t>(p_.values.size());
+    p_.values.push_back(*type);
+    numbers_[v] = number;
+    return number;
+  }
+
+  FailureOr<int32_t> use(Value v, Operation *where) {
+    auto it = numbers_.find(v);
+    if (it == numbers_.end())
+      return where->emitError("internal: gpu-emu translation saw a use before its definition");
+    return it->second;
+  }
+
+  int32_t siteOf(Operation *op) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    Location loc = op->getLoc();
+    if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+      loc = fused.getLocations().front();
+    if (auto file = dyn_cast<FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine();
+    else
+      loc.print(os);
+    os << " (" << op->getName().getStringRef() << ")";
+    auto [it, fresh] = sites_.try_emplace(text, static_cast<int32_t>(p_.sites.size()));
+    if (fresh)
+      p_.sites.push_back(text);
+    return it->second;
+  }
+
+  FailureOr<int32_t> translateBlock(mlir::Block &block, ArrayRef<BlockArgument> args) {
+    const int32_t number = static_cast<int32_t>(p_.blocks.size());
+    p_.blocks.emplace_back();
+    for (BlockArgument arg : args) {
+      FailureOr<int32_t> v = define(arg, block.getParentOp());
+      if (failed(v))
+        return failure();
+      p_.blocks[number].args.push_back(*v);
+    }
+    // An op's own pending instructions must survive the blocks it holds.
+    std::vector<Instr> outer = std::move(pending_);
+    for (Operation &op : block) {
+      pending_.clear();
+      FailureOr<Instr> in = translateOp(&op);
+      if (failed(in))
+        return failure();
+      for (Instr &before : pending_)
+        p_.blocks[number].instrs.push_back(std::move(before));
+      p_.blocks[number].instrs.push_back(std::move(*in));
+    }
+    pending_ = std::move(outer);
+    return number;
+  }
+
+  LogicalResult addArgs(Instr &in, Operation *op, ValueRange values) {
+    for (Value v : values) {
+      FailureOr<int32_t> n = use(v, op);
+      if (failed(n))
+        return failure();
+      in.args.push_back(*n);
+    }
+    return success();
+  }
+
+  LogicalResult addResults(Instr &in, Operation *op) {
+    for (Value r : op->getResults()) {
+      FailureOr<int32_t> n = define(r, op);
+      if (failed(n))
+        return failure();
+      in.results.push_back(*n);
+    }
+    if (!in.results.empty())
+      in.type = p_.values[in.results.front()];
+    return success();
+  }
+
+  FailureOr<Instr> translateOp(Operation *op) {
+    Instr in;
+    in.site = siteOf(op);
+    auto finish = [&](Op kind, ValueRange args) -> FailureOr<Instr> {
+      in.op = kind;
+      if (failed(addArgs(in, op, args)) || failed(addResults(in, op)))
+        return failure();
+      return in;
+    };
+    if (std::optional<Op> kind = simpleOp(op))
+      return finish(*kind, op->getOperands());
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      Attribute value = c.getValue();
+      if (auto dense = dyn_cast<SplatElementsAttr>(value))
+        value = dense.getSplatValue<Attribute>();
+      if (auto i = dyn_cast<IntegerAttr>(value))
+        in.imm = static_cast<int64_t>(i.getValue().getZExtValue());
+      else if (auto f = dyn_cast<FloatAttr>(value))
+        in.imm = static_cast<int64_t>(f.getValue().bitcastToAPInt().getZExtValue());
+      else
+        return op->emitError("gpu-emu does not model the constant ") << c.getValue();
+      return finish(Op::Constant, {});
+    }
+    if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+      in.imm = static_cast<int64_t>(cmp.getPredicate());
+      return finish(Op::CmpI, op->getOperands());
+    }
+    if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
+      in.imm = static_cast<int64_t>(cmp.getPredicate());
+      return finish(Op::CmpF, op->getOperands());
+    }
+    if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(op)) {
+      const unsigned from = op->getOperand(0).getType().isIndex() ? 64 : op->getOperand(0).getType().getIntOrFloatBitWidth();
+      const unsigned to = op->getResult(0).getType().isIndex() ? 64 : op->getResult(0).getType().getIntOrFloatBitWidth();
+      return finish(to < from ? Op::TruncI : isa<arith::IndexCastOp>(op) ? Op::ExtSI : Op::ExtUI, op->getOperands());
+    }
+    if (auto extract = dyn_cast<vector::ExtractOp>(op)) {
+      if (!extract.getDynamicPosition().empty() || extract.getStaticPosition().size() != 1)
+        return op->emitError("gpu-emu models vector.extract of one static position");
+      in.imm = extract.getStaticPosition()[0];
+      return finish(Op::Extract, {extract.getSource()});
+    }
+    if (isa<vector::FromElementsOp>(op))
+      return finish(Op::FromElements, op->getOperands());
+    if (auto broadcast = dyn_cast<vector::BroadcastOp>(op)) {
+      auto type = cast<VectorType>(broadcast.getType());
+      SmallVector<Value> repeated(type.getNumElements(), broadcast.getSource());
+      if (isa<VectorType>(broadcast.getSource().getType()))
+        return op->emitError("gpu-emu models broadcasts of scalars");
+      return finish(Op::FromElements, repeated);
+    }
+    if (auto gep = dyn_cast<LLVM::GEPOp>(op)) {
+      if (gep.getIndices().size() != 1)
+        return op->emitError("gpu-emu models getelementptr with one index");
+      in.imm = elementBytes(gep.getElemType());
+      auto index = gep.getIndices()[0];
+      if (auto value = dyn_cast<Value>(index))
+        return finish(Op::Offset, {gep.getBase(), value});
+      // A constant index: a constant of its own before the offset.
+      Instr constant;
+      constant.op = Op::Constant;
+      constant.site = in.site;
+      constant.type = ValueType{Scalar::I64, 1};
+      constant.imm = cast<IntegerAttr>(cast<Attribute>(index)).getValue().getSExtValue();
+      constant.results.push_back(static_cast<int32_t>(p_.values.size()));
+      p_.values.push_back(constant.type);
+      const int32_t indexValue = constant.results.front();
+      pending_.push_back(std::move(constant));
+      FailureOr<int32_t> base = use(gep.getBase(), op);
+      if (failed(base))
+        return failure();
+      in.op = Op::Offset;
+      in.args = {*base, indexValue};
+      if (failed(addResults(in, op)))
+        return failure();
+      return in;
+    }
+    if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
+      std::optional<ValueType> type = valueTypeOf(load.getType());
+      in.imm = load.getAlignment().value_or(type ? elementBytes(getElementTypeOrSelf(load.getType())) : 1);
+      return finish(Op::LoadGlobal, {load.getAddr()});
+    }
+    if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
+      std::optional<ValueType> type = valueTypeOf(store.getValue().getType());
+      if (!type)
+        return op->emitError("gpu-emu does not model stores of ") << store.getValue().getType();
+      in.type = *type;
+      in.imm = store.getAlignment().value_or(elementBytes(getElementTypeOrSelf(store.getValue().getType())));
+      in.op = Op::StoreGlobal;
+      if (failed(addArgs(in, op, {store.getValue(), store.getAddr()})))
+        return failure();
+      return in;
+    }
+    if (auto view = dyn_cast<memref::ViewOp>(op)) {
+      auto type = cast<MemRefType>(view.getType());
+      in.imm = type.getNumElements() * elementBytes(type.getElementType());
+      return finish(Op::View, {view.getSource(), view.getByteShift()});
+    }
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (load.getIndices().size() != 1)
+        return op->emitError("gpu-emu models one-dimensional shared memory");
+      in.imm = elementBytes(load.getType());
+      return finish(Op::LoadShared, {load.getMemRef(), load.getIndices()[0]});
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (store.getIndices().size() != 1)
+        return op->emitError("gpu-emu models one-dimensional shared memory");
+      in.imm = elementBytes(store.getValue().getType());
+      in.type = *valueTypeOf(store.getValue().getType());
+      in.op = Op::StoreShared;
+      if (failed(addArgs(in, op, {store.getValue(), store.getMemRef(), store.getIndices()[0]})))
+        return failure();
+      return in;
+    }
+    if (auto id = dyn_cast<::mlir::gpu::ThreadIdOp>(op)) {
+      in.imm = static_cast<int64_t>(id.getDimension());
+      return finish(Op::ThreadId, {});
+    }
+    if (auto id = dyn_cast<::mlir::gpu::BlockIdOp>(op)) {
+      in.imm = static_cast<int64_t>(id.getDimension());
+      return finish(Op::BlockId, {});
+    }
+    if (auto dim = dyn_cast<::mlir::gpu::GridDimOp>(op)) {
+      in.imm = static_cast<int64_t>(dim.getDimension());
+      return finish(Op::GridDim, {});
+    }
+    if (auto dim = dyn_cast<::mlir::gpu::BlockDimOp>(op)) {
+      in.imm = static_cast<int64_t>(dim.getDimension());
+      return finish(Op::BlockDim, {});
+    }
+    if (auto shuffle = dyn_cast<::mlir::gpu::ShuffleOp>(op)) {
+      if (!valueTypeOf(shuffle.getValue().getType()) || isa<VectorType>(shuffle.getValue().getType()))
+        return op->emitError("gpu-emu models shuffles of scalars");
+      switch (shuffle.getMode()) {
+      case ::mlir::gpu::ShuffleMode::XOR: in.imm = 0; break;
+      case ::mlir::gpu::ShuffleMode::IDX: in.imm = 1; break;
+      case ::mlir::gpu::ShuffleMode::UP: in.imm = 2; break;
+      case ::mlir::gpu::ShuffleMode::DOWN: in.imm = 3; break;
+      }
+      return finish(Op::Shuffle, {shuffle.getValue(), shuffle.getOffset(), shuffle.getWidth()});
+    }
+    if (isa<::mlir::gpu::BarrierOp>(op))
+      return finish(Op::Barrier, {});
+    if (isa<::mlir::gpu::ReturnOp>(op))
+      return finish(Op::Return, {});
+    if (isa<scf::YieldOp>(op))
+      return finish(Op::Yield, op->getOperands());
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      SmallVector<Value> args{loop.getLowerBound(), loop.getUpperBound(), loop.getStep()};
+      llvm::append_range(args, loop.getInitArgs());
+      if (failed(addArgs(in, op, args)))
+        return failure();
+      SmallVector<BlockArgument> bodyArgs(loop.getBody()->getArguments());
+      FailureOr<int32_t> body = translateBlock(*loop.getBody(), bodyArgs);
+      if (failed(body))
+        return failure();
+      in.op = Op::For;
+      in.body = *body;
+      if (failed(addResults(in, op)))
+        return failure();
+      return in;
+    }
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      if (failed(addArgs(in, op, {branch.getCondition()})))
+        return failure();
+      // Results first: the branches' yields write them.
+      if (failed(addResults(in, op)))
+        return failure();
+      FailureOr<int32_t> then = translateBlock(branch.getThenRegion().front(), {});
+      if (failed(then))
+        return failure();
+      in.body = *then;
+      if (!branch.getElseRegion().empty()) {
+        FailureOr<int32_t> other = translateBlock(branch.getElseRegion().front(), {});
+        if (failed(other))
+          return failure();
+        in.orelse = *other;
+      }
+      in.op = Op::If;
+      return in;
+    }
+    return op->emitError("gpu-emu does not model '") << op->getName() << "'";
+  }
+
+  Program &p_;
+  std::vector<Instr> pending_; ///< instructions an op needs before its own
+  llvm::DenseMap<Value, int32_t> numbers_;
+  std::map<std::string, int32_t> sites_;
+};
+
+} // namespace
+
+FailureOr<Program> translate_to_program(ModuleOp module, int64_t warp_size) {
+  ::mlir::gpu::GPUFuncOp kernel;
+  int kernels = 0;
+  module.walk([&](::mlir::gpu::GPUFuncOp func) {
+    if (func.isKernel()) {
+      kernel = func;
+      ++kernels;
+    }
+  });
+  if (kernels != 1)
+    return module.emitError("gpu-emu runs a module with one kernel at its tap, got ") << kernels;
+  Program program;
+  program.warp_size = warp_size;
+  if (failed(Translator(program).translateFunc(kernel)))
+    return failure();
+  if (program.threads % warp_size != 0)
+    return kernel.emitError("a block of ") << program.threads << " threads is not whole warps of " << warp_size;
+  return program;
+}
+
+} // namespace tegula::gpuemu

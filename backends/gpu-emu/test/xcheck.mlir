@@ -1,0 +1,42 @@
+// Proof rung: emulated. Every library kernel without `dot` runs on gpu-emu from the code
+// cuda:sm_80 (32-lane warps) and rocm:gfx942 (64-lane wavefronts) compile, on sizes that
+// are no multiple of the block, against the fp64 reference; and each planted compiler
+// bug makes xcheck fail on softmax and the norms.
+// RUN: %tegula xcheck vector_add --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=VADD
+// RUN: %tegula xcheck softmax --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=SOFTMAX
+// RUN: %tegula xcheck rms_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
+// RUN: %tegula xcheck layer_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
+// RUN: for k in softmax rms_norm layer_norm; do not %tegula xcheck $k --backend cpu,gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-drop-barrier; done | FileCheck %s --check-prefix=DROP
+// RUN: for k in softmax rms_norm layer_norm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
+// RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
+
+// VADD: vector_add gpu-emu:sm_80 f32 4099 PASS
+// VADD: vector_add gpu-emu:gfx942 bf16 4099 PASS
+// VADD: 6 cases: 6 passed, 0 failed
+
+// SOFTMAX-COUNT-6: softmax {{.*}} 37x1031 PASS
+// SOFTMAX: 6 cases: 6 passed, 0 failed
+
+// NORM-COUNT-6: {{rms|layer}}_norm {{.*}} 9x1031 PASS
+// NORM: 6 cases: 6 passed, 0 failed
+
+// Without its barriers, the cross-warp reduction races, and the emulator names the
+// kernel's line; the CPU cannot plant the bug and is left out.
+// DROP: xcheck: cpu plants no 'gpu-drop-barrier'; left out
+// DROP: softmax gpu-emu:sm_80,plant-bug=gpu-drop-barrier f32 {{.*}} ERROR
+// DROP-NEXT: device fault: gpu-emu: kernel 'softmax_f32', block (0,0,0): a shared-memory race: {{.*}} at {{.*}}softmax.cpp:{{[0-9]+}} (memref.load)
+// DROP: 6 cases: 0 passed, 6 failed
+// DROP: rms_norm gpu-emu:gfx942,plant-bug=gpu-drop-barrier bf16 {{.*}} ERROR
+// DROP: 6 cases: 0 passed, 6 failed
+// DROP: layer_norm gpu-emu:sm_80,plant-bug=gpu-drop-barrier f16 {{.*}} ERROR
+// DROP: 6 cases: 0 passed, 6 failed
+
+// When the two sides of an exchange disagree on its layout, the answers are wrong.
+// SHIFT: softmax gpu-emu:sm_80,plant-bug=gpu-shift-exchange f32 {{.*}} FAIL
+// SHIFT: 6 cases: 0 passed, 6 failed
+// SHIFT: rms_norm gpu-emu:gfx942,plant-bug=gpu-shift-exchange f32 {{.*}} FAIL
+// SHIFT: 6 cases: 0 passed, 6 failed
+// SHIFT: layer_norm gpu-emu:gfx942,plant-bug=gpu-shift-exchange bf16 {{.*}} FAIL
+// SHIFT: 6 cases: 0 passed, 6 failed
+
+// NOWHERE: unknown mutation 'gpu-drop-barrier': not a kernel mutation (transposed-operand, mask-off-by-one, dropped-scale) and no backend plants it
