@@ -93,17 +93,17 @@ uint64_t int_binary(Op op, uint64_t a, uint64_t b, int bits, bool &divide_by_zer
   switch (op) {
   case Op::DivUI: return ua / ub;
   case Op::RemUI: return ua % ub;
-  case Op::DivSI: return sb == -1 ? static_cast<uint64_t>(-sa) : static_cast<uint64_t>(sa / sb);
+  case Op::DivSI: return sb == -1 ? 0 - ua : static_cast<uint64_t>(sa / sb); // INT_MIN / -1 wraps
   case Op::RemSI: return sb == -1 ? 0 : static_cast<uint64_t>(sa % sb);
   case Op::CeilDivSI: {
     if (sb == -1)
-      return static_cast<uint64_t>(-sa);
+      return 0 - ua;
     int64_t q = sa / sb;
     return static_cast<uint64_t>(q + ((sa % sb != 0) && ((sa < 0) == (sb < 0)) ? 1 : 0));
   }
   case Op::FloorDivSI: {
     if (sb == -1)
-      return static_cast<uint64_t>(-sa);
+      return 0 - ua;
     int64_t q = sa / sb;
     return static_cast<uint64_t>(q - ((sa % sb != 0) && ((sa < 0) != (sb < 0)) ? 1 : 0));
   }
@@ -258,8 +258,8 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::AbsI:
     each([&](int64_t t) {
       for (int e = 0; e < width; ++e) {
-        int64_t v = sign_extend(at(in.args[0], e, t), bits);
-        at(in.results[0], e, t) = static_cast<uint64_t>(v < 0 ? -v : v) & width_mask(bits);
+        const uint64_t v = at(in.args[0], e, t);
+        at(in.results[0], e, t) = (sign_extend(v, bits) < 0 ? 0 - v : v) & width_mask(bits);
       }
     });
     return;
@@ -352,9 +352,11 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::Offset: {
     const ValueType index = program_.values[in.args[1]];
     each([&](int64_t t) {
+      // In unsigned arithmetic: an address wraps as the hardware's does, without overflow.
       at(in.results[0], 0, t) =
           at(in.args[0], 0, t) +
-          static_cast<uint64_t>(sign_extend(at(in.args[1], 0, t), scalar_bits(index.scalar)) * in.imm);
+          static_cast<uint64_t>(sign_extend(at(in.args[1], 0, t), scalar_bits(index.scalar))) *
+              static_cast<uint64_t>(in.imm);
     });
     return;
   }
@@ -522,9 +524,11 @@ void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
       if (!mask[t])
         continue;
       ++active;
-      const int64_t offset =
-          static_cast<int64_t>(at(view, 0, t)) + sign_extend(at(index, 0, t), indexBits) * bytes;
-      if (offset < 0 || offset + bytes > program_.shared_bytes)
+      int64_t scaled = 0, offset = 0;
+      const bool overflow =
+          __builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), bytes, &scaled) ||
+          __builtin_add_overflow(static_cast<int64_t>(at(view, 0, t)), scaled, &offset);
+      if (overflow || offset < 0 || offset + bytes > program_.shared_bytes)
         fail(ErrorCode::OutOfBounds, in, "a shared-memory access at byte " + std::to_string(offset) +
                                              " of " + std::to_string(program_.shared_bytes) + " (thread " +
                                              std::to_string(t) + ")");

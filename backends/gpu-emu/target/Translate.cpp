@@ -279,7 +279,7 @@ private:
       constant.op = Op::Constant;
       constant.site = in.site;
       constant.type = ValueType{Scalar::I64, 1};
-      constant.imm = cast<IntegerAttr>(cast<Attribute>(index)).getValue().getSExtValue();
+      constant.imm = cast<IntegerAttr>(index).getValue().getSExtValue();
       constant.results.push_back(static_cast<int32_t>(p_.values.size()));
       p_.values.push_back(constant.type);
       const int32_t indexValue = constant.results.front();

@@ -123,7 +123,7 @@ GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::Ta
                     target + " option num-warps takes a power of two from 1 to 32, got '" + value + "'");
       o.num_warps = n;
     } else if (key == "plant-bug") {
-      if (value != "gpu-drop-barrier" && value != "gpu-shift-exchange")
+      if (!value.empty() && value != "gpu-drop-barrier" && value != "gpu-shift-exchange") // empty: none
         throw Error(ErrorCode::InvalidArgument, target + " option plant-bug takes gpu-drop-barrier or "
                                                          "gpu-shift-exchange, got '" + value + "'");
       o.plant_bug = value;

@@ -288,10 +288,11 @@ private:
       setLayout(expand.getResult(), layout);
       return success();
     }
-    if (auto reduce = dyn_cast<tile::ReduceOp>(op)) {
-      if (tileType(reduce.getResult()))
-        setLayout(reduce.getResult(), tgpu::SliceEncodingAttr::get(op->getContext(), reduce.getAxis(),
-                                                                   tileType(reduce.getSrc()).getEncoding()));
+    if (isa<tile::ReduceOp, tile::ReduceWithOp>(op)) {
+      Value src = op->getOperand(0), result = op->getResult(0);
+      const unsigned axis = static_cast<unsigned>(op->getAttrOfType<IntegerAttr>("axis").getInt());
+      if (tileType(result))
+        setLayout(result, tgpu::SliceEncodingAttr::get(op->getContext(), axis, tileType(src).getEncoding()));
       return success();
     }
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
@@ -324,6 +325,33 @@ private:
       }
       return success();
     }
+    if (auto trans = dyn_cast<tile::TransOp>(op)) {
+      // The same registers, lanes and warps, their dimensions renamed: nothing moves.
+      auto blocked = dyn_cast<tgpu::BlockedEncodingAttr>(tileType(trans.getSrc()).getEncoding());
+      if (!blocked) {
+        blocked = tegula::gpu::defaultLayout(op->getContext(), tileType(trans.getSrc()).getShape(), block_);
+        require(trans->getOpOperand(0), blocked);
+      }
+      setLayout(trans.getResult(), permuted(blocked, trans.getOrder()));
+      return success();
+    }
+    if (auto join = dyn_cast<tile::JoinOp>(op)) {
+      // The pair of each element in one thread's registers, the halves slices of it.
+      Attribute layout = pairsInRegisters(tileType(join.getResult()).getShape());
+      Attribute half = tgpu::SliceEncodingAttr::get(op->getContext(), tileType(join.getLhs()).getRank(), layout);
+      require(join->getOpOperand(0), half);
+      require(join->getOpOperand(1), half);
+      setLayout(join.getResult(), layout);
+      return success();
+    }
+    if (auto split = dyn_cast<tile::SplitOp>(op)) {
+      Attribute layout = pairsInRegisters(tileType(split.getSrc()).getShape());
+      require(split->getOpOperand(0), layout);
+      Attribute half = tgpu::SliceEncodingAttr::get(op->getContext(), tileType(split.getLhs()).getRank(), layout);
+      setLayout(split.getLhs(), half);
+      setLayout(split.getRhs(), half);
+      return success();
+    }
     if (isa<tile::DotOp>(op))
       return op->emitError("tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet");
     if (isa<scf::YieldOp, func::ReturnOp, tile::ProgramIdOp, tile::NumProgramsOp, tgpu::ConvertLayoutOp>(op))
@@ -333,6 +361,32 @@ private:
     if (!touchesTiles && op->getNumRegions() == 0)
       return success(); // scalar arithmetic: every thread computes it
     return op->emitError("the GPU lowering does not handle '") << op->getName() << "' yet";
+  }
+
+  /// `blocked` with its dimensions in `order` (result dimension i is source dimension
+  /// order[i]): the layout of the transposed tile, holding each element where the source
+  /// held it.
+  static tgpu::BlockedEncodingAttr permuted(tgpu::BlockedEncodingAttr blocked, ArrayRef<int32_t> order) {
+    SmallVector<int64_t> perThread, lanes, warps, fastest;
+    SmallVector<int64_t> position(order.size());
+    for (auto [i, d] : llvm::enumerate(order)) {
+      perThread.push_back(blocked.getSizePerThread()[d]);
+      lanes.push_back(blocked.getThreadsPerWarp()[d]);
+      warps.push_back(blocked.getWarpsPerCTA()[d]);
+      position[d] = static_cast<int64_t>(i);
+    }
+    for (int64_t d : blocked.getOrder())
+      fastest.push_back(position[d]);
+    return tgpu::BlockedEncodingAttr::get(blocked.getContext(), perThread, lanes, warps, fastest);
+  }
+
+  /// For a tile whose last dimension holds pairs: both elements of each pair in one
+  /// thread's registers, the rest spread as the default layout spreads them.
+  Attribute pairsInRegisters(ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> order{static_cast<int64_t>(shape.size()) - 1};
+    for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+      order.push_back(d);
+    return tegula::gpu::fillBlock(func_.getContext(), shape, order, 2, block_);
   }
 
   func::FuncOp func_;

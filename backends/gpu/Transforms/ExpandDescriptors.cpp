@@ -1,5 +1,5 @@
-// tegula-expand-gpu-descriptors: descriptor loads and stores rewritten as masked
-// accesses through tiles of pointers (Passes.td says why).
+// tegula-expand-gpu-descriptors: descriptor loads and stores, and gathers, rewritten as
+// (masked) accesses through tiles of pointers (Passes.td says why).
 #include "backends/gpu/Transforms/Passes.h"
 
 #include "dialects/tile/IR/TileDialect.h"
@@ -66,6 +66,18 @@ BlockAccess blockAccess(OpBuilder &b, Location loc, tile::MakeDescOp desc, Value
 struct ExpandGpuDescriptorsPass
     : public tegula::gpu::impl::TegulaExpandGpuDescriptorsBase<ExpandGpuDescriptorsPass> {
   void runOnOperation() override {
+    // A gather is a load through the base plus each index.
+    getOperation().walk([&](tile::GatherOp gather) {
+      OpBuilder b(gather);
+      Location loc = gather.getLoc();
+      auto type = gather.getType();
+      auto ptrType = RankedTensorType::get(type.getShape(), gather.getBase().getType());
+      Value base = tile::SplatOp::create(b, loc, ptrType, gather.getBase());
+      Value ptrs = tile::AddPtrOp::create(b, loc, ptrType, base, gather.getIndices());
+      Value loaded = tile::LoadOp::create(b, loc, type, ptrs, gather.getMask(), gather.getOther());
+      gather.replaceAllUsesWith(loaded);
+      gather->erase();
+    });
     WalkResult result = getOperation().walk([&](Operation *op) {
       Value descValue;
       if (auto load = dyn_cast<tile::DescLoadOp>(op))

@@ -27,7 +27,7 @@ def TegulaCoalesceGpuAccesses : Pass<"tegula-coalesce-gpu-accesses", "::mlir::Mo
 }
 
 def TegulaExpandGpuDescriptors : Pass<"tegula-expand-gpu-descriptors", "::mlir::ModuleOp"> {
-  let summary = "Rewrite descriptor loads and stores as masked accesses through tiles of pointers";
+  let summary = "Rewrite descriptor loads and stores, and gathers, as accesses through tiles of pointers";
   let description = [{
     A block of a descriptor is, element by element, a pointer (base plus each
     coordinate times its stride) and a mask (every coordinate inside the tensor's
@@ -35,7 +35,8 @@ def TegulaExpandGpuDescriptors : Pass<"tegula-expand-gpu-descriptors", "::mlir::
     `tile.desc_store` a masked `tile.store`. From there the accesses are coalesced,
     vectorized where the axis info proves it, and lowered like any other; the
     descriptor must be made in the kernel (`tile.make_desc`). (Bulk copies of whole
-    blocks, cp.async and TMA, are the matrix path's business.)
+    blocks, cp.async and TMA, are the matrix path's business.) A `tile.gather` is a
+    load through the base plus each index, with its mask and `other`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

@@ -125,3 +125,37 @@ func.func @dot(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tensor<16x16xf3
   %d = tile.dot %a, %b, %c : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
   return
 }
+
+// -----
+
+// A transpose renames the dimensions of its operand's layout (nothing moves); join puts
+// both elements of each pair in one thread's registers, its halves slices of that, and
+// split takes them apart again.
+// CHECK-LABEL: func.func @shapes
+// CHECK: tile.trans %{{.*}}, [1, 0] : tensor<16x64xf32, #tgpu.blocked<sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]>> -> tensor<64x16xf32, #tgpu.blocked<sizePerThread = [4, 1], threadsPerWarp = [16, 2], warpsPerCTA = [1, 4], order = [0, 1]>>
+// CHECK: tile.join {{.*}} -> tensor<64x16x2xf32, #[[PAIRS:tgpu.blocked<sizePerThread = \[1, 1, 2\][^>]*>]]>
+// CHECK: tile.split {{.*}} : tensor<64x16x2xf32, #[[PAIRS]]> -> tensor<64x16xf32, #tgpu.slice<dim = 2, parent = #[[PAIRS]]>>
+func.func @shapes(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %c = tile.range 0 to 64 : tensor<64xi32>
+  %c64 = arith.constant 64 : i32
+  %rows = tile.expand_dims %r {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %cols = tile.expand_dims %c {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %s64 = tile.splat %c64 : tensor<16x1xi32>
+  %ro = arith.muli %rows, %s64 : tensor<16x1xi32>
+  %rb = tile.broadcast %ro : tensor<16x1xi32> -> tensor<16x64xi32>
+  %cb = tile.broadcast %cols : tensor<1x64xi32> -> tensor<16x64xi32>
+  %in = arith.addi %rb, %cb : tensor<16x64xi32>
+  %p = tile.splat %x : tensor<16x64x!tile.ptr<f32>>
+  %q = tile.addptr %p, %in : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xi32>
+  %v = tile.load %q : tensor<16x64x!tile.ptr<f32>> -> tensor<16x64xf32>
+  %t = tile.trans %v, [1, 0] : tensor<16x64xf32> -> tensor<64x16xf32>
+  %pairs = tile.join %t, %t : tensor<64x16xf32> -> tensor<64x16x2xf32>
+  %a, %b = tile.split %pairs : tensor<64x16x2xf32> -> tensor<64x16xf32>
+  %sum = arith.addf %a, %b : tensor<64x16xf32>
+  %tt = tile.trans %sum, [1, 0] : tensor<64x16xf32> -> tensor<16x64xf32>
+  %op = tile.splat %o : tensor<16x64x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %in : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xi32>
+  tile.store %oq, %tt : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xf32>
+  return
+}

@@ -106,15 +106,38 @@ func.func @total(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel
 
 // -----
 
+// An argmax reduces (value, index) pairs: each butterfly step shuffles both, and the
+// partners compare values, ties going to the smaller index.
+// CHECK-LABEL: gpu.func @argmax
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : i32
+// CHECK-NEXT: arith.bitcast
+// CHECK-NEXT: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : i32
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpi slt
+// CHECK: llvm.store %{{.*}} : i32, !llvm.ptr<1>
 module {
 func.func @argmax(%x: !tile.ptr<f32>, %o: !tile.ptr<i32>) attributes {tile.kernel} {
   %r = tile.range 0 to 128 : tensor<128xi32>
   %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
   %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
   %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
-  // expected-error @+1 {{the GPU lowering does not reduce to indices (argmax, argmin) yet}}
   %i = tile.reduce argmax %v {axis = 0 : i32} : tensor<128xf32> -> i32
   tile.store %o, %i : !tile.ptr<i32>, i32
+  return
+}
+}
+
+// -----
+
+module {
+func.func @scan(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  // expected-error @+1 {{the GPU lowering does not handle 'tile.scan' yet}}
+  %s = tile.scan sum %v {axis = 0 : i32} : tensor<128xf32>
+  tile.store %q, %s : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
   return
 }
 }

@@ -106,7 +106,8 @@ public:
           throw Error(ErrorCode::InvalidArgument, "maia option cluster-sharing takes on or off, got '" + value + "'");
         o.cluster_sharing = value == "on";
       } else if (key == "plant-bug") {
-        if (value != "drop-wait" && value != "overflow-tsram" && value != "dma-past-end" && value != "drop-barrier")
+        if (!value.empty() && value != "drop-wait" && value != "overflow-tsram" && value != "dma-past-end" &&
+            value != "drop-barrier") // empty: none
           throw Error(ErrorCode::InvalidArgument, "maia option plant-bug takes drop-wait, overflow-tsram, "
                                                   "dma-past-end or drop-barrier, got '" + value + "'");
         o.plant_bug = value;

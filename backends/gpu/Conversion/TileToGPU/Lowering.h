@@ -59,6 +59,7 @@ public:
   mlir::Value lane() const { return lane_; }
   mlir::Value warp() const { return warp_; }
   mlir::Value i32(int64_t v, mlir::Location loc);
+  mlir::Value i1(bool v, mlir::Location loc);
 
   /// A fresh buffer of `count` elements in the block's shared memory, for one op's
   /// exchange: tegula-allocate-shared-memory places it, tegula-insert-gpu-barriers
@@ -81,13 +82,24 @@ private:
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
                                     llvm::function_ref<std::vector<int64_t>(std::vector<int64_t>)> project);
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  sourceRegisters(mlir::Operation *op, const LinearLayout &from, const LinearLayout &to,
+                  llvm::function_ref<std::vector<int64_t>(std::vector<int64_t>)> project);
+  mlir::LogicalResult lowerPairs(mlir::Operation *op);
   mlir::LogicalResult lowerFor(mlir::Operation *op);
   mlir::LogicalResult lowerIf(mlir::Operation *op);
   mlir::LogicalResult lowerLoad(mlir::Operation *op);
   mlir::LogicalResult lowerStore(mlir::Operation *op);
   mlir::LogicalResult lowerReduce(mlir::Operation *op);
-  mlir::LogicalResult combineAcrossWarps(mlir::Operation *op, const LinearLayout &layout,
-                                         const ReductionPlan &plan, std::map<int64_t, mlir::Value> &partial);
+  /// A reduction's partial result: one value, or a (value, index) pair.
+  using Partial = llvm::SmallVector<mlir::Value, 2>;
+  mlir::LogicalResult reduceTuples(mlir::Operation *op, mlir::Value src, int axis, llvm::ArrayRef<Partial> elements,
+                                   llvm::function_ref<Partial(const Partial &, const Partial &)> combine,
+                                   size_t component);
+  mlir::LogicalResult combineAcrossWarps(mlir::Operation *op, const LinearLayout &layout, int axis,
+                                         const ReductionPlan &plan, std::map<int64_t, Partial> &partial,
+                                         llvm::function_ref<Partial(const Partial &, const Partial &)> combine);
+  mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
   mlir::LogicalResult lowerSharedConversion(mlir::Operation *op, mlir::Value src, mlir::Value result);
 
   /// Runs `emit` with the builder at the end of the prologue, which it extends.

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <map>
@@ -54,22 +55,23 @@ Value shuffleXor(KernelLowering &l, Location loc, Value value, int64_t mask, int
 
 /// The warps that step along the axis hold partial results of the same outputs: each
 /// writes its own (from the lanes at the start of the axis) to a row of shared memory
-/// indexed by its position along the axis, and every thread combines the rows for the
-/// outputs it holds, in row order, so that all threads agree bit for bit.
-LogicalResult KernelLowering::combineAcrossWarps(Operation *op, const LinearLayout &layout,
-                                                 const ReductionPlan &plan, std::map<int64_t, Value> &partial) {
-  auto reduce = cast<tile::ReduceOp>(op);
+/// indexed by its position along the axis (a buffer per component of the partials), and
+/// every thread combines the rows for the outputs it holds, in row order, so that all
+/// threads agree bit for bit.
+LogicalResult KernelLowering::combineAcrossWarps(Operation *op, const LinearLayout &layout, int axis,
+                                                 const ReductionPlan &plan, std::map<int64_t, Partial> &partial,
+                                                 function_ref<Partial(const Partial &, const Partial &)> combine) {
   Location loc = op->getLoc();
-  const int axis = static_cast<int>(reduce.getAxis());
-  ArrayRef<int64_t> srcShape = reduce.getSrc().getType().getShape();
+  ArrayRef<int64_t> srcShape = cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
   SmallVector<int64_t> outShape(srcShape);
   outShape.erase(outShape.begin() + axis);
   int64_t outputs = 1;
   for (int64_t e : outShape)
     outputs *= e;
   const int64_t rows = int64_t{1} << plan.warp_bits.size();
-  Type element = reduce.getSrc().getType().getElementType();
-  Value buffer = sharedBuffer(element, rows * outputs, loc);
+  SmallVector<Value> buffers;
+  for (Value component : partial.begin()->second)
+    buffers.push_back(sharedBuffer(component.getType(), rows * outputs, loc));
   // This warp's row: its warp index bits along the axis, packed.
   Value row = i32(0, loc);
   for (auto [k, bit] : llvm::enumerate(plan.warp_bits)) {
@@ -94,33 +96,40 @@ LogicalResult KernelLowering::combineAcrossWarps(Operation *op, const LinearLayo
       writer = arith::AndIOp::create(b, loc, writer, first);
     auto branch = scf::IfOp::create(b, loc, TypeRange{}, writer, /*withElseRegion=*/false);
     b.setInsertionPoint(branch.getThenRegion().front().getTerminator());
-    for (auto &[base, value] : partial)
-      storeShared(buffer, value,
-                  arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, i32(outputs, loc)),
-                                        outputOffset(base)),
-                  loc);
+    for (auto &[base, value] : partial) {
+      Value at = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, i32(outputs, loc)),
+                                       outputOffset(base));
+      for (auto [buffer, component] : llvm::zip(buffers, value))
+        storeShared(buffer, component, at, loc);
+    }
   }
   for (auto &[base, value] : partial) {
     Value offset = outputOffset(base);
-    Value acc = loadShared(buffer, element, offset, loc);
+    auto load = [&](int64_t r) {
+      Value at = r == 0 ? offset : Value(arith::AddIOp::create(b, loc, offset, i32(r * outputs, loc)));
+      Partial p;
+      for (auto [buffer, component] : llvm::zip(buffers, value))
+        p.push_back(loadShared(buffer, component.getType(), at, loc));
+      return p;
+    };
+    Partial acc = load(0);
     for (int64_t r = 1; r < rows; ++r)
-      acc = tile::combineElements(b, loc, reduce.getKind(), acc,
-                    loadShared(buffer, element, arith::AddIOp::create(b, loc, offset, i32(r * outputs, loc)), loc));
+      acc = combine(acc, load(r));
     value = acc;
   }
   return success();
 }
 
-LogicalResult KernelLowering::lowerReduce(Operation *op) {
-  auto reduce = cast<tile::ReduceOp>(op);
+/// Reduces `src` along `axis`, each element a tuple of values (`elements`, one per
+/// register of `src`), with `combine`; component `component` of the outcome is the
+/// result.
+LogicalResult KernelLowering::reduceTuples(Operation *op, Value src, int axis, ArrayRef<Partial> elements,
+                                           function_ref<Partial(const Partial &, const Partial &)> combine,
+                                           size_t component) {
   Location loc = op->getLoc();
-  const tile::ReduceKind kind = reduce.getKind();
-  if (kind == tile::ReduceKind::ArgMax || kind == tile::ReduceKind::ArgMin)
-    return op->emitError("the GPU lowering does not reduce to indices (argmax, argmin) yet");
-  FailureOr<LinearLayout> layout = layoutOf(reduce.getSrc(), op);
+  FailureOr<LinearLayout> layout = layoutOf(src, op);
   if (failed(layout))
     return failure();
-  const int axis = static_cast<int>(reduce.getAxis());
   std::optional<ReductionPlan> plan = plan_reduction(*layout, axis);
   if (!plan)
     return op->emitError("this tile's layout steps along and across the reduced axis at once; no butterfly "
@@ -129,44 +138,132 @@ LogicalResult KernelLowering::lowerReduce(Operation *op) {
   for (int bit : plan->register_bits)
     along |= uint64_t{1} << bit;
   const uint64_t copies = copyRegisterBits(*layout);
-  const SmallVector<Value> &source = regs(reduce.getSrc());
-  std::map<int64_t, Value> partial; // by the first register of each group
-  for (int64_t r = 0; r < static_cast<int64_t>(source.size()); ++r) {
+  std::map<int64_t, Partial> partial; // by the first register of each group
+  for (int64_t r = 0; r < static_cast<int64_t>(elements.size()); ++r) {
     if (r & copies)
       continue;
-    auto [it, fresh] = partial.try_emplace(r & ~along, source[r]);
+    auto [it, fresh] = partial.try_emplace(r & ~along, elements[r]);
     if (!fresh)
-      it->second = tile::combineElements(b, loc, kind, it->second, source[r]);
+      it->second = combine(it->second, elements[r]);
   }
   for (auto &[base, value] : partial)
-    for (int64_t mask : plan->lane_xor)
-      value = tile::combineElements(b, loc, kind, value, shuffleXor(*this, loc, value, mask, block_.lanes));
-  if (plan->crosses_warps() && failed(combineAcrossWarps(op, *layout, *plan, partial)))
+    for (int64_t mask : plan->lane_xor) {
+      Partial other;
+      for (Value v : value)
+        other.push_back(shuffleXor(*this, loc, v, mask, block_.lanes));
+      value = combine(value, other);
+    }
+  if (plan->crosses_warps() && failed(combineAcrossWarps(op, *layout, axis, *plan, partial, combine)))
     return failure();
-  if (!isa<RankedTensorType>(reduce.getType())) {
+  Value result = op->getResult(0);
+  if (!isa<RankedTensorType>(result.getType())) {
     if (partial.size() != 1)
       return op->emitError("internal: a reduction to one value left ") << partial.size() << " partial results";
-    mapScalar(reduce.getResult(), partial.begin()->second);
+    mapScalar(result, partial.begin()->second[component]);
     return success();
   }
   std::map<std::vector<int64_t>, Value> byCoordinates;
   for (auto &[base, value] : partial) {
     std::vector<int64_t> c = layout->apply({{"register", base}});
     c.erase(c.begin() + axis);
-    byCoordinates[c] = value;
+    byCoordinates[c] = value[component];
   }
-  FailureOr<LinearLayout> result = layoutOf(reduce.getResult(), op);
-  if (failed(result))
+  FailureOr<LinearLayout> resultLayout = layoutOf(result, op);
+  if (failed(resultLayout))
     return failure();
   SmallVector<Value> out;
-  for (int64_t r = 0; r < result->in_size("register"); ++r) {
-    auto it = byCoordinates.find(result->apply({{"register", r}}));
+  for (int64_t r = 0; r < resultLayout->in_size("register"); ++r) {
+    auto it = byCoordinates.find(resultLayout->apply({{"register", r}}));
     if (it == byCoordinates.end())
       return op->emitError("internal: a register of the reduction's result is in no partial result");
     out.push_back(it->second);
   }
-  mapTile(reduce.getResult(), std::move(out));
+  mapTile(result, std::move(out));
   return success();
+}
+
+LogicalResult KernelLowering::lowerReduce(Operation *op) {
+  auto reduce = cast<tile::ReduceOp>(op);
+  Location loc = op->getLoc();
+  const tile::ReduceKind kind = reduce.getKind();
+  const int axis = static_cast<int>(reduce.getAxis());
+  const SmallVector<Value> &source = regs(reduce.getSrc());
+  if (kind != tile::ReduceKind::ArgMax && kind != tile::ReduceKind::ArgMin) {
+    SmallVector<Partial> elements;
+    for (Value v : source)
+      elements.push_back({v});
+    return reduceTuples(op, reduce.getSrc(), axis, elements,
+                        [&](const Partial &x, const Partial &y) -> Partial {
+                          return {tile::combineElements(b, loc, kind, x[0], y[0])};
+                        },
+                        0);
+  }
+  // (value, index) pairs. As the tile dialect defines it, the first element along the
+  // axis starts the search and a later one replaces it only when strictly better, so
+  // ties go to the smaller index, a NaN at index 0 stays, and a NaN elsewhere never
+  // wins: such a NaN enters with index -1 ("none").
+  FailureOr<LinearLayout> layout = layoutOf(reduce.getSrc(), op);
+  if (failed(layout))
+    return failure();
+  const bool isFloat = isa<FloatType>(source.front().getType());
+  const bool max = kind == tile::ReduceKind::ArgMax;
+  SmallVector<Partial> elements;
+  for (int64_t r = 0; r < static_cast<int64_t>(source.size()); ++r) {
+    Value index = coordinate(*layout, r, axis, loc);
+    if (isFloat) {
+      Value nan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, source[r], source[r]);
+      Value later = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, index, i32(0, loc));
+      index = arith::SelectOp::create(b, loc, arith::AndIOp::create(b, loc, nan, later), i32(-1, loc), index);
+    }
+    elements.push_back({source[r], index});
+  }
+  auto combine = [&](const Partial &x, const Partial &y) -> Partial {
+    Value xNone = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x[1], i32(0, loc));
+    Value yNone = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y[1], i32(0, loc));
+    Value better, equal;
+    if (isFloat) {
+      better = arith::CmpFOp::create(b, loc, max ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, y[0], x[0]);
+      equal = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y[0], x[0]);
+    } else {
+      better = arith::CmpIOp::create(b, loc, max ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt, y[0], x[0]);
+      equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y[0], x[0]);
+    }
+    Value earlier = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y[1], x[1]);
+    Value take = arith::OrIOp::create(b, loc, better, arith::AndIOp::create(b, loc, equal, earlier));
+    if (isFloat) { // a NaN that is not none sits at index 0 and stays
+      Value xNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x[0], x[0]);
+      Value yNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, y[0], y[0]);
+      Value keep = arith::AndIOp::create(b, loc, xNaN, arith::XOrIOp::create(b, loc, xNone, i1(true, loc)));
+      Value seize = arith::AndIOp::create(b, loc, yNaN, arith::XOrIOp::create(b, loc, yNone, i1(true, loc)));
+      take = arith::OrIOp::create(b, loc, seize,
+                                  arith::AndIOp::create(b, loc, take, arith::XOrIOp::create(b, loc, keep, i1(true, loc))));
+    }
+    // None never replaces anything; anything replaces none.
+    take = arith::AndIOp::create(b, loc, arith::OrIOp::create(b, loc, take, xNone),
+                                 arith::XOrIOp::create(b, loc, yNone, i1(true, loc)));
+    return {arith::SelectOp::create(b, loc, take, y[0], x[0]), arith::SelectOp::create(b, loc, take, y[1], x[1])};
+  };
+  return reduceTuples(op, reduce.getSrc(), axis, elements, combine, 1);
+}
+
+LogicalResult KernelLowering::lowerReduceWith(Operation *op) {
+  auto reduce = cast<tile::ReduceWithOp>(op);
+  mlir::Block &combiner = reduce.getCombiner().front();
+  for (Operation &inner : combiner.without_terminator())
+    if (inner.getNumRegions() != 0 || !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()))
+      return inner.emitError("the GPU lowering combines with arith and math ops, not '") << inner.getName() << "'";
+  SmallVector<Partial> elements;
+  for (Value v : regs(reduce.getSrc()))
+    elements.push_back({v});
+  auto combine = [&](const Partial &x, const Partial &y) -> Partial {
+    IRMapping mapping;
+    mapping.map(combiner.getArgument(0), x[0]);
+    mapping.map(combiner.getArgument(1), y[0]);
+    for (Operation &inner : combiner.without_terminator())
+      b.clone(inner, mapping);
+    return {mapping.lookup(combiner.getTerminator()->getOperand(0))};
+  };
+  return reduceTuples(op, reduce.getSrc(), static_cast<int>(reduce.getAxis()), elements, combine, 0);
 }
 
 } // namespace tegula::gpu::lowering

@@ -46,6 +46,10 @@ Value KernelLowering::i32(int64_t v, Location loc) {
   return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(static_cast<int32_t>(v)));
 }
 
+Value KernelLowering::i1(bool v, Location loc) {
+  return arith::ConstantOp::create(b, loc, b.getBoolAttr(v));
+}
+
 SmallVector<Value> &KernelLowering::regs(Value tile) { return regs_[tile]; }
 
 SmallVector<Value> KernelLowering::flat(Value v) {

@@ -54,32 +54,88 @@ LogicalResult KernelLowering::lowerElementwise(Operation *op) {
   return success();
 }
 
-/// A tile moved to another layout without leaving its thread: each register of the
-/// result is a register of the source that holds the same element (`project` maps the
-/// result's coordinates to the source's). Fails where the element is in another thread.
+/// For each register of `to`, the register of `from` that holds the same element in the
+/// same thread (`project` maps `to`'s coordinates to `from`'s). Fails where the element
+/// is in another thread.
+FailureOr<SmallVector<int64_t>>
+KernelLowering::sourceRegisters(Operation *op, const LinearLayout &from, const LinearLayout &to,
+                                function_ref<std::vector<int64_t>(std::vector<int64_t>)> project) {
+  for (const char *name : {"lane", "warp"})
+    for (int bit = 0; (int64_t{1} << bit) < to.in_size(name); ++bit)
+      if (from.in_size(name) != to.in_size(name) || project(to.basis(name, bit)) != from.basis(name, bit))
+        return op->emitError("moving this tile between layouts crosses threads, which this op's lowering does "
+                             "not do");
+  std::map<std::vector<int64_t>, int64_t> registerOf;
+  for (int64_t r = from.in_size("register") - 1; r >= 0; --r)
+    registerOf[from.apply({{"register", r}})] = r;
+  SmallVector<int64_t> out;
+  for (int64_t r = 0; r < to.in_size("register"); ++r) {
+    auto it = registerOf.find(project(to.apply({{"register", r}})));
+    if (it == registerOf.end())
+      return op->emitError("internal: a register of the result is in no register of the source");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+/// A tile moved to another layout without leaving its thread.
 LogicalResult KernelLowering::lowerRelayout(Operation *op, Value src, Value result,
                                             function_ref<std::vector<int64_t>(std::vector<int64_t>)> project) {
   FailureOr<LinearLayout> from = layoutOf(src, op), to = layoutOf(result, op);
   if (failed(from) || failed(to))
     return failure();
-  for (const char *name : {"lane", "warp"})
-    for (int bit = 0; (int64_t{1} << bit) < to->in_size(name); ++bit)
-      if (from->in_size(name) != to->in_size(name) || project(to->basis(name, bit)) != from->basis(name, bit))
-        return op->emitError("moving this tile between layouts crosses threads (")
-               << conversion_kind_name(plan_conversion(*from, *to, 4).kind)
-               << "), which the GPU lowering does not do yet";
-  std::map<std::vector<int64_t>, int64_t> registerOf;
-  for (int64_t r = from->in_size("register") - 1; r >= 0; --r)
-    registerOf[from->apply({{"register", r}})] = r;
+  FailureOr<SmallVector<int64_t>> sources = sourceRegisters(op, *from, *to, project);
+  if (failed(sources))
+    return failure();
   const SmallVector<Value> &source = regs_[src];
   SmallVector<Value> out;
-  for (int64_t r = 0; r < to->in_size("register"); ++r) {
-    auto it = registerOf.find(project(to->apply({{"register", r}})));
-    if (it == registerOf.end())
-      return op->emitError("internal: a register of the result is in no register of the source");
-    out.push_back(source[it->second]);
-  }
+  for (int64_t r : *sources)
+    out.push_back(source[r]);
   regs_[result] = std::move(out);
+  return success();
+}
+
+/// join: each register of the pairs is a register of one half (the last coordinate
+/// says which); split: each register of a half is a register of the pairs.
+LogicalResult KernelLowering::lowerPairs(Operation *op) {
+  const bool join = isa<tile::JoinOp>(op);
+  Value pairs = join ? op->getResult(0) : op->getOperand(0);
+  Value half = join ? op->getOperand(0) : op->getResult(0);
+  FailureOr<LinearLayout> pairLayout = layoutOf(pairs, op), halfLayout = layoutOf(half, op);
+  if (failed(pairLayout) || failed(halfLayout))
+    return failure();
+  const size_t last = cast<RankedTensorType>(pairs.getType()).getRank() - 1;
+  if (join) {
+    // The half's register holding each element: the pair's coordinates without the
+    // last, in the same thread.
+    FailureOr<SmallVector<int64_t>> sources =
+        sourceRegisters(op, *halfLayout, *pairLayout, [&](std::vector<int64_t> x) {
+          x.erase(x.begin() + last);
+          return x;
+        });
+    if (failed(sources))
+      return failure();
+    SmallVector<Value> out;
+    for (int64_t r = 0; r < pairLayout->in_size("register"); ++r) {
+      const int64_t which = pairLayout->apply({{"register", r}})[last];
+      out.push_back(regs_[op->getOperand(which)][(*sources)[r]]);
+    }
+    regs_[pairs] = std::move(out);
+    return success();
+  }
+  for (int which = 0; which < 2; ++which) {
+    FailureOr<SmallVector<int64_t>> sources =
+        sourceRegisters(op, *pairLayout, *halfLayout, [&](std::vector<int64_t> x) {
+          x.push_back(which);
+          return x;
+        });
+    if (failed(sources))
+      return failure();
+    SmallVector<Value> out;
+    for (int64_t r : *sources)
+      out.push_back(regs_[pairs][r]);
+    regs_[op->getResult(which)] = std::move(out);
+  }
   return success();
 }
 
@@ -177,6 +233,8 @@ LogicalResult KernelLowering::lower(Operation *op) {
     return lowerStore(op);
   if (isa<tile::ReduceOp>(op))
     return lowerReduce(op);
+  if (isa<tile::ReduceWithOp>(op))
+    return lowerReduceWith(op);
   if (auto id = dyn_cast<tile::ProgramIdOp>(op)) {
     Value index = ::mlir::gpu::BlockIdOp::create(b, loc, static_cast<::mlir::gpu::Dimension>(id.getAxis()));
     scalars_.map(id.getResult(), arith::IndexCastOp::create(b, loc, b.getI32Type(), index));
@@ -252,6 +310,17 @@ LogicalResult KernelLowering::lower(Operation *op) {
       return c;
     });
   }
+  if (auto trans = dyn_cast<tile::TransOp>(op)) {
+    ArrayRef<int32_t> order = trans.getOrder();
+    return lowerRelayout(op, trans.getSrc(), trans.getResult(), [&](std::vector<int64_t> c) {
+      std::vector<int64_t> source(c.size());
+      for (size_t i = 0; i < c.size(); ++i)
+        source[order[i]] = c[i];
+      return source;
+    });
+  }
+  if (isa<tile::JoinOp, tile::SplitOp>(op))
+    return lowerPairs(op);
   if (auto convert = dyn_cast<ir::ConvertLayoutOp>(op)) {
     FailureOr<LinearLayout> from = layoutOf(convert.getSrc(), op), to = layoutOf(convert.getResult(), op);
     if (failed(from) || failed(to))
