@@ -14,8 +14,12 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
     out for coalescing are vector loads and stores of each run of contiguous registers;
     masks become branches around the access; of copies of an element only the first
     thread stores it. Reductions combine registers, then lanes through `gpu.shuffle`
-    xor butterflies. What moves a tile between threads otherwise (shared memory) is
-    refused with an error naming the op. Pointers become `!llvm.ptr<1>`.
+    xor butterflies, then warps through shared memory; a layout conversion that crosses
+    threads goes through shared memory (swizzled for 2-d tiles). Each shared-memory
+    buffer is a workgroup attribution of its own, placed by
+    `tegula-allocate-shared-memory` and ordered by `tegula-insert-gpu-barriers`. An op
+    the lowering does not handle is refused with an error naming it. Pointers become
+    `!llvm.ptr<1>`.
   }];
   let options = [
     Option<"plantShiftExchange", "plant-shift-exchange", "bool", "false",

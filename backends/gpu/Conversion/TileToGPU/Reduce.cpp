@@ -1,7 +1,9 @@
 // Reductions along one axis of a tile, as the layout says the elements of each output
 // are spread (plan_reduction): a thread first combines its own registers, then the lanes
 // of a warp exchange partial results in a butterfly of shuffles, after which every lane
-// that took part holds the result. Registers and lanes that hold copies take no part.
+// that took part holds its warp's result, then the warps meet in shared memory.
+// Registers and lanes that hold copies take no part. A partial result is a tuple: one
+// value, or an argmax's (value, index).
 #include "backends/gpu/Conversion/TileToGPU/Lowering.h"
 #include "backends/gpu/Layout/Reduction.h"
 
