@@ -21,8 +21,8 @@ constexpr const char *kTap = "emu-tap";
 
 class EmuTarget final : public compiler::Target {
 public:
-  EmuTarget(std::string arch, std::string vendorText, std::shared_ptr<const compiler::Target> vendor)
-      : arch_(std::move(arch)), vendorText_(std::move(vendorText)), vendor_(std::move(vendor)) {
+  EmuTarget(std::string vendorText, std::shared_ptr<const compiler::Target> vendor)
+      : vendorText_(std::move(vendorText)), vendor_(std::move(vendor)) {
     const TargetDescription &v = vendor_->description();
     TargetDescription &d = description_;
     d.name = "gpu-emu";
@@ -65,7 +65,7 @@ public:
   }
 
 private:
-  std::string arch_, vendorText_;
+  std::string vendorText_;
   std::shared_ptr<const compiler::Target> vendor_;
   TargetDescription description_;
 };
@@ -86,7 +86,7 @@ public:
       throw Error(ErrorCode::InvalidArgument,
                   "gpu-emu runs an NVIDIA (sm_*) or AMD (gfx*) architecture's code, got '" + arch + "'");
     const std::string vendorText = std::string(nvidia ? "cuda" : "rocm") + ":" + arch + rest;
-    return std::make_unique<EmuTarget>(arch, vendorText, compiler::configure_target(vendorText));
+    return std::make_unique<EmuTarget>(vendorText, compiler::configure_target(vendorText));
   }
 };
 

@@ -14,13 +14,6 @@ using namespace mlir;
 
 namespace {
 
-int log2Of(int64_t powerOfTwo) {
-  int l = 0;
-  while ((int64_t{1} << l) < powerOfTwo)
-    ++l;
-  return l;
-}
-
 bool isZero(const LinearLayout::Basis &basis) {
   return std::all_of(basis.begin(), basis.end(), [](int64_t c) { return c == 0; });
 }
@@ -31,7 +24,7 @@ KernelLowering::KernelLowering(OpBuilder &builder, Operation *kernel, ir::BlockS
     : b(builder), kernel_(kernel), block_(block) {
   Value tid = arith::IndexCastOp::create(b, loc, b.getI32Type(), ::mlir::gpu::ThreadIdOp::create(b, loc, ::mlir::gpu::Dimension::x));
   lane_ = arith::AndIOp::create(b, loc, tid, i32(block.lanes - 1, loc));
-  warp_ = arith::ShRUIOp::create(b, loc, tid, i32(log2Of(block.lanes), loc));
+  warp_ = arith::ShRUIOp::create(b, loc, tid, i32(log2_exact(block.lanes, "a layout size"), loc));
   prologueEnd_ = warp_.getDefiningOp();
 }
 
@@ -96,7 +89,7 @@ const SmallVector<Value> &KernelLowering::threadPart(const LinearLayout &layout,
   SmallVector<Value> parts(dims);
   inPrologue([&] {
   for (auto [name, id] : {std::pair<const char *, Value>{"lane", lane_}, {"warp", warp_}}) {
-    for (int bit = 0; bit < log2Of(layout.in_size(name)); ++bit) {
+    for (int bit = 0; bit < log2_exact(layout.in_size(name), "a layout size"); ++bit) {
       const LinearLayout::Basis &basis = layout.basis(name, bit);
       if (isZero(basis))
         continue;
@@ -123,10 +116,10 @@ Value KernelLowering::coordinate(const LinearLayout &layout, int64_t reg, int di
 
 Value KernelLowering::firstCopy(const LinearLayout &layout, Location loc) {
   int64_t laneCopies = 0, warpCopies = 0;
-  for (int bit = 0; bit < log2Of(layout.in_size("lane")); ++bit)
+  for (int bit = 0; bit < log2_exact(layout.in_size("lane"), "a layout size"); ++bit)
     if (isZero(layout.basis("lane", bit)))
       laneCopies |= int64_t{1} << bit;
-  for (int bit = 0; bit < log2Of(layout.in_size("warp")); ++bit)
+  for (int bit = 0; bit < log2_exact(layout.in_size("warp"), "a layout size"); ++bit)
     if (isZero(layout.basis("warp", bit)))
       warpCopies |= int64_t{1} << bit;
   if (laneCopies == 0 && warpCopies == 0)
@@ -139,7 +132,7 @@ Value KernelLowering::firstCopy(const LinearLayout &layout, Location loc) {
     Value bits = arith::OrIOp::create(
         b, loc, arith::AndIOp::create(b, loc, lane_, i32(laneCopies, loc)),
         arith::ShLIOp::create(b, loc, arith::AndIOp::create(b, loc, warp_, i32(warpCopies, loc)),
-                              i32(log2Of(block_.lanes), loc)));
+                              i32(log2_exact(block_.lanes, "a layout size"), loc)));
     first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits, i32(0, loc));
   });
   return firstCopies_[key] = first;
@@ -147,7 +140,7 @@ Value KernelLowering::firstCopy(const LinearLayout &layout, Location loc) {
 
 uint64_t KernelLowering::copyRegisterBits(const LinearLayout &layout) {
   uint64_t bits = 0;
-  for (int bit = 0; bit < log2Of(layout.in_size("register")); ++bit)
+  for (int bit = 0; bit < log2_exact(layout.in_size("register"), "a layout size"); ++bit)
     if (isZero(layout.basis("register", bit)))
       bits |= uint64_t{1} << bit;
   return bits;
