@@ -58,7 +58,7 @@ public:
 
 private:
   /// Wanted layouts spread from each access, over the ops that keep a layout
-  /// (elementwise ops, broadcasts, loop-carried values) and the ones that slice it
+  /// (elementwise ops, broadcasts, scans, loop-carried values) and the ones that slice it
   /// (expand_dims, reductions), backwards to what computes the access's operands and
   /// forwards to what uses its result, so that index arithmetic happens in the layout of
   /// the access it feeds and results stay in the layout they were loaded in. The first
@@ -77,7 +77,7 @@ private:
       auto push = [&](Value v, Attribute l) { work.push_back({v, l}); };
       // Backwards, to what computes the value.
       if (Operation *def = value.getDefiningOp()) {
-        if (isElementwise(def) || isa<tile::BroadcastOp>(def)) {
+        if (isElementwise(def) || isa<tile::BroadcastOp, tile::ScanOp>(def)) {
           for (Value operand : def->getOperands())
             push(operand, layout);
         } else if (auto expand = dyn_cast<tile::ExpandDimsOp>(def)) {
@@ -110,8 +110,8 @@ private:
           push(user->getResult(0), layout);
           for (Value operand : user->getOperands())
             push(operand, layout);
-        } else if (auto broadcast = dyn_cast<tile::BroadcastOp>(user)) {
-          push(broadcast.getResult(), layout);
+        } else if (isa<tile::BroadcastOp, tile::ScanOp>(user)) {
+          push(user->getResult(0), layout);
         } else if (auto expand = dyn_cast<tile::ExpandDimsOp>(user)) {
           auto s = dyn_cast<tgpu::SliceEncodingAttr>(layout);
           if (s && s.getDim() == expand.getAxis())
@@ -293,6 +293,11 @@ private:
       const unsigned axis = static_cast<unsigned>(op->getAttrOfType<IntegerAttr>("axis").getInt());
       if (tileType(result))
         setLayout(result, tgpu::SliceEncodingAttr::get(op->getContext(), axis, tileType(src).getEncoding()));
+      return success();
+    }
+    if (auto scan = dyn_cast<tile::ScanOp>(op)) {
+      // Scanned where it is: the steps follow whatever layout the source has.
+      setLayout(scan.getResult(), tileType(scan.getSrc()).getEncoding());
       return success();
     }
     if (auto loop = dyn_cast<scf::ForOp>(op)) {

@@ -129,15 +129,70 @@ func.func @argmax(%x: !tile.ptr<f32>, %o: !tile.ptr<i32>) attributes {tile.kerne
 
 // -----
 
+// A scan of 128 elements over four warps, one per thread: each lane bit is a shuffle of
+// the group totals, after which the later lane of each pair folds its partner's total
+// into its prefix; the two warp bits meet in shared memory, a buffer per step.
+// CHECK-LABEL: gpu.func @cumsum
+// CHECK-SAME: workgroup(%[[W0:.*]] : memref<128xf32, #gpu.address_space<workgroup>>, %[[W1:.*]] : memref<128xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[LANE:.*]] = arith.andi %{{.*}}, %c31_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK: %[[BIT0:.*]] = arith.andi %[[LANE]], %c1_i32
+// CHECK: %[[LATER:.*]] = arith.cmpi ne, %[[BIT0]], %c0_i32
+// CHECK: %[[FOLDED:.*]] = arith.addf
+// CHECK: arith.select %[[LATER]], %[[FOLDED]]
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c8_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32
+// CHECK: memref.store %{{.*}}, %[[W0]]
+// CHECK: memref.load %[[W0]]
+// CHECK: memref.store %{{.*}}, %[[W1]]
+// CHECK: memref.load %[[W1]]
+// CHECK: llvm.store
+// WAVE64-LABEL: gpu.func @cumsum
+// WAVE64: gpu.shuffle xor %{{.*}}, %c32_i32, %c64_i32
 module {
-func.func @scan(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+func.func @cumsum(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
   %r = tile.range 0 to 128 : tensor<128xi32>
   %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
   %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
   %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
-  // expected-error @+1 {{the GPU lowering does not handle 'tile.scan' yet}}
   %s = tile.scan sum %v {axis = 0 : i32} : tensor<128xf32>
-  tile.store %q, %s : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
+  %op = tile.splat %o : tensor<128x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  tile.store %oq, %s : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
+  return
+}
+}
+
+// -----
+
+// A reverse scan along the rows of a 4x32 tile: the earlier lane of each pair folds
+// (its lane bit clear), and nothing crosses warps.
+// CHECK-LABEL: gpu.func @cummax_reverse
+// CHECK-NOT: workgroup
+// CHECK: gpu.shuffle xor
+// CHECK: %[[EARLIER:.*]] = arith.cmpi eq, %{{.*}}, %c0_i32
+// CHECK: %[[FOLDED:.*]] = arith.maxnumf
+// CHECK: arith.select %[[EARLIER]], %[[FOLDED]]
+module {
+func.func @cummax_reverse(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 4 : tensor<4xi32>
+  %c = tile.range 0 to 32 : tensor<32xi32>
+  %c32 = arith.constant dense<32> : tensor<4x1xi32>
+  %r1 = tile.expand_dims %r {axis = 1 : i32} : tensor<4xi32> -> tensor<4x1xi32>
+  %rs = arith.muli %r1, %c32 : tensor<4x1xi32>
+  %c1 = tile.expand_dims %c {axis = 0 : i32} : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %rs : tensor<4x1xi32> -> tensor<4x32xi32>
+  %cb = tile.broadcast %c1 : tensor<1x32xi32> -> tensor<4x32xi32>
+  %off = arith.addi %rb, %cb : tensor<4x32xi32>
+  %p = tile.splat %x : tensor<4x32x!tile.ptr<f32>>
+  %q = tile.addptr %p, %off : tensor<4x32x!tile.ptr<f32>>, tensor<4x32xi32>
+  %v = tile.load %q : tensor<4x32x!tile.ptr<f32>> -> tensor<4x32xf32>
+  %s = tile.scan max %v {axis = 1 : i32, reverse = true} : tensor<4x32xf32>
+  %op = tile.splat %o : tensor<4x32x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %off : tensor<4x32x!tile.ptr<f32>>, tensor<4x32xi32>
+  tile.store %oq, %s : tensor<4x32x!tile.ptr<f32>>, tensor<4x32xf32>
   return
 }
 }

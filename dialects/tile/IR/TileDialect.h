@@ -34,6 +34,8 @@ mlir::Type elementTypeOf(mlir::Type type);
 /// Every backend combines with this, so that they agree on what `max` means. Not for
 /// the arg kinds, which carry indices.
 mlir::Value combineElements(mlir::OpBuilder &b, mlir::Location loc, ReduceKind kind, mlir::Value x, mlir::Value y);
+/// The reduction that combines as a scan of `kind` does.
+ReduceKind combiningKind(ScanKind kind);
 } // namespace tegula::tile
 
 #endif

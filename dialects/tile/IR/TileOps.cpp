@@ -372,5 +372,17 @@ Value tegula::tile::combineElements(OpBuilder &b, Location loc, ReduceKind kind,
   }
 }
 
+tegula::tile::ReduceKind tegula::tile::combiningKind(ScanKind kind) {
+  switch (kind) {
+  case ScanKind::Sum:
+    return ReduceKind::Sum;
+  case ScanKind::Max:
+    return ReduceKind::Max;
+  case ScanKind::Min:
+    return ReduceKind::Min;
+  }
+  llvm_unreachable("a scan kind without a combining function");
+}
+
 #define GET_OP_CLASSES
 #include "dialects/tile/IR/TileOps.cpp.inc"

@@ -169,18 +169,6 @@ static Value identityOf(OpBuilder &b, Location loc, tile::ReduceKind kind, Type 
   return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
 }
 
-static tile::ReduceKind asReduceKind(tile::ScanKind kind) {
-  switch (kind) {
-  case tile::ScanKind::Sum:
-    return tile::ReduceKind::Sum;
-  case tile::ScanKind::Max:
-    return tile::ReduceKind::Max;
-  case tile::ScanKind::Min:
-    return tile::ReduceKind::Min;
-  }
-  llvm_unreachable("unknown scan kind");
-}
-
 struct ReducePattern : public TilePattern<tile::ReduceOp> {
   using TilePattern::TilePattern;
   LogicalResult matchAndRewrite(tile::ReduceOp op, OpAdaptor adaptor,
@@ -259,7 +247,7 @@ struct ScanPattern : public TilePattern<tile::ScanOp> {
     auto type = cast<RankedTensorType>(adaptor.getSrc().getType());
     int64_t axis = op.getAxis();
     bool reverse = op.getReverse();
-    tile::ReduceKind kind = asReduceKind(op.getKind());
+    tile::ReduceKind kind = tile::combiningKind(op.getKind());
     int64_t n = type.getDimSize(axis);
     Value src = adaptor.getSrc();
     auto nest = forEachIndex(

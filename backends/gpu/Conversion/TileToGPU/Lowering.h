@@ -56,6 +56,9 @@ public:
   /// Register index bits whose registers are copies of lower ones.
   static uint64_t copyRegisterBits(const LinearLayout &layout);
 
+  /// `value` from the lane whose id is this lane's XOR `mask`, in 32-bit shuffles.
+  mlir::Value shuffleXor(mlir::Value value, int64_t mask, mlir::Location loc);
+
   mlir::Value lane() const { return lane_; }
   mlir::Value warp() const { return warp_; }
   mlir::Value i32(int64_t v, mlir::Location loc);
@@ -77,7 +80,7 @@ public:
   bool plantShiftExchange = false;
 
 private:
-  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Reduce.cpp).
+  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Reduce.cpp, Scan.cpp).
   mlir::LogicalResult lower(mlir::Operation *op);
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
@@ -100,6 +103,7 @@ private:
                                          const ReductionPlan &plan, std::map<int64_t, Partial> &partial,
                                          llvm::function_ref<Partial(const Partial &, const Partial &)> combine);
   mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
+  mlir::LogicalResult lowerScan(mlir::Operation *op);
   mlir::LogicalResult lowerSharedConversion(mlir::Operation *op, mlir::Value src, mlir::Value result);
 
   /// Runs `emit` with the builder at the end of the prologue, which it extends.

@@ -20,17 +20,14 @@ namespace tegula::gpu::lowering {
 
 using namespace mlir;
 
-namespace {
-
 /// `value` from the lane whose id is this lane's XOR `mask`, in 32-bit shuffles.
-Value shuffleXor(KernelLowering &l, Location loc, Value value, int64_t mask, int64_t width) {
-  OpBuilder &b = l.b;
+Value KernelLowering::shuffleXor(Value value, int64_t mask, Location loc) {
   Type type = value.getType();
   const unsigned bits = type.getIntOrFloatBitWidth();
   Type intType = b.getIntegerType(bits);
   Value asInt = type == intType ? value : Value(arith::BitcastOp::create(b, loc, intType, value));
   auto shuffle32 = [&](Value word) -> Value {
-    return ::mlir::gpu::ShuffleOp::create(b, loc, word, l.i32(mask, loc), l.i32(width, loc), ::mlir::gpu::ShuffleMode::XOR)
+    return ::mlir::gpu::ShuffleOp::create(b, loc, word, i32(mask, loc), i32(block_.lanes, loc), ::mlir::gpu::ShuffleMode::XOR)
         .getShuffleResult();
   };
   Value result;
@@ -52,8 +49,6 @@ Value shuffleXor(KernelLowering &l, Location loc, Value value, int64_t mask, int
   }
   return type == intType ? result : Value(arith::BitcastOp::create(b, loc, type, result));
 }
-
-} // namespace
 
 /// The warps that step along the axis hold partial results of the same outputs: each
 /// writes its own (from the lanes at the start of the axis) to a row of shared memory
@@ -152,7 +147,7 @@ LogicalResult KernelLowering::reduceTuples(Operation *op, Value src, int axis, A
     for (int64_t mask : plan->lane_xor) {
       Partial other;
       for (Value v : value)
-        other.push_back(shuffleXor(*this, loc, v, mask, block_.lanes));
+        other.push_back(shuffleXor(v, mask, loc));
       value = combine(value, other);
     }
   if (plan->crosses_warps() && failed(combineAcrossWarps(op, *layout, axis, *plan, partial, combine)))
