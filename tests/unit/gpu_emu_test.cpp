@@ -315,3 +315,97 @@ TEST_CASE("gpu-emu rounds f16 and bf16 once per operation, to nearest even", "[g
   CHECK(gpuemu::from_double(gpuemu::Scalar::F16, 65519.99) == 0x7bff);
   CHECK(gpuemu::from_double(gpuemu::Scalar::F16, 65520.0) == 0x7c00);
 }
+
+TEST_CASE("gpu-emu: atomics are indivisible per thread and follow LLVM's operations", "[gpu-emu]") {
+  // Thread t adds 1 to counts[t % 4] and keeps what it saw; takes the maxnum of t (a NaN
+  // for odd t) into top[0]; swaps t into slot[0] where the slot holds 0 (only one thread
+  // can see 0), recording whether it did.
+  const char *text = R"(
+module {
+  gpu.module @m {
+    gpu.func @atomics(%counts: !llvm.ptr<1>, %seen: !llvm.ptr<1>, %top: !llvm.ptr<1>, %slot: !llvm.ptr<1>,
+                      %won: !llvm.ptr<1>) kernel attributes {known_block_size = array<i32: 128, 1, 1>} {
+      %t = gpu.thread_id x
+      %t32 = arith.index_cast %t : index to i32
+      %c1 = arith.constant 1 : i32
+      %c3 = arith.constant 3 : i32
+      %c0 = arith.constant 0 : i32
+      %which = arith.andi %t32, %c3 : i32
+      %p = llvm.getelementptr %counts[%which] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+      %old = llvm.atomicrmw add %p, %c1 acq_rel : !llvm.ptr<1>, i32
+      %q = llvm.getelementptr %seen[%t32] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+      llvm.store %old, %q {alignment = 4 : i64} : i32, !llvm.ptr<1>
+      %odd = arith.andi %t32, %c1 : i32
+      %isOdd = arith.cmpi ne, %odd, %c0 : i32
+      %tf = arith.sitofp %t32 : i32 to f32
+      %nan = arith.constant 0x7FC00000 : f32
+      %v = arith.select %isOdd, %nan, %tf : f32
+      %m = llvm.atomicrmw fmax %top, %v acq_rel : !llvm.ptr<1>, f32
+      %plus = arith.addi %t32, %c1 : i32
+      %x = llvm.cmpxchg %slot, %c0, %plus acq_rel acquire : !llvm.ptr<1>, i32
+      %ok = llvm.extractvalue %x[1] : !llvm.struct<(i32, i1)>
+      %okw = arith.extui %ok : i1 to i32
+      %r = llvm.getelementptr %won[%t32] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+      llvm.store %okw, %r {alignment = 4 : i64} : i32, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}
+)";
+  Kernel k = emulated(text, {buffer("counts", DType::I32), buffer("seen", DType::I32), buffer("top"),
+                             buffer("slot", DType::I32), buffer("won", DType::I32)});
+  Buffer counts(DType::I32, 4), seen(DType::I32, 128), top(DType::F32, 1), slot(DType::I32, 1), won(DType::I32, 128);
+  for (int i = 0; i < 4; ++i)
+    counts.as<int32_t>()[i] = 10 * i;
+  top.as<float>()[0] = -5.0f;
+  slot.as<int32_t>()[0] = 0;
+  REQUIRE(fault_of([&] { launch(k, Grid(2), counts, seen, top, slot, won); }).empty());
+  for (int i = 0; i < 4; ++i)
+    CHECK(counts.as<int32_t>()[i] == 10 * i + 64); // 32 threads per slot, two blocks
+  // Every value a slot held during the last block was seen by exactly one of its threads.
+  for (int i = 0; i < 4; ++i) {
+    std::vector<int> histogram(64, 0);
+    for (int t = i; t < 128; t += 4) {
+      const int32_t v = seen.as<int32_t>()[t] - 10 * i;
+      REQUIRE(v >= 0);
+      REQUIRE(v < 64);
+      ++histogram[v];
+    }
+    for (int v = 32; v < 64; ++v)
+      CHECK(histogram[v] == 1);
+  }
+  CHECK(top.as<float>()[0] == 126.0f); // the NaNs never win over a number
+  CHECK(slot.as<int32_t>()[0] != 0);
+  int winners = 0;
+  for (int t = 0; t < 128; ++t)
+    winners += won.as<int32_t>()[t];
+  CHECK(winners == 0); // the first block's winner took the slot; none in the last block
+}
+
+TEST_CASE("gpu-emu reports an atomic outside the buffers or off its natural alignment", "[gpu-emu]") {
+  const char *text = R"(
+module {
+  gpu.module @m {
+    gpu.func @bad_atomic(%p: !llvm.ptr<1>, %at: i32) kernel attributes {known_block_size = array<i32: 32, 1, 1>} {
+      %c1 = arith.constant 1 : i64
+      %q = llvm.getelementptr %p[%at] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i8
+      %old = llvm.atomicrmw add %q, %c1 acq_rel : !llvm.ptr<1>, i64
+      gpu.return
+    }
+  }
+}
+)";
+  Kernel k = emulated(text, {buffer("p", DType::I64), scalar("at")});
+  Buffer p(DType::I64, 4);
+  std::memset(p.data(), 0, p.bytes());
+  ErrorCode code{};
+  std::string fault = fault_of([&] { launch(k, Grid(1), p, 4); }, &code);
+  CHECK(code == ErrorCode::DeviceFault);
+  CHECK(fault.find("8-byte atomic at an address 4 bytes past its natural alignment") != std::string::npos);
+  CHECK(fault.find("planted.mlir:7 (llvm.atomicrmw)") != std::string::npos);
+  fault = fault_of([&] { launch(k, Grid(1), p, 32); }, &code);
+  CHECK(code == ErrorCode::OutOfBounds);
+  CHECK(fault.find("an atomic of 8 bytes outside every buffer") != std::string::npos);
+  CHECK(fault_of([&] { launch(k, Grid(1), p, 8); }).empty());
+  CHECK(reinterpret_cast<int64_t *>(p.data())[1] == 32);
+}

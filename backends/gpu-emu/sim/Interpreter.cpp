@@ -150,6 +150,25 @@ double float_binary(Op op, double a, double b) {
   }
 }
 
+/// The value an atomic read-modify-write of `kind` stores over `old`.
+uint64_t atomic_result(AtomicKind kind, Scalar s, uint64_t old, uint64_t operand) {
+  const int bits = scalar_bits(s);
+  const int64_t so = sign_extend(old, bits), sv = sign_extend(operand, bits);
+  const uint64_t uo = old & width_mask(bits), uv = operand & width_mask(bits);
+  switch (kind) {
+  case AtomicKind::Add: return (uo + uv) & width_mask(bits);
+  case AtomicKind::Max: return so >= sv ? uo : uv;
+  case AtomicKind::Min: return so <= sv ? uo : uv;
+  case AtomicKind::UMax: return std::max(uo, uv);
+  case AtomicKind::UMin: return std::min(uo, uv);
+  case AtomicKind::FAdd: return from_double(s, to_double(s, old) + to_double(s, operand));
+  case AtomicKind::FMax: return from_double(s, float_binary(Op::MaxNumF, to_double(s, old), to_double(s, operand)));
+  case AtomicKind::FMin: return from_double(s, float_binary(Op::MinNumF, to_double(s, old), to_double(s, operand)));
+  case AtomicKind::Xchg: return uv;
+  }
+  return uo;
+}
+
 bool any(const std::vector<uint8_t> &mask) { return std::find(mask.begin(), mask.end(), 1) != mask.end(); }
 
 } // namespace
@@ -369,6 +388,9 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::LoadShared: case Op::StoreShared:
     exec_shared(in, mask);
     return;
+  case Op::AtomicGlobal: case Op::CmpXchgGlobal:
+    exec_atomic(in, mask);
+    return;
   case Op::ThreadId:
     each([&](int64_t t) { at(in.results[0], 0, t) = in.imm == 0 ? static_cast<uint64_t>(t) : 0; });
     return;
@@ -506,6 +528,43 @@ void Interpreter::exec_global(const Instr &in, const Mask &mask) {
       counters.sectors += static_cast<int64_t>(sectors.size());
       counters.ideal += (active * bytes + 31) / 32;
     }
+  }
+}
+
+// Each thread's atomic is one indivisible access; the threads of a block take theirs in
+// thread order, which is one of the orders the hardware may choose.
+void Interpreter::exec_atomic(const Instr &in, const Mask &mask) {
+  const bool exchange = in.op == Op::CmpXchgGlobal;
+  const int32_t addressValue = in.args[0];
+  const Scalar s = program_.values[in.args.back()].scalar;
+  const int64_t bytes = bytes_of(s);
+  for (int64_t t = 0; t < threads_; ++t) {
+    if (!mask[t])
+      continue;
+    const uint64_t address = at(addressValue, 0, t);
+    if (address % static_cast<uint64_t>(bytes) != 0)
+      fail(ErrorCode::DeviceFault, in,
+           "a " + std::to_string(bytes) + "-byte atomic at an address " +
+               std::to_string(address % static_cast<uint64_t>(bytes)) +
+               " bytes past its natural alignment (thread " + std::to_string(t) + ")");
+    if (!range_of(address, static_cast<uint64_t>(bytes)))
+      fail(ErrorCode::OutOfBounds, in,
+           "an atomic of " + std::to_string(bytes) + " bytes outside every buffer of the launch (thread " +
+               std::to_string(t) + ")");
+    auto *memory = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(address));
+    uint64_t old = 0;
+    std::memcpy(&old, memory, static_cast<size_t>(bytes));
+    uint64_t stored = old;
+    if (exchange) {
+      const bool equal = (old & width_mask(scalar_bits(s))) == (at(in.args[1], 0, t) & width_mask(scalar_bits(s)));
+      if (equal)
+        stored = at(in.args[2], 0, t);
+      at(in.results[1], 0, t) = equal ? 1 : 0;
+    } else {
+      stored = atomic_result(static_cast<AtomicKind>(in.imm), s, old, at(in.args[1], 0, t));
+    }
+    std::memcpy(memory, &stored, static_cast<size_t>(bytes));
+    at(in.results[0], 0, t) = old;
   }
 }
 

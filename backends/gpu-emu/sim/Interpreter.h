@@ -65,6 +65,7 @@ private:
   void exec_if(const Instr &in, Mask &mask);
   void exec_global(const Instr &in, const Mask &mask);
   void exec_shared(const Instr &in, const Mask &mask);
+  void exec_atomic(const Instr &in, const Mask &mask);
   void exec_shuffle(const Instr &in, const Mask &mask);
   void exec_barrier(const Instr &in, const Mask &mask);
   [[noreturn]] void fail(ErrorCode code, const Instr &in, const std::string &what);

@@ -42,6 +42,8 @@ enum class Op : uint16_t {
   Offset,       // GEP: args[0] + args[1] * imm (bytes per element)
   LoadGlobal,   // args[0]: address; imm: the alignment the code promises
   StoreGlobal,  // args[0]: value, args[1]: address; imm: alignment
+  AtomicGlobal, // args: address, value; imm: an AtomicKind; result: the old value
+  CmpXchgGlobal, // args: address, compare, value; results: the old value, whether it was swapped
   View,         // a view of shared memory: args[0] + args[1] (bytes); imm: its size in bytes
   LoadShared,   // args[0]: view, args[1]: index; imm: bytes per element
   StoreShared,  // args[0]: value, args[1]: view, args[2]: index; imm: bytes per element
@@ -53,6 +55,11 @@ enum class Op : uint16_t {
   Yield,        // args: the values a loop's or branch's block yields
   Return,
 };
+
+/// What an atomic read-modify-write stores (LLVM's atomicrmw operations): the old value
+/// combined with the operand. Integers signed or unsigned as named; float max and min
+/// are IEEE maxNum and minNum (a NaN operand loses to a number).
+enum class AtomicKind : uint8_t { Add, FAdd, Max, Min, UMax, UMin, FMax, FMin, Xchg };
 
 struct Instr {
   Op op = Op::Constant;

@@ -1,8 +1,8 @@
 // The module at a GPU target's emu-tap stage, written down as a gpu-emu Program: each op
 // of the upstream dialects the tap may hold becomes an instruction with the semantics
-// the upstream dialect gives it (arith, math, scf, vector, memref, llvm's loads, stores
-// and getelementptr, gpu's ids, shuffles and barriers). Anything else is refused with
-// its name and place: the emulator runs what it models, nothing by guess.
+// the upstream dialect gives it (arith, math, scf, vector, memref, llvm's loads, stores,
+// atomics and getelementptr, gpu's ids, shuffles and barriers). Anything else is
+// refused with its name and place: the emulator runs what it models, nothing by guess.
 #include "backends/gpu-emu/target/Translate.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,6 +17,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <map>
 
 namespace tegula::gpuemu {
@@ -309,6 +310,49 @@ private:
         return failure();
       return in;
     }
+    if (auto rmw = dyn_cast<LLVM::AtomicRMWOp>(op)) {
+      static const std::map<LLVM::AtomicBinOp, AtomicKind> kinds = {
+          {LLVM::AtomicBinOp::add, AtomicKind::Add},   {LLVM::AtomicBinOp::fadd, AtomicKind::FAdd},
+          {LLVM::AtomicBinOp::max, AtomicKind::Max},   {LLVM::AtomicBinOp::min, AtomicKind::Min},
+          {LLVM::AtomicBinOp::umax, AtomicKind::UMax}, {LLVM::AtomicBinOp::umin, AtomicKind::UMin},
+          {LLVM::AtomicBinOp::fmax, AtomicKind::FMax}, {LLVM::AtomicBinOp::fmin, AtomicKind::FMin},
+          {LLVM::AtomicBinOp::xchg, AtomicKind::Xchg}};
+      auto kind = kinds.find(rmw.getBinOp());
+      if (kind == kinds.end())
+        return op->emitError("gpu-emu does not model atomicrmw ") << LLVM::stringifyAtomicBinOp(rmw.getBinOp());
+      if (!valueTypeOf(rmw.getVal().getType()) || isa<VectorType>(rmw.getVal().getType()))
+        return op->emitError("gpu-emu models atomics on scalars, not ") << rmw.getVal().getType();
+      in.imm = static_cast<int64_t>(kind->second);
+      return finish(Op::AtomicGlobal, {rmw.getPtr(), rmw.getVal()});
+    }
+    if (auto exchange = dyn_cast<LLVM::AtomicCmpXchgOp>(op)) {
+      // Its {old, swapped} struct becomes two values, which llvm.extractvalue names.
+      Type element = exchange.getVal().getType();
+      if (!valueTypeOf(element) || isa<VectorType>(element))
+        return op->emitError("gpu-emu models atomics on scalars, not ") << element;
+      in.op = Op::CmpXchgGlobal;
+      if (failed(addArgs(in, op, {exchange.getPtr(), exchange.getCmp(), exchange.getVal()})))
+        return failure();
+      in.type = *valueTypeOf(element);
+      for (ValueType type : {in.type, ValueType{Scalar::I1, 1}}) {
+        in.results.push_back(static_cast<int32_t>(p_.values.size()));
+        p_.values.push_back(type);
+      }
+      fields_[exchange.getResult()] = {in.results[0], in.results[1]};
+      return in;
+    }
+    if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
+      auto it = fields_.find(extract.getContainer());
+      if (it == fields_.end() || extract.getPosition().size() != 1 || extract.getPosition()[0] < 0 ||
+          extract.getPosition()[0] >= static_cast<int64_t>(it->second.size()))
+        return op->emitError("gpu-emu models llvm.extractvalue of a cmpxchg's result only");
+      // A copy of the field: a bitcast to its own type.
+      in.op = Op::Bitcast;
+      in.args = {it->second[extract.getPosition()[0]]};
+      if (failed(addResults(in, op)))
+        return failure();
+      return in;
+    }
     if (auto view = dyn_cast<memref::ViewOp>(op)) {
       auto type = cast<MemRefType>(view.getType());
       in.imm = type.getNumElements() * elementBytes(type.getElementType());
@@ -403,6 +447,7 @@ private:
   Program &p_;
   std::vector<Instr> pending_; ///< instructions an op needs before its own
   llvm::DenseMap<Value, int32_t> numbers_;
+  llvm::DenseMap<Value, std::array<int32_t, 2>> fields_; ///< a cmpxchg's result -> {old, swapped}
   std::map<std::string, int32_t> sites_;
 };
 

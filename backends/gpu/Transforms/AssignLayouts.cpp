@@ -228,7 +228,8 @@ private:
           setLayout(r, access);
       return success();
     }
-    if (isa<tile::LoadOp, tile::StoreOp>(op)) { // scalar accesses, or ones the axis info did not reach
+    if (isa<tile::LoadOp, tile::StoreOp, tile::AtomicRMWOp, tile::AtomicCASOp>(op)) {
+      // Scalar accesses, atomics, or accesses the axis info did not reach.
       Value ptr = op->getOperand(0);
       if (!tileType(ptr))
         return success();

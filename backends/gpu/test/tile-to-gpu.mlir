@@ -196,3 +196,68 @@ func.func @cummax_reverse(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {ti
   return
 }
 }
+
+// -----
+
+// An atomic on a scalar pointer happens once per program, not once per thread: the
+// first thread performs it and passes the old value to the others through shared memory.
+// CHECK-LABEL: gpu.func @counter
+// CHECK-SAME: workgroup(%[[BUF:.*]] : memref<1xi32, #gpu.address_space<workgroup>>)
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NEXT: %[[OLD:.*]] = llvm.atomicrmw add %{{.*}}, %c1_i32 acq_rel : !llvm.ptr<1>, i32
+// CHECK-NEXT: memref.store %[[OLD]], %[[BUF]]
+// CHECK: memref.load %[[BUF]]
+// CHECK-NOT: llvm.atomicrmw
+// CHECK: gpu.return
+module {
+func.func @counter(%c: !tile.ptr<i32>, %o: !tile.ptr<i32>) attributes {tile.kernel} {
+  %one = arith.constant 1 : i32
+  %old = tile.atomic_rmw add %c, %one : !tile.ptr<i32>, i32
+  tile.store %o, %old : !tile.ptr<i32>, i32
+  return
+}
+}
+
+// -----
+
+// A masked tile of atomics: each element's under its mask, masked-off ones yield 0; a
+// float max is LLVM's fmax (maxnum). A compare-and-swap yields the old value.
+// CHECK-LABEL: gpu.func @masked_max
+// CHECK-NOT: workgroup
+// CHECK: %[[OLD:.*]] = scf.if %{{.*}} -> (f32) {
+// CHECK-NEXT: %[[R:.*]] = llvm.atomicrmw fmax %{{.*}}, %{{.*}} acq_rel : !llvm.ptr<1>, f32
+// CHECK-NEXT: scf.yield %[[R]] : f32
+// CHECK-NEXT: } else {
+// CHECK-NEXT: scf.yield %cst : f32
+// CHECK: llvm.store %[[OLD]]
+// CHECK-LABEL: gpu.func @swap
+// CHECK: %[[X:.*]] = llvm.cmpxchg %{{.*}}, %{{.*}}, %{{.*}} acq_rel acquire : !llvm.ptr<1>, i64
+// CHECK-NEXT: llvm.extractvalue %[[X]][0] : !llvm.struct<(i64, i1)>
+module {
+func.func @masked_max(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %ns = tile.splat %n : tensor<128xi32>
+  %in = arith.cmpi slt, %r, %ns : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = arith.sitofp %r : tensor<128xi32> to tensor<128xf32>
+  %old = tile.atomic_rmw max %q, %v, %in : tensor<128x!tile.ptr<f32>>, tensor<128xf32>, tensor<128xi1>
+  %op = tile.splat %o : tensor<128x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  tile.store %oq, %old : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
+  return
+}
+func.func @swap(%x: !tile.ptr<i64>, %o: !tile.ptr<i64>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<i64>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<i64>>, tensor<128xi32>
+  %zero = arith.constant dense<0> : tensor<128xi64>
+  %v = arith.extsi %r : tensor<128xi32> to tensor<128xi64>
+  %old = tile.atomic_cas %q, %zero, %v : tensor<128x!tile.ptr<i64>>, tensor<128xi64>
+  %op = tile.splat %o : tensor<128x!tile.ptr<i64>>
+  %oq = tile.addptr %op, %r : tensor<128x!tile.ptr<i64>>, tensor<128xi32>
+  tile.store %oq, %old : tensor<128x!tile.ptr<i64>>, tensor<128xi64>
+  return
+}
+}

@@ -80,7 +80,7 @@ public:
   bool plantShiftExchange = false;
 
 private:
-  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Reduce.cpp, Scan.cpp).
+  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp).
   mlir::LogicalResult lower(mlir::Operation *op);
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
@@ -104,6 +104,7 @@ private:
                                          llvm::function_ref<Partial(const Partial &, const Partial &)> combine);
   mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
   mlir::LogicalResult lowerScan(mlir::Operation *op);
+  mlir::LogicalResult lowerAtomic(mlir::Operation *op);
   mlir::LogicalResult lowerSharedConversion(mlir::Operation *op, mlir::Value src, mlir::Value result);
 
   /// Runs `emit` with the builder at the end of the prologue, which it extends.
