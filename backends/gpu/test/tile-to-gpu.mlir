@@ -261,3 +261,30 @@ func.func @swap(%x: !tile.ptr<i64>, %o: !tile.ptr<i64>) attributes {tile.kernel}
   return
 }
 }
+
+// -----
+
+// join and split keep each pair in one thread's registers, so the halves come back out
+// of the same registers without shared memory, whichever half (the second half's
+// coordinates are the first's plus one along the pairs, a constant, not a step).
+// CHECK-LABEL: gpu.func @swap_halves
+// CHECK-NOT: workgroup
+// CHECK-NOT: memref.store
+// CHECK: gpu.return
+module {
+func.func @swap_halves(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %a = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  %py = tile.splat %y : tensor<128x!tile.ptr<f32>>
+  %qy = tile.addptr %py, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %b = tile.load %qy : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  %pairs = tile.join %a, %b : tensor<128xf32> -> tensor<128x2xf32>
+  %first, %second = tile.split %pairs : tensor<128x2xf32> -> tensor<128xf32>
+  %po = tile.splat %o : tensor<128x!tile.ptr<f32>>
+  %qo = tile.addptr %po, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  tile.store %qo, %second : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
+  return
+}
+}

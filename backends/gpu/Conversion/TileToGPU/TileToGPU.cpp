@@ -60,9 +60,18 @@ LogicalResult KernelLowering::lowerElementwise(Operation *op) {
 FailureOr<SmallVector<int64_t>>
 KernelLowering::sourceRegisters(Operation *op, const LinearLayout &from, const LinearLayout &to,
                                 function_ref<std::vector<int64_t>(std::vector<int64_t>)> project) {
+  // `project` maps coordinates and may add a constant (split's second half): a basis,
+  // a step between coordinates, maps through its linear part only.
+  const std::vector<int64_t> origin = project(std::vector<int64_t>(to.outs().size(), 0));
+  auto step = [&](const LinearLayout::Basis &basis) {
+    std::vector<int64_t> image = project(basis);
+    for (size_t d = 0; d < image.size(); ++d)
+      image[d] ^= origin[d];
+    return image;
+  };
   for (const char *name : {"lane", "warp"})
     for (int bit = 0; (int64_t{1} << bit) < to.in_size(name); ++bit)
-      if (from.in_size(name) != to.in_size(name) || project(to.basis(name, bit)) != from.basis(name, bit))
+      if (from.in_size(name) != to.in_size(name) || step(to.basis(name, bit)) != from.basis(name, bit))
         return op->emitError("moving this tile between layouts crosses threads, which this op's lowering does "
                              "not do");
   std::map<std::vector<int64_t>, int64_t> registerOf;
