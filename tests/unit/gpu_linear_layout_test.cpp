@@ -109,3 +109,27 @@ TEST_CASE("the inverse undoes a layout, and a conversion finds the same element"
   }
   CHECK_THROWS_AS(rows.compose(rows), std::invalid_argument); // outputs are not inputs
 }
+
+TEST_CASE("a reshaped or permuted layout keeps every element in its register, lane and warp", "[gpu][layout]") {
+  // 128 elements, two per thread, as a block of 4 warps of 16 lanes; viewed as 4x4x8 and
+  // then permuted to 8x4x4 (order {2, 0, 1}).
+  const LinearLayout flat = LinearLayout::blocked({128}, {2}, {16}, {4}, {0});
+  const LinearLayout cube = tegula::gpu::reshape_layout(flat, {4, 4, 8});
+  const LinearLayout permuted = tegula::gpu::permute_layout(cube, {2, 0, 1});
+  REQUIRE(cube.outs().size() == 3);
+  CHECK(cube.out_size("dim0") == 4);
+  CHECK(cube.out_size("dim2") == 8);
+  CHECK(permuted.out_size("dim0") == 8);
+  for (const Input &in : all_inputs(flat)) {
+    const int64_t i = flat.apply(in)[0];
+    const std::vector<int64_t> c = cube.apply(in), p = permuted.apply(in);
+    INFO("element " << i);
+    CHECK(c == std::vector<int64_t>{i / 32, (i / 8) % 4, i % 8}); // row-major
+    CHECK(p == std::vector<int64_t>{c[2], c[0], c[1]});           // p[k][i][j] = c[i][j][k]
+  }
+  // And back: the reshape of the reshape is the original.
+  CHECK(tegula::gpu::reshape_layout(cube, {128}) == flat);
+  CHECK_THROWS_AS(tegula::gpu::reshape_layout(flat, {4, 4}), std::invalid_argument);
+  CHECK_THROWS_AS(tegula::gpu::permute_layout(cube, {0, 0, 1}), std::invalid_argument);
+  CHECK_THROWS_AS(tegula::gpu::permute_layout(cube, {1, 0}), std::invalid_argument);
+}

@@ -31,12 +31,8 @@ namespace {
 
 bool powerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
-int log2Of(int64_t powerOfTwo) {
-  int l = 0;
-  while ((int64_t{1} << l) < powerOfTwo)
-    ++l;
-  return l;
-}
+/// log2 of an extent already checked to be a power of two.
+int log2Of(int64_t powerOfTwo) { return tegula::gpu::log2_exact(powerOfTwo, "a layout extent"); }
 
 /// A thread's elements, a warp's lanes and a block's warps: far more than any GPU has,
 /// small enough that their products stay exact.
@@ -102,6 +98,117 @@ BlockedEncodingAttr::toLinearLayout(ArrayRef<int64_t> shape, function_ref<InFlig
                                std::vector<int64_t>(getWarpsPerCTA().begin(), getWarpsPerCTA().end()), order);
 }
 
+namespace {
+
+const char *const kLinearInputs[] = {"register", "lane", "warp"};
+
+} // namespace
+
+LogicalResult LinearEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError, unsigned rank,
+                                         ArrayRef<int64_t> registerBases, ArrayRef<int64_t> laneBases,
+                                         ArrayRef<int64_t> warpBases) {
+  if (rank == 0)
+    return emitError() << "a linear layout holds tiles of rank 1 or more";
+  ArrayRef<int64_t> lists[] = {registerBases, laneBases, warpBases};
+  for (auto [name, bases] : llvm::zip(kLinearInputs, lists)) {
+    if (bases.size() % rank != 0)
+      return emitError() << "each " << name << " basis of a rank-" << rank << " linear layout has " << rank
+                         << " coordinates";
+    if (static_cast<int64_t>(bases.size() / rank) > kMaxLayoutBits)
+      return emitError() << "a linear layout has at most " << kMaxLayoutBits << " " << name << " bits";
+    for (int64_t c : bases)
+      if (c < 0 || c >= kMaxLayoutEntry * kMaxLayoutEntry)
+        return emitError() << "a linear layout's coordinates are in [0, 2^32), got " << c;
+  }
+  return success();
+}
+
+Attribute LinearEncodingAttr::parse(AsmParser &parser, Type) {
+  unsigned rank = 0;
+  if (parser.parseLess() || parser.parseKeyword("rank") || parser.parseEqual() || parser.parseInteger(rank))
+    return {};
+  SmallVector<int64_t> lists[3];
+  for (auto [name, list] : llvm::zip(kLinearInputs, lists)) {
+    if (parser.parseComma() || parser.parseKeyword(name) || parser.parseEqual())
+      return {};
+    auto basis = [&]() -> ParseResult {
+      SmallVector<int64_t> coords;
+      if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() -> ParseResult {
+            int64_t c = 0;
+            if (parser.parseInteger(c))
+              return failure();
+            coords.push_back(c);
+            return success();
+          }))
+        return failure();
+      if (coords.size() != rank)
+        return parser.emitError(parser.getCurrentLocation())
+               << "each " << name << " basis of a rank-" << rank << " linear layout has " << rank << " coordinates";
+      list.append(coords);
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, basis))
+      return {};
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<LinearEncodingAttr>(parser.getContext(), rank, lists[0], lists[1], lists[2]);
+}
+
+void LinearEncodingAttr::print(AsmPrinter &printer) const {
+  printer << "<rank = " << getRank();
+  ArrayRef<int64_t> lists[] = {getRegisterBases(), getLaneBases(), getWarpBases()};
+  for (auto [name, list] : llvm::zip(kLinearInputs, lists)) {
+    printer << ", " << name << " = [";
+    for (size_t i = 0; i < list.size(); i += getRank()) {
+      printer << (i ? ", [" : "[");
+      llvm::interleaveComma(list.slice(i, getRank()), printer);
+      printer << "]";
+    }
+    printer << "]";
+  }
+  printer << ">";
+}
+
+LinearEncodingAttr LinearEncodingAttr::get(MLIRContext *context, const tegula::gpu::LinearLayout &layout) {
+  SmallVector<int64_t> lists[3];
+  for (auto [name, list] : llvm::zip(kLinearInputs, lists))
+    for (int bit = 0; (int64_t{1} << bit) < layout.in_size(name); ++bit)
+      llvm::append_range(list, layout.basis(name, bit));
+  return get(context, static_cast<unsigned>(layout.outs().size()), lists[0], lists[1], lists[2]);
+}
+
+FailureOr<tegula::gpu::LinearLayout>
+LinearEncodingAttr::toLinearLayout(ArrayRef<int64_t> shape, function_ref<InFlightDiagnostic()> emitError) const {
+  const unsigned rank = getRank();
+  if (shape.size() != rank)
+    return emitError() << "a rank-" << rank << " linear layout cannot hold a " << shape.size() << "-d tile";
+  std::vector<LinearLayout::Dim> ins, outs;
+  std::vector<std::vector<LinearLayout::Basis>> bases;
+  for (auto [d, extent] : llvm::enumerate(shape)) {
+    if (!powerOfTwo(extent))
+      return emitError() << "a linear layout holds tiles whose extents are powers of two, got " << extent;
+    outs.push_back({"dim" + std::to_string(d), log2Of(extent)});
+  }
+  ArrayRef<int64_t> lists[] = {getRegisterBases(), getLaneBases(), getWarpBases()};
+  for (auto [name, list] : llvm::zip(kLinearInputs, lists)) {
+    ins.push_back({name, static_cast<int>(list.size() / rank)});
+    std::vector<LinearLayout::Basis> bits;
+    for (size_t i = 0; i < list.size(); i += rank) {
+      LinearLayout::Basis basis(list.begin() + i, list.begin() + i + rank);
+      for (unsigned d = 0; d < rank; ++d)
+        if (basis[d] >= shape[d]) // a smaller tile (a broadcast's source): copies there, as blocked has
+          basis[d] = 0;
+      bits.push_back(std::move(basis));
+    }
+    bases.push_back(std::move(bits));
+  }
+  LinearLayout layout(std::move(ins), std::move(outs), std::move(bases));
+  if (!layout.surjective())
+    return emitError() << "this linear layout leaves elements of the tile in no register, lane or warp";
+  return layout;
+}
+
 LogicalResult SliceEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError, unsigned dim,
                                         Attribute parent) {
   if (!isLayout(parent))
@@ -110,6 +217,10 @@ LogicalResult SliceEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitE
   for (Attribute p = parent; p;) {
     if (auto blocked = dyn_cast<BlockedEncodingAttr>(p)) {
       rank += static_cast<int64_t>(blocked.getOrder().size());
+      break;
+    }
+    if (auto linear = dyn_cast<LinearEncodingAttr>(p)) {
+      rank += linear.getRank();
       break;
     }
     auto slice = cast<SliceEncodingAttr>(p);
@@ -138,13 +249,18 @@ std::optional<BlockShape> tegula::gpu::ir::getBlock(Operation *kernel) {
   return BlockShape{warps.getInt(), lanes.getInt()};
 }
 
-bool tegula::gpu::ir::isLayout(Attribute encoding) { return isa_and_nonnull<BlockedEncodingAttr, SliceEncodingAttr>(encoding); }
+bool tegula::gpu::ir::isLayout(Attribute encoding) {
+  return isa_and_nonnull<BlockedEncodingAttr, SliceEncodingAttr, LinearEncodingAttr>(encoding);
+}
 
 std::optional<BlockShape> tegula::gpu::ir::blockOf(Attribute encoding) {
   if (auto slice = dyn_cast_or_null<SliceEncodingAttr>(encoding))
     return blockOf(slice.getParent());
   if (auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(encoding))
     return BlockShape{blocked.getWarps(), blocked.getThreads()};
+  if (auto linear = dyn_cast_or_null<LinearEncodingAttr>(encoding))
+    return BlockShape{int64_t{1} << (linear.getWarpBases().size() / linear.getRank()),
+                      int64_t{1} << (linear.getLaneBases().size() / linear.getRank())};
   return std::nullopt;
 }
 
@@ -152,6 +268,8 @@ FailureOr<tegula::gpu::LinearLayout> tegula::gpu::ir::toLinearLayout(Attribute e
                                                                      function_ref<InFlightDiagnostic()> emitError) {
   if (auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(encoding))
     return blocked.toLinearLayout(shape, emitError);
+  if (auto linear = dyn_cast_or_null<LinearEncodingAttr>(encoding))
+    return linear.toLinearLayout(shape, emitError);
   if (auto slice = dyn_cast_or_null<SliceEncodingAttr>(encoding)) {
     SmallVector<int64_t> parentShape(shape);
     if (slice.getDim() > parentShape.size())

@@ -40,7 +40,7 @@ struct BlockShape {
 void setBlock(mlir::Operation *kernel, BlockShape block);
 std::optional<BlockShape> getBlock(mlir::Operation *kernel);
 
-/// Whether `encoding` is one of this dialect's layouts (blocked, or a slice of one).
+/// Whether `encoding` is one of this dialect's layouts (blocked, linear, or a slice of one).
 bool isLayout(mlir::Attribute encoding);
 /// The block of a layout; nullopt for anything else.
 std::optional<BlockShape> blockOf(mlir::Attribute encoding);

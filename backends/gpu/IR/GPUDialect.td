@@ -51,6 +51,31 @@ def TGPU_BlockedEncodingAttr : TGPU_Attr<"BlockedEncoding", "blocked"> {
   }];
 }
 
+def TGPU_LinearEncodingAttr : TGPU_Attr<"LinearEncoding", "linear"> {
+  let summary = "A layout given by its bases: which tile coordinates each bit of a register, lane and warp index steps";
+  let description = [{
+    Any distributed layout, as the linear map it is (backends/gpu/Layout/LinearLayout.h):
+    bit b of the register index moves by `register[b]`, and likewise for lanes and
+    warps; an index's element is the XOR of the moves of its set bits. Reshapes and
+    transposes of a tile keep every element in its thread by renaming the coordinates
+    of these bases, whatever layout the source had. A zero basis is a copy, and so is
+    a step past a smaller tile's extent (the source of a broadcast, as with blocked).
+    `#tgpu.linear<rank = 2, register = [[0, 1]], lane = [[0, 2], [1, 0]], warp = []>`
+  }];
+  let parameters = (ins "unsigned":$rank, ArrayRefParameter<"int64_t">:$registerBases,
+                        ArrayRefParameter<"int64_t">:$laneBases, ArrayRefParameter<"int64_t">:$warpBases);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The layout of a tile of `shape`; a failure (with `emitError`'s diagnostic) when
+    /// the bases do not reach every element.
+    ::mlir::FailureOr<::tegula::gpu::LinearLayout> toLinearLayout(
+        ::llvm::ArrayRef<int64_t> shape, ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError) const;
+    /// The encoding of `layout` (inputs register, lane and warp).
+    static LinearEncodingAttr get(::mlir::MLIRContext *context, const ::tegula::gpu::LinearLayout &layout);
+  }];
+}
+
 def TGPU_SliceEncodingAttr : TGPU_Attr<"SliceEncoding", "slice"> {
   let summary = "A parent layout with one dimension taken out";
   let description = [{

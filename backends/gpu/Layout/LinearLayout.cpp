@@ -354,4 +354,65 @@ LinearLayout slice_layout(const LinearLayout &parent, int dim) {
   return LinearLayout(std::move(ins), std::move(new_outs), std::move(bases));
 }
 
+LinearLayout reshape_layout(const LinearLayout &layout, const std::vector<int64_t> &shape) {
+  const auto &outs = layout.outs();
+  int from_bits = 0, to_bits = 0;
+  for (const LinearLayout::Dim &d : outs)
+    from_bits += d.log2_size;
+  std::vector<LinearLayout::Dim> new_outs;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    new_outs.push_back({"dim" + std::to_string(d), log2_exact(shape[d], "a reshaped tile's extent")});
+    to_bits += new_outs.back().log2_size;
+  }
+  if (from_bits != to_bits)
+    throw std::invalid_argument("a reshape keeps the element count: 2^" + std::to_string(from_bits) + " elements into 2^" +
+                                std::to_string(to_bits));
+  std::vector<std::vector<LinearLayout::Basis>> bases;
+  for (const LinearLayout::Dim &in : layout.ins()) {
+    std::vector<LinearLayout::Basis> bits;
+    for (int bit = 0; bit < in.log2_size; ++bit) {
+      const LinearLayout::Basis &b = layout.basis(in.name, bit);
+      uint64_t flat = 0; // row-major: the last dimension in the low bits
+      for (size_t d = 0; d < outs.size(); ++d)
+        flat = (flat << outs[d].log2_size) | static_cast<uint64_t>(b[d]);
+      LinearLayout::Basis image(new_outs.size());
+      for (size_t d = new_outs.size(); d-- > 0;) {
+        image[d] = static_cast<int64_t>(flat & ((uint64_t{1} << new_outs[d].log2_size) - 1));
+        flat >>= new_outs[d].log2_size;
+      }
+      bits.push_back(std::move(image));
+    }
+    bases.push_back(std::move(bits));
+  }
+  return LinearLayout(layout.ins(), std::move(new_outs), std::move(bases));
+}
+
+LinearLayout permute_layout(const LinearLayout &layout, const std::vector<int> &order) {
+  const auto &outs = layout.outs();
+  std::vector<int> sorted(order);
+  std::sort(sorted.begin(), sorted.end());
+  bool permutation = sorted.size() == outs.size();
+  for (size_t d = 0; permutation && d < sorted.size(); ++d)
+    permutation = sorted[d] == static_cast<int>(d);
+  if (!permutation)
+    throw std::invalid_argument("a permutation of a layout's " + std::to_string(outs.size()) +
+                                  " dimensions names each once");
+  std::vector<LinearLayout::Dim> new_outs;
+  for (size_t i = 0; i < order.size(); ++i)
+    new_outs.push_back({"dim" + std::to_string(i), outs[order[i]].log2_size});
+  std::vector<std::vector<LinearLayout::Basis>> bases;
+  for (const LinearLayout::Dim &in : layout.ins()) {
+    std::vector<LinearLayout::Basis> bits;
+    for (int bit = 0; bit < in.log2_size; ++bit) {
+      const LinearLayout::Basis &b = layout.basis(in.name, bit);
+      LinearLayout::Basis image;
+      for (int d : order)
+        image.push_back(b[d]);
+      bits.push_back(std::move(image));
+    }
+    bases.push_back(std::move(bits));
+  }
+  return LinearLayout(layout.ins(), std::move(new_outs), std::move(bases));
+}
+
 } // namespace tegula::gpu

@@ -120,6 +120,15 @@ private:
 /// bits that only stepped along it dropped: the layout of a slice of the parent.
 LinearLayout slice_layout(const LinearLayout &parent, int dim);
 
+/// `layout`'s tile, its elements taken in row-major order as a tile of `shape` (as many
+/// elements, each extent a power of two): every element stays where it was. Row-major
+/// flattening of power-of-two extents concatenates coordinate bits, so this is linear.
+/// Throws std::invalid_argument when the element counts differ.
+LinearLayout reshape_layout(const LinearLayout &layout, const std::vector<int64_t> &shape);
+/// `layout` with output dimension i taken from its dimension order[i] (a permutation):
+/// the layout of the transposed tile, every element where it was.
+LinearLayout permute_layout(const LinearLayout &layout, const std::vector<int> &order);
+
 } // namespace tegula::gpu
 
 #endif

@@ -333,12 +333,29 @@ private:
     }
     if (auto trans = dyn_cast<tile::TransOp>(op)) {
       // The same registers, lanes and warps, their dimensions renamed: nothing moves.
-      auto blocked = dyn_cast<tgpu::BlockedEncodingAttr>(tileType(trans.getSrc()).getEncoding());
-      if (!blocked) {
-        blocked = tegula::gpu::defaultLayout(op->getContext(), tileType(trans.getSrc()).getShape(), block_);
-        require(trans->getOpOperand(0), blocked);
+      auto srcType = tileType(trans.getSrc());
+      if (auto blocked = dyn_cast<tgpu::BlockedEncodingAttr>(srcType.getEncoding())) {
+        setLayout(trans.getResult(), permuted(blocked, trans.getOrder()));
+        return success();
       }
-      setLayout(trans.getResult(), permuted(blocked, trans.getOrder()));
+      FailureOr<tegula::gpu::LinearLayout> layout = tgpu::toLinearLayout(srcType, [&] { return op->emitError(); });
+      if (failed(layout))
+        return failure();
+      std::vector<int> order(trans.getOrder().begin(), trans.getOrder().end());
+      setLayout(trans.getResult(),
+                tgpu::LinearEncodingAttr::get(op->getContext(), tegula::gpu::permute_layout(*layout, order)));
+      return success();
+    }
+    if (auto reshape = dyn_cast<tile::ReshapeOp>(op)) {
+      // Each element stays in its register, lane and warp under its new coordinates.
+      FailureOr<tegula::gpu::LinearLayout> layout =
+          tgpu::toLinearLayout(tileType(reshape.getSrc()), [&] { return op->emitError(); });
+      if (failed(layout))
+        return failure();
+      ArrayRef<int64_t> shape = tileType(reshape.getResult()).getShape();
+      setLayout(reshape.getResult(),
+                tgpu::LinearEncodingAttr::get(op->getContext(), tegula::gpu::reshape_layout(
+                                                                    *layout, std::vector<int64_t>(shape.begin(), shape.end()))));
       return success();
     }
     if (auto join = dyn_cast<tile::JoinOp>(op)) {

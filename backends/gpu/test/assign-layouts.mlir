@@ -159,3 +159,27 @@ func.func @shapes(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.p
   tile.store %oq, %tt : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xf32>
   return
 }
+
+// -----
+
+// A reshape keeps each element in its thread: the result's layout is the source's bases
+// under the new coordinates (row-major), here 128 elements over 4 warps of 32 lanes seen
+// as 16 rows of 8. Reducing the rows then stays within a warp.
+// CHECK-LABEL: func.func @reshape
+// CHECK: tile.reshape %{{.*}} -> tensor<16x8xf32, #tgpu.linear<rank = 2, register = [], lane = {{\[\[}}0, 1], [0, 2], [0, 4], [1, 0], [2, 0]], warp = {{\[\[}}4, 0], [8, 0]]>>
+// CHECK-NOT: tgpu.convert_layout
+module {
+func.func @reshape(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  %t = tile.reshape %v : tensor<128xf32> -> tensor<16x8xf32>
+  %s = tile.reduce sum %t {axis = 1 : i32} : tensor<16x8xf32> -> tensor<16xf32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %po = tile.splat %o : tensor<16x!tile.ptr<f32>>
+  %qo = tile.addptr %po, %r16 : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  tile.store %qo, %s : tensor<16x!tile.ptr<f32>>, tensor<16xf32>
+  return
+}
+}

@@ -59,3 +59,31 @@ func.func @huge(%x: tensor<4294967296x4294967296xf32, #tgpu.blocked<sizePerThrea
                              -> tensor<4294967296x4294967296xf32, #tgpu.blocked<sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [4, 1], order = [1, 0]>>
   return
 }
+
+// -----
+
+// A linear layout is its bases, printed as parsed: here 8x4 over two registers, 8 lanes
+// and 2 warps, converted to the blocked layout that holds the same elements elsewhere.
+// CHECK-LABEL: func.func @linear
+// CHECK: tensor<8x4xf32, #tgpu.linear<rank = 2, register = {{\[\[}}0, 1], [0, 2]], lane = {{\[\[}}1, 0], [2, 0], [0, 0]], warp = {{\[\[}}4, 0]]>>
+func.func @linear(%x: tensor<8x4xf32, #tgpu.linear<rank = 2, register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [0, 0]], warp = [[4, 0]]>>) {
+  %y = tgpu.convert_layout %x : tensor<8x4xf32, #tgpu.linear<rank = 2, register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [0, 0]], warp = [[4, 0]]>>
+                             -> tensor<8x4xf32, #tgpu.blocked<sizePerThread = [1, 4], threadsPerWarp = [8, 1], warpsPerCTA = [2, 1], order = [1, 0]>>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{each lane basis of a rank-2 linear layout has 2 coordinates}}
+func.func @short_basis(%x: tensor<8x4xf32, #tgpu.linear<rank = 2, register = [], lane = [[1]], warp = []>>) {
+  return
+}
+
+// -----
+
+func.func @unreached(%x: tensor<8x4xf32, #tgpu.linear<rank = 2, register = [[0, 1]], lane = [[1, 0]], warp = []>>) {
+  // expected-error @+1 {{source: this linear layout leaves elements of the tile in no register, lane or warp}}
+  %y = tgpu.convert_layout %x : tensor<8x4xf32, #tgpu.linear<rank = 2, register = [[0, 1]], lane = [[1, 0]], warp = []>>
+                             -> tensor<8x4xf32, #tgpu.linear<rank = 2, register = [[0, 1]], lane = [[1, 0]], warp = []>>
+  return
+}

@@ -288,3 +288,30 @@ func.func @swap_halves(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %o: !tile.ptr<f32
   return
 }
 }
+
+// -----
+
+// A reshaped tile is the same registers: reducing its rows of 8 (lanes 0-7 of each row)
+// takes three shuffles and no shared memory.
+// CHECK-LABEL: gpu.func @reshape
+// CHECK-NOT: workgroup
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK-NOT: gpu.shuffle
+// CHECK: gpu.return
+module {
+func.func @reshape(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  %t = tile.reshape %v : tensor<128xf32> -> tensor<16x8xf32>
+  %s = tile.reduce sum %t {axis = 1 : i32} : tensor<16x8xf32> -> tensor<16xf32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %po = tile.splat %o : tensor<16x!tile.ptr<f32>>
+  %qo = tile.addptr %po, %r16 : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  tile.store %qo, %s : tensor<16x!tile.ptr<f32>>, tensor<16xf32>
+  return
+}
+}

@@ -332,6 +332,21 @@ LogicalResult KernelLowering::lower(Operation *op) {
       return source;
     });
   }
+  if (auto reshape = dyn_cast<tile::ReshapeOp>(op)) {
+    // Row-major: the result's coordinates flattened are the source's flattened.
+    ArrayRef<int64_t> from = reshape.getSrc().getType().getShape(), to = reshape.getType().getShape();
+    return lowerRelayout(op, reshape.getSrc(), reshape.getResult(), [&](std::vector<int64_t> c) {
+      int64_t flat = 0;
+      for (size_t d = 0; d < to.size(); ++d)
+        flat = flat * to[d] + c[d];
+      std::vector<int64_t> source(from.size());
+      for (size_t d = from.size(); d-- > 0;) {
+        source[d] = flat % from[d];
+        flat /= from[d];
+      }
+      return source;
+    });
+  }
   if (isa<tile::JoinOp, tile::SplitOp>(op))
     return lowerPairs(op);
   if (auto convert = dyn_cast<ir::ConvertLayoutOp>(op)) {
