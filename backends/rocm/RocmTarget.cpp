@@ -43,8 +43,9 @@ public:
   }
   int64_t warp_size() const override { return 64; }
   compiler::Stage vendor_stage(const gpu::GpuArch &arch) const override {
+    // runtime=HIP: gpu.printf (device_print, device_assert) through ockl's hostcall printf.
     return {"rocdl", "gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
-                         "},canonicalize,cse),reconcile-unrealized-casts"};
+                         " runtime=HIP},canonicalize,cse),reconcile-unrealized-casts"};
   }
   gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
     gpu::CodegenTarget t;

@@ -409,3 +409,35 @@ module {
   CHECK(fault_of([&] { launch(k, Grid(1), p, 8); }).empty());
   CHECK(reinterpret_cast<int64_t *>(p.data())[1] == 32);
 }
+
+TEST_CASE("gpu-emu: printf formats as C does and a trap fails the launch quoting the thread's line", "[gpu-emu]") {
+  // Every thread prints its id, a widened float and an i64; thread 37 then traps.
+  const char *text = R"(
+module {
+  gpu.module @m {
+    gpu.func @trapping() kernel attributes {known_block_size = array<i32: 64, 1, 1>} {
+      %t = gpu.thread_id x
+      %t32 = arith.index_cast %t : index to i32
+      %f = arith.sitofp %t32 : i32 to f32
+      %third = arith.constant 3.0 : f32
+      %q = arith.divf %f, %third : f32
+      %d = arith.extf %q : f32 to f64
+      %big = arith.constant -5000000000 : i64
+      gpu.printf "t=%d q=%.9g big=%lld 100%%\0A", %t32, %d, %big : i32, f64, i64
+      %c37 = arith.constant 37 : i32
+      %is = arith.cmpi eq, %t32, %c37 : i32
+      scf.if %is {
+        llvm.intr.trap
+      }
+      gpu.return
+    }
+  }
+}
+)";
+  Kernel k = emulated(text, {});
+  ErrorCode code{};
+  std::string fault = fault_of([&] { launch(k, Grid(1)); }, &code);
+  CHECK(code == ErrorCode::AssertionFailed);
+  CHECK(fault.find("thread 37 trapped after printing \"t=37 q=12.333333 big=-5000000000 100%\"") != std::string::npos);
+  CHECK(fault.find("planted.mlir:16 (llvm.intr.trap)") != std::string::npos);
+}

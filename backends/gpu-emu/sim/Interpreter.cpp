@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace tegula::gpuemu {
@@ -169,6 +171,62 @@ uint64_t atomic_result(AtomicKind kind, Scalar s, uint64_t old, uint64_t operand
   return uo;
 }
 
+/// One printf line, as C's printf writes it, of `format` with `args` (each value with
+/// its type); nullopt where the format asks for what the values are not.
+std::optional<std::string> format_line(const std::string &format, const std::vector<std::pair<uint64_t, Scalar>> &args) {
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') {
+      out += format[i];
+      continue;
+    }
+    if (i + 1 < format.size() && format[i + 1] == '%') {
+      out += '%';
+      ++i;
+      continue;
+    }
+    std::string spec = "%";
+    size_t j = i + 1;
+    while (j < format.size() && std::strchr("-+ #0123456789.", format[j]))
+      spec += format[j++];
+    while (j < format.size() && std::strchr("hlzjtL", format[j]))
+      ++j; // the value's own width decides
+    if (j >= format.size() || next >= args.size())
+      return std::nullopt;
+    const char conversion = format[j];
+    const auto [bits, scalar] = args[next++];
+    char text[512];
+    int written = -1;
+    if (std::strchr("di", conversion)) {
+      if (is_float(scalar))
+        return std::nullopt;
+      written = std::snprintf(text, sizeof text, (spec + "lld").c_str(),
+                              static_cast<long long>(sign_extend(bits, scalar_bits(scalar))));
+    } else if (std::strchr("uoxX", conversion)) {
+      if (is_float(scalar))
+        return std::nullopt;
+      written = std::snprintf(text, sizeof text, (spec + "ll" + conversion).c_str(),
+                              static_cast<unsigned long long>(bits & width_mask(scalar_bits(scalar))));
+    } else if (std::strchr("fFeEgGaA", conversion)) {
+      if (!is_float(scalar))
+        return std::nullopt;
+      written = std::snprintf(text, sizeof text, (spec + conversion).c_str(), to_double(scalar, bits));
+    } else if (conversion == 'c') {
+      written = std::snprintf(text, sizeof text, (spec + 'c').c_str(), static_cast<int>(bits & 0xFF));
+    } else {
+      return std::nullopt;
+    }
+    if (written < 0)
+      return std::nullopt;
+    out.append(text, std::min<size_t>(static_cast<size_t>(written), sizeof text - 1));
+    i = j;
+  }
+  if (next != args.size())
+    return std::nullopt;
+  return out;
+}
+
 bool any(const std::vector<uint8_t> &mask) { return std::find(mask.begin(), mask.end(), 1) != mask.end(); }
 
 } // namespace
@@ -228,6 +286,7 @@ std::optional<Error> Interpreter::run_block(std::array<int64_t, 3> block, std::a
     for (int64_t t = 0; t < threads_; ++t)
       at(program_.shared_param, 0, t) = 0;
   alive_.assign(static_cast<size_t>(threads_), 1);
+  printed_.assign(static_cast<size_t>(threads_), std::string());
   Mask mask(static_cast<size_t>(threads_), 1);
   try {
     exec_block(program_.entry, mask, nullptr);
@@ -408,6 +467,30 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
     return;
   case Op::Barrier:
     exec_barrier(in, mask);
+    return;
+  case Op::Print: // in thread order, each line written whole
+    each([&](int64_t t) {
+      std::vector<std::pair<uint64_t, Scalar>> args;
+      for (int32_t a : in.args)
+        args.push_back({at(a, 0, t), program_.values[a].scalar});
+      std::optional<std::string> line = format_line(program_.strings[in.imm], args);
+      if (!line)
+        fail(ErrorCode::DeviceFault, in,
+             "printf's format \"" + program_.strings[in.imm] + "\" does not match its " +
+                 std::to_string(in.args.size()) + " values");
+      std::fwrite(line->data(), 1, line->size(), stdout);
+      printed_[t] = *line;
+    });
+    std::fflush(stdout);
+    return;
+  case Op::Trap:
+    each([&](int64_t t) {
+      std::string said = printed_[t];
+      while (!said.empty() && said.back() == '\n')
+        said.pop_back();
+      fail(ErrorCode::AssertionFailed, in,
+           "thread " + std::to_string(t) + " trapped" + (said.empty() ? "" : " after printing \"" + said + "\""));
+    });
     return;
   case Op::For:
     exec_for(in, mask);

@@ -7,6 +7,8 @@
 // warp whose threads do not all take it, a read of shared memory never written, and two
 // threads' accesses to the same shared bytes between barriers (one a write). Races are
 // judged by barrier intervals, not by the order this schedule happened to run threads in.
+// printf writes each thread's line whole to standard output; a trap fails the launch,
+// quoting what the trapping thread printed last (a device assertion's report).
 #ifndef TEGULA_BACKENDS_GPU_EMU_SIM_INTERPRETER_H
 #define TEGULA_BACKENDS_GPU_EMU_SIM_INTERPRETER_H
 
@@ -78,6 +80,7 @@ private:
   std::vector<int64_t> offsets_;
   std::vector<uint64_t> regs_;
   Mask alive_;
+  std::vector<std::string> printed_; ///< each thread's last printf line, for a trap's report
   std::array<int64_t, 3> block_{}, grid_{};
   // Shared memory and what the race and initialization checks know of each byte.
   std::vector<uint8_t> shared_, written_;

@@ -50,6 +50,8 @@ enum class Op : uint16_t {
   ThreadId, BlockId, GridDim, BlockDim, // imm: the dimension (0, 1, 2)
   Shuffle,      // args: value, offset, width; imm: mode (0 xor, 1 idx, 2 up, 3 down); results: value, valid
   Barrier,
+  Print,        // gpu.printf: imm: the format (into Program::strings); args: its values
+  Trap,         // llvm.intr.trap: the thread stops and the launch fails
   For,          // args: lower, upper, step, initial values; body: iv then iter args; results
   If,           // args[0]: condition; body (then), orelse (else, or -1); results
   Yield,        // args: the values a loop's or branch's block yields
@@ -88,6 +90,7 @@ struct Program {
   int64_t shared_bytes = 0;        ///< the workgroup attribution
   int32_t shared_param = -1;       ///< the value that holds its base (offset 0)
   std::vector<std::string> sites;  ///< "file:line: op"
+  std::vector<std::string> strings; ///< printf formats
 };
 
 /// The executable of the gpu-emu driver.

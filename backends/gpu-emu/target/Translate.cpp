@@ -1,8 +1,9 @@
 // The module at a GPU target's emu-tap stage, written down as a gpu-emu Program: each op
 // of the upstream dialects the tap may hold becomes an instruction with the semantics
 // the upstream dialect gives it (arith, math, scf, vector, memref, llvm's loads, stores,
-// atomics and getelementptr, gpu's ids, shuffles and barriers). Anything else is
-// refused with its name and place: the emulator runs what it models, nothing by guess.
+// atomics, getelementptr and trap, gpu's ids, shuffles, barriers and printf). Anything
+// else is refused with its name and place: the emulator runs what it models, nothing by
+// guess.
 #include "backends/gpu-emu/target/Translate.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -401,6 +402,16 @@ private:
       }
       return finish(Op::Shuffle, {shuffle.getValue(), shuffle.getOffset(), shuffle.getWidth()});
     }
+    if (auto printf = dyn_cast<::mlir::gpu::PrintfOp>(op)) {
+      for (Value arg : printf.getArgs())
+        if (!valueTypeOf(arg.getType()) || isa<VectorType>(arg.getType()) || isa<LLVM::LLVMPointerType>(arg.getType()))
+          return op->emitError("gpu-emu prints integers and floats, not ") << arg.getType();
+      in.imm = static_cast<int64_t>(p_.strings.size());
+      p_.strings.push_back(printf.getFormat().str());
+      return finish(Op::Print, printf.getArgs());
+    }
+    if (isa<LLVM::Trap>(op))
+      return finish(Op::Trap, {});
     if (isa<::mlir::gpu::BarrierOp>(op))
       return finish(Op::Barrier, {});
     if (isa<::mlir::gpu::ReturnOp>(op))

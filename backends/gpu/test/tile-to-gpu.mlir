@@ -315,3 +315,31 @@ func.func @reshape(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kern
   return
 }
 }
+
+// -----
+
+// device_print: one gpu.printf per element in the CPU's line format, from the thread
+// holding the element (a scalar from the first thread). device_assert: a failing lane
+// prints the report and traps.
+// CHECK-LABEL: gpu.func @dbg
+// CHECK: gpu.printf "[program (%d,%d,%d)] print \22v%%\22 at {{.*}}tile-to-gpu.mlir:{{[0-9]+}}:{{[0-9]+}} [%d] = %.9g\0A", {{.*}} : i32, i32, i32, i32, f64
+// CHECK: scf.if
+// CHECK: gpu.printf "{{.*}} = %lld\0A", {{.*}} : i32, i32, i32, i64
+// CHECK: %[[FAIL:.*]] = arith.xori %{{.*}}, %true
+// CHECK: scf.if %[[FAIL]] {
+// CHECK-NEXT: gpu.block_id x
+// CHECK: gpu.printf "device assertion failed: kernel 'dbg': assertion \22below 100\22 at {{.*}} failed in program (%d,%d,%d) at element %d\0A"
+// CHECK-NEXT: llvm.intr.trap
+module {
+func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
+  %r = tile.range 0 to 128 : tensor<128xi32>
+  %p = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %q : tensor<128x!tile.ptr<f32>> -> tensor<128xf32>
+  tile.print "v%", %v, %n : tensor<128xf32>, i32
+  %c = arith.constant dense<100.0> : tensor<128xf32>
+  %ok = arith.cmpf olt, %v, %c : tensor<128xf32>
+  tile.assert %ok, "below 100" : tensor<128xi1>
+  return
+}
+}

@@ -80,7 +80,8 @@ public:
   bool plantShiftExchange = false;
 
 private:
-  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp).
+  // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,
+  // Debug.cpp).
   mlir::LogicalResult lower(mlir::Operation *op);
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
@@ -105,6 +106,12 @@ private:
   mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
   mlir::LogicalResult lowerScan(mlir::Operation *op);
   mlir::LogicalResult lowerAtomic(mlir::Operation *op);
+  mlir::LogicalResult lowerPrint(mlir::Operation *op);
+  mlir::LogicalResult lowerAssert(mlir::Operation *op);
+  mlir::LogicalResult forEachOwnedElement(mlir::Operation *op, mlir::Value value,
+                                          llvm::function_ref<void(mlir::Value, mlir::Value, mlir::Value)> emit);
+  /// The program instance's (x, y, z), as i32.
+  llvm::SmallVector<mlir::Value> programId(mlir::Location loc);
   mlir::LogicalResult lowerSharedConversion(mlir::Operation *op, mlir::Value src, mlir::Value result);
 
   /// Runs `emit` with the builder at the end of the prologue, which it extends.

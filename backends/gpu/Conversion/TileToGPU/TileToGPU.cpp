@@ -248,6 +248,10 @@ LogicalResult KernelLowering::lower(Operation *op) {
     return lowerScan(op);
   if (isa<tile::AtomicRMWOp, tile::AtomicCASOp>(op))
     return lowerAtomic(op);
+  if (isa<tile::PrintOp>(op))
+    return lowerPrint(op);
+  if (isa<tile::AssertOp>(op))
+    return lowerAssert(op);
   if (auto id = dyn_cast<tile::ProgramIdOp>(op)) {
     Value index = ::mlir::gpu::BlockIdOp::create(b, loc, static_cast<::mlir::gpu::Dimension>(id.getAxis()));
     scalars_.map(id.getResult(), arith::IndexCastOp::create(b, loc, b.getI32Type(), index));
