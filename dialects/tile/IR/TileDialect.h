@@ -13,6 +13,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <string>
+
 #include "dialects/tile/IR/TileDialect.h.inc"
 #include "dialects/tile/IR/TileEnums.h.inc"
 
@@ -36,6 +38,9 @@ mlir::Type elementTypeOf(mlir::Type type);
 mlir::Value combineElements(mlir::OpBuilder &b, mlir::Location loc, ReduceKind kind, mlir::Value x, mlir::Value y);
 /// The reduction that combines as a scan of `kind` does.
 ReduceKind combiningKind(ScanKind kind);
+/// An op's source position as reports name it: "file:line:col" (the first of a fused
+/// location), or the location printed.
+std::string sourcePosition(mlir::Location loc);
 } // namespace tegula::tile
 
 #endif

@@ -7,6 +7,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace tegula::tile;
@@ -382,6 +383,18 @@ tegula::tile::ReduceKind tegula::tile::combiningKind(ScanKind kind) {
     return ReduceKind::Min;
   }
   llvm_unreachable("a scan kind without a combining function");
+}
+
+std::string tegula::tile::sourcePosition(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+    loc = fused.getLocations().front();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn();
+  else
+    loc.print(os);
+  return text;
 }
 
 #define GET_OP_CLASSES

@@ -25,14 +25,7 @@ int32_t LoweringState::addSite(Operation *op, StringRef what) {
     os << op->getName();
   else
     os << what;
-  os << " at ";
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
-    loc = fused.getLocations().front();
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn();
-  else
-    loc.print(os);
+  os << " at " << tile::sourcePosition(op->getLoc());
   sites.push_back(StringAttr::get(op->getContext(), text));
   return static_cast<int32_t>(sites.size() - 1);
 }

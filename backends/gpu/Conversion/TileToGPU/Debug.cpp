@@ -12,8 +12,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
-#include "llvm/Support/raw_ostream.h"
-
 namespace tegula::gpu::lowering {
 
 using namespace mlir;
@@ -29,19 +27,6 @@ std::string escapeFormat(llvm::StringRef text) {
     out += c;
   }
   return out;
-}
-
-/// "file:line:col", as the CPU's site table writes a source position.
-std::string position(Location loc) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
-    loc = fused.getLocations().front();
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":" << file.getColumn();
-  else
-    loc.print(os);
-  return text;
 }
 
 } // namespace
@@ -87,7 +72,7 @@ LogicalResult KernelLowering::lowerPrint(Operation *op) {
   auto print = cast<tile::PrintOp>(op);
   Location loc = op->getLoc();
   const std::string head =
-      "[program (%d,%d,%d)] print \"" + escapeFormat(print.getPrefix()) + "\" at " + escapeFormat(position(loc));
+      "[program (%d,%d,%d)] print \"" + escapeFormat(print.getPrefix()) + "\" at " + escapeFormat(tile::sourcePosition(loc));
   for (Value value : print.getValues()) {
     Type element = elementType(value.getType());
     if (!element.isIntOrFloat())
@@ -128,7 +113,7 @@ LogicalResult KernelLowering::lowerAssert(Operation *op) {
   auto kernel = cast<::mlir::gpu::GPUFuncOp>(kernel_);
   const std::string head = "device assertion failed: kernel '" + escapeFormat(kernel.getName()) +
                            "': assertion \"" + escapeFormat(check.getMessage()) + "\" at " +
-                           escapeFormat(position(loc)) + " failed in program (%d,%d,%d)";
+                           escapeFormat(tile::sourcePosition(loc)) + " failed in program (%d,%d,%d)";
   return forEachOwnedElement(op, check.getCondition(), [&](Value ok, Value index, Value predicate) {
     Value failing = arith::XOrIOp::create(b, loc, ok, i1(true, loc));
     if (predicate)
