@@ -13,6 +13,8 @@
 #include "llvm/Support/Path.h"
 
 #include <cstdlib>
+#include <optional>
+#include <regex>
 
 namespace tegula::cuda {
 
@@ -51,7 +53,11 @@ public:
   }
   int64_t warp_size() const override { return 32; }
   compiler::Stage vendor_stage(const gpu::GpuArch &) const override {
-    return {"nvvm", "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,canonicalize,cse),reconcile-unrealized-casts"};
+    // convert-gpu-to-nvvm takes math to libdevice where libdevice has the function
+    // (__nv_abs is i32 only); what is left (math.absi on i8 and i64) becomes LLVM's
+    // intrinsics, which NVPTX selects.
+    return {"nvvm", "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,convert-math-to-llvm,canonicalize,cse),"
+                    "reconcile-unrealized-casts"};
   }
   gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
     gpu::CodegenTarget t;
@@ -76,19 +82,46 @@ public:
       return code.assembly;
     if (kind != "cubin" && kind != "ptxas-info")
       return module->emitError("the cuda target does not emit '") << kind << "'";
+    std::string bytes, info;
+    if (mlir::failed(assemble(module, arch, code, bytes, info)))
+      return mlir::failure();
+    return kind == "ptxas-info" ? info : bytes;
+  }
+  mlir::FailureOr<gpu::KernelResources> resources(mlir::Operation *module, const gpu::GpuArch &arch,
+                                                  const gpu::GpuCode &code) const override {
+    std::string bytes, info;
+    if (mlir::failed(assemble(module, arch, code, bytes, info)))
+      return mlir::failure();
+    // ptxas -v: "Used 96 registers, used 1 barriers, 64 bytes smem" and "0 bytes stack
+    // frame, 0 bytes spill stores, 0 bytes spill loads".
+    gpu::KernelResources used;
+    std::smatch m;
+    if (!std::regex_search(info, m, std::regex(R"(Used (\d+) registers)")))
+      return module->emitError("ptxas -v reported no register count:\n") << info;
+    used.registers = std::stoll(m[1]);
+    if (std::regex_search(info, m, std::regex(R"((\d+) bytes smem)")))
+      used.shared_bytes = std::stoll(m[1]);
+    if (!std::regex_search(info, m,
+                           std::regex(R"((\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads)")))
+      return module->emitError("ptxas -v reported no stack frame and spills:\n") << info;
+    used.scratch_bytes = std::stoll(m[1]);
+    used.spills = std::stoll(m[2]) + std::stoll(m[3]);
+    return used;
+  }
+
+private:
+  /// ptxas on the PTX: the cubin and what -v reports.
+  static mlir::LogicalResult assemble(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
+                                      std::string &cubinBytes, std::string &info) {
     gpu::TemporaryFile ptx(".ptx"), cubin(".cubin");
     if (!ptx.write(code.assembly))
       return module->emitError("cannot write the PTX to a temporary file");
-    std::string output;
     const std::string ptxas = find_ptxas();
-    if (!gpu::run_tool(ptxas, {"-arch=" + arch.name, "-O3", "-v", ptx.path(), "-o", cubin.path()}, output))
-      return module->emitError("ptxas (") << ptxas << ") rejected the PTX for " << arch.name << ":\n" << output;
-    if (kind == "ptxas-info")
-      return output;
-    std::string bytes;
-    if (!cubin.read(bytes))
+    if (!gpu::run_tool(ptxas, {"-arch=" + arch.name, "-O3", "-v", ptx.path(), "-o", cubin.path()}, info))
+      return module->emitError("ptxas (") << ptxas << ") rejected the PTX for " << arch.name << ":\n" << info;
+    if (!cubin.read(cubinBytes))
       return module->emitError("ptxas wrote no cubin");
-    return bytes;
+    return mlir::success();
   }
 };
 

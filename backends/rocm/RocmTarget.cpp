@@ -13,6 +13,8 @@
 #include "llvm/Support/FileSystem.h"
 
 #include <cstdlib>
+#include <optional>
+#include <regex>
 
 namespace tegula::rocm {
 
@@ -43,8 +45,12 @@ public:
   }
   int64_t warp_size() const override { return 64; }
   compiler::Stage vendor_stage(const gpu::GpuArch &arch) const override {
-    // runtime=HIP: gpu.printf (device_print, device_assert) through ockl's hostcall printf.
-    return {"rocdl", "gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
+    // Math to ocml first: convert-gpu-to-rocdl also takes patterns from every dialect's
+    // conversion interface, and math's would make llvm.tanh and the like, which the
+    // AMDGPU backend cannot select. runtime=HIP: gpu.printf (device_print,
+    // device_assert) through ockl's hostcall printf.
+    return {"rocdl", "convert-math-to-rocdl{chipset=" + arch.name +
+                         "},gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
                          " runtime=HIP},canonicalize,cse),reconcile-unrealized-casts"};
   }
   gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
@@ -68,13 +74,40 @@ public:
     return {{"asm", "", false, "AMDGPU assembly from LLVM's backend"},
             {"hsaco", "", true, "the code object (ld.lld -shared)"}};
   }
-  bool needs_object(const std::string &kind) const override { return kind == "hsaco"; }
+  bool needs_object(const std::string &kind) const override {
+    return kind == "hsaco" || kind == kResourcesEmitKind;
+  }
   mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
                                       const std::string &kind) const override {
     if (kind == "asm")
       return code.assembly;
     if (kind != "hsaco")
       return module->emitError("the rocm target does not emit '") << kind << "'";
+    return link(module, arch, code);
+  }
+  mlir::FailureOr<gpu::KernelResources> resources(mlir::Operation *module, const gpu::GpuArch &arch,
+                                                  const gpu::GpuCode &code) const override {
+    if (mlir::failed(link(module, arch, code)))
+      return mlir::failure();
+    // The code object's metadata, as the assembly states it (".vgpr_count: 12").
+    auto field = [&](const char *name) -> std::optional<int64_t> {
+      std::smatch m;
+      if (!std::regex_search(code.assembly, m, std::regex(std::string("\\.") + name + R"(:\s+(\d+))")))
+        return std::nullopt;
+      return std::stoll(m[1]);
+    };
+    std::optional<int64_t> vgprs = field("vgpr_count"), vgprSpills = field("vgpr_spill_count"),
+                           sgprSpills = field("sgpr_spill_count"), scratch = field("private_segment_fixed_size"),
+                           lds = field("group_segment_fixed_size");
+    if (!vgprs || !vgprSpills || !sgprSpills || !scratch || !lds)
+      return module->emitError("the AMDGPU assembly states no register, spill, scratch or LDS count");
+    return gpu::KernelResources{*vgprs, *vgprSpills + *sgprSpills, *scratch, *lds};
+  }
+
+private:
+  /// ld.lld on the object: the code object (hsaco).
+  static mlir::FailureOr<std::string> link(mlir::Operation *module, const gpu::GpuArch &arch,
+                                           const gpu::GpuCode &code) {
     gpu::TemporaryFile object(".o"), hsaco(".hsaco");
     if (!object.write(code.object))
       return module->emitError("cannot write the object to a temporary file");

@@ -80,6 +80,12 @@ xcheck::Record run_case(const xcheck::Case &c, uint64_t base_seed) {
     const SuiteCase &sc = entry(c.kernel);
     Run run(c.backend, c.dtype, c.shape, r.seed);
     sc.run(run);
+    if (run.assembling()) {
+      r.status = run.spills == 0 ? xcheck::Status::Assembled : xcheck::Status::Fail;
+      r.message = "registers " + std::to_string(run.registers) + ", spills " + std::to_string(run.spills) +
+                  ", scratch bytes " + std::to_string(run.scratch_bytes);
+      return r;
+    }
     r.status = run.check.ok() ? xcheck::Status::Pass : xcheck::Status::Fail;
     r.elements = run.check.count;
     r.failures = run.check.failures;

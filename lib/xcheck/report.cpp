@@ -19,6 +19,7 @@ const char *status_name(Status status) {
   case Status::Fail: return "FAIL";
   case Status::Unsupported: return "n/a";
   case Status::Error: return "ERROR";
+  case Status::Assembled: return "ASSEMBLED";
   }
   return "?";
 }
@@ -252,8 +253,11 @@ std::vector<Record> from_json(const std::string &text) {
     }
     r.seed = integer("seed");
     const std::string &status = need("status");
-    r.status = status == "PASS" ? Status::Pass : status == "FAIL" ? Status::Fail : status == "n/a" ? Status::Unsupported
-                                                                                                 : Status::Error;
+    r.status = status == "PASS"        ? Status::Pass
+               : status == "FAIL"      ? Status::Fail
+               : status == "n/a"       ? Status::Unsupported
+               : status == "ASSEMBLED" ? Status::Assembled
+                                       : Status::Error;
     r.elements = integer("elements");
     r.failures = integer("failures");
     r.input_hash = integer("input_hash", 16);

@@ -58,7 +58,7 @@ TEST_CASE("after the emu-tap stage only upstream passes run", "[gpu-emu][tap]") 
   // What may follow the tap: upstream conversions and cleanups, nothing that could change
   // what the emulator checked.
   const std::set<std::string> allowed = {"convert-scf-to-cf", "convert-gpu-to-nvvm", "convert-gpu-to-rocdl",
-                                         "canonicalize", "cse", "reconcile-unrealized-casts"};
+                                         "convert-math-to-rocdl", "convert-math-to-llvm", "canonicalize", "cse", "reconcile-unrealized-casts"};
   for (const std::string target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {
     INFO(target);
     std::vector<compiler::Stage> stages = compiler::configure_target(target)->stages({});

@@ -50,8 +50,11 @@ commands:
   xcheck --suite language [case] [options]
                                   the language conformance suite: one kernel per construct of
                                   docs/language.md per dtype and shape (or the cases whose name
-                                  contains `case`), PASS, FAIL or REFUSED on each backend
+                                  contains `case`), PASS, FAIL or REFUSED on each backend; on a
+                                  target that compiles but does not run here (cuda, rocm), each
+                                  case is assembled by the vendor's tools instead: ASM, with no spills
       --backend B[,B] --seed S --json FILE
+      --jobs N                    assemble N cases at a time (runs on executing targets stay serial)
       --expect-refused DIR        exit 1 unless each backend refuses exactly what DIR/<backend>.txt lists
       --write-refused DIR         write each backend's refusals to DIR/<backend>.txt
   xcheck --programs N [--seed S] [--backend B[,B]]
@@ -321,6 +324,9 @@ int cmd_xcheck(const Args &args) {
     suite.json = args.get("--json", "");
     suite.expect_refused = args.get("--expect-refused", "");
     suite.write_refused = args.get("--write-refused", "");
+    suite.jobs = std::stoi(args.get("--jobs", "1"));
+    if (suite.jobs < 1)
+      throw Error(ErrorCode::InvalidArgument, "--jobs needs a positive count");
     return cli::run_suite_command(suite);
   }
   if (args.has("--programs")) {

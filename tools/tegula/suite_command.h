@@ -16,6 +16,7 @@ struct SuiteRequest {
   std::string json;           ///< where to write the records
   std::string expect_refused; ///< a folder of <backend>.txt refusal lists to hold the run to
   std::string write_refused;  ///< a folder to write each backend's refusal list into
+  int jobs = 1;               ///< cases assembled at once (cases that run stay serial)
 };
 
 /// Prints the table, the refusals grouped by reason and the failures; 0 when nothing

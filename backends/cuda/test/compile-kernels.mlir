@@ -7,6 +7,7 @@
 // RUN: %tegula compile softmax --target cuda:sm_90 --emit ptx | FileCheck %s --check-prefix=PTX
 // RUN: %tegula compile vector_add --target cuda --emit cubin -o %t.cubin && od -A n -t x1 -N 4 %t.cubin | FileCheck %s --check-prefix=ELF
 // RUN: not %tegula compile gemm --target cuda --emit ptx 2>&1 | FileCheck %s --check-prefix=DOT
+// RUN: %tegula compile softmax --target cuda:sm_80 --emit resources | FileCheck %s --check-prefix=RES
 // RUN: not %tegula compile softmax --target cuda:sm_70 --emit ptx 2>&1 | FileCheck %s --check-prefix=ARCH
 
 // The norms and softmax reduce across the 4 warps through shared memory, with a barrier;
@@ -26,5 +27,10 @@
 // PTX: shfl.sync.bfly.b32
 // PTX: bar.sync
 // ELF: 7f 45 4c 46
+// What ptxas -v reports of softmax f32 on sm_80, in the targets' shared form.
+// RES: registers: 96
+// RES-NEXT: spills: 0
+// RES-NEXT: scratch_bytes: 0
+// RES-NEXT: shared_bytes: 64
 // DOT: tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet
 // ARCH: the cuda target has no architecture 'sm_70' (sm_80, sm_90)

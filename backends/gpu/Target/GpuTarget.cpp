@@ -27,6 +27,8 @@ public:
     d.emit_kinds.push_back({"llvm", "", false, "LLVM IR after linking the device libraries and optimizing"});
     for (const EmitKindInfo &k : vendor_->artifact_kinds())
       d.emit_kinds.push_back(k);
+    d.emit_kinds.push_back({kResourcesEmitKind, "", false,
+                            "the loadable binary made and checked; registers, spills, scratch and shared bytes"});
     d.options = {"<arch> or arch=<arch>: the architecture (" + options_.arch.name + ")",
                  "num-warps=N: warps of a block, a power of two up to 32 (" + std::to_string(options_.num_warps) + ")",
                  "plant-bug=gpu-drop-barrier|gpu-shift-exchange: plant one compiler mistake for gpu-emu and "
@@ -77,6 +79,14 @@ public:
       return mlir::failure();
     if (kind == "llvm")
       return code->llvm_ir;
+    if (kind == kResourcesEmitKind) {
+      mlir::FailureOr<KernelResources> used = vendor_->resources(module, options_.arch, *code);
+      if (mlir::failed(used))
+        return mlir::failure();
+      return "registers: " + std::to_string(used->registers) + "\nspills: " + std::to_string(used->spills) +
+             "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
+             "\nshared_bytes: " + std::to_string(used->shared_bytes) + "\n";
+    }
     return vendor_->finish(module, options_.arch, *code, kind);
   }
 

@@ -23,6 +23,14 @@ struct GpuArch {
   int64_t shared_memory = 0;    ///< bytes of shared memory (LDS) one block may use
 };
 
+/// What one kernel takes of a GPU, as the vendor's assembler reports it.
+struct KernelResources {
+  int64_t registers = 0;     ///< per thread (AMD: vector registers)
+  int64_t spills = 0;        ///< NVIDIA: bytes stored and loaded by spills; AMD: registers spilled
+  int64_t scratch_bytes = 0; ///< per-thread stack or private segment
+  int64_t shared_bytes = 0;  ///< static shared memory (LDS) of a block
+};
+
 class VendorHooks {
 public:
   virtual ~VendorHooks() = default;
@@ -40,6 +48,10 @@ public:
                                               const std::string &kind) const = 0;
   /// Whether `kind` needs the object file rather than assembly.
   virtual bool needs_object(const std::string &kind) const = 0;
+  /// The loadable binary made (so that its tool checks it) and what the kernel takes.
+  /// A failure is a diagnostic on `module`.
+  virtual mlir::FailureOr<KernelResources> resources(mlir::Operation *module, const GpuArch &arch,
+                                                     const GpuCode &code) const = 0;
 };
 
 struct GpuTargetOptions {

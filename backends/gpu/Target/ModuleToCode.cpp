@@ -3,6 +3,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVM/ModuleToObject.h"
 
+#include "llvm/IR/DiagnosticHandler.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -35,8 +39,30 @@ void initializeGpuTargets() {
     LLVMInitializeAMDGPUTarget();
     LLVMInitializeAMDGPUTargetMC();
     LLVMInitializeAMDGPUAsmPrinter();
+    // Objects with inline assembly (ockl's hostcall printf) are assembled through it.
+    LLVMInitializeAMDGPUAsmParser();
   });
 }
+
+/// LLVM reports what its backend cannot do (an operation it cannot select, a call it
+/// has no library function for) as an error diagnostic, and with no handler installed
+/// it exits the process. Collected here instead, they fail the compile with their text.
+class CollectErrors final : public llvm::DiagnosticHandler {
+public:
+  explicit CollectErrors(std::string &errors) : errors_(errors) {}
+  bool handleDiagnostics(const llvm::DiagnosticInfo &info) override {
+    if (info.getSeverity() != llvm::DS_Error)
+      return true;
+    llvm::raw_string_ostream os(errors_);
+    llvm::DiagnosticPrinterRawOStream printer(os);
+    info.print(printer);
+    os << "\n";
+    return true;
+  }
+
+private:
+  std::string &errors_;
+};
 
 class Serializer : public LLVM::ModuleToObject {
 public:
@@ -61,6 +87,7 @@ protected:
   }
 
   void handleModulePreLink(llvm::Module &module) override {
+    module.getContext().setDiagnosticHandler(std::make_unique<CollectErrors>(llvmErrors_));
     if (target_.before_link)
       target_.before_link(module);
   }
@@ -81,12 +108,16 @@ protected:
       if ((*machine)->addPassesToEmitFile(passes, stream, nullptr, llvm::CodeGenFileType::ObjectFile))
         return getOperation().emitError("LLVM cannot emit an object for ") << target_.chip;
       passes.run(*copy);
+      if (!llvmErrors_.empty())
+        return getOperation().emitError("LLVM's ") << target_.chip << " backend failed: " << llvmErrors_;
       out_.object.assign(bytes.begin(), bytes.end());
     }
     FailureOr<SmallString<0>> isa =
         translateModuleToISA(module, **machine, [&] { return getOperation().emitError(); });
     if (failed(isa))
       return failure();
+    if (!llvmErrors_.empty())
+      return getOperation().emitError("LLVM's ") << target_.chip << " backend failed: " << llvmErrors_;
     out_.assembly = std::string(isa->str());
     return SmallVector<char, 0>();
   }
@@ -98,6 +129,7 @@ private:
   }
 
   const CodegenTarget &target_;
+  std::string llvmErrors_;
   bool wantObject_;
   GpuCode &out_;
 };

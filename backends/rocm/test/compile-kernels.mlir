@@ -8,6 +8,14 @@
 // RUN: llvm-readelf -h %t/layer_norm-bf16-gfx90a.hsaco | FileCheck %s --check-prefix=GFX90A
 // RUN: %tegula compile softmax --target rocm --emit asm | FileCheck %s --check-prefix=ASM
 // RUN: %tegula compile softmax --target rocm --emit emu-tap | FileCheck %s --check-prefix=WAVE64
+// RUN: %tegula compile layer_norm --target rocm:gfx90a --emit resources | FileCheck %s --check-prefix=RES
+
+// What the code object's metadata says the kernel takes (linked first): LayerNorm's
+// cross-warp partials in LDS, nothing spilled.
+// RES: registers: {{[1-9][0-9]*}}
+// RES-NEXT: spills: 0
+// RES-NEXT: scratch_bytes: 0
+// RES-NEXT: shared_bytes: {{[1-9][0-9]*}}
 
 // COUNT: 24
 // GFX942: Type: DYN

@@ -40,6 +40,12 @@ struct EmitKindInfo {
   std::string what;
 };
 
+/// An emit kind a target that compiles but does not run here may offer: its loadable
+/// object made and checked by the vendor's assembler or linker, and what one kernel
+/// takes of the machine, as "key: value" lines (registers, spills, scratch_bytes,
+/// shared_bytes; spills 0 means none). The conformance suite assembles every case with it.
+inline constexpr const char *kResourcesEmitKind = "resources";
+
 /// A target as data: what it is and emits, its options, and the quantities that default
 /// kernel configurations read (never its name).
 struct TargetDescription {

@@ -23,7 +23,9 @@ struct Case {
   std::vector<int64_t> shape; ///< the kernel's own sizes (see kernel_shape_help)
 };
 
-enum class Status { Pass, Fail, Unsupported, Error };
+/// Assembled: compiled for a target that does not run here, down to the loadable object
+/// its vendor's tools accept, with no spills; nothing was run or compared.
+enum class Status { Pass, Fail, Unsupported, Error, Assembled };
 const char *status_name(Status status);
 
 struct Record {
