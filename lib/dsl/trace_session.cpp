@@ -17,6 +17,9 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <numeric>
+
 namespace tegula::dsl::detail {
 
 using namespace mlir;
@@ -185,6 +188,28 @@ Node TraceSession::add_param(DType dtype, bool is_pointer) {
   spec.name = index < s.arg_names.size() ? s.arg_names[index] : "arg" + std::to_string(index);
   s.info.args.push_back(spec);
   return node_of(s.func.getArgument(index));
+}
+
+void assume_multiple_of(const Node &value, int64_t k, Loc loc) {
+  TraceState &s = state(loc);
+  if (k < 1 || k > (int64_t{1} << 30))
+    fail("assume_multiple_of takes a multiple in 1..2^30, got " + std::to_string(k), loc);
+  auto arg = dyn_cast<BlockArgument>(value_of(value));
+  if (!arg || arg.getOwner() != &s.func.getBody().front())
+    fail("assume_multiple_of takes a kernel argument, as the kernel receives it", loc);
+  ArgSpec &spec = s.info.args[arg.getArgNumber()];
+  // A buffer's promise is its address in bytes; the IR counts a pointer in elements.
+  const int64_t element = spec.kind == ArgSpec::Kind::Buffer ? static_cast<int64_t>(dtype_size(spec.dtype)) : 1;
+  if (k % element != 0)
+    fail("assume_multiple_of on a buffer of " + std::string(dtype_name(spec.dtype)) + " takes a multiple of its " +
+             std::to_string(element) + "-byte elements, got " + std::to_string(k) + " bytes",
+         loc);
+  if (std::lcm(spec.multiple_of, k) > (int64_t{1} << 30))
+    fail("assume_multiple_of: " + std::to_string(spec.multiple_of) + " and " + std::to_string(k) +
+             " together exceed 2^30", loc);
+  spec.multiple_of = std::lcm(spec.multiple_of, k);
+  s.func.setArgAttr(arg.getArgNumber(), tile::kDivisibilityAttrName,
+                    s.builder.getI32IntegerAttr(static_cast<int32_t>(spec.multiple_of / element)));
 }
 
 TracedKernel TraceSession::finish() {

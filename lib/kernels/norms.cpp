@@ -18,6 +18,11 @@ using namespace tegula::dsl;
 namespace {
 
 template <FloatDType T> void rms_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  if (cfg.n_multiple > 1) { // rows and buffers aligned: 16-byte vectors on the GPU targets
+    assume_multiple_of(N, cfg.n_multiple);
+    for (const Ptr<T> *p : {&x, &w, &y})
+      assume_multiple_of(*p, 16);
+  }
   auto rows = program_id(0) * cfg.rows + arange(cfg.rows);
   auto cols = arange(cfg.block);
   auto row_ok = rows.col() < M;
@@ -40,6 +45,11 @@ template <FloatDType T> void rms_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> y, Int M
 
 template <FloatDType T>
 void layer_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> b, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  if (cfg.n_multiple > 1) {
+    assume_multiple_of(N, cfg.n_multiple);
+    for (const Ptr<T> *p : {&x, &w, &b, &y})
+      assume_multiple_of(*p, 16);
+  }
   auto rows = program_id(0) * cfg.rows + arange(cfg.rows);
   auto cols = arange(cfg.block);
   auto row_ok = rows.col() < M;
@@ -85,6 +95,7 @@ int64_t require_shape(const char *kernel, int64_t M, int64_t N) {
 void require_config(const char *kernel, const NormConfig &config) {
   detail::require_block(kernel, "rows", config.rows);
   detail::require_block(kernel, "block", config.block);
+  detail::require_block(kernel, "n_multiple", config.n_multiple);
   if (!(config.eps >= 0) || !std::isfinite(config.eps))
     throw Error(ErrorCode::InvalidArgument,
                 std::string(kernel) + ": configuration field eps must be finite and not negative, got " +
@@ -98,6 +109,7 @@ NormConfig default_norm_config(const std::string &target, int64_t N, double eps)
   SoftmaxConfig rows = default_softmax_config(target, N); // the same row-walking rule
   config.rows = rows.rows;
   config.block = rows.block;
+  config.n_multiple = rows.n_multiple;
   config.eps = eps;
   return config;
 }

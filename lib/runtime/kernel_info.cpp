@@ -4,6 +4,8 @@
 #include "tegula/runtime/kernel.h"
 
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 namespace tegula {
 
@@ -43,8 +45,8 @@ std::string KernelInfo::serialize() const {
   os << "name " << name << "\n";
   os << "bounds_checked " << (bounds_checked ? 1 : 0) << "\n";
   for (const ArgSpec &arg : args)
-    os << "arg " << (arg.kind == ArgSpec::Kind::Buffer ? "buffer" : "scalar") << " "
-       << dtype_name(arg.dtype) << " " << arg.name << "\n";
+    os << "arg " << (arg.kind == ArgSpec::Kind::Buffer ? "buffer" : "scalar") << " " << dtype_name(arg.dtype) << " "
+       << arg.name << (arg.multiple_of > 1 ? " multiple_of=" + std::to_string(arg.multiple_of) : "") << "\n";
   for (const std::string &site : sites)
     os << "site " << escape(site) << "\n";
   return os.str();
@@ -97,6 +99,20 @@ KernelInfo KernelInfo::parse(const std::string &text) {
         throw fail("unknown dtype '" + dtype + "'");
       arg.dtype = *parsed;
       arg.name = name;
+      std::string promise;
+      if (fields >> promise) {
+        const std::string key = "multiple_of=";
+        size_t used = 0;
+        try {
+          if (promise.rfind(key, 0) != 0)
+            throw std::invalid_argument(promise);
+          arg.multiple_of = std::stoll(promise.substr(key.size()), &used);
+        } catch (const std::exception &) {
+          throw fail("expected 'multiple_of=<n>' after the argument's name");
+        }
+        if (arg.multiple_of < 1 || used + key.size() != promise.size())
+          throw fail("expected 'multiple_of=<n>' with n a positive integer");
+      }
       info.args.push_back(arg);
     } else if (key == "site") {
       info.sites.push_back(line.size() > 5 ? unescape(line.substr(5)) : std::string());

@@ -41,6 +41,13 @@ void validate_launch(const KernelInfo &info, const Grid &grid, std::span<const A
         throw Error(ErrorCode::DTypeMismatch, describe(info, i) + " must hold " +
                                                   std::string(dtype_name(spec.dtype)) + ", got " +
                                                   std::string(dtype_name(buffer->dtype())));
+      const uint64_t address = buffer->on_device() ? buffer->device_address()
+                                                   : static_cast<uint64_t>(reinterpret_cast<uintptr_t>(buffer->data()));
+      if (spec.multiple_of > 1 && address % static_cast<uint64_t>(spec.multiple_of) != 0)
+        throw Error(ErrorCode::InvalidArgument, describe(info, i) + " is at an address " +
+                                                    std::to_string(address % static_cast<uint64_t>(spec.multiple_of)) +
+                                                    " bytes past a multiple of " + std::to_string(spec.multiple_of) +
+                                                    ", which the kernel was compiled to assume");
     } else {
       if (arg.is_buffer())
         throw Error(ErrorCode::ArgumentType, describe(info, i) + " must be a scalar " +
@@ -49,6 +56,12 @@ void validate_launch(const KernelInfo &info, const Grid &grid, std::span<const A
         throw Error(ErrorCode::DTypeMismatch, describe(info, i) + " must be an integer (" +
                                                   std::string(dtype_name(spec.dtype)) +
                                                   "), got a floating-point value");
+      if (spec.multiple_of > 1 && arg.is_integer() && arg.integer() % spec.multiple_of != 0)
+        throw Error(ErrorCode::InvalidArgument,
+                    describe(info, i) + " is " + std::to_string(arg.integer()) + ", not a multiple of " +
+                        std::to_string(spec.multiple_of) +
+                        ", which the kernel was compiled to assume (compile it for this value: its configuration "
+                        "chooses what to assume)");
     }
   }
   const int64_t dims[3] = {grid.x, grid.y, grid.z};

@@ -222,3 +222,39 @@ template <typename T>
 concept AtomicAddable = requires(Tile<ptr<T>> p, Tile<T> v) { atomic_add(p, v); };
 static_assert(AtomicAddable<f32> && AtomicAddable<i64>);
 static_assert(!AtomicAddable<bf16>, "no bf16 atomics");
+
+namespace {
+
+void promised(Ptr<f32> x, Int n) {
+  assume_multiple_of(n, 8);
+  assume_multiple_of(n, 4); // already implied: the promise stays 8
+  assume_multiple_of(x, 16);
+  store(x + arange(16), load(x + arange(16)));
+}
+int gDerivedLine = 0;
+void promise_on_derived(Ptr<f32> x, Int n) {
+  gDerivedLine = __LINE__ + 1;
+  assume_multiple_of(n * 2, 8);
+}
+int gOddBytesLine = 0;
+void promise_odd_bytes(Ptr<f32> x, Int n) {
+  gOddBytesLine = __LINE__ + 1;
+  assume_multiple_of(x, 6);
+}
+
+} // namespace
+
+TEST_CASE("assume_multiple_of puts the promise on the argument and in the kernel's info", "[dsl]") {
+  TracedKernel traced = trace("k", &promised, {"x", "n"});
+  CHECK(traced.info.args[0].multiple_of == 16);
+  CHECK(traced.info.args[1].multiple_of == 8);
+  // The IR counts a pointer's alignment in elements: 16 bytes of f32 are 4.
+  CHECK(traced.ir.find("!tile.ptr<f32> {tile.divisibility = 4 : i32}") != std::string::npos);
+  CHECK(traced.ir.find("i32 {tile.divisibility = 8 : i32}") != std::string::npos);
+  std::string msg = trace_error(&promise_on_derived);
+  CHECK(names_line(msg, gDerivedLine));
+  CHECK(msg.find("assume_multiple_of takes a kernel argument") != std::string::npos);
+  msg = trace_error(&promise_odd_bytes);
+  CHECK(names_line(msg, gOddBytesLine));
+  CHECK(msg.find("a multiple of its 4-byte elements, got 6 bytes") != std::string::npos);
+}

@@ -93,7 +93,7 @@ TEST_CASE("kernel info survives serialize/parse", "[runtime]") {
   KernelInfo info;
   info.name = "gemm_bf16";
   info.bounds_checked = true;
-  info.args = {{ArgSpec::Kind::Buffer, DType::BF16, "a"}, {ArgSpec::Kind::Scalar, DType::I32, "M"}};
+  info.args = {{ArgSpec::Kind::Buffer, DType::BF16, "a", 16}, {ArgSpec::Kind::Scalar, DType::I32, "M", 8}};
   info.sites = {"tile.load at gemm.cpp:12:3", "tile.store at gemm.cpp:20:1",
                 "assertion \"two\nlines \\ and a backslash\" at k.cpp:3:1"};
   KernelInfo back = KernelInfo::parse(info.serialize());
@@ -102,6 +102,8 @@ TEST_CASE("kernel info survives serialize/parse", "[runtime]") {
   REQUIRE(back.args.size() == 2);
   CHECK(back.args[0].dtype == DType::BF16);
   CHECK(back.args[1].name == "M");
+  CHECK(back.args[0].multiple_of == 16);
+  CHECK(back.args[1].multiple_of == 8);
   CHECK(back.sites == info.sites);
 }
 
@@ -112,6 +114,33 @@ TEST_CASE("corrupt kernel info is rejected with the line", "[runtime]") {
   CHECK(msg.find("f99") != std::string::npos);
   CHECK(code_of([] { KernelInfo::parse("tegula-kernel 1\narg scalar i32 n\n"); }) == ErrorCode::LoadError);
   CHECK(code_of([] { KernelInfo::parse("tegula-kernel 2\nname k\n"); }) == ErrorCode::LoadError);
+  for (const char *promise : {"multiple_of=0", "multiple_of=x", "multiple=4", "multiple_of=4x"}) {
+    INFO(promise);
+    msg = message_of([&] { KernelInfo::parse(std::string("tegula-kernel 1\nname k\narg scalar i32 n ") + promise + "\n"); });
+    CHECK(msg.find("line 3") != std::string::npos);
+    CHECK(msg.find("multiple_of=<n>") != std::string::npos);
+  }
+}
+
+TEST_CASE("a launch holds every argument to what the kernel was compiled to assume", "[runtime]") {
+  KernelInfo info = fake_kernel().info();
+  REQUIRE(info.args.size() == 2);
+  info.args[1].multiple_of = 4; // n, the element count
+  Buffer out(DType::I32, 8);
+  std::vector<Arg> wrong{out, int64_t{6}};
+  std::string msg = message_of([&] { validate_launch(info, Grid(1), wrong); });
+  CHECK(msg.find("argument 1 ('n') of kernel 'fake' is 6, not a multiple of 4, which the kernel was compiled to assume") !=
+        std::string::npos);
+  std::vector<Arg> right{out, int64_t{8}};
+  CHECK(message_of([&] { validate_launch(info, Grid(1), right); }).empty());
+  // A buffer at an address off the alignment it was compiled to assume (device memory
+  // at 0x1004, where the kernel assumes 16).
+  info.args[0].multiple_of = 16;
+  std::vector<int32_t> host(8);
+  Buffer odd = Buffer::device_memory(DType::I32, 8, host.data(), &host, 0x1004, nullptr);
+  std::vector<Arg> misaligned{odd, int64_t{8}};
+  msg = message_of([&] { validate_launch(info, Grid(1), misaligned); });
+  CHECK(msg.find("is at an address 4 bytes past a multiple of 16") != std::string::npos);
 }
 
 TEST_CASE("loading a missing shared object is an error, not a crash", "[runtime]") {

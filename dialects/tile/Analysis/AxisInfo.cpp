@@ -556,7 +556,8 @@ std::optional<AxisInfo> TransferFunctions::visit(Operation *op) {
 
 /// A kernel's entry arguments carry what the launcher specialized them on; any other
 /// block argument (a loop's induction variable or iter_args, whose values change
-/// between iterations) is assumed nothing about.
+/// between iterations) is assumed nothing about here: the walk refines the induction
+/// variable from the loop's bounds.
 static AxisInfo argumentInfo(BlockArgument arg) {
   unsigned rank = AxisInfo::getAxisShape(arg.getType()).size();
   AxisInfo pessimistic = AxisInfo::getPessimistic(rank);
@@ -605,8 +606,18 @@ AxisInfoAnalysis::AxisInfoAnalysis(Operation *root) {
   // Post-order reaches the values a region yields before the op that returns them, and
   // operands are defined before their users as in any order that respects dominance.
   TransferFunctions transfer(*this);
-  root->walk<WalkOrder::PostOrder>([&](Operation *op) {
-    if (op->getNumResults() == 0)
+  root->walk([&](Operation *op, const WalkStage &stage) {
+    // Before a loop's body: its induction variable is lb + k * step, so whatever
+    // power of two divides both bounds it on every iteration.
+    if (auto loop = dyn_cast<scf::ForOp>(op); loop && stage.isBeforeAllRegions()) {
+      Value iv = loop.getInductionVar();
+      if (AxisInfo::isTracked(iv.getType())) {
+        const int64_t div = std::min(infoOrPessimistic(*this, loop.getLowerBound()).getElementDivisibility(),
+                                     infoOrPessimistic(*this, loop.getStep()).getElementDivisibility());
+        infos[iv] = AxisInfo({1}, {div}, {1});
+      }
+    }
+    if (!stage.isAfterAllRegions() || op->getNumResults() == 0)
       return;
     std::optional<SmallVector<AxisInfo>> regionResults = visitRegionOp(op, *this);
     std::optional<AxisInfo> single;

@@ -14,12 +14,6 @@
 
 namespace tegula::tile {
 
-/// Integer argument attribute of a kernel's integer or pointer argument: a power of two
-/// that divides the argument (for a pointer, its address counted in elements of the
-/// pointee, so a launcher that sees a byte alignment divides it by the element size).
-/// Set where a kernel is specialized on an argument being divisible by 16.
-inline constexpr llvm::StringLiteral kDivisibilityAttrName = "tile.divisibility";
-
 /// What is known about an integer or pointer value (a scalar or a tile) along each of
 /// its dimensions. A scalar is described as a tile of shape [1].
 ///
@@ -106,8 +100,9 @@ inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const AxisInfo &info
 /// Axis info of every integer and pointer value under an operation, usually a kernel
 /// function. Computed by one walk in program order, without iterating to a fixpoint:
 /// - the arguments of a function's entry block take their divisibility from
-///   kDivisibilityAttrName; every other block argument (loop induction variables and
-///   iter_args included) is assumed nothing about;
+///   kDivisibilityAttrName; a loop's induction variable is divided by what divides
+///   both its lower bound and its step; every other block argument (iter_args
+///   included) is assumed nothing about;
 /// - the results of scf.if join what the branches yield, those of scf.for join the
 ///   initial values with what the body yields;
 /// - other results follow from their operands' info, or are assumed nothing about

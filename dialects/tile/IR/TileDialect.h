@@ -27,6 +27,10 @@
 namespace tegula::tile {
 /// Attribute on a func.func that marks it as a tile kernel.
 inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
+/// Integer argument attribute of a kernel's integer or pointer argument: a number that
+/// divides the argument (for a pointer, its address counted in elements of the pointee),
+/// which the kernel was traced to assume and every launch checks (ArgSpec::multiple_of).
+inline constexpr llvm::StringLiteral kDivisibilityAttrName = "tile.divisibility";
 /// Shape of a tile type, or {} for a scalar.
 llvm::ArrayRef<int64_t> shapeOf(mlir::Type type);
 /// Element type of a tile type, or the type itself for a scalar.

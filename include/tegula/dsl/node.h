@@ -34,6 +34,9 @@ enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
 enum class ScanOp { Sum, Max, Min };
 enum class AtomicOp { Add, Max, Min, Xchg };
 
+// Specialization: `value` (a kernel argument) is a multiple of `k`.
+void assume_multiple_of(const Node &value, int64_t k, Loc loc);
+
 // Construction.
 Node program_id(int axis, Loc loc);
 Node num_programs(int axis, Loc loc);

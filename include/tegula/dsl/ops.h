@@ -23,6 +23,18 @@ inline Int num_programs(int axis, Loc loc = Loc::current()) {
   return Int::from(detail::num_programs(axis, loc), loc);
 }
 
+/// Compiles the kernel on its integer argument `n` being a multiple of `k`: index
+/// arithmetic from `n` (row starts, masks) is then known aligned, so the GPU targets can
+/// access memory in 16-byte vectors. Every launch checks it (InvalidArgument otherwise).
+template <IntDType T> void assume_multiple_of(const Tile<T> &n, int64_t k, Loc loc = Loc::current()) {
+  detail::assume_multiple_of(n.node(loc), k, loc);
+}
+/// The same for a buffer argument's address, in bytes (the runtime allocates buffers
+/// 64-byte aligned; guard-page buffers end at their page instead).
+template <ElementDType T> void assume_multiple_of(const Ptr<T> &p, int64_t bytes, Loc loc = Loc::current()) {
+  detail::assume_multiple_of(p.node(loc), bytes, loc);
+}
+
 // --- construction -------------------------------------------------------------------
 /// [0, n) as a 1-D tile of i32 (n is a compile-time meta-parameter).
 inline Tile<i32> arange(int64_t n, Loc loc = Loc::current()) {

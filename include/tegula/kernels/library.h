@@ -20,6 +20,10 @@ struct VectorAddConfig {
 struct SoftmaxConfig {
   int rows = 4;      ///< rows per program instance
   int block = 256;   ///< columns per step of the online pass
+  /// N is a multiple of this, compiled in (assume_multiple_of) so that rows start
+  /// aligned and the GPU targets load 16-byte vectors; above 1 the buffers are assumed
+  /// 16-byte aligned too. A launch that breaks either promise fails.
+  int n_multiple = 1;
   Mutation mutation = Mutation::None; ///< MaskOffByOne applies
 };
 

@@ -18,10 +18,12 @@ struct NormConfig {
   int rows = 4;      ///< rows per program instance
   int block = 256;   ///< columns per step
   double eps = 1e-6; ///< a compile-time constant of the kernel
+  int n_multiple = 1; ///< as SoftmaxConfig::n_multiple
 };
 
 /// CPU rule, as softmax: one block spans a short row; long rows go in 1024-column
-/// steps (4 rows x 4 KiB of f32 inside a 32 KiB L1).
+/// steps (4 rows x 4 KiB of f32 inside a 32 KiB L1); N's power-of-two factor, up to 16,
+/// is compiled in.
 NormConfig default_norm_config(const std::string &target, int64_t N, double eps);
 
 dsl::TracedKernel trace_rms_norm(DType dtype, const NormConfig &config);

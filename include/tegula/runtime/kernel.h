@@ -17,7 +17,11 @@ struct ArgSpec {
   Kind kind = Kind::Scalar;
   DType dtype = DType::I32; ///< element type of a buffer, or the scalar's type
   std::string name;
+  /// What the kernel was compiled to assume and every launch checks: a buffer's address
+  /// is a multiple of this many bytes, a scalar's value a multiple of this number.
+  int64_t multiple_of = 1;
 };
+
 
 struct KernelInfo {
   std::string name;

@@ -333,8 +333,9 @@ func.func @pointer_tile(%base: !tile.ptr<f32> {tile.divisibility = 16 : i32},
 
 // -----
 
-// Loop-carried values and induction variables are assumed nothing about; a loop's
-// results join what enters the loop with what its body yields.
+// Loop-carried values are assumed nothing about; an induction variable is divided by
+// what divides both its lower bound and its step (here 32); a loop's results join what
+// enters the loop with what its body yields.
 // expected-remark @below {{arg #0: contiguity = [1], divisibility = [16], constancy = [1]}}
 func.func @loop(%base: !tile.ptr<f32> {tile.divisibility = 16 : i32}) {
   // expected-remark @below {{constant = 0}}
@@ -349,29 +350,29 @@ func.func @loop(%base: !tile.ptr<f32> {tile.divisibility = 16 : i32}) {
   %ps = tile.splat %base : tensor<32x!tile.ptr<f32>>
   // expected-remark @below {{contiguity = [32], divisibility = [16], constancy = [1]}}
   %p0 = tile.addptr %ps, %r : tensor<32x!tile.ptr<f32>>, tensor<32xi32>
-  // expected-remark @below {{arg #0: contiguity = [1], divisibility = [1], constancy = [1]}}
+  // expected-remark @below {{arg #0: contiguity = [1], divisibility = [32], constancy = [1]}}
   // expected-remark @below {{arg #1: contiguity = [1], divisibility = [1], constancy = [1]}}
   // expected-remark @below {{arg #2: contiguity = [1], divisibility = [1], constancy = [1]}}
   // expected-remark @below {{result #0: contiguity = [1], divisibility = [1], constancy = [1]}}
   // expected-remark @below {{result #1: contiguity = [1], divisibility = [1], constancy = [1]}}
   %res:2 = scf.for %i = %c0 to %c1024 step %c32 iter_args(%p = %p0, %k = %c0)
       -> (tensor<32x!tile.ptr<f32>>, i32) : i32 {
-    // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [32]}}
+    // expected-remark @below {{contiguity = [1], divisibility = [32], constancy = [32]}}
     %is = tile.splat %i : tensor<32xi32>
-    // expected-remark @below {{contiguity = [32], divisibility = [1], constancy = [1]}}
+    // expected-remark @below {{contiguity = [32], divisibility = [32], constancy = [1]}}
     %off = arith.addi %is, %r : tensor<32xi32>
     // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [1]}}
     %pn = tile.addptr %p, %off : tensor<32x!tile.ptr<f32>>, tensor<32xi32>
     // expected-remark @below {{contiguity = [1], divisibility = [1], constancy = [1]}}
     %kn = arith.addi %k, %c32 : i32
-    // expected-remark @below {{contiguity = [1], divisibility = [32], constancy = [1]}}
+    // expected-remark @below {{contiguity = [1], divisibility = [1024], constancy = [1]}}
     %s = arith.muli %i, %c32 : i32
     scf.yield %pn, %kn : tensor<32x!tile.ptr<f32>>, i32
   }
   // expected-remark @below {{contiguity = [1], divisibility = [16], constancy = [32]}}
   %one = tile.splat %base : tensor<32x!tile.ptr<f32>>
   // What both the initial value and every yield satisfy.
-  // expected-remark @below {{arg #0: contiguity = [1], divisibility = [1], constancy = [1]}}
+  // expected-remark @below {{arg #0: contiguity = [1], divisibility = [32], constancy = [1]}}
   // expected-remark @below {{arg #1: contiguity = [1], divisibility = [1], constancy = [1]}}
   // expected-remark @below {{contiguity = [32], divisibility = [16], constancy = [1]}}
   %same = scf.for %i = %c0 to %c1024 step %c32 iter_args(%p = %p0)

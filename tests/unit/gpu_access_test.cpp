@@ -1,0 +1,103 @@
+// How the GPU code of softmax, RMSNorm and LayerNorm touches memory, as gpu-emu counts it
+// on sm_80's and gfx942's code: with rows a multiple of 16 elements (compiled in by the
+// default configuration), every global load and store is one 16-byte vector per thread
+// and each warp's request touches the fewest 32-byte sectors its bytes allow; shared
+// memory (the cross-warp reductions) is reached without bank conflicts. The answers are
+// checked against the fp64 references too.
+#include "backends/gpu-emu/sim/Interpreter.h"
+
+#include "tegula/kernels/library.h"
+#include "tegula/kernels/norms.h"
+#include "tegula/kernels/reference.h"
+#include "tegula/runtime/error.h"
+
+#include "../e2e/testing.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tegula;
+using namespace tegula::kernels;
+
+namespace {
+
+/// Every global site: 16 bytes a thread, no more sectors than the bytes need; every
+/// shared site: no more wavefronts than the bytes need (fewer where threads read one
+/// word: a broadcast).
+void check_accesses(const gpuemu::LaunchReport &report) {
+  REQUIRE(!report.global.empty());
+  for (const auto &[site, c] : report.global) {
+    INFO("global " << site << ": " << c.bytes << " bytes a thread, " << c.sectors << " sectors for " << c.ideal);
+    CHECK(c.requests > 0);
+    CHECK(c.bytes == 16);
+    CHECK(c.sectors <= c.ideal);
+  }
+  for (const auto &[site, c] : report.shared) {
+    INFO("shared " << site << ": " << c.sectors << " wavefronts for " << c.ideal);
+    CHECK(c.sectors <= c.ideal);
+  }
+}
+
+Buffer random_input(DType dtype, int64_t count, const std::string &what) {
+  Buffer b(dtype, static_cast<size_t>(count));
+  const uint64_t seed = testing::case_seed(what);
+  INFO("seed " << seed);
+  fill_uniform(b, seed, -2.0, 2.0);
+  return b;
+}
+
+} // namespace
+
+TEST_CASE("softmax and the norms load and store 16-byte vectors, coalesced, on gpu-emu", "[gpu-emu][access]") {
+  const int64_t M = 7, N = 1024; // M is not a multiple of the 4 rows a program takes
+  // Not f16 on gfx942: its 256 threads hold 4 elements each of the norms' 1024-element
+  // weight rows, 8 bytes, and moving them to the rows' layout meets bank conflicts.
+  const std::pair<const char *, DType> runs[] = {
+      {"gpu-emu:sm_80", DType::F32}, {"gpu-emu:sm_80", DType::F16}, {"gpu-emu:gfx942", DType::F32}};
+  for (auto [target, dtype] : runs) {
+      const std::string what = std::string(target) + " " + std::string(dtype_name(dtype));
+      INFO(what);
+      Buffer x = random_input(dtype, M * N, what + " x");
+      Buffer w = random_input(dtype, N, what + " w");
+      Buffer b = random_input(dtype, N, what + " b");
+      Buffer y(dtype, static_cast<size_t>(M * N));
+      {
+        SoftmaxConfig config = default_softmax_config(target, N);
+        REQUIRE(config.n_multiple == 16);
+        y.fill_bytes(0xFF);
+        Softmax(dtype, target, {}, config)(x, y, M, N);
+        check_accesses(gpuemu::last_report());
+        std::vector<double> ref = reference_softmax(x, M, N);
+        CHECK(check(y, ref, softmax_bound(ref, N, dtype)).ok());
+      }
+      {
+        NormConfig config = default_norm_config(target, N, 1e-6);
+        y.fill_bytes(0xFF);
+        RmsNorm(dtype, target, {}, config)(x, w, y, M, N);
+        check_accesses(gpuemu::last_report());
+        std::vector<double> ref = reference_rms_norm(x, w, M, N, config.eps);
+        CHECK(check(y, ref, rms_norm_bound(ref, N, dtype)).ok());
+      }
+      {
+        NormConfig config = default_norm_config(target, N, 1e-5);
+        y.fill_bytes(0xFF);
+        LayerNorm(dtype, target, {}, config)(x, w, b, y, M, N);
+        check_accesses(gpuemu::last_report());
+        std::vector<double> ref = reference_layer_norm(x, w, b, M, N, config.eps);
+        CHECK(check(y, ref, layer_norm_bound(x, w, b, ref, M, N, config.eps, dtype)).ok());
+      }
+    }
+}
+
+TEST_CASE("a kernel compiled on N's alignment refuses a launch with another N", "[gpu-emu][access]") {
+  const std::string target = "gpu-emu:sm_80";
+  Softmax softmax(DType::F32, target, {}, default_softmax_config(target, 1024));
+  Buffer x(DType::F32, 7 * 1000), y(DType::F32, 7 * 1000);
+  x.fill_bytes(0);
+  try {
+    softmax(x, y, 7, 1000);
+    FAIL("the launch with N = 1000 went through");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::InvalidArgument);
+    CHECK(std::string(e.what()).find("is 1000, not a multiple of 16") != std::string::npos);
+  }
+}
