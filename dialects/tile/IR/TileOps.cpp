@@ -325,7 +325,8 @@ LogicalResult ReduceWithOp::verify() {
   if (body.getNumArguments() != 2 || body.getArgument(0).getType() != elem ||
       body.getArgument(1).getType() != elem)
     return emitOpError() << "the combiner takes two " << elem << " elements";
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  // The block may be empty: the parser verifies before any terminator is required.
+  auto yield = body.empty() ? YieldOp() : dyn_cast<YieldOp>(body.back());
   if (!yield || yield.getValues().size() != 1 || yield.getValues()[0].getType() != elem)
     return emitOpError() << "the combiner must yield one " << elem;
   return success();

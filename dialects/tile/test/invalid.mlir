@@ -865,6 +865,17 @@ func.func @reduce_with_wrong_yield(%t: tensor<4x8xf32>) -> tensor<4xf32> {
 
 // -----
 
+// An empty combiner (no terminator at all) is an error, not a read past the block.
+func.func @reduce_with_empty(%t: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{the combiner must yield one 'f32'}}
+  %r = tile.reduce_with %t {axis = 1 : i32} : tensor<4x8xf32> -> tensor<4xf32> {
+  ^bb0(%x: f32, %y: f32):
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
 func.func @reduce_with_wrong_args(%t: tensor<4x8xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{the combiner takes two 'f32' elements}}
   %r = tile.reduce_with %t {axis = 1 : i32} : tensor<4x8xf32> -> tensor<4xf32> {
