@@ -65,7 +65,9 @@ public:
     } catch (const Error &e) {
       // A refusal is the target's pipeline declining the kernel; the vendor's assembler
       // or linker failing on what the pipeline made is a failure of the case.
-      const bool codeGeneration = assembling() && std::string(e.what()).find("stage '") == std::string::npos;
+      const bool codeGeneration =
+          assembling() && std::string(e.what()).find(std::string("emitting ") + kResourcesEmitKind + " failed") !=
+                              std::string::npos;
       if ((e.code() == ErrorCode::CompileError || e.code() == ErrorCode::Unsupported) && !codeGeneration)
         throw Refused{e.what()};
       throw;

@@ -62,8 +62,7 @@ LogicalResult KernelLowering::lowerAtomic(Operation *op) {
     copyRegisters = copyRegisterBits(*layout);
     first = firstCopy(*layout, loc);
   } else { // every thread has the scalar; the first performs the atomic
-    first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, arith::OrIOp::create(b, loc, lane(), warp()),
-                                  i32(0, loc));
+    first = firstThread(loc);
   }
   auto pick = [](const SmallVector<Value> &v, size_t r) { return v.size() == 1 ? v.front() : v[r]; };
   auto perform = [&](OpBuilder &builder, size_t r) -> Value {

@@ -39,8 +39,7 @@ LogicalResult KernelLowering::forEachOwnedElement(Operation *op, Value value,
   Location loc = op->getLoc();
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type) {
-    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, arith::OrIOp::create(b, loc, lane(), warp()),
-                                        i32(0, loc));
+    Value first = firstThread(loc);
     emit(scalar(value), Value(), first);
     return success();
   }

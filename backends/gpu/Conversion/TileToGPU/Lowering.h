@@ -53,6 +53,9 @@ public:
   /// True in the one thread of each group that holds the same elements (lanes and warps
   /// with zero bases hold copies); null where every thread holds elements of its own.
   mlir::Value firstCopy(const LinearLayout &layout, mlir::Location loc);
+  /// True in the block's first thread (lane 0 of warp 0): the one that stores, prints or
+  /// performs an atomic on a scalar every thread holds.
+  mlir::Value firstThread(mlir::Location loc);
   /// Register index bits whose registers are copies of lower ones.
   static uint64_t copyRegisterBits(const LinearLayout &layout);
 

@@ -132,8 +132,7 @@ LogicalResult KernelLowering::lowerStore(Operation *op) {
     copyRegisters = copyRegisterBits(*layout);
     first = firstCopy(*layout, loc);
   } else { // a scalar: every thread has it, the first stores it
-    first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                  arith::OrIOp::create(b, loc, lane(), warp()), i32(0, loc));
+    first = firstThread(loc);
   }
   const int64_t bytes = byteWidth(element);
   for (size_t r = 0; r < ptrs.size(); r += vec) {

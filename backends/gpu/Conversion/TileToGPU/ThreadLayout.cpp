@@ -39,6 +39,11 @@ Value KernelLowering::i32(int64_t v, Location loc) {
   return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(static_cast<int32_t>(v)));
 }
 
+Value KernelLowering::firstThread(Location loc) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, arith::OrIOp::create(b, loc, lane(), warp()),
+                               i32(0, loc));
+}
+
 Value KernelLowering::i1(bool v, Location loc) {
   return arith::ConstantOp::create(b, loc, b.getBoolAttr(v));
 }
