@@ -212,6 +212,19 @@ void assume_multiple_of(const Node &value, int64_t k, Loc loc) {
                     s.builder.getI32IntegerAttr(static_cast<int32_t>(spec.multiple_of / element)));
 }
 
+void num_warps(int64_t n, Loc loc) {
+  TraceState &s = state(loc);
+  if (n < 1 || n > tile::kMaxNumWarps || (n & (n - 1)) != 0)
+    fail("num_warps takes a power of two from 1 to " + std::to_string(tile::kMaxNumWarps) + ", got " +
+             std::to_string(n),
+         loc);
+  if (auto chosen = s.func->getAttrOfType<IntegerAttr>(tile::kNumWarpsAttrName); chosen && chosen.getInt() != n)
+    fail("num_warps(" + std::to_string(n) + ") after num_warps(" + std::to_string(chosen.getInt()) +
+             "): a kernel runs as one number of warps",
+         loc);
+  s.func->setAttr(tile::kNumWarpsAttrName, s.builder.getI64IntegerAttr(n));
+}
+
 TracedKernel TraceSession::finish() {
   TraceState &s = impl_->state;
   if (!s.pending_error.empty())

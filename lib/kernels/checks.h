@@ -1,11 +1,13 @@
 // Host-side checks the library kernels' launches share, so that every kernel follows
 // one rule for misuse (docs/errors.md): negative sizes and zero block sizes are
 // refused naming the field, an empty output is a no-op, element counts never overflow.
+// Also the rules the default configurations share.
 #ifndef TEGULA_LIB_KERNELS_CHECKS_H
 #define TEGULA_LIB_KERNELS_CHECKS_H
 
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 
 namespace tegula::kernels::detail {
 
@@ -19,6 +21,11 @@ void require_positive(const char *kernel, const char *what, int64_t value);
 void require_block(const char *kernel, const char *field, int64_t value);
 /// The product of sizes; throws Error(InvalidArgument) when it does not fit int64.
 int64_t element_count(const char *kernel, std::initializer_list<int64_t> sizes);
+
+/// The warps for a program instance of `elements` on `target`: 0 where the target has
+/// no warps; else a power of two that gives each thread at least 8 elements (two
+/// 16-byte vectors of f32 in flight), from 1 to 8 warps and within the target's block.
+int default_num_warps(const std::string &target, int64_t elements);
 
 } // namespace tegula::kernels::detail
 

@@ -3,6 +3,7 @@
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
+#include <algorithm>
 #include <string>
 
 namespace tegula::kernels {
@@ -33,6 +34,19 @@ int64_t element_count(const char *kernel, std::initializer_list<int64_t> sizes) 
     if (__builtin_mul_overflow(count, s, &count))
       throw Error(ErrorCode::InvalidArgument, std::string(kernel) + ": the sizes give more than 2^63 elements");
   return count;
+}
+
+int default_num_warps(const std::string &target, int64_t elements) {
+  const TargetDescription d = describe_target(target);
+  if (d.warp_size <= 1)
+    return 0;
+  int64_t most = 8;
+  if (auto it = d.attributes.find("max_threads"); it != d.attributes.end())
+    most = std::min<int64_t>(most, std::stoll(it->second) / d.warp_size);
+  int64_t warps = 1;
+  while (warps * 2 <= most && warps * 2 * d.warp_size * 8 <= elements)
+    warps *= 2;
+  return static_cast<int>(warps);
 }
 
 } // namespace detail

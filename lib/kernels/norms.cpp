@@ -18,6 +18,8 @@ using namespace tegula::dsl;
 namespace {
 
 template <FloatDType T> void rms_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   if (cfg.n_multiple > 1) { // rows and buffers aligned: 16-byte vectors on the GPU targets
     assume_multiple_of(N, cfg.n_multiple);
     for (const Ptr<T> *p : {&x, &w, &y})
@@ -45,6 +47,8 @@ template <FloatDType T> void rms_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> y, Int M
 
 template <FloatDType T>
 void layer_norm_kernel(Ptr<T> x, Ptr<T> w, Ptr<T> b, Ptr<T> y, Int M, Int N, NormConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   if (cfg.n_multiple > 1) {
     assume_multiple_of(N, cfg.n_multiple);
     for (const Ptr<T> *p : {&x, &w, &b, &y})
@@ -110,6 +114,7 @@ NormConfig default_norm_config(const std::string &target, int64_t N, double eps)
   config.rows = rows.rows;
   config.block = rows.block;
   config.n_multiple = rows.n_multiple;
+  config.num_warps = rows.num_warps;
   config.eps = eps;
   return config;
 }

@@ -15,6 +15,8 @@ using namespace tegula::dsl;
 
 namespace {
 template <FloatDType T> void softmax_kernel(Ptr<T> x, Ptr<T> y, Int M, Int N, SoftmaxConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   if (cfg.n_multiple > 1) { // rows and buffers aligned: 16-byte vectors on the GPU targets
     assume_multiple_of(N, cfg.n_multiple);
     assume_multiple_of(x, 16);
@@ -46,7 +48,7 @@ template <FloatDType T> void softmax_kernel(Ptr<T> x, Ptr<T> y, Int M, Int N, So
 }
 } // namespace
 
-SoftmaxConfig default_softmax_config(const std::string &, int64_t N) {
+SoftmaxConfig default_softmax_config(const std::string &target, int64_t N) {
   // One block spans the row when it is short (one pass over memory per phase); long
   // rows use 1024-column blocks: 4 rows x 4 KiB stays inside a 32 KiB L1.
   SoftmaxConfig config;
@@ -60,6 +62,7 @@ SoftmaxConfig default_softmax_config(const std::string &, int64_t N) {
   config.n_multiple = 1;
   while (N > 0 && config.n_multiple < 16 && N % (2 * config.n_multiple) == 0)
     config.n_multiple *= 2;
+  config.num_warps = detail::default_num_warps(target, int64_t{config.rows} * config.block);
   return config;
 }
 

@@ -12,15 +12,19 @@ using namespace tegula::dsl;
 namespace {
 template <NumericDType T>
 void vector_add_kernel(Ptr<T> x, Ptr<T> y, Ptr<T> out, Int n, VectorAddConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   auto offsets = program_id(0) * cfg.block + arange(cfg.block);
   auto in_range = offsets < n;
   store(out + offsets, load(x + offsets, in_range, 0.0) + load(y + offsets, in_range, 0.0), in_range);
 }
 } // namespace
 
-VectorAddConfig default_vector_add_config(const std::string &) {
+VectorAddConfig default_vector_add_config(const std::string &target) {
   // 1024 f32 = 4 KiB per operand: three operands stay in L1 and the loop vectorizes.
-  return {};
+  VectorAddConfig config;
+  config.num_warps = detail::default_num_warps(target, config.block);
+  return config;
 }
 
 dsl::TracedKernel trace_vector_add(DType dtype, const VectorAddConfig &config) {

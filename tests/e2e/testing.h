@@ -32,6 +32,16 @@ inline uint64_t case_seed(const std::string &tag) {
   return base_seed() ^ std::hash<std::string>{}(tag);
 }
 
+/// `count` elements uniform in [-2, 2) from the case seed of `tag` (printed where a
+/// check fails).
+inline Buffer random_buffer(DType dtype, int64_t count, const std::string &tag) {
+  Buffer b(dtype, static_cast<size_t>(count));
+  const uint64_t seed = case_seed(tag);
+  INFO(tag << ": seed " << seed);
+  kernels::fill_uniform(b, seed, -2.0, 2.0);
+  return b;
+}
+
 } // namespace tegula::testing
 
 #endif

@@ -39,7 +39,8 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
   // named; an option that changes the code changes the cache key.
   auto traced = trace_vector_add(DType::F32, {});
   for (const char *bad : {"cpu:fast", "maia:cluster-sharing=maybe", "maia:colour=blue", "maia:no-such.machine",
-                          "cuda:sm_70", "cuda:num-warps=3", "cuda:num-warps=64", "rocm:gfx1100", "rocm:wave=32"}) {
+                          "cuda:sm_70", "cuda:num-warps=3", "cuda:num-warps=64", "rocm:gfx1100", "rocm:wave=32",
+                          "rocm:num-warps=32"}) {
     INFO(bad);
     try {
       compile_traced(traced, bad);
@@ -67,6 +68,14 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
   CHECK(describe_target("cuda").warp_size == 32);
   CHECK(describe_target("rocm:gfx90a").warp_size == 64);
   CHECK(describe_target("cuda:sm_90,num-warps=8").attributes.at("num_warps") == "8");
+  CHECK(describe_target("cuda:num-warps=32").attributes.at("max_threads") == "1024");
+  try { // 32 wavefronts of 64 lanes are more threads than a block has
+    describe_target("rocm:gfx942,num-warps=32");
+    FAIL("32 wavefronts were accepted");
+  } catch (const Error &e) {
+    CHECK(std::string(e.what()).find("rocm:gfx942 runs at most 1024 threads in a block, 16 warps of 64; "
+                                     "num-warps=32 asks for 2048") != std::string::npos);
+  }
   CHECK(describe_target("cuda:sm_90").onchip_bytes == 232448);
 }
 

@@ -258,3 +258,36 @@ TEST_CASE("assume_multiple_of puts the promise on the argument and in the kernel
   CHECK(names_line(msg, gOddBytesLine));
   CHECK(msg.find("a multiple of its 4-byte elements, got 6 bytes") != std::string::npos);
 }
+
+namespace {
+
+void eight_warps(Ptr<f32> x, Int) {
+  num_warps(8);
+  num_warps(8); // the same choice again is no conflict
+  store(x + arange(16), load(x + arange(16)));
+}
+int gThreeWarpsLine = 0;
+void three_warps(Ptr<f32>, Int) {
+  gThreeWarpsLine = __LINE__ + 1;
+  num_warps(3);
+}
+int gSecondChoiceLine = 0;
+void two_choices(Ptr<f32>, Int) {
+  num_warps(4);
+  gSecondChoiceLine = __LINE__ + 1;
+  num_warps(8);
+}
+
+} // namespace
+
+TEST_CASE("num_warps puts the kernel's choice on the kernel; a bad or second choice is a trace error", "[dsl]") {
+  TracedKernel traced = trace("k", &eight_warps, {"x", "n"});
+  CHECK(traced.ir.find("tile.num_warps = 8 : i64") != std::string::npos);
+  CHECK(trace("k", &promised, {"x", "n"}).ir.find("tile.num_warps") == std::string::npos);
+  std::string msg = trace_error(&three_warps);
+  CHECK(names_line(msg, gThreeWarpsLine));
+  CHECK(msg.find("num_warps takes a power of two from 1 to 32, got 3") != std::string::npos);
+  msg = trace_error(&two_choices);
+  CHECK(names_line(msg, gSecondChoiceLine));
+  CHECK(msg.find("num_warps(8) after num_warps(4)") != std::string::npos);
+}

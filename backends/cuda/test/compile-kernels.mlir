@@ -10,12 +10,13 @@
 // RUN: %tegula compile softmax --target cuda:sm_80 --emit resources | FileCheck %s --check-prefix=RES
 // RUN: not %tegula compile softmax --target cuda:sm_70 --emit ptx 2>&1 | FileCheck %s --check-prefix=ARCH
 
-// The norms and softmax reduce across the 4 warps through shared memory, with a barrier;
-// vector add needs neither.
+// The norms and softmax reduce across their warps (8, the default configuration's
+// choice for 4 x 1024 tiles) through shared memory, with a barrier; vector add needs
+// neither.
 // CHECK-LABEL: == sm_80 vector_add f32
 // CHECK: used 0 barriers
 // CHECK-LABEL: == sm_80 softmax f32
-// CHECK: used 1 barriers, 64 bytes smem
+// CHECK: used 1 barriers, 128 bytes smem
 // CHECK-LABEL: == sm_80 rms_norm bf16
 // CHECK: used 1 barriers
 // CHECK-LABEL: == sm_90 layer_norm f16
@@ -31,6 +32,6 @@
 // RES: registers: {{[1-9][0-9]*}}
 // RES-NEXT: spills: 0
 // RES-NEXT: scratch_bytes: 0
-// RES-NEXT: shared_bytes: 64
+// RES-NEXT: shared_bytes: 128
 // DOT: tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet
 // ARCH: the cuda target has no architecture 'sm_70' (sm_80, sm_90)

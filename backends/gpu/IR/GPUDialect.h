@@ -23,6 +23,10 @@ namespace tegula::gpu::ir {
 /// On a global load or store: the blocked layout that coalesces it
 /// (tegula-coalesce-gpu-accesses).
 inline constexpr llvm::StringLiteral kAccessLayoutAttrName = "tgpu.access_layout";
+/// Beside it: the widest vector, in elements along the access layout's fastest
+/// dimension, that the axis info proves contiguous, aligned and evenly masked (16 bytes
+/// at most). Another layout may take the access in runs up to that long.
+inline constexpr llvm::StringLiteral kWidestVectorAttrName = "tgpu.widest_vector";
 
 /// On the shared-memory loads and stores of one tile exchange (one buffer written, then
 /// read, by one op of the tile kernel): its number, which tells the barrier insertion

@@ -13,6 +13,13 @@ class GpuTarget final : public compiler::Target {
 public:
   GpuTarget(std::shared_ptr<const VendorHooks> vendor, GpuTargetOptions options)
       : vendor_(std::move(vendor)), options_(std::move(options)) {
+    if (options_.num_warps * vendor_->warp_size() > options_.arch.max_threads)
+      throw Error(ErrorCode::InvalidArgument,
+                  vendor_->target_name() + ":" + options_.arch.name + " runs at most " +
+                      std::to_string(options_.arch.max_threads) + " threads in a block, " +
+                      std::to_string(options_.arch.max_threads / vendor_->warp_size()) + " warps of " +
+                      std::to_string(vendor_->warp_size()) + "; num-warps=" + std::to_string(options_.num_warps) +
+                      " asks for " + std::to_string(options_.num_warps * vendor_->warp_size()));
     TargetDescription &d = description_;
     d.name = vendor_->target_name();
     d.summary = vendor_->summary();
@@ -30,7 +37,9 @@ public:
     d.emit_kinds.push_back({kResourcesEmitKind, "", false,
                             "the loadable binary made and checked; registers, spills, scratch and shared bytes"});
     d.options = {"<arch> or arch=<arch>: the architecture (" + options_.arch.name + ")",
-                 "num-warps=N: warps of a block, a power of two up to 32 (" + std::to_string(options_.num_warps) + ")",
+                 "num-warps=N: warps of a block for kernels that do not choose (num_warps), a power of two up to " +
+                     std::to_string(options_.arch.max_threads / vendor_->warp_size()) + " (" +
+                     std::to_string(options_.num_warps) + ")",
                  "plant-bug=gpu-drop-barrier|gpu-shift-exchange: plant one compiler mistake for gpu-emu and "
                  "xcheck to catch"};
     d.compute_units = options_.arch.compute_units;
@@ -39,6 +48,7 @@ public:
     d.vector_lanes = vendor_->warp_size();
     d.attributes["arch"] = options_.arch.name;
     d.attributes["num_warps"] = std::to_string(options_.num_warps);
+    d.attributes["max_threads"] = std::to_string(options_.arch.max_threads);
   }
 
   const TargetDescription &description() const override { return description_; }
@@ -50,7 +60,8 @@ public:
 
   std::vector<compiler::Stage> stages(const CompileOptions &) const override {
     const std::string block = "num-warps=" + std::to_string(options_.num_warps) +
-                              " warp-size=" + std::to_string(vendor_->warp_size());
+                              " warp-size=" + std::to_string(vendor_->warp_size()) +
+                              " max-threads=" + std::to_string(options_.arch.max_threads);
     return {{"tile", "canonicalize,cse"},
             {"gpu", "tegula-expand-gpu-descriptors,canonicalize,cse,tegula-coalesce-gpu-accesses{" + block + "},tegula-assign-gpu-layouts,canonicalize,cse"},
             {kEmuTapStage, std::string("tegula-convert-tile-to-gpu") +

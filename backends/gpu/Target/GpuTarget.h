@@ -21,6 +21,7 @@ struct GpuArch {
   std::string name;             ///< "sm_80", "gfx942"
   int64_t compute_units = 1;    ///< SMs or CUs of the reference part
   int64_t shared_memory = 0;    ///< bytes of shared memory (LDS) one block may use
+  int64_t max_threads = 1024;   ///< threads of a block (NVIDIA's limit; AMD's flat work-group size)
 };
 
 /// What one kernel takes of a GPU, as the vendor's assembler reports it.
@@ -56,7 +57,7 @@ public:
 
 struct GpuTargetOptions {
   GpuArch arch;
-  int64_t num_warps = 4;
+  int64_t num_warps = 4; ///< for kernels that do not choose (tile.num_warps)
   /// A deliberate compiler bug, to show that gpu-emu and xcheck catch it:
   /// "gpu-drop-barrier" (no barrier between shared-memory writes and reads) or
   /// "gpu-shift-exchange" (each shared-memory exchange reads the element after the one
@@ -64,7 +65,8 @@ struct GpuTargetOptions {
   std::string plant_bug;
 };
 
-/// The configured target of one vendor and architecture.
+/// The configured target of one vendor and architecture. Throws Error(InvalidArgument)
+/// when num_warps warps of the vendor's size exceed the architecture's threads.
 std::unique_ptr<const compiler::Target> make_gpu_target(std::shared_ptr<const VendorHooks> vendor,
                                                         GpuTargetOptions options);
 

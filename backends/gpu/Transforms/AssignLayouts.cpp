@@ -201,6 +201,43 @@ private:
     use.set(converted);
   }
 
+  /// How many registers from the first hold consecutive elements along `dim`.
+  static int64_t registerRun(const tegula::gpu::LinearLayout &layout, size_t dim) {
+    int64_t run = 1;
+    for (int bit = 0; (int64_t{1} << bit) < layout.in_size("register"); ++bit) {
+      const tegula::gpu::LinearLayout::Basis &basis = layout.basis("register", bit);
+      for (size_t d = 0; d < basis.size(); ++d)
+        if (basis[d] != (d == dim ? run : 0))
+          return run;
+      run *= 2;
+    }
+    return run;
+  }
+
+  /// A load too small to give every thread a full vector in its coalesced layout, whose
+  /// result is wanted in a layout with longer runs (the slice a broadcast operand takes
+  /// from the tile it joins: a norm's weight row), is done in that layout instead, as
+  /// long as the runs stay within what the axis info proved. The threads that hold
+  /// copies load the same bytes again, from the cache, where the coalesced layout would
+  /// have moved the whole tile through shared memory.
+  void takeWiderUseLayout(tile::LoadOp load) {
+    auto access = load->getAttrOfType<tgpu::BlockedEncodingAttr>(tgpu::kAccessLayoutAttrName);
+    auto widest = load->getAttrOfType<IntegerAttr>(tgpu::kWidestVectorAttrName);
+    Attribute wanted = hintOr(load.getResult(), Attribute());
+    if (!access || !widest || !wanted || wanted == access || tgpu::blockOf(wanted) != tgpu::blockOf(access))
+      return;
+    auto shape = tileType(load.getResult()).getShape();
+    auto quiet = [&] { return load.emitError(); };
+    FailureOr<tegula::gpu::LinearLayout> from = tgpu::toLinearLayout(access, shape, quiet);
+    FailureOr<tegula::gpu::LinearLayout> to = tgpu::toLinearLayout(wanted, shape, quiet);
+    if (failed(from) || failed(to))
+      return;
+    const size_t fast = static_cast<size_t>(access.getOrder().front());
+    const int64_t run = registerRun(*to, fast);
+    if (run > registerRun(*from, fast) && run <= widest.getInt())
+      load->setAttr(tgpu::kAccessLayoutAttrName, wanted);
+  }
+
   LogicalResult assignBlock(Block &block) {
     for (Operation &op : llvm::make_early_inc_range(block))
       if (failed(assign(&op)))
@@ -220,6 +257,8 @@ private:
           (!store.getMask() || recomputable(store.getMask())))
         op->removeAttr(tgpu::kAccessLayoutAttrName);
     }
+    if (auto load = dyn_cast<tile::LoadOp>(op); load && op->hasAttr(tgpu::kAccessLayoutAttrName))
+      takeWiderUseLayout(load);
     if (auto access = op->getAttrOfType<Attribute>(tgpu::kAccessLayoutAttrName)) {
       for (OpOperand &use : op->getOpOperands())
         require(use, access);

@@ -32,9 +32,12 @@ SmallVector<int64_t> accessOrder(ArrayRef<int64_t> contiguity) {
   return order;
 }
 
-BlockedEncodingAttr coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shape, const tegula::tile::AxisInfo &ptr,
-                                    std::optional<const tegula::tile::AxisInfo *> mask, int64_t elementBytes,
-                                    tegula::gpu::ir::BlockShape block) {
+/// The coalesced layout of an access, and the widest vector along its fastest dimension
+/// that the axis info proves safe (which the tile's share per thread may not fill).
+std::pair<BlockedEncodingAttr, int64_t> coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shape,
+                                                        const tegula::tile::AxisInfo &ptr,
+                                                        std::optional<const tegula::tile::AxisInfo *> mask,
+                                                        int64_t elementBytes, tegula::gpu::ir::BlockShape block) {
   SmallVector<int64_t> order = accessOrder(ptr.getContiguity());
   const int64_t fast = order.front();
   int64_t elements = 1; // saturated: only its ratio to the block's threads matters
@@ -43,13 +46,12 @@ BlockedEncodingAttr coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shap
   // Every bound is a power of two, so the vector divides each run it must stay inside
   // (a run of 48 contiguous elements takes vectors of 16, not 32).
   using tegula::tile::AxisInfo;
-  int64_t vec = std::min({AxisInfo::getHighestPowerOf2Divisor(ptr.getContiguity(fast)), ptr.getDivisibility(fast),
-                          floorPowerOfTwo(std::max<int64_t>(1, 16 / elementBytes)),
-                          floorPowerOfTwo(std::max<int64_t>(1, elements / (block.warps * block.lanes))),
-                          floorPowerOfTwo(shape[fast])});
+  int64_t widest = std::min({AxisInfo::getHighestPowerOf2Divisor(ptr.getContiguity(fast)), ptr.getDivisibility(fast),
+                             floorPowerOfTwo(std::max<int64_t>(1, 16 / elementBytes)), floorPowerOfTwo(shape[fast])});
   if (mask) // a mask the analysis does not reach may change at every element
-    vec = std::min(vec, *mask ? AxisInfo::getHighestPowerOf2Divisor((*mask)->getConstancy(fast)) : 1);
-  return tegula::gpu::fillBlock(context, shape, order, vec, block);
+    widest = std::min(widest, *mask ? AxisInfo::getHighestPowerOf2Divisor((*mask)->getConstancy(fast)) : 1);
+  const int64_t vec = std::min(widest, floorPowerOfTwo(std::max<int64_t>(1, elements / (block.warps * block.lanes))));
+  return {tegula::gpu::fillBlock(context, shape, order, vec, block), widest};
 }
 
 struct CoalesceGpuAccessesPass
@@ -63,10 +65,21 @@ struct CoalesceGpuAccessesPass
         module.emitError() << "num-warps and warp-size must be powers of two up to 1024, got " << v;
         return signalPassFailure();
       }
-    const tegula::gpu::ir::BlockShape block{numWarps, warpSize};
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!func->hasAttr(tegula::tile::kKernelAttrName))
         continue;
+      // The kernel's own choice (a meta-parameter) before the target's default.
+      int64_t warps = numWarps;
+      if (auto chosen = func->getAttrOfType<IntegerAttr>(tegula::tile::kNumWarpsAttrName))
+        warps = chosen.getInt();
+      const int64_t lanes = warpSize, most = maxThreads;
+      if (warps * lanes > most) {
+        func.emitError() << "kernel '" << func.getSymName() << "' runs as " << warps << " warps of " << lanes
+                         << " lanes, " << warps * lanes << " threads; this target runs at most " << most
+                         << " threads in a block (" << most / lanes << " warps)";
+        return signalPassFailure();
+      }
+      const tegula::gpu::ir::BlockShape block{warps, lanes};
       tegula::gpu::ir::setBlock(func, block);
       tegula::tile::AxisInfoAnalysis axis(func);
       func.walk([&](Operation *op) {
@@ -89,8 +102,10 @@ struct CoalesceGpuAccessesPass
         std::optional<const tegula::tile::AxisInfo *> maskInfo;
         if (mask)
           maskInfo = axis.getAxisInfo(mask);
-        op->setAttr(tegula::gpu::ir::kAccessLayoutAttrName,
-                    coalescedLayout(op->getContext(), tile.getShape(), *info, maskInfo, bytes, block));
+        auto [layout, widest] = coalescedLayout(op->getContext(), tile.getShape(), *info, maskInfo, bytes, block);
+        op->setAttr(tegula::gpu::ir::kAccessLayoutAttrName, layout);
+        op->setAttr(tegula::gpu::ir::kWidestVectorAttrName,
+                    IntegerAttr::get(IntegerType::get(op->getContext(), 64), widest));
       });
     }
   }

@@ -16,12 +16,16 @@ def TegulaCoalesceGpuAccesses : Pass<"tegula-coalesce-gpu-accesses", "::mlir::Mo
       proves it safe, one element where it does not;
     - the warp's lanes, then the block's warps, fill the dimensions in that order as
       far as the tile's extent allows; what is left over holds copies.
-    The block is `num-warps` warps of `warp-size` lanes: 32 for NVIDIA, 64 for AMD's
-    wave64, from one pass.
+    The block is the kernel's `tile.num_warps` (a meta-parameter the kernel chose) or
+    else `num-warps` warps, of `warp-size` lanes: 32 for NVIDIA, 64 for AMD's wave64,
+    from one pass. A block of more than `max-threads` threads is refused with the
+    figures. The pass records the block on the kernel (`tgpu.num_warps`,
+    `tgpu.warp_size`) for the passes after it.
   }];
   let options = [
-    Option<"numWarps", "num-warps", "int64_t", "4", "Warps of a block">,
+    Option<"numWarps", "num-warps", "int64_t", "4", "Warps of a block, for kernels that do not choose">,
     Option<"warpSize", "warp-size", "int64_t", "32", "Lanes of a warp (32 on NVIDIA, 64 on AMD's wave64)">,
+    Option<"maxThreads", "max-threads", "int64_t", "1024", "Threads a block may have">,
   ];
   let dependentDialects = ["::tegula::gpu::ir::TGPUDialect"];
 }

@@ -183,3 +183,93 @@ func.func @reshape(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kern
   return
 }
 }
+
+// -----
+
+// Rows times a weight row (a norm's last step), 4 warps of 32 lanes. Alone, the
+// 256-element weight gives each of the 128 threads two elements, an 8-byte vector; the
+// rows want it as their layout's slice, which holds runs of 4 (16 bytes, half the
+// threads holding copies). Its pointers are proven 16-byte aligned, so the weight is
+// loaded in the slice directly: no conversion through shared memory.
+// CHECK-LABEL: func.func @scale_rows
+// CHECK: tile.load {{.*}} -> tensor<4x256xf32, #[[ROW:.*]]>{{$}}
+// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.slice<dim = 0, parent = #[[ROW]]>, tgpu.widest_vector = 4 : i64}
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: return
+func.func @scale_rows(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %w: !tile.ptr<f32> {tile.divisibility = 16 : i32},
+                      %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %rows = tile.range 0 to 4 : tensor<4xi32>
+  %rows2 = tile.expand_dims %rows {axis = 1 : i32} : tensor<4xi32> -> tensor<4x1xi32>
+  %stride = arith.constant dense<256> : tensor<4x1xi32>
+  %rowoff = arith.muli %rows2, %stride : tensor<4x1xi32>
+  %cols = tile.range 0 to 256 : tensor<256xi32>
+  %c2 = tile.expand_dims %cols {axis = 0 : i32} : tensor<256xi32> -> tensor<1x256xi32>
+  %rb = tile.broadcast %rowoff : tensor<4x1xi32> -> tensor<4x256xi32>
+  %cb = tile.broadcast %c2 : tensor<1x256xi32> -> tensor<4x256xi32>
+  %off = arith.addi %rb, %cb : tensor<4x256xi32>
+  %xp = tile.splat %x : tensor<4x256x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %off : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xi32>
+  %v = tile.load %xq : tensor<4x256x!tile.ptr<f32>> -> tensor<4x256xf32>
+  %wp = tile.splat %w : tensor<256x!tile.ptr<f32>>
+  %wq = tile.addptr %wp, %cols : tensor<256x!tile.ptr<f32>>, tensor<256xi32>
+  %s = tile.load %wq : tensor<256x!tile.ptr<f32>> -> tensor<256xf32>
+  %s2 = tile.expand_dims %s {axis = 0 : i32} : tensor<256xf32> -> tensor<1x256xf32>
+  %sb = tile.broadcast %s2 : tensor<1x256xf32> -> tensor<4x256xf32>
+  %y = arith.mulf %v, %sb : tensor<4x256xf32>
+  %op = tile.splat %o : tensor<4x256x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %off : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xi32>
+  tile.store %oq, %y : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xf32>
+  return
+}
+
+// -----
+
+// The same with nothing known of the weight's alignment: one element at a time is all
+// the analysis allows, so the weight keeps its own layout and is converted.
+// CHECK-LABEL: func.func @scale_rows_unaligned
+// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.blocked<sizePerThread = [1]{{.*}}tgpu.widest_vector = 1 : i64}
+// CHECK: tgpu.convert_layout
+func.func @scale_rows_unaligned(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %w: !tile.ptr<f32>,
+                      %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %rows = tile.range 0 to 4 : tensor<4xi32>
+  %rows2 = tile.expand_dims %rows {axis = 1 : i32} : tensor<4xi32> -> tensor<4x1xi32>
+  %stride = arith.constant dense<256> : tensor<4x1xi32>
+  %rowoff = arith.muli %rows2, %stride : tensor<4x1xi32>
+  %cols = tile.range 0 to 256 : tensor<256xi32>
+  %c2 = tile.expand_dims %cols {axis = 0 : i32} : tensor<256xi32> -> tensor<1x256xi32>
+  %rb = tile.broadcast %rowoff : tensor<4x1xi32> -> tensor<4x256xi32>
+  %cb = tile.broadcast %c2 : tensor<1x256xi32> -> tensor<4x256xi32>
+  %off = arith.addi %rb, %cb : tensor<4x256xi32>
+  %xp = tile.splat %x : tensor<4x256x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %off : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xi32>
+  %v = tile.load %xq : tensor<4x256x!tile.ptr<f32>> -> tensor<4x256xf32>
+  %wp = tile.splat %w : tensor<256x!tile.ptr<f32>>
+  %wq = tile.addptr %wp, %cols : tensor<256x!tile.ptr<f32>>, tensor<256xi32>
+  %s = tile.load %wq : tensor<256x!tile.ptr<f32>> -> tensor<256xf32>
+  %s2 = tile.expand_dims %s {axis = 0 : i32} : tensor<256xf32> -> tensor<1x256xf32>
+  %sb = tile.broadcast %s2 : tensor<1x256xf32> -> tensor<4x256xf32>
+  %y = arith.mulf %v, %sb : tensor<4x256xf32>
+  %op = tile.splat %o : tensor<4x256x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %off : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xi32>
+  tile.store %oq, %y : tensor<4x256x!tile.ptr<f32>>, tensor<4x256xf32>
+  return
+}
+
+// -----
+
+// A kernel's own tile.num_warps (a meta-parameter) decides its block; the pass option
+// is the default for kernels that do not choose.
+// CHECK-LABEL: func.func @eight_warps
+// CHECK-SAME: tgpu.num_warps = 8 : i64, tgpu.warp_size = 32 : i64
+// CHECK: tile.load {{.*}}warpsPerCTA = [8]
+func.func @eight_warps(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32})
+    attributes {tile.kernel, tile.num_warps = 8 : i64} {
+  %r = tile.range 0 to 1024 : tensor<1024xi32>
+  %xp = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %r : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %a = tile.load %xq : tensor<1024x!tile.ptr<f32>> -> tensor<1024xf32>
+  %op = tile.splat %o : tensor<1024x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %r : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  tile.store %oq, %a : tensor<1024x!tile.ptr<f32>>, tensor<1024xf32>
+  return
+}

@@ -21,7 +21,8 @@
 // GFX942: Type: DYN
 // GFX942: Flags: {{.*}}gfx942
 // GFX90A: Flags: {{.*}}gfx90a
-// A wave of 64 lanes: 256 threads for 4 warps, butterflies up to lane distance 32.
+// A wave of 64 lanes: 512 threads for the 8 warps softmax's default configuration
+// chooses, butterflies up to lane distance 32.
 // ASM: .amdhsa_kernel softmax_f32
-// WAVE64: known_block_size = array<i32: 256, 1, 1>
+// WAVE64: known_block_size = array<i32: 512, 1, 1>
 // WAVE64: gpu.shuffle xor %{{.*}}, %c32_i32, %c64_i32

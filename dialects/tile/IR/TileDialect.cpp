@@ -39,6 +39,24 @@ void TileDialect::initialize() {
       >();
 }
 
+LogicalResult TileDialect::verifyOperationAttribute(Operation *op, NamedAttribute attribute) {
+  const StringRef name = attribute.getName().getValue();
+  if (name == kKernelAttrName) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << "'" << name << "' is a unit attribute";
+    return success();
+  }
+  if (name == kNumWarpsAttrName) {
+    auto warps = dyn_cast<IntegerAttr>(attribute.getValue());
+    const int64_t n = warps ? warps.getValue().getSExtValue() : 0;
+    if (!warps || n < 1 || n > kMaxNumWarps || (n & (n - 1)) != 0)
+      return op->emitError() << "'" << name << "' takes a power of two from 1 to " << kMaxNumWarps << ", got "
+                             << attribute.getValue();
+    return success();
+  }
+  return op->emitError() << "unknown tile dialect attribute '" << name << "'";
+}
+
 ArrayRef<int64_t> tegula::tile::shapeOf(Type type) {
   if (auto tensor = dyn_cast<RankedTensorType>(type))
     return tensor.getShape();

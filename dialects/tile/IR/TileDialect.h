@@ -31,6 +31,13 @@ inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
 /// divides the argument (for a pointer, its address counted in elements of the pointee),
 /// which the kernel was traced to assume and every launch checks (ArgSpec::multiple_of).
 inline constexpr llvm::StringLiteral kDivisibilityAttrName = "tile.divisibility";
+/// Integer attribute of a kernel: the warps one program instance runs as on targets
+/// whose threads run in warps, a power of two (a meta-parameter the kernel chose, like
+/// its block sizes). Targets without warps ignore it; without it, a GPU target takes
+/// its num-warps option.
+inline constexpr llvm::StringLiteral kNumWarpsAttrName = "tile.num_warps";
+/// The most warps a kernel may ask for; a target may allow fewer (threads per block).
+inline constexpr int64_t kMaxNumWarps = 32;
 /// Shape of a tile type, or {} for a scalar.
 llvm::ArrayRef<int64_t> shapeOf(mlir::Type type);
 /// Element type of a tile type, or the type itself for a scalar.

@@ -17,6 +17,8 @@ def Tile_Dialect : Dialect {
     and `math`, control flow uses `scf`.
   }];
   let useDefaultTypePrinterParser = 1;
+  // Checks the kernel attributes (tile.kernel, tile.num_warps).
+  let hasOperationAttrVerify = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect", "::mlir::math::MathDialect"];
 }

@@ -927,3 +927,24 @@ func.func @dot_precision_value(%a: tensor<16x8xf32>, %b: tensor<8x4xf32>, %c: te
   %0 = tile.dot %a, %b, %c {input_precision = 7 : i32} : tensor<16x8xf32>, tensor<8x4xf32> -> tensor<16x4xf32>
   return %0 : tensor<16x4xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'tile.num_warps' takes a power of two from 1 to 32, got 3 : i64}}
+func.func @three_warps() attributes {tile.kernel, tile.num_warps = 3 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.num_warps' takes a power of two from 1 to 32, got 64 : i64}}
+func.func @too_many_warps() attributes {tile.kernel, tile.num_warps = 64 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown tile dialect attribute 'tile.kernal'}}
+func.func @misspelt() attributes {tile.kernal} {
+  return
+}

@@ -36,6 +36,8 @@ enum class AtomicOp { Add, Max, Min, Xchg };
 
 // Specialization: `value` (a kernel argument) is a multiple of `k`.
 void assume_multiple_of(const Node &value, int64_t k, Loc loc);
+// The warps a program instance runs as, on targets with warps.
+void num_warps(int64_t n, Loc loc);
 
 // Construction.
 Node program_id(int axis, Loc loc);

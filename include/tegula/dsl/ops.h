@@ -35,6 +35,13 @@ template <ElementDType T> void assume_multiple_of(const Ptr<T> &p, int64_t bytes
   detail::assume_multiple_of(p.node(loc), bytes, loc);
 }
 
+/// On the targets whose threads run in warps (cuda, rocm, gpu-emu), one program
+/// instance runs as `n` warps: a power of two up to 32, within the target's threads per
+/// block (1024: 32 warps of 32, 16 wavefronts of 64). A meta-parameter, chosen with the
+/// block sizes it suits; without it the target's num-warps option applies. The CPU and
+/// Maia ignore it. Calling it again with another `n` is a trace error.
+inline void num_warps(int64_t n, Loc loc = Loc::current()) { detail::num_warps(n, loc); }
+
 // --- construction -------------------------------------------------------------------
 /// [0, n) as a 1-D tile of i32 (n is a compile-time meta-parameter).
 inline Tile<i32> arange(int64_t n, Loc loc = Loc::current()) {

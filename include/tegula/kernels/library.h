@@ -15,6 +15,9 @@ namespace tegula::kernels {
 
 struct VectorAddConfig {
   int block = 1024;
+  /// Warps of a program instance on the targets with warps (dsl::num_warps); 0 leaves
+  /// it to the target's num-warps option. Other targets ignore it.
+  int num_warps = 0;
 };
 
 struct SoftmaxConfig {
@@ -24,6 +27,7 @@ struct SoftmaxConfig {
   /// aligned and the GPU targets load 16-byte vectors; above 1 the buffers are assumed
   /// 16-byte aligned too. A launch that breaks either promise fails.
   int n_multiple = 1;
+  int num_warps = 0; ///< as VectorAddConfig::num_warps
   Mutation mutation = Mutation::None; ///< MaskOffByOne applies
 };
 

@@ -19,6 +19,7 @@ struct NormConfig {
   int block = 256;   ///< columns per step
   double eps = 1e-6; ///< a compile-time constant of the kernel
   int n_multiple = 1; ///< as SoftmaxConfig::n_multiple
+  int num_warps = 0;  ///< as VectorAddConfig::num_warps
 };
 
 /// CPU rule, as softmax: one block spans a short row; long rows go in 1024-column
