@@ -131,7 +131,8 @@ public:
   std::unique_ptr<const compiler::Target> configure(const compiler::TargetOptions &options) const override {
     // Reference parts: A100 (108 SMs, 163 KiB of shared memory per block) and H100 SXM
     // (132 SMs, 227 KiB).
-    static const std::vector<gpu::GpuArch> archs = {{"sm_80", 108, 166912}, {"sm_90", 132, 232448}};
+    static const std::vector<gpu::GpuArch> archs = {{"sm_80", 108, 166912, 1024, 49152},
+                                                              {"sm_90", 132, 232448, 1024, 49152}};
     return gpu::make_gpu_target(std::make_shared<CudaHooks>(), gpu::parse_gpu_options("cuda", options, archs));
   }
 };

@@ -101,7 +101,7 @@ public:
                            lds = field("group_segment_fixed_size");
     if (!vgprs || !vgprSpills || !sgprSpills || !scratch || !lds)
       return module->emitError("the AMDGPU assembly states no register, spill, scratch or LDS count");
-    return gpu::KernelResources{*vgprs, *vgprSpills + *sgprSpills, *scratch, *lds};
+    return gpu::KernelResources{*vgprs, *vgprSpills, *scratch, *lds, *sgprSpills};
   }
 
 private:

@@ -82,7 +82,7 @@ public:
     return *assembling_;
   }
   /// What the case's kernels took, worst of each (assembling only).
-  int64_t registers = 0, spills = 0, scratch_bytes = 0;
+  int64_t registers = 0, spills = 0, scratch_bytes = 0, sgpr_spills = 0;
 
   /// Launches and adds the launch's time (the host's, or the simulated machine's).
   template <typename... A> void launch(const CompiledKernel &k, const Grid &grid, A &&...args) {
@@ -133,6 +133,7 @@ private:
     registers = std::max(registers, used["registers"]);
     spills = std::max(spills, used["spills"]);
     scratch_bytes = std::max(scratch_bytes, used["scratch_bytes"]);
+    sgpr_spills = std::max(sgpr_spills, used["sgpr_spills"]);
     return std::make_shared<const CompiledKernel>(Kernel(traced.info, nullptr), target, 0.0);
   }
   bool simulated() const { return describe_target(target).simulated_time; }

@@ -83,7 +83,9 @@ xcheck::Record run_case(const xcheck::Case &c, uint64_t base_seed) {
     if (run.assembling()) {
       r.status = run.spills == 0 ? xcheck::Status::Assembled : xcheck::Status::Fail;
       r.message = "registers " + std::to_string(run.registers) + ", spills " + std::to_string(run.spills) +
-                  ", scratch bytes " + std::to_string(run.scratch_bytes);
+                  ", scratch bytes " + std::to_string(run.scratch_bytes) +
+                  (run.sgpr_spills ? ", scalar registers spilled to vector lanes " + std::to_string(run.sgpr_spills)
+                                   : std::string());
       return r;
     }
     r.status = run.check.ok() ? xcheck::Status::Pass : xcheck::Status::Fail;

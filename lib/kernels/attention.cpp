@@ -21,6 +21,8 @@ namespace {
 template <FloatDType T>
 void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *lse, Ptr<i32> cu_q, Ptr<i32> cu_k,
                     Int heads_q, Int group, Int total_q, Float scale, const AttentionConfig &cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   const double neg_inf = -std::numeric_limits<double>::infinity();
   const double lowest = std::numeric_limits<float>::lowest(), least = std::numeric_limits<float>::min();
   const int D = cfg.head_dim;
@@ -140,6 +142,15 @@ AttentionConfig default_attention_config(const std::string &target, int head_dim
   }
   // CPU: one K and one V block of f32 within 16 KiB each.
   config.BN = head_dim <= 64 ? 64 : 32;
+  if (describe_target(target).warp_size > 1) {
+    // GPU rule (dots on the vector units): 8 warps share the score and output blocks
+    // (64 x 64 f32 each: 16 registers a thread), and above D = 64, 32 queries keep Q's
+    // and K's blocks in shared memory within the 48 KiB a kernel may declare (f32 at
+    // D = 128: 16.5 + 16 KiB).
+    config.num_warps = detail::default_num_warps(target, int64_t{64} * 64);
+    if (head_dim > 64)
+      config.BM = 32;
+  }
   return config;
 }
 

@@ -40,6 +40,8 @@ Tile<f32> activate(const Tile<f32> &x, Activation activation) {
 
 template <DotInputDType T>
 void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   Int row = program_id(0) * cfg.BM;
   Int col = program_id(1) * cfg.BN;
   auto acc = activate(gemm_block(a, b, M, N, K, row, col, cfg), cfg.activation);
@@ -48,6 +50,8 @@ void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig
 
 template <DotInputDType T>
 void gemm_bias_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> bias, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   Int row = program_id(0) * cfg.BM;
   Int col = program_id(1) * cfg.BN;
   auto cols = col + arange(cfg.BN);
@@ -73,7 +77,16 @@ static bool scratchpad_with_matrix_unit(const TargetDescription &d) {
 }
 
 GemmConfig default_gemm_config(const std::string &target) {
-  if (scratchpad_with_matrix_unit(describe_target(target)))
+  const TargetDescription d = describe_target(target);
+  if (d.warp_size > 1) {
+    // GPU rule (vector units until the matrix path): 128 x 128 of C over 8 warps, 64
+    // accumulators a thread; BK = 32 keeps A and B in shared memory (33 KiB in f32)
+    // inside every target's block, AMD's 64 KiB LDS included.
+    GemmConfig config{128, 128, 32};
+    config.num_warps = detail::default_num_warps(target, int64_t{128} * 128);
+    return config;
+  }
+  if (scratchpad_with_matrix_unit(d))
     // Scratchpad rule without a shape (measured on Maia): blocks are multiples of the
     // 16x16x16 tensor unit; 128x128 keeps 64 tiles busy from 1024^2 up, and BK = 128
     // halves the DMA

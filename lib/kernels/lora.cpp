@@ -38,6 +38,8 @@ std::pair<Int, Int> segment(Ptr<i32> starts, Int seg) {
 template <FloatDType T>
 void shrink_segmented(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> starts, Ptr<i32> adapters, Ptr<i32> ranks,
                       Int slots, Int hidden, Int max_rank, LoraConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -58,6 +60,8 @@ void shrink_segmented(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> starts, Ptr<
 template <FloatDType T>
 void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<i32> adapters, Ptr<i32> ranks,
                       Ptr<f32> scales, Int slots, Int hidden_out, Int max_rank, LoraConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -80,6 +84,8 @@ void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<
 template <FloatDType T>
 void shrink_gathered(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> adapters, Ptr<i32> ranks, Int slots, Int hidden,
                      Int max_rank, LoraConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   Int tok = program_id(0);
   Slot s = slot_of(load(adapters + tok), ranks, slots);
   auto rr = arange(cfg.rank_tile);
@@ -98,6 +104,8 @@ void shrink_gathered(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> adapters, Ptr
 template <FloatDType T>
 void expand_gathered(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> adapters, Ptr<i32> ranks, Ptr<f32> scales,
                      Int slots, Int hidden_out, Int max_rank, LoraConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   Int tok = program_id(0);
   Slot s = slot_of(load(adapters + tok), ranks, slots);
   auto cols = program_id(1) * cfg.BN + arange(cfg.BN);
@@ -118,6 +126,8 @@ void expand_gathered(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> adapters, Ptr
 template <FloatDType T>
 void linear_segmented(Ptr<T> x, Ptr<T> w, Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<i32> adapters,
                       Ptr<i32> ranks, Ptr<f32> scales, Int slots, Int K, Int N, Int max_rank, LoraConfig cfg) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -300,6 +310,8 @@ LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t
     config.linear_BK = 128;
     config.linear_BN = 128;
   }
+  if (describe_target(target).warp_size > 1) // GPU: warps by the linear layer's output block
+    config.num_warps = detail::default_num_warps(target, int64_t{config.BT} * config.linear_BN);
   return config;
 }
 

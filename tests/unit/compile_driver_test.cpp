@@ -96,6 +96,29 @@ TEST_CASE("the GPU targets compile without running: their kernels come out as co
   }
 }
 
+TEST_CASE("a GPU kernel that needs more shared memory than it may declare is refused at compile time",
+          "[compiler][gpu]") {
+  // A 128 x 128 x 128 f32 GEMM on the vector units keeps A (padded rows) and B in shared
+  // memory: 131,584 bytes. ptxas rejects static shared memory past 48 KiB; the compile
+  // refuses it first, with the figures, and so does gfx942 against its 64 KiB of LDS.
+  GemmConfig config{128, 128, 128};
+  config.num_warps = 8;
+  auto traced = trace_gemm(DType::F32, config);
+  for (auto [target, limit] : {std::pair<const char *, int>{"cuda:sm_90", 49152}, {"rocm:gfx942", 65536}}) {
+    INFO(target);
+    CHECK(describe_target(target).attributes.at("static_shared_bytes") == std::to_string(limit));
+    try {
+      emit(traced, target, "llvm");
+      FAIL("the kernel compiled");
+    } catch (const Error &e) {
+      INFO(e.what());
+      CHECK(e.code() == ErrorCode::CompileError);
+      CHECK(std::string(e.what()).find("kernel 'gemm_f32' needs 131584 bytes of shared memory in 2 buffers, and a "
+                                       "block of the target has " + std::to_string(limit)) != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("the CPU pipeline has named stages, each printable", "[compiler]") {
   auto traced = trace_gemm(DType::F32, {32, 32, 16});
   std::vector<StageIR> stages;

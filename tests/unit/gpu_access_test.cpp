@@ -1,9 +1,11 @@
-// How the GPU code of softmax, RMSNorm and LayerNorm touches memory, as gpu-emu counts it
-// on sm_80's and gfx942's code: with rows a multiple of 16 elements (compiled in by the
-// default configuration), every global load and store is one 16-byte vector per thread
-// and each warp's request touches the fewest 32-byte sectors its bytes allow; shared
-// memory (the cross-warp reductions) is reached without bank conflicts. The answers are
-// checked against the fp64 references too.
+// How the GPU code of softmax, RMSNorm, LayerNorm and GEMM touches memory, as gpu-emu
+// counts it on sm_80's and gfx942's code. With rows a multiple of 16 elements (compiled
+// in by the default configuration), every global load and store of softmax and the
+// norms is one 16-byte vector per thread and each warp's request touches the fewest
+// 32-byte sectors its bytes allow; shared memory (the cross-warp reductions) is reached
+// without bank conflicts. GEMM on the vector units reads A and B from shared memory
+// without bank conflicts and stores C in whole sectors. The answers are checked against
+// the fp64 references too.
 #include "backends/gpu-emu/sim/Interpreter.h"
 
 #include "tegula/kernels/library.h"
@@ -106,4 +108,38 @@ TEST_CASE("a kernel compiled on N's alignment refuses a launch with another N", 
     CHECK(e.code() == ErrorCode::InvalidArgument);
     CHECK(std::string(e.what()).find("is 1000, not a multiple of 16") != std::string::npos);
   }
+}
+
+TEST_CASE("GEMM on the vector units reads its operands from shared memory without bank conflicts",
+          "[gpu-emu][access][dot]") {
+  // Not multiples of the 128 x 128 x 32 blocks; N a multiple of 8, so that rows of C
+  // start on 32-byte sectors.
+  const int64_t M = 200, N = 192, K = 100;
+  for (const char *target : {"gpu-emu:sm_80", "gpu-emu:gfx942"})
+    for (DType dtype : {DType::F32, DType::BF16}) {
+      const std::string what = std::string(target) + " " + std::string(dtype_name(dtype));
+      INFO(what);
+      Buffer a = testing::random_buffer(dtype, M * K, what + " a"), b = testing::random_buffer(dtype, K * N, what + " b");
+      Buffer c(DType::F32, static_cast<size_t>(M * N));
+      c.fill_bytes(0xFF);
+      Gemm(dtype, target, {}, default_gemm_config(target))(a, b, c, M, N, K);
+      const gpuemu::LaunchReport &report = gpuemu::last_report();
+      int sites = 0;
+      for (const auto &[site, x] : report.shared) // the k-loop's reads of A and B
+        if (site.find("memref.load") != std::string::npos) {
+          INFO(site << ": " << x.sectors << " wavefronts for " << x.ideal);
+          CHECK(x.sectors <= x.ideal);
+          ++sites;
+        }
+      for (const auto &[site, x] : report.global) // C from the accumulator: whole sectors
+        if (site.find("llvm.store") != std::string::npos) {
+          INFO(site << ": " << x.sectors << " sectors for " << x.ideal);
+          CHECK(x.sectors <= x.ideal);
+          ++sites;
+        }
+      CHECK(sites == 2);
+      std::vector<double> absProduct;
+      std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
+      CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+    }
 }

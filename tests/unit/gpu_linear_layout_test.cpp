@@ -133,3 +133,22 @@ TEST_CASE("a reshaped or permuted layout keeps every element in its register, la
   CHECK_THROWS_AS(tegula::gpu::permute_layout(cube, {0, 0, 1}), std::invalid_argument);
   CHECK_THROWS_AS(tegula::gpu::permute_layout(cube, {1, 0}), std::invalid_argument);
 }
+
+TEST_CASE("contiguous registers: the vector a layout lets one thread move along a dimension", "[gpu][layout]") {
+  // 4 per thread along columns, lanes continuing the run: vectors of 4; and 32 lanes of
+  // 4 make 128 contiguous columns a warp.
+  LinearLayout rows = LinearLayout::blocked({16, 256}, {1, 4}, {1, 32}, {4, 1}, {1, 0});
+  CHECK(contiguous_registers(rows, 1) == 4);
+  CHECK(contiguous_registers(rows, 0) == 1);
+  CHECK(extend_run(rows, "lane", 1, contiguous_registers(rows, 1)) == 128);
+  // One per thread, the registers repeating 128 columns apart: no vector.
+  LinearLayout spread = LinearLayout::blocked({4, 256}, {1, 1}, {1, 32}, {1, 4}, {1, 0});
+  CHECK(contiguous_registers(spread, 1) == 1);
+  // All lanes down the rows, each thread's registers running the whole 8 columns: a run
+  // of 8.
+  LinearLayout tall = LinearLayout::blocked({32, 8}, {1, 8}, {32, 1}, {1, 1}, {1, 0});
+  CHECK(contiguous_registers(tall, 1) == 8);
+  // A lane that steps 2 columns splits runs of 4 into pairs: the vector shrinks to 2.
+  LinearLayout odd({{"register", 2}, {"lane", 1}}, {{"dim0", 3}}, {{{1}, {2}}, {{2}}});
+  CHECK(contiguous_registers(odd, 0) == 2);
+}

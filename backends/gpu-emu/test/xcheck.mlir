@@ -1,13 +1,15 @@
-// Proof rung: emulated. Every library kernel without `dot` runs on gpu-emu from the code
-// cuda:sm_80 (32-lane warps) and rocm:gfx942 (64-lane wavefronts) compile, on sizes that
-// are no multiple of the block, against the fp64 reference; and each planted compiler
-// bug makes xcheck fail on softmax and the norms.
+// Proof rung: emulated. Every library kernel runs on gpu-emu from the code cuda:sm_80
+// (32-lane warps) and rocm:gfx942 (64-lane wavefronts) compile, on sizes that are no
+// multiple of the block, against the fp64 reference (dots on the vector units); and
+// each planted compiler bug makes xcheck fail on softmax, the norms and GEMM.
 // RUN: %tegula xcheck vector_add --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=VADD
 // RUN: %tegula xcheck softmax --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=SOFTMAX
 // RUN: %tegula xcheck rms_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
 // RUN: %tegula xcheck layer_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
-// RUN: for k in softmax rms_norm layer_norm; do not %tegula xcheck $k --backend cpu,gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-drop-barrier; done | FileCheck %s --check-prefix=DROP
-// RUN: for k in softmax rms_norm layer_norm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
+// RUN: for k in gemm gemm_relu gemm_bias_gelu gemm_bias_silu; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 || exit 1; done | FileCheck %s --check-prefix=GEMM
+// RUN: for k in attention attention_causal lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 || exit 1; done | FileCheck %s --check-prefix=DOTS
+// RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend cpu,gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-drop-barrier; done | FileCheck %s --check-prefix=DROP
+// RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
 // VADD: vector_add gpu-emu:sm_80 f32 4099 PASS
@@ -20,6 +22,26 @@
 // NORM-COUNT-6: {{rms|layer}}_norm {{.*}} 9x1031 PASS
 // NORM: 6 cases: 6 passed, 0 failed
 
+// GEMM-COUNT-6: gemm gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}130x97x200 {{ *}}PASS
+// GEMM: 6 cases: 6 passed, 0 failed
+// GEMM-COUNT-4: gemm_relu {{.*}} PASS
+// GEMM: 4 cases: 4 passed, 0 failed
+// GEMM-COUNT-4: gemm_bias_gelu {{.*}} PASS
+// GEMM: 4 cases: 4 passed, 0 failed
+// GEMM-COUNT-4: gemm_bias_silu {{.*}} PASS
+// GEMM: 4 cases: 4 passed, 0 failed
+
+// DOTS-COUNT-6: attention {{.*}} 2x70x131x4x2x64 {{ *}}PASS
+// DOTS: 6 cases: 6 passed, 0 failed
+// DOTS-COUNT-4: attention_causal {{.*}} PASS
+// DOTS: 4 cases: 4 passed, 0 failed
+// DOTS-COUNT-4: lora_sgmv {{.*}} PASS
+// DOTS: 4 cases: 4 passed, 0 failed
+// DOTS-COUNT-4: lora_bgmv {{.*}} PASS
+// DOTS: 4 cases: 4 passed, 0 failed
+// DOTS-COUNT-4: lora_linear {{.*}} PASS
+// DOTS: 4 cases: 4 passed, 0 failed
+
 // Without its barriers, the cross-warp reduction races, and the emulator names the
 // kernel's line; the CPU cannot plant the bug and is left out.
 // DROP: xcheck: cpu plants no 'gpu-drop-barrier'; left out
@@ -30,6 +52,8 @@
 // DROP: 6 cases: 0 passed, 6 failed
 // DROP: layer_norm gpu-emu:sm_80,plant-bug=gpu-drop-barrier f16 {{.*}} ERROR
 // DROP: 6 cases: 0 passed, 6 failed
+// DROP: gemm gpu-emu:sm_80,plant-bug=gpu-drop-barrier bf16 {{.*}} ERROR
+// DROP: 6 cases: 0 passed, 6 failed
 
 // When the two sides of an exchange disagree on its layout, the answers are wrong.
 // SHIFT: softmax gpu-emu:sm_80,plant-bug=gpu-shift-exchange f32 {{.*}} FAIL
@@ -37,6 +61,10 @@
 // SHIFT: rms_norm gpu-emu:gfx942,plant-bug=gpu-shift-exchange f32 {{.*}} FAIL
 // SHIFT: 6 cases: 0 passed, 6 failed
 // SHIFT: layer_norm gpu-emu:gfx942,plant-bug=gpu-shift-exchange bf16 {{.*}} FAIL
+// SHIFT: 6 cases: 0 passed, 6 failed
+// GEMM's shifted reads land on the padding of A's rows, which nothing wrote.
+// SHIFT: gemm gpu-emu:gfx942,plant-bug=gpu-shift-exchange f16 {{.*}} ERROR
+// SHIFT-NEXT: device fault: gpu-emu: kernel 'gemm_f16', block (0,0,0): thread 0 reads byte 64 of shared memory that nothing wrote at {{.*}}gemm.cpp:{{[0-9]+}} (memref.load)
 // SHIFT: 6 cases: 0 passed, 6 failed
 
 // NOWHERE: unknown mutation 'gpu-drop-barrier': not a kernel mutation (transposed-operand, mask-off-by-one, dropped-scale) and no backend plants it

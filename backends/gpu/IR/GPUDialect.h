@@ -23,9 +23,10 @@ namespace tegula::gpu::ir {
 /// On a global load or store: the blocked layout that coalesces it
 /// (tegula-coalesce-gpu-accesses).
 inline constexpr llvm::StringLiteral kAccessLayoutAttrName = "tgpu.access_layout";
-/// Beside it: the widest vector, in elements along the access layout's fastest
-/// dimension, that the axis info proves contiguous, aligned and evenly masked (16 bytes
-/// at most). Another layout may take the access in runs up to that long.
+/// Beside it: `array<i64: dim, elements>`, the widest vector that the axis info proves
+/// contiguous, aligned and evenly masked (16 bytes at most) along tile dimension `dim`.
+/// The access moves each thread's registers in vectors as long as its layout's
+/// contiguous registers along `dim` allow, up to that; without it, one at a time.
 inline constexpr llvm::StringLiteral kWidestVectorAttrName = "tgpu.widest_vector";
 
 /// On the shared-memory loads and stores of one tile exchange (one buffer written, then

@@ -415,4 +415,26 @@ LinearLayout permute_layout(const LinearLayout &layout, const std::vector<int> &
   return LinearLayout(layout.ins(), std::move(new_outs), std::move(bases));
 }
 
+int64_t extend_run(const LinearLayout &layout, const std::string &in, int dim, int64_t run) {
+  for (int bit = 0; (int64_t{1} << bit) < layout.in_size(in); ++bit) {
+    const LinearLayout::Basis &basis = layout.basis(in, bit);
+    for (size_t d = 0; d < basis.size(); ++d)
+      if (basis[d] != (static_cast<int>(d) == dim ? run : 0))
+        return run;
+    run *= 2;
+  }
+  return run;
+}
+
+int64_t contiguous_registers(const LinearLayout &layout, int dim) {
+  int64_t run = extend_run(layout, "register", dim, 1);
+  const int bits = log2_exact(run, "a run");
+  // Every other input must move along `dim` by whole runs, or a run would straddle two.
+  for (const LinearLayout::Dim &in : layout.ins())
+    for (int bit = in.name == "register" ? bits : 0; bit < in.log2_size; ++bit)
+      while (layout.basis(in.name, bit)[dim] % run != 0)
+        run /= 2;
+  return run;
+}
+
 } // namespace tegula::gpu

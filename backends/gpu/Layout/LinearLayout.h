@@ -129,6 +129,15 @@ LinearLayout reshape_layout(const LinearLayout &layout, const std::vector<int64_
 /// the layout of the transposed tile, every element where it was.
 LinearLayout permute_layout(const LinearLayout &layout, const std::vector<int> &order);
 
+/// How many registers, from each multiple of that count, hold consecutive elements
+/// along output dimension `dim` that start at a multiple of it in every thread: the
+/// vector an access may move them in, where memory is contiguous along `dim`. 1 when
+/// the first register bit steps elsewhere.
+int64_t contiguous_registers(const LinearLayout &layout, int dim);
+/// How far the lowest bits of input `in`, in order, keep stepping along `dim` from an
+/// extent of `run` elements (each bit doubling it); `run` when the first does not.
+int64_t extend_run(const LinearLayout &layout, const std::string &in, int dim, int64_t run);
+
 } // namespace tegula::gpu
 
 #endif

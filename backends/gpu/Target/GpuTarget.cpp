@@ -49,6 +49,8 @@ public:
     d.attributes["arch"] = options_.arch.name;
     d.attributes["num_warps"] = std::to_string(options_.num_warps);
     d.attributes["max_threads"] = std::to_string(options_.arch.max_threads);
+    d.attributes["static_shared_bytes"] = std::to_string(
+        options_.arch.static_shared_memory ? options_.arch.static_shared_memory : options_.arch.shared_memory);
   }
 
   const TargetDescription &description() const override { return description_; }
@@ -67,7 +69,9 @@ public:
             {kEmuTapStage, std::string("tegula-convert-tile-to-gpu") +
                                (options_.plant_bug == "gpu-shift-exchange" ? "{plant-shift-exchange=true}" : "") +
                                ",canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
-                               std::to_string(options_.arch.shared_memory) + "},tegula-insert-gpu-barriers" +
+                               std::to_string(options_.arch.static_shared_memory ? options_.arch.static_shared_memory
+                                                                                 : options_.arch.shared_memory) +
+                               "},tegula-insert-gpu-barriers" +
                                (options_.plant_bug == "gpu-drop-barrier" ? "{plant-drop=true}" : "")},
             vendor_->vendor_stage(options_.arch)};
   }
@@ -96,7 +100,8 @@ public:
         return mlir::failure();
       return "registers: " + std::to_string(used->registers) + "\nspills: " + std::to_string(used->spills) +
              "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
-             "\nshared_bytes: " + std::to_string(used->shared_bytes) + "\n";
+             "\nshared_bytes: " + std::to_string(used->shared_bytes) +
+             "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
     }
     return vendor_->finish(module, options_.arch, *code, kind);
   }

@@ -22,14 +22,23 @@ struct GpuArch {
   int64_t compute_units = 1;    ///< SMs or CUs of the reference part
   int64_t shared_memory = 0;    ///< bytes of shared memory (LDS) one block may use
   int64_t max_threads = 1024;   ///< threads of a block (NVIDIA's limit; AMD's flat work-group size)
+  /// Shared memory a kernel may declare statically, which is how the lowering places it
+  /// (NVIDIA: 48 KiB; beyond that a kernel needs dynamic shared memory, which its launch
+  /// opts into); 0: all of `shared_memory`.
+  int64_t static_shared_memory = 0;
 };
 
 /// What one kernel takes of a GPU, as the vendor's assembler reports it.
 struct KernelResources {
   int64_t registers = 0;     ///< per thread (AMD: vector registers)
-  int64_t spills = 0;        ///< NVIDIA: bytes stored and loaded by spills; AMD: registers spilled
+  /// Spills to memory. NVIDIA: bytes stored and loaded by spills; AMD: vector registers
+  /// spilled (to scratch).
+  int64_t spills = 0;
   int64_t scratch_bytes = 0; ///< per-thread stack or private segment
   int64_t shared_bytes = 0;  ///< static shared memory (LDS) of a block
+  /// AMD: scalar registers spilled into lanes of vector registers (no memory traffic,
+  /// extra instructions); NVIDIA has no scalar file: 0.
+  int64_t sgpr_spills = 0;
 };
 
 class VendorHooks {

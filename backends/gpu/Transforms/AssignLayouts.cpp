@@ -44,6 +44,13 @@ public:
   LayoutAssignment(func::FuncOp func, tgpu::BlockShape block) : func_(func), block_(block) {}
 
   LogicalResult run() {
+    // A dot's accumulator first: it is carried through the loop over k, so the accesses'
+    // wishes must not reach it and convert it at every step.
+    func_.walk([&](tile::DotOp dot) {
+      Attribute layout = tegula::gpu::accumulatorLayout(dot.getContext(), tileType(dot.getResult()).getShape(), block_);
+      hint(dot.getResult(), layout);
+      hint(dot.getAcc(), layout);
+    });
     func_.walk([&](Operation *op) {
       if (Attribute access = op->getAttr(tgpu::kAccessLayoutAttrName)) {
         for (Value operand : op->getOperands())
@@ -201,19 +208,6 @@ private:
     use.set(converted);
   }
 
-  /// How many registers from the first hold consecutive elements along `dim`.
-  static int64_t registerRun(const tegula::gpu::LinearLayout &layout, size_t dim) {
-    int64_t run = 1;
-    for (int bit = 0; (int64_t{1} << bit) < layout.in_size("register"); ++bit) {
-      const tegula::gpu::LinearLayout::Basis &basis = layout.basis("register", bit);
-      for (size_t d = 0; d < basis.size(); ++d)
-        if (basis[d] != (d == dim ? run : 0))
-          return run;
-      run *= 2;
-    }
-    return run;
-  }
-
   /// A load too small to give every thread a full vector in its coalesced layout, whose
   /// result is wanted in a layout with longer runs (the slice a broadcast operand takes
   /// from the tile it joins: a norm's weight row), is done in that layout instead, as
@@ -222,9 +216,10 @@ private:
   /// have moved the whole tile through shared memory.
   void takeWiderUseLayout(tile::LoadOp load) {
     auto access = load->getAttrOfType<tgpu::BlockedEncodingAttr>(tgpu::kAccessLayoutAttrName);
-    auto widest = load->getAttrOfType<IntegerAttr>(tgpu::kWidestVectorAttrName);
+    auto widest = load->getAttrOfType<DenseI64ArrayAttr>(tgpu::kWidestVectorAttrName);
     Attribute wanted = hintOr(load.getResult(), Attribute());
-    if (!access || !widest || !wanted || wanted == access || tgpu::blockOf(wanted) != tgpu::blockOf(access))
+    if (!access || !widest || widest.size() != 2 || !wanted || wanted == access ||
+        tgpu::blockOf(wanted) != tgpu::blockOf(access))
       return;
     auto shape = tileType(load.getResult()).getShape();
     auto quiet = [&] { return load.emitError(); };
@@ -232,10 +227,34 @@ private:
     FailureOr<tegula::gpu::LinearLayout> to = tgpu::toLinearLayout(wanted, shape, quiet);
     if (failed(from) || failed(to))
       return;
-    const size_t fast = static_cast<size_t>(access.getOrder().front());
-    const int64_t run = registerRun(*to, fast);
-    if (run > registerRun(*from, fast) && run <= widest.getInt())
+    const int dim = static_cast<int>(widest[0]);
+    const int64_t run = std::min(tegula::gpu::contiguous_registers(*to, dim), widest[1]);
+    if (run > std::min(tegula::gpu::contiguous_registers(*from, dim), widest[1]))
       load->setAttr(tgpu::kAccessLayoutAttrName, wanted);
+  }
+
+  /// A store whose tile already sits in a layout in which each warp writes whole 32-byte
+  /// sectors along the dimension its pointers are contiguous in is done in that layout:
+  /// moving the tile through shared memory to the coalesced layout would save no memory
+  /// traffic, only vector width (a dot's accumulator: 8 lanes side by side in f32).
+  void storeInHeldLayout(tile::StoreOp store) {
+    auto type = tileType(store.getValue());
+    Attribute held = type ? type.getEncoding() : Attribute();
+    Attribute access = store->getAttr(tgpu::kAccessLayoutAttrName);
+    auto widest = store->getAttrOfType<DenseI64ArrayAttr>(tgpu::kWidestVectorAttrName);
+    if (!held || held == access || !widest || widest.size() != 2 || tgpu::blockOf(held) != tgpu::blockOf(access) ||
+        !recomputable(store.getPtr()) || (store.getMask() && !recomputable(store.getMask())))
+      return;
+    FailureOr<tegula::gpu::LinearLayout> layout =
+        tgpu::toLinearLayout(held, type.getShape(), [&] { return store.emitError(); });
+    if (failed(layout))
+      return;
+    const int dim = static_cast<int>(widest[0]);
+    // Elements side by side in a warp: a thread's run, continued by the lanes.
+    const int64_t run = tegula::gpu::extend_run(*layout, "lane", dim, tegula::gpu::contiguous_registers(*layout, dim));
+    const int64_t bytes = std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
+    if (run * bytes >= 32)
+      store->setAttr(tgpu::kAccessLayoutAttrName, held);
   }
 
   LogicalResult assignBlock(Block &block) {
@@ -256,6 +275,8 @@ private:
           held != op->getAttr(tgpu::kAccessLayoutAttrName) && recomputable(store.getPtr()) &&
           (!store.getMask() || recomputable(store.getMask())))
         op->removeAttr(tgpu::kAccessLayoutAttrName);
+      else if (op->hasAttr(tgpu::kAccessLayoutAttrName))
+        storeInHeldLayout(store);
     }
     if (auto load = dyn_cast<tile::LoadOp>(op); load && op->hasAttr(tgpu::kAccessLayoutAttrName))
       takeWiderUseLayout(load);
@@ -414,8 +435,14 @@ private:
       setLayout(split.getRhs(), half);
       return success();
     }
-    if (isa<tile::DotOp>(op))
-      return op->emitError("tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet");
+    if (auto dot = dyn_cast<tile::DotOp>(op)) {
+      // The operands are read through shared memory, from whatever layout they are in.
+      Attribute layout = hintOr(dot.getResult(), tegula::gpu::accumulatorLayout(
+                                                     op->getContext(), tileType(dot.getResult()).getShape(), block_));
+      require(dot.getAccMutable(), layout);
+      setLayout(dot.getResult(), layout);
+      return success();
+    }
     if (isa<scf::YieldOp, func::ReturnOp, tile::ProgramIdOp, tile::NumProgramsOp, tgpu::ConvertLayoutOp>(op))
       return success();
     if (isa<tile::PrintOp, tile::AssertOp>(op)) // each element wherever its value holds it

@@ -40,4 +40,22 @@ ir::BlockedEncodingAttr defaultLayout(MLIRContext *context, ArrayRef<int64_t> sh
   return fillBlock(context, shape, order, 1, block);
 }
 
+ir::BlockedEncodingAttr accumulatorLayout(MLIRContext *context, ArrayRef<int64_t> shape, ir::BlockShape block) {
+  // Split `count` (a power of two) into (rows, cols), cols taking the larger half,
+  // each within its extent; what neither extent takes becomes copies along the rows.
+  auto split = [](int64_t count, int64_t rowsLeft, int64_t colsLeft) {
+    int64_t cols = 1;
+    while (cols * cols < count)
+      cols *= 2;
+    cols = std::min(cols, floorPowerOfTwo(std::max<int64_t>(1, colsLeft)));
+    int64_t rows = std::min(count / cols, floorPowerOfTwo(std::max<int64_t>(1, rowsLeft)));
+    cols = std::min(count / rows, std::max(cols, floorPowerOfTwo(std::max<int64_t>(1, colsLeft))));
+    rows = count / cols; // copies where the tile is too small
+    return std::pair<int64_t, int64_t>{rows, cols};
+  };
+  auto [laneRows, laneCols] = split(block.lanes, shape[0], shape[1]);
+  auto [warpRows, warpCols] = split(block.warps, shape[0] / laneRows, shape[1] / laneCols);
+  return ir::BlockedEncodingAttr::get(context, {1, 1}, {laneRows, laneCols}, {warpRows, warpCols}, {1, 0});
+}
+
 } // namespace tegula::gpu

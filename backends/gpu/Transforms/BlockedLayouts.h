@@ -17,6 +17,14 @@ ir::BlockedEncodingAttr fillBlock(mlir::MLIRContext *context, llvm::ArrayRef<int
 ir::BlockedEncodingAttr defaultLayout(mlir::MLIRContext *context, llvm::ArrayRef<int64_t> shape,
                                       ir::BlockShape block);
 
+/// The layout of a dot's [M, N] accumulator on the vector units: one element per
+/// thread per repeat, the lanes and then the warps spread over both dimensions as
+/// evenly as the extents allow (columns first), the registers repeating above them.
+/// Each thread then holds few distinct rows and columns (few loads of A and B per
+/// k-step), and neighbouring lanes read neighbouring words of each.
+ir::BlockedEncodingAttr accumulatorLayout(mlir::MLIRContext *context, llvm::ArrayRef<int64_t> shape,
+                                          ir::BlockShape block);
+
 int64_t floorPowerOfTwo(int64_t v);
 
 } // namespace tegula::gpu

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 namespace tegula::gpu {
@@ -32,9 +33,10 @@ SmallVector<int64_t> accessOrder(ArrayRef<int64_t> contiguity) {
   return order;
 }
 
-/// The coalesced layout of an access, and the widest vector along its fastest dimension
-/// that the axis info proves safe (which the tile's share per thread may not fill).
-std::pair<BlockedEncodingAttr, int64_t> coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shape,
+/// The coalesced layout of an access, and its fastest dimension with the widest vector
+/// along it that the axis info proves safe (which the tile's share per thread may not
+/// fill).
+std::pair<BlockedEncodingAttr, std::array<int64_t, 2>> coalescedLayout(MLIRContext *context, ArrayRef<int64_t> shape,
                                                         const tegula::tile::AxisInfo &ptr,
                                                         std::optional<const tegula::tile::AxisInfo *> mask,
                                                         int64_t elementBytes, tegula::gpu::ir::BlockShape block) {
@@ -51,7 +53,7 @@ std::pair<BlockedEncodingAttr, int64_t> coalescedLayout(MLIRContext *context, Ar
   if (mask) // a mask the analysis does not reach may change at every element
     widest = std::min(widest, *mask ? AxisInfo::getHighestPowerOf2Divisor((*mask)->getConstancy(fast)) : 1);
   const int64_t vec = std::min(widest, floorPowerOfTwo(std::max<int64_t>(1, elements / (block.warps * block.lanes))));
-  return {tegula::gpu::fillBlock(context, shape, order, vec, block), widest};
+  return {tegula::gpu::fillBlock(context, shape, order, vec, block), {fast, widest}};
 }
 
 struct CoalesceGpuAccessesPass
@@ -104,8 +106,7 @@ struct CoalesceGpuAccessesPass
           maskInfo = axis.getAxisInfo(mask);
         auto [layout, widest] = coalescedLayout(op->getContext(), tile.getShape(), *info, maskInfo, bytes, block);
         op->setAttr(tegula::gpu::ir::kAccessLayoutAttrName, layout);
-        op->setAttr(tegula::gpu::ir::kWidestVectorAttrName,
-                    IntegerAttr::get(IntegerType::get(op->getContext(), 64), widest));
+        op->setAttr(tegula::gpu::ir::kWidestVectorAttrName, DenseI64ArrayAttr::get(op->getContext(), widest));
       });
     }
   }

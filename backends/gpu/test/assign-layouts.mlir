@@ -119,10 +119,60 @@ func.func @transpose(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %o: !til
 
 // -----
 
-// What the lowering has no layout rule for yet is refused, naming the op.
-func.func @dot(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tensor<16x16xf32>) attributes {tile.kernel} {
-  // expected-error @+1 {{tile.dot needs the matrix-unit lowering, which the GPU targets do not have yet}}
-  %d = tile.dot %a, %b, %c : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
+// A dot's accumulator takes the vector units' layout (lanes 4 x 8 and warps 2 x 2 over
+// its rows and columns, registers repeating above them) from its initial value through
+// the loop over k: nothing converts it inside the loop. The operands stay in their
+// loads' layouts (the dot reads them through shared memory). The result is stored
+// from the accumulator's layout: 8 lanes write 32 contiguous bytes, whole sectors, so
+// moving it to the store's coalesced layout through shared memory would gain nothing.
+// CHECK-LABEL: func.func @dot
+// CHECK: arith.constant dense<0.000000e+00> : tensor<64x64xf32, #[[ACC:tgpu.blocked<sizePerThread = \[1, 1\], threadsPerWarp = \[4, 8\], warpsPerCTA = \[2, 2\], order = \[1, 0\]>]]>
+// CHECK: scf.for
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: tile.dot {{.*}} -> tensor<64x64xf32, #[[ACC]]>
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: scf.yield
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: tile.store {{.*}}tgpu.access_layout = #[[ACC]]
+func.func @dot(%a: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %b: !tile.ptr<f32> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %init = arith.constant dense<0.0> : tensor<64x64xf32>
+  %r64 = tile.range 0 to 64 : tensor<64xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %arow = tile.expand_dims %r64 {axis = 1 : i32} : tensor<64xi32> -> tensor<64x1xi32>
+  %s16 = arith.constant dense<16> : tensor<64x1xi32>
+  %arowoff = arith.muli %arow, %s16 : tensor<64x1xi32>
+  %acol = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %ar = tile.broadcast %arowoff : tensor<64x1xi32> -> tensor<64x16xi32>
+  %ac = tile.broadcast %acol : tensor<1x16xi32> -> tensor<64x16xi32>
+  %aoff = arith.addi %ar, %ac : tensor<64x16xi32>
+  %ap = tile.splat %a : tensor<64x16x!tile.ptr<f32>>
+  %aq = tile.addptr %ap, %aoff : tensor<64x16x!tile.ptr<f32>>, tensor<64x16xi32>
+  %brow = tile.expand_dims %r16 {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %s64 = arith.constant dense<64> : tensor<16x1xi32>
+  %browoff = arith.muli %brow, %s64 : tensor<16x1xi32>
+  %bcol = tile.expand_dims %r64 {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %br = tile.broadcast %browoff : tensor<16x1xi32> -> tensor<16x64xi32>
+  %bc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<16x64xi32>
+  %boff = arith.addi %br, %bc : tensor<16x64xi32>
+  %bp = tile.splat %b : tensor<16x64x!tile.ptr<f32>>
+  %bq = tile.addptr %bp, %boff : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xi32>
+  %acc = scf.for %i = %c0 to %k step %c16 iter_args(%sum = %init) -> (tensor<64x64xf32>) : i32 {
+    %x = tile.load %aq : tensor<64x16x!tile.ptr<f32>> -> tensor<64x16xf32>
+    %y = tile.load %bq : tensor<16x64x!tile.ptr<f32>> -> tensor<16x64xf32>
+    %d = tile.dot %x, %y, %sum : tensor<64x16xf32>, tensor<16x64xf32> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  %crow = arith.constant dense<64> : tensor<64x1xi32>
+  %crowoff = arith.muli %arow, %crow : tensor<64x1xi32>
+  %cr = tile.broadcast %crowoff : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<64x64xi32>
+  %coff = arith.addi %cr, %cc : tensor<64x64xi32>
+  %cp = tile.splat %c : tensor<64x64x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %cq, %acc : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xf32>
   return
 }
 
@@ -193,7 +243,7 @@ func.func @reshape(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kern
 // loaded in the slice directly: no conversion through shared memory.
 // CHECK-LABEL: func.func @scale_rows
 // CHECK: tile.load {{.*}} -> tensor<4x256xf32, #[[ROW:.*]]>{{$}}
-// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.slice<dim = 0, parent = #[[ROW]]>, tgpu.widest_vector = 4 : i64}
+// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.slice<dim = 0, parent = #[[ROW]]>, tgpu.widest_vector = array<i64: 0, 4>}
 // CHECK-NOT: tgpu.convert_layout
 // CHECK: return
 func.func @scale_rows(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %w: !tile.ptr<f32> {tile.divisibility = 16 : i32},
@@ -227,7 +277,7 @@ func.func @scale_rows(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %w: !ti
 // The same with nothing known of the weight's alignment: one element at a time is all
 // the analysis allows, so the weight keeps its own layout and is converted.
 // CHECK-LABEL: func.func @scale_rows_unaligned
-// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.blocked<sizePerThread = [1]{{.*}}tgpu.widest_vector = 1 : i64}
+// CHECK: tile.load {{.*}}tgpu.access_layout = #tgpu.blocked<sizePerThread = [1]{{.*}}tgpu.widest_vector = array<i64: 0, 1>}
 // CHECK: tgpu.convert_layout
 func.func @scale_rows_unaligned(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %w: !tile.ptr<f32>,
                       %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {

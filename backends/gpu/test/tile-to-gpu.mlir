@@ -343,3 +343,59 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
   return
 }
 }
+
+// -----
+
+// A bf16 dot on the vector units, 4 warps of 32 lanes: A (its rows padded by one 32-bit
+// word, 32 x 18) and B (16 x 32) go to shared memory, then a loop over k: each thread
+// holds 8 accumulators of 4 rows and 2 columns (lanes 4 x 8, warps 2 x 2, registers
+// repeating), so it loads 4 A and 2 B values a step, widens them exactly and does 8
+// FMAs. The accumulator is stored from its own layout.
+// CHECK-LABEL: gpu.func @dot
+// CHECK-SAME: workgroup(%[[SA:.*]] : memref<576xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<512xbf16, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: memref.store %{{.*}}, %[[SA]]
+// CHECK-COUNT-4: memref.store %{{.*}}, %[[SB]]
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK-COUNT-4: memref.load %[[SA]]
+// CHECK-COUNT-2: memref.load %[[SB]]
+// CHECK-COUNT-8: math.fma %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT: scf.yield
+// CHECK-COUNT-8: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<1>
+module {
+func.func @dot(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr<bf16> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %r32 = tile.range 0 to 32 : tensor<32xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %arow = tile.expand_dims %r32 {axis = 1 : i32} : tensor<32xi32> -> tensor<32x1xi32>
+  %s16 = arith.constant dense<16> : tensor<32x1xi32>
+  %arowoff = arith.muli %arow, %s16 : tensor<32x1xi32>
+  %acol = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %ar = tile.broadcast %arowoff : tensor<32x1xi32> -> tensor<32x16xi32>
+  %ac = tile.broadcast %acol : tensor<1x16xi32> -> tensor<32x16xi32>
+  %aoff = arith.addi %ar, %ac : tensor<32x16xi32>
+  %ap = tile.splat %a : tensor<32x16x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %aoff : tensor<32x16x!tile.ptr<bf16>>, tensor<32x16xi32>
+  %x = tile.load %aq : tensor<32x16x!tile.ptr<bf16>> -> tensor<32x16xbf16>
+  %brow = tile.expand_dims %r16 {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %s32 = arith.constant dense<32> : tensor<16x1xi32>
+  %browoff = arith.muli %brow, %s32 : tensor<16x1xi32>
+  %bcol = tile.expand_dims %r32 {axis = 0 : i32} : tensor<32xi32> -> tensor<1x32xi32>
+  %br = tile.broadcast %browoff : tensor<16x1xi32> -> tensor<16x32xi32>
+  %bc = tile.broadcast %bcol : tensor<1x32xi32> -> tensor<16x32xi32>
+  %boff = arith.addi %br, %bc : tensor<16x32xi32>
+  %bp = tile.splat %b : tensor<16x32x!tile.ptr<bf16>>
+  %bq = tile.addptr %bp, %boff : tensor<16x32x!tile.ptr<bf16>>, tensor<16x32xi32>
+  %y = tile.load %bq : tensor<16x32x!tile.ptr<bf16>> -> tensor<16x32xbf16>
+  %zero = arith.constant dense<0.0> : tensor<32x32xf32>
+  %d = tile.dot %x, %y, %zero : tensor<32x16xbf16>, tensor<16x32xbf16> -> tensor<32x32xf32>
+  %crow = arith.constant dense<32> : tensor<32x1xi32>
+  %crowoff = arith.muli %arow, %crow : tensor<32x1xi32>
+  %cr = tile.broadcast %crowoff : tensor<32x1xi32> -> tensor<32x32xi32>
+  %cc = tile.broadcast %bcol : tensor<1x32xi32> -> tensor<32x32xi32>
+  %coff = arith.addi %cr, %cc : tensor<32x32xi32>
+  %cp = tile.splat %c : tensor<32x32x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  tile.store %cq, %d : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xf32>
+  return
+}
+}

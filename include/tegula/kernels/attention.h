@@ -40,6 +40,7 @@ struct AttentionConfig {
   int BM = 64;      ///< queries per program instance
   int BN = 64;      ///< keys per step
   Mutation mutation = Mutation::None; ///< DroppedScale and (causal) MaskOffByOne apply
+  int num_warps = 0;                  ///< as VectorAddConfig::num_warps
 };
 
 /// The rule per target (docs/kernels.md): on the CPU, 64 queries per instance and key

@@ -42,6 +42,7 @@ struct GemmConfig {
   bool bias = false;
   Activation activation = Activation::None;
   Mutation mutation = Mutation::None; ///< TransposedOperand applies
+  int num_warps = 0;                  ///< as VectorAddConfig::num_warps
 };
 
 /// Default configurations per target, and the rule behind them.

@@ -46,6 +46,7 @@ struct LoraConfig {
   int linear_BK = 64; ///< the linear layer's GEMM: K per step
   int linear_BN = 64; ///< the linear layer's GEMM: output columns per program instance
   Mutation mutation = Mutation::None; ///< DroppedScale applies (expand, linear)
+  int num_warps = 0;                  ///< as VectorAddConfig::num_warps
 };
 
 /// The rule per target (docs/kernels.md): the rank tile is the smallest of 16, 32, 64

@@ -74,6 +74,10 @@ public:
   /// The element type a tile of `element` is kept in shared memory as (i1 as i8).
   static mlir::Type sharedElementType(mlir::Type element);
   void storeShared(mlir::Value buffer, mlir::Value value, mlir::Value index, mlir::Location loc);
+  /// Each element of `tile` (in `layout`) into `buffer` at offsetOf(register), written
+  /// once: by the first copy of a thread group, from the first of copied registers.
+  void writeShared(mlir::Value buffer, mlir::Value tile, const LinearLayout &layout, mlir::Location loc,
+                   llvm::function_ref<mlir::Value(int64_t)> offsetOf);
   mlir::Value loadShared(mlir::Value buffer, mlir::Type element, mlir::Value index, mlir::Location loc);
   /// Offset of the element at `coords` (i32 values) in a row-major tile of `shape`.
   mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
@@ -84,7 +88,7 @@ public:
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,
-  // Debug.cpp).
+  // Dot.cpp, Debug.cpp).
   mlir::LogicalResult lower(mlir::Operation *op);
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
@@ -108,6 +112,7 @@ private:
                                          llvm::function_ref<Partial(const Partial &, const Partial &)> combine);
   mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
   mlir::LogicalResult lowerScan(mlir::Operation *op);
+  mlir::LogicalResult lowerDot(mlir::Operation *op);
   mlir::LogicalResult lowerAtomic(mlir::Operation *op);
   mlir::LogicalResult lowerPrint(mlir::Operation *op);
   mlir::LogicalResult lowerAssert(mlir::Operation *op);

@@ -19,37 +19,18 @@ using namespace mlir;
 
 namespace {
 
-/// How many consecutive registers of `layout` (from a multiple of that count) hold
-/// consecutive elements along one dimension: the vector width of an access laid out
-/// for it.
-int64_t registerRun(const LinearLayout &layout) {
-  const size_t dims = layout.outs().size();
-  int64_t run = 1;
-  int dim = -1;
-  for (int bit = 0; (int64_t{1} << bit) < layout.in_size("register"); ++bit) {
-    const LinearLayout::Basis &basis = layout.basis("register", bit);
-    int along = -1;
-    for (size_t d = 0; d < dims; ++d)
-      if (basis[d] != 0)
-        along = along == -1 && basis[d] == run ? static_cast<int>(d) : -2;
-    if (along < 0 || (dim != -1 && along != dim))
-      break;
-    dim = along;
-    run *= 2;
-  }
-  return run;
-}
-
 int64_t byteWidth(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8); }
 
-/// The vector width of an access: a run of registers where the access was laid out for
-/// it (its pointers proven contiguous and aligned), one element elsewhere.
+/// The vector width of an access: the registers that run contiguously along the
+/// dimension its pointers were proven contiguous and aligned in, as far as proven, where
+/// it kept the layout it was given for that; one element elsewhere.
 int64_t accessVector(Operation *op, Value ptr, const LinearLayout &layout) {
   Attribute access = op->getAttr(ir::kAccessLayoutAttrName);
+  auto widest = op->getAttrOfType<DenseI64ArrayAttr>(ir::kWidestVectorAttrName);
   auto type = dyn_cast<RankedTensorType>(ptr.getType());
-  if (!access || !type || type.getEncoding() != access)
+  if (!access || !widest || widest.size() != 2 || !type || type.getEncoding() != access)
     return 1;
-  return registerRun(layout);
+  return std::min(contiguous_registers(layout, static_cast<int>(widest[0])), widest[1]);
 }
 
 Value zeroOf(OpBuilder &b, Location loc, Type t) {

@@ -81,6 +81,20 @@ Value swizzledColumn(KernelLowering &l, Value row, Value col, const Swizzle &swi
 
 } // namespace
 
+void KernelLowering::writeShared(Value buffer, Value tile, const LinearLayout &layout, Location loc,
+                                 function_ref<Value(int64_t)> offsetOf) {
+  const SmallVector<Value> &source = regs(tile);
+  const uint64_t copies = copyRegisterBits(layout);
+  OpBuilder::InsertionGuard guard(b);
+  if (Value first = firstCopy(layout, loc)) {
+    auto branch = scf::IfOp::create(b, loc, TypeRange{}, first, /*withElseRegion=*/false);
+    b.setInsertionPoint(branch.getThenRegion().front().getTerminator());
+  }
+  for (int64_t r = 0; r < static_cast<int64_t>(source.size()); ++r)
+    if (!(r & copies))
+      storeShared(buffer, source[r], offsetOf(r), loc);
+}
+
 LogicalResult KernelLowering::lowerSharedConversion(Operation *op, Value src, Value result) {
   Location loc = op->getLoc();
   auto type = cast<RankedTensorType>(src.getType());
@@ -105,18 +119,7 @@ LogicalResult KernelLowering::lowerSharedConversion(Operation *op, Value src, Va
     return rowMajorOffset(coords, shape, loc);
   };
   Value buffer = sharedBuffer(element, type.getNumElements(), loc);
-  const SmallVector<Value> &source = regs(src);
-  const uint64_t copies = copyRegisterBits(*from);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    if (Value first = firstCopy(*from, loc)) {
-      auto branch = scf::IfOp::create(b, loc, TypeRange{}, first, /*withElseRegion=*/false);
-      b.setInsertionPoint(branch.getThenRegion().front().getTerminator());
-    }
-    for (int64_t r = 0; r < static_cast<int64_t>(source.size()); ++r)
-      if (!(r & copies))
-        storeShared(buffer, source[r], offsetOf(*from, r), loc);
-  }
+  writeShared(buffer, src, *from, loc, [&](int64_t r) { return offsetOf(*from, r); });
   SmallVector<Value> out;
   for (int64_t r = 0; r < to->in_size("register"); ++r)
     out.push_back(loadShared(buffer, element, offsetOf(*to, r), loc));

@@ -246,6 +246,8 @@ LogicalResult KernelLowering::lower(Operation *op) {
     return lowerReduceWith(op);
   if (isa<tile::ScanOp>(op))
     return lowerScan(op);
+  if (isa<tile::DotOp>(op))
+    return lowerDot(op);
   if (isa<tile::AtomicRMWOp, tile::AtomicCASOp>(op))
     return lowerAtomic(op);
   if (isa<tile::PrintOp>(op))

@@ -1,0 +1,113 @@
+// tile.dot on the vector units, the path every GPU target has: both operands go to
+// shared memory, then a loop over k in which each thread loads the A values of its
+// accumulator's rows and the B values of its columns and does one multiply-add per
+// accumulator register. Products are exact whatever the input precision asks (f16 and
+// bf16 widen to f32 exactly, i8 to i32), so it serves every dot. The matrix units
+// (mma.sync, MFMA) take over where a target has them.
+//
+// Shared memory keeps both operands row-major: A's rows padded by one 32-bit word, so
+// that the lanes of a warp reading one column of A from different rows meet different
+// banks; B's rows, read along n by neighbouring lanes, need none. The accumulator's
+// layout (tegula-assign-gpu-layouts) spreads lanes over both dimensions with the
+// registers repeating above them, so neighbouring lanes read neighbouring words.
+#include "backends/gpu/Conversion/TileToGPU/Lowering.h"
+
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <map>
+
+namespace tegula::gpu::lowering {
+
+using namespace mlir;
+
+namespace {
+
+/// Elements of `element` that make one 32-bit word (at least one).
+int64_t perWord(Type element) { return std::max<int64_t>(1, 32 / std::max(8u, element.getIntOrFloatBitWidth())); }
+
+} // namespace
+
+LogicalResult KernelLowering::lowerDot(Operation *op) {
+  auto dot = cast<tile::DotOp>(op);
+  Location loc = op->getLoc();
+  FailureOr<LinearLayout> la = layoutOf(dot.getA(), op), lb = layoutOf(dot.getB(), op),
+                          lc = layoutOf(dot.getResult(), op);
+  if (failed(la) || failed(lb) || failed(lc))
+    return failure();
+  auto aType = cast<RankedTensorType>(dot.getA().getType());
+  auto bType = cast<RankedTensorType>(dot.getB().getType());
+  const int64_t M = aType.getDimSize(0), K = aType.getDimSize(1), N = bType.getDimSize(1);
+  Type in = aType.getElementType();
+  Type out = cast<RankedTensorType>(dot.getResult().getType()).getElementType();
+  const bool isFloat = isa<FloatType>(out);
+  const int64_t rowA = K + perWord(in); // A's padded row, in elements
+
+  Value sa = sharedBuffer(in, M * rowA, loc), sb = sharedBuffer(in, K * N, loc);
+  auto at = [&](Value row, int64_t stride, Value col) {
+    return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, i32(stride, loc)), col);
+  };
+  writeShared(sa, dot.getA(), *la, loc, [&](int64_t r) {
+    return at(coordinate(*la, r, 0, loc), rowA, coordinate(*la, r, 1, loc));
+  });
+  writeShared(sb, dot.getB(), *lb, loc, [&](int64_t r) {
+    return at(coordinate(*lb, r, 0, loc), N, coordinate(*lb, r, 1, loc));
+  });
+
+  // Each accumulator register's row and column; the registers whose rows (columns)
+  // differ in no register bit share one loaded value.
+  const int64_t count = lc->in_size("register");
+  SmallVector<Value> rows, cols;
+  SmallVector<size_t> rowOf(count), colOf(count);
+  std::map<int64_t, size_t> rowIndex, colIndex;
+  for (int64_t r = 0; r < count; ++r) {
+    const std::vector<int64_t> fixed = lc->apply({{"register", r}});
+    auto [row, newRow] = rowIndex.try_emplace(fixed[0], rows.size());
+    if (newRow)
+      rows.push_back(coordinate(*lc, r, 0, loc));
+    rowOf[r] = row->second;
+    auto [col, newCol] = colIndex.try_emplace(fixed[1], cols.size());
+    if (newCol)
+      cols.push_back(coordinate(*lc, r, 1, loc));
+    colOf[r] = col->second;
+  }
+
+  auto widen = [&](Value v) -> Value {
+    if (v.getType() == out)
+      return v;
+    if (isFloat)
+      return arith::ExtFOp::create(b, loc, out, v);
+    return arith::ExtSIOp::create(b, loc, out, v);
+  };
+  Value lower = arith::ConstantIndexOp::create(b, loc, 0), upper = arith::ConstantIndexOp::create(b, loc, K),
+        step = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, lower, upper, step, regs(dot.getAcc()));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *body = loop.getBody();
+    if (body->mightHaveTerminator())
+      body->getTerminator()->erase();
+    b.setInsertionPointToEnd(body);
+    Value k = arith::IndexCastOp::create(b, loc, b.getI32Type(), loop.getInductionVar());
+    Value kRow = arith::MulIOp::create(b, loc, k, i32(N, loc));
+    SmallVector<Value> aValues, bValues;
+    for (Value row : rows)
+      aValues.push_back(widen(loadShared(sa, in, at(row, rowA, k), loc)));
+    for (Value col : cols)
+      bValues.push_back(widen(loadShared(sb, in, arith::AddIOp::create(b, loc, kRow, col), loc)));
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < count; ++r) {
+      Value acc = body->getArgument(1 + r), x = aValues[rowOf[r]], y = bValues[colOf[r]];
+      next.push_back(isFloat ? Value(math::FmaOp::create(b, loc, x, y, acc))
+                             : Value(arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, x, y), acc)));
+    }
+    scf::YieldOp::create(b, loc, next);
+  }
+  mapTile(dot.getResult(), SmallVector<Value>(loop.getResults()));
+  return success();
+}
+
+} // namespace tegula::gpu::lowering
