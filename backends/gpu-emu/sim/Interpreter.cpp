@@ -465,6 +465,9 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::Shuffle:
     exec_shuffle(in, mask);
     return;
+  case Op::MmaSync:
+    exec_mma(in, mask);
+    return;
   case Op::Barrier:
     exec_barrier(in, mask);
     return;
@@ -731,17 +734,8 @@ void Interpreter::exec_shuffle(const Instr &in, const Mask &mask) {
   for (int64_t t = 0; t < threads_; ++t)
     value[t] = at(in.args[0], 0, t);
   for (int64_t warpStart = 0; warpStart < threads_; warpStart += warp) {
-    int64_t active = 0, living = 0;
-    for (int64_t t = warpStart; t < warpStart + warp; ++t) {
-      active += mask[t];
-      living += alive_[t];
-    }
-    if (active == 0)
+    if (!warp_converged(in, mask, warpStart))
       continue;
-    if (active != living)
-      fail(ErrorCode::DeviceFault, in,
-           "a warp operation run by " + std::to_string(active) + " of the " + std::to_string(living) +
-               " threads of warp " + std::to_string(warpStart / warp) + " (the warp is not converged)");
     for (int64_t t = warpStart; t < warpStart + warp; ++t) {
       if (!mask[t])
         continue;
@@ -759,6 +753,73 @@ void Interpreter::exec_shuffle(const Instr &in, const Mask &mask) {
       at(in.results[0], 0, t) = valid ? value[warpStart + source] : value[t];
       if (in.results.size() > 1)
         at(in.results[1], 0, t) = valid;
+    }
+  }
+}
+
+bool Interpreter::warp_converged(const Instr &in, const Mask &mask, int64_t warpStart) {
+  const int64_t warp = program_.warp_size;
+  int64_t active = 0, living = 0;
+  for (int64_t t = warpStart; t < warpStart + warp; ++t) {
+    active += mask[t];
+    living += alive_[t];
+  }
+  if (active == 0)
+    return false;
+  if (active != living)
+    fail(ErrorCode::DeviceFault, in,
+         "a warp operation run by " + std::to_string(active) + " of the " + std::to_string(living) +
+             " threads of warp " + std::to_string(warpStart / warp) + " (the warp is not converged)");
+  return true;
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.{f16,bf16}.{f16,bf16}.f32, from the PTX ISA's
+// "Matrix Fragments for mma.m16n8k16 with floating point type". With groupID = lane / 4
+// and threadID_in_group = lane % 4:
+//   A (16 x 16), a_i for i in 0..7: row groupID, + 8 for a2, a3, a6, a7;
+//                                   column 2 threadID_in_group + (i & 1), + 8 for i >= 4.
+//   B (16 x 8),  b_i for i in 0..3: row 2 threadID_in_group + (i & 1), + 8 for i >= 2;
+//                                   column groupID.
+//   C, D (16 x 8), c_i for i in 0..3: row groupID, + 8 for i >= 2;
+//                                     column 2 threadID_in_group + (i & 1).
+// Registers hold two 16-bit elements, a_{2r} in the low half of register r. D is the
+// sum over k of the products (each exact in f64) plus C, in f64, rounded once to f32:
+// the hardware's accumulation rounds at least as coarsely, which the correctness
+// policy's f32 accumulation bound covers.
+void Interpreter::exec_mma(const Instr &in, const Mask &mask) {
+  const int64_t warp = program_.warp_size;
+  if (warp != 32)
+    fail(ErrorCode::DeviceFault, in, "mma.sync runs on 32-lane warps, this kernel's warps have " +
+                                         std::to_string(warp) + " lanes");
+  const Scalar half = static_cast<MmaInput>(in.imm) == MmaInput::BF16 ? Scalar::BF16 : Scalar::F16;
+  // The 16-bit element j (0 or 1) of register `value` in thread t: a vector of two
+  // halves, or an i32 holding both.
+  auto element = [&](int32_t value, int j, int64_t t) -> double {
+    const uint64_t bits = program_.values[value].width == 2 ? at(value, j, t) : at(value, 0, t) >> (16 * j);
+    return to_double(half, bits & 0xffff);
+  };
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += warp) {
+    if (!warp_converged(in, mask, warpStart))
+      continue;
+    double a[16][16], b[16][8], c[16][8];
+    for (int64_t lane = 0; lane < 32; ++lane) {
+      const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
+      for (int i = 0; i < 8; ++i)
+        a[group + 8 * ((i >> 1) & 1)][2 * inGroup + (i & 1) + 8 * (i >> 2)] = element(in.args[i / 2], i % 2, t);
+      for (int i = 0; i < 4; ++i)
+        b[2 * inGroup + (i & 1) + 8 * (i >> 1)][group] = element(in.args[4 + i / 2], i % 2, t);
+      for (int i = 0; i < 4; ++i)
+        c[group + 8 * (i >> 1)][2 * inGroup + (i & 1)] = to_double(Scalar::F32, at(in.args[6 + i], 0, t));
+    }
+    for (int64_t lane = 0; lane < 32; ++lane) {
+      const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
+      for (int i = 0; i < 4; ++i) {
+        const int row = static_cast<int>(group + 8 * (i >> 1)), col = static_cast<int>(2 * inGroup + (i & 1));
+        double sum = 0;
+        for (int k = 0; k < 16; ++k)
+          sum += a[row][k] * b[k][col];
+        at(in.results[i], 0, t) = from_double(Scalar::F32, sum + c[row][col]);
+      }
     }
   }
 }

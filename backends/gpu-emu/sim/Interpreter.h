@@ -69,6 +69,10 @@ private:
   void exec_shared(const Instr &in, const Mask &mask);
   void exec_atomic(const Instr &in, const Mask &mask);
   void exec_shuffle(const Instr &in, const Mask &mask);
+  void exec_mma(const Instr &in, const Mask &mask);
+  /// Whether warp `warpStart` takes part in a warp operation: false when none of its
+  /// threads does; a fault when only some of its living threads do.
+  bool warp_converged(const Instr &in, const Mask &mask, int64_t warpStart);
   void exec_barrier(const Instr &in, const Mask &mask);
   [[noreturn]] void fail(ErrorCode code, const Instr &in, const std::string &what);
   const GlobalRange *range_of(uint64_t address, uint64_t bytes) const;

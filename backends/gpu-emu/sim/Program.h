@@ -50,6 +50,10 @@ enum class Op : uint16_t {
   ThreadId, BlockId, GridDim, BlockDim, // imm: the dimension (0, 1, 2)
   Shuffle,      // args: value, offset, width; imm: mode (0 xor, 1 idx, 2 up, 3 down); results: value, valid
   Barrier,
+  // A warp's matrix multiply-accumulate (PTX mma.sync.aligned.m16n8k16.row.col, f32
+  // accumulators): args: A's 4 registers (2 halves each), B's 2, C's 4 f32; imm: an
+  // MmaInput; results: D's 4 f32. Each lane holds the fragments the PTX ISA assigns it.
+  MmaSync,
   Print,        // gpu.printf: imm: the format (into Program::strings); args: its values
   Trap,         // llvm.intr.trap: the thread stops and the launch fails
   For,          // args: lower, upper, step, initial values; body: iv then iter args; results
@@ -62,6 +66,9 @@ enum class Op : uint16_t {
 /// combined with the operand. Integers signed or unsigned as named; float max and min
 /// are IEEE maxNum and minNum (a NaN operand loses to a number).
 enum class AtomicKind : uint8_t { Add, FAdd, Max, Min, UMax, UMin, FMax, FMin, Xchg };
+
+/// The 16-bit inputs of an MmaSync; a register holds two, the first in its low half.
+enum class MmaInput : uint8_t { F16, BF16 };
 
 struct Instr {
   Op op = Op::Constant;

@@ -28,6 +28,7 @@ public:
     d.name = "gpu-emu";
     d.summary = "every thread of each GPU block on the host, from cuda's or rocm's code at emu-tap; executes";
     d.executes = true;
+    d.emulated = true;
     d.emit_kinds = {{"tile", "tile", false, "tile dialect after canonicalization"},
                     {"gpu", "gpu", false, "tiles with layouts, as the vendor target has them"},
                     {kTap, kTap, false, "the code one thread runs: what the emulator runs"}};

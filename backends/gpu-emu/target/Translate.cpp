@@ -1,7 +1,8 @@
 // The module at a GPU target's emu-tap stage, written down as a gpu-emu Program: each op
 // of the upstream dialects the tap may hold becomes an instruction with the semantics
 // the upstream dialect gives it (arith, math, scf, vector, memref, llvm's loads, stores,
-// atomics, getelementptr and trap, gpu's ids, shuffles, barriers and printf). Anything
+// atomics, getelementptr and trap, gpu's ids, shuffles, barriers and printf, nvvm's
+// mma.sync as the PTX ISA defines it). Anything
 // else is refused with its name and place: the emulator runs what it models, nothing by
 // guess.
 #include "backends/gpu-emu/target/Translate.h"
@@ -9,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -342,11 +344,13 @@ private:
       fields_[exchange.getResult()] = {in.results[0], in.results[1]};
       return in;
     }
+    if (auto mma = dyn_cast<NVVM::MmaOp>(op))
+      return translateMma(mma, in);
     if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
       auto it = fields_.find(extract.getContainer());
       if (it == fields_.end() || extract.getPosition().size() != 1 || extract.getPosition()[0] < 0 ||
           extract.getPosition()[0] >= static_cast<int64_t>(it->second.size()))
-        return op->emitError("gpu-emu models llvm.extractvalue of a cmpxchg's result only");
+        return op->emitError("gpu-emu models llvm.extractvalue of a cmpxchg's or an mma.sync's result only");
       // A copy of the field: a bitcast to its own type.
       in.op = Op::Bitcast;
       in.args = {it->second[extract.getPosition()[0]]};
@@ -455,10 +459,58 @@ private:
     return op->emitError("gpu-emu does not model '") << op->getName() << "'";
   }
 
+  /// nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs (two to a register: a
+  /// vector<2xf16> or an i32) and f32 accumulators; its struct of four f32 becomes four
+  /// values, which llvm.extractvalue names.
+  FailureOr<Instr> translateMma(NVVM::MmaOp mma, Instr &in) {
+    NVVM::MMAShapeAttr shape = mma.getShape();
+    std::optional<NVVM::MMATypes> input = mma.getMultiplicandAPtxType();
+    if (!input && !mma.getOperandA().empty()) {
+      auto pair = dyn_cast<VectorType>(mma.getOperandA()[0].getType());
+      if (pair && pair.getNumElements() == 2 && pair.getElementType().isF16())
+        input = NVVM::MMATypes::f16;
+    }
+    auto result = dyn_cast<LLVM::LLVMStructType>(mma.getResult().getType());
+    auto allF32 = [](TypeRange types) { return llvm::all_of(types, [](Type t) { return t.isF32(); }); };
+    const bool modelled = shape.getM() == 16 && shape.getN() == 8 && shape.getK() == 16 &&
+                          mma.getLayoutA() == NVVM::MMALayout::row && mma.getLayoutB() == NVVM::MMALayout::col &&
+                          input && (*input == NVVM::MMATypes::f16 || *input == NVVM::MMATypes::bf16) &&
+                          mma.getMultiplicandBPtxType().value_or(*input) == *input && mma.getOperandA().size() == 4 &&
+                          mma.getOperandB().size() == 2 && mma.getOperandC().size() == 4 &&
+                          allF32(mma.getOperandC().getTypes()) && result && result.getBody().size() == 4 &&
+                          allF32(result.getBody());
+    if (!modelled)
+      return mma.emitError("gpu-emu models nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs and f32 "
+                           "accumulators");
+    for (Value v : llvm::concat<Value>(mma.getOperandA(), mma.getOperandB())) {
+      std::optional<ValueType> type = valueTypeOf(v.getType());
+      const bool pair = type && type->width == 2 && scalar_bits(type->scalar) == 16;
+      if (!pair && !(type && type->width == 1 && type->scalar == Scalar::I32))
+        return mma.emitError("gpu-emu takes mma.sync inputs two to a 32-bit register, not ") << v.getType();
+    }
+    in.op = Op::MmaSync;
+    in.imm = static_cast<int64_t>(*input == NVVM::MMATypes::bf16 ? MmaInput::BF16 : MmaInput::F16);
+    SmallVector<Value> args(mma.getOperandA());
+    llvm::append_range(args, mma.getOperandB());
+    llvm::append_range(args, mma.getOperandC());
+    if (failed(addArgs(in, mma, args)))
+      return failure();
+    in.type = ValueType{Scalar::F32, 1};
+    SmallVector<int32_t, 4> fields;
+    for (int i = 0; i < 4; ++i) {
+      in.results.push_back(static_cast<int32_t>(p_.values.size()));
+      p_.values.push_back(in.type);
+      fields.push_back(in.results.back());
+    }
+    fields_[mma.getResult()] = fields;
+    return in;
+  }
+
   Program &p_;
   std::vector<Instr> pending_; ///< instructions an op needs before its own
   llvm::DenseMap<Value, int32_t> numbers_;
-  llvm::DenseMap<Value, std::array<int32_t, 2>> fields_; ///< a cmpxchg's result -> {old, swapped}
+  /// A struct result's fields: a cmpxchg's {old, swapped}, an mma.sync's four f32.
+  llvm::DenseMap<Value, SmallVector<int32_t, 4>> fields_;
   std::map<std::string, int32_t> sites_;
 };
 

@@ -53,6 +53,9 @@ struct TargetDescription {
   std::string summary; ///< one line for `tegula targets`
   bool executes = false;       ///< this build runs its kernels (host, or a simulator)
   bool simulated_time = false; ///< a launch's time is the simulated machine's, not the host's
+  /// Runs every thread's code one instruction at a time on the host: answers and checks,
+  /// not speed (thousands of times slower than the host); callers keep problems small.
+  bool emulated = false;
   bool covers_language = false; ///< compiles every construct of the language: a refusal is a bug
   bool host = false;            ///< compiles for the machine it runs on: the default target
   std::vector<EmitKindInfo> emit_kinds;
