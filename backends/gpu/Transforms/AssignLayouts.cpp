@@ -222,9 +222,9 @@ private:
         tgpu::blockOf(wanted) != tgpu::blockOf(access))
       return;
     auto shape = tileType(load.getResult()).getShape();
-    auto quiet = [&] { return load.emitError(); };
-    FailureOr<tegula::gpu::LinearLayout> from = tgpu::toLinearLayout(access, shape, quiet);
-    FailureOr<tegula::gpu::LinearLayout> to = tgpu::toLinearLayout(wanted, shape, quiet);
+    auto diagnose = [&] { return load.emitError(); };
+    FailureOr<tegula::gpu::LinearLayout> from = tgpu::toLinearLayout(access, shape, diagnose);
+    FailureOr<tegula::gpu::LinearLayout> to = tgpu::toLinearLayout(wanted, shape, diagnose);
     if (failed(from) || failed(to))
       return;
     const int dim = static_cast<int>(widest[0]);

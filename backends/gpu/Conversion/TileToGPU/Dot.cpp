@@ -47,14 +47,11 @@ LogicalResult KernelLowering::lowerDot(Operation *op) {
   const int64_t rowA = K + perWord(in); // A's padded row, in elements
 
   Value sa = sharedBuffer(in, M * rowA, loc), sb = sharedBuffer(in, K * N, loc);
-  auto at = [&](Value row, int64_t stride, Value col) {
-    return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, i32(stride, loc)), col);
-  };
   writeShared(sa, dot.getA(), *la, loc, [&](int64_t r) {
-    return at(coordinate(*la, r, 0, loc), rowA, coordinate(*la, r, 1, loc));
+    return rowMajorOffset({coordinate(*la, r, 0, loc), coordinate(*la, r, 1, loc)}, {M, rowA}, loc);
   });
   writeShared(sb, dot.getB(), *lb, loc, [&](int64_t r) {
-    return at(coordinate(*lb, r, 0, loc), N, coordinate(*lb, r, 1, loc));
+    return rowMajorOffset({coordinate(*lb, r, 0, loc), coordinate(*lb, r, 1, loc)}, {K, N}, loc);
   });
 
   // Each accumulator register's row and column; the registers whose rows (columns)
@@ -92,12 +89,11 @@ LogicalResult KernelLowering::lowerDot(Operation *op) {
       body->getTerminator()->erase();
     b.setInsertionPointToEnd(body);
     Value k = arith::IndexCastOp::create(b, loc, b.getI32Type(), loop.getInductionVar());
-    Value kRow = arith::MulIOp::create(b, loc, k, i32(N, loc));
     SmallVector<Value> aValues, bValues;
     for (Value row : rows)
-      aValues.push_back(widen(loadShared(sa, in, at(row, rowA, k), loc)));
+      aValues.push_back(widen(loadShared(sa, in, rowMajorOffset({row, k}, {M, rowA}, loc), loc)));
     for (Value col : cols)
-      bValues.push_back(widen(loadShared(sb, in, arith::AddIOp::create(b, loc, kRow, col), loc)));
+      bValues.push_back(widen(loadShared(sb, in, rowMajorOffset({k, col}, {K, N}, loc), loc)));
     SmallVector<Value> next;
     for (int64_t r = 0; r < count; ++r) {
       Value acc = body->getArgument(1 + r), x = aValues[rowOf[r]], y = bValues[colOf[r]];
