@@ -56,8 +56,10 @@ public:
     // convert-gpu-to-nvvm takes math to libdevice where libdevice has the function
     // (__nv_abs is i32 only); what is left (math.absi on i8 and i64) becomes LLVM's
     // intrinsics, which NVPTX selects.
-    return {"nvvm", "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,convert-math-to-llvm,canonicalize,cse),"
-                    "reconcile-unrealized-casts"};
+    // convert-nvgpu-to-nvvm first: ldmatrix reads a shared-memory memref, which it
+    // turns into a pointer before the memrefs themselves are converted.
+    return {"nvvm", "gpu.module(convert-nvgpu-to-nvvm,convert-scf-to-cf,convert-gpu-to-nvvm,convert-math-to-llvm,"
+                    "canonicalize,cse),reconcile-unrealized-casts"};
   }
   gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
     gpu::CodegenTarget t;
@@ -76,6 +78,9 @@ public:
             {"cubin", "", true, "the cubin ptxas assembles"}};
   }
   bool needs_object(const std::string &) const override { return false; }
+  std::vector<std::string> matrix_instructions(const gpu::GpuArch &) const override {
+    return {"mma.m16n8k16"}; // every architecture this target has is sm_80 or newer
+  }
   mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
                                       const std::string &kind) const override {
     if (kind == "ptx")

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,7 +55,64 @@ std::vector<std::pair<std::string, dsl::TracedKernel>> dot_kernels(const std::st
   return out;
 }
 
+/// How many times `pattern` occurs in `text`.
+int64_t occurrences(const std::string &text, const std::string &pattern) {
+  const std::regex re(pattern);
+  return std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator());
+}
+
 } // namespace
+
+TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exact FMAs", "[gpu][assembled][mma]") {
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    // GEMM's default block, 128 x 128 x 32 on 8 warps: the warps split 4 x 2, each a
+    // 32 x 64 sub-tile of 2 x 8 instruction tiles, and BK = 32 is two k steps of 16: per
+    // step of the main loop 2 x 8 x 2 = 32 mma.sync; per k step each warp loads A's 2
+    // fragments (ldmatrix.x4) and B's 8 (four ldmatrix.x4.trans, two fragments each).
+    // The loop holds no scalar FMA: the accumulator stays in the fragments.
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      const std::string in = std::string(dtype_name(dtype));
+      INFO(target << " gemm " << in);
+      const std::string ptx = emit(trace_gemm(dtype, default_gemm_config(target)), target, "ptx");
+      CHECK(occurrences(ptx, "mma\\.sync\\.aligned\\.m16n8k16\\.row\\.col\\.f32\\." + in + "\\." + in + "\\.f32") == 32);
+      CHECK(occurrences(ptx, "ldmatrix\\.sync\\.aligned\\.m8n8\\.x4\\.shared\\.b16") == 4);
+      CHECK(occurrences(ptx, "ldmatrix\\.sync\\.aligned\\.m8n8\\.x4\\.trans\\.shared\\.b16") == 8);
+      CHECK(occurrences(ptx, "\\bfma\\.rn\\.f32") == 0);
+    }
+    // f32 inputs: the kernel does not allow tf32, so the products stay exact on FMAs.
+    {
+      INFO(target << " gemm f32");
+      const std::string ptx = emit(trace_gemm(DType::F32, default_gemm_config(target)), target, "ptx");
+      CHECK(occurrences(ptx, "mma\\.sync") == 0);
+      CHECK(occurrences(ptx, "\\bfma\\.rn\\.f32") > 0);
+    }
+    // Attention at D = 64 (64 queries and 64 keys a step, 8 warps as 4 x 2 over each 64 x
+    // 64 product: 16 x 32 sub-tiles of 1 x 4 instruction tiles): Q K^T and P V are 4 k
+    // steps of 4 each, 32 mma.sync a step.
+    {
+      INFO(target << " attention bf16");
+      const std::string ptx =
+          emit(trace_attention(DType::BF16, default_attention_config(target, 64, false, false)), target, "ptx");
+      CHECK(occurrences(ptx, "mma\\.sync\\.aligned\\.m16n8k16") == 32);
+      CHECK(occurrences(ptx, "ldmatrix") > 0);
+    }
+    // Multi-LoRA: the segmented form's tiles of tokens multiply on mma.sync; the gathered
+    // form is one token per instance, a matrix-vector product (as Punica's BGMV), which
+    // a 16-row instruction would pad 16-fold, so it stays on the vector units.
+    for (LoraForm form : {LoraForm::Segmented, LoraForm::Gathered}) {
+      const LoraConfig config = default_lora_config(target, form, 16);
+      const bool tiles = form == LoraForm::Segmented;
+      INFO(target << " lora " << (tiles ? "sgmv" : "bgmv"));
+      CHECK((occurrences(emit(trace_lora_shrink(DType::BF16, config), target, "ptx"), "mma\\.sync") > 0) == tiles);
+      CHECK((occurrences(emit(trace_lora_expand(DType::BF16, config), target, "ptx"), "mma\\.sync") > 0) == tiles);
+    }
+    {
+      INFO(target << " lora linear");
+      const LoraConfig config = default_lora_config(target, LoraForm::Segmented, 16);
+      CHECK(occurrences(emit(trace_lora_linear(DType::BF16, config), target, "ptx"), "mma\\.sync") > 0);
+    }
+  }
+}
 
 TEST_CASE("every library kernel with dot assembles for the GPU targets without spilling", "[gpu][assembled]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {

@@ -468,6 +468,20 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::MmaSync:
     exec_mma(in, mask);
     return;
+  case Op::LdMatrix:
+    exec_ldmatrix(in, mask);
+    return;
+  case Op::Pack: {
+    const ValueType from = program_.values[in.args[0]];
+    const int fromBits = scalar_bits(from.scalar);
+    each([&](int64_t t) {
+      uint64_t r = 0;
+      for (int e = 0; e < from.width; ++e)
+        r |= (at(in.args[0], e, t) & width_mask(fromBits)) << (e * fromBits);
+      at(in.results[0], 0, t) = r;
+    });
+    return;
+  }
   case Op::Barrier:
     exec_barrier(in, mask);
     return;
@@ -654,6 +668,41 @@ void Interpreter::exec_atomic(const Instr &in, const Mask &mask) {
   }
 }
 
+void Interpreter::touch_shared(const Instr &in, int64_t t, int64_t offset, int64_t bytes, bool load) {
+  if (offset < 0 || offset + bytes > program_.shared_bytes)
+    fail(ErrorCode::OutOfBounds, in, "a shared-memory access at byte " + std::to_string(offset) + " of " +
+                                         std::to_string(program_.shared_bytes) + " (thread " + std::to_string(t) +
+                                         ")");
+  for (int64_t b = offset; b < offset + bytes; ++b) {
+    const int32_t me = static_cast<int32_t>(t + 1);
+    if (write_epoch_[b] == epoch_ && writer_[b] != me)
+      fail(ErrorCode::DeviceFault, in,
+           std::string("a shared-memory race: thread ") + std::to_string(t) + (load ? " reads" : " writes") +
+               " byte " + std::to_string(b) + " that thread " + std::to_string(writer_[b] - 1) +
+               " wrote since the last barrier");
+    if (load) {
+      if (!written_[b])
+        fail(ErrorCode::DeviceFault, in,
+             "thread " + std::to_string(t) + " reads byte " + std::to_string(b) + " of shared memory that nothing wrote");
+      if (read_epoch_[b] != epoch_) {
+        read_epoch_[b] = epoch_;
+        reader_[b] = me;
+      } else if (reader_[b] != me) {
+        reader_[b] = -1;
+      }
+    } else {
+      if (read_epoch_[b] == epoch_ && reader_[b] != me)
+        fail(ErrorCode::DeviceFault, in,
+             "a shared-memory race: thread " + std::to_string(t) + " writes byte " + std::to_string(b) +
+                 (reader_[b] == -1 ? " that other threads read" : " that thread " + std::to_string(reader_[b] - 1) + " read") +
+                 " since the last barrier");
+      write_epoch_[b] = epoch_;
+      writer_[b] = me;
+      written_[b] = 1;
+    }
+  }
+}
+
 void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
   const bool load = in.op == Op::LoadShared;
   const int32_t view = load ? in.args[0] : in.args[1];
@@ -673,41 +722,11 @@ void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
       const bool overflow =
           __builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), bytes, &scaled) ||
           __builtin_add_overflow(static_cast<int64_t>(at(view, 0, t)), scaled, &offset);
-      if (overflow || offset < 0 || offset + bytes > program_.shared_bytes)
-        fail(ErrorCode::OutOfBounds, in, "a shared-memory access at byte " + std::to_string(offset) +
-                                             " of " + std::to_string(program_.shared_bytes) + " (thread " +
-                                             std::to_string(t) + ")");
+      if (overflow)
+        offset = -1;
+      touch_shared(in, t, offset, bytes, load);
       for (int64_t w = offset / 4; w <= (offset + bytes - 1) / 4; ++w)
         words[w % 32].insert(w);
-      for (int64_t b = offset; b < offset + bytes; ++b) {
-        const int32_t me = static_cast<int32_t>(t + 1);
-        if (write_epoch_[b] == epoch_ && writer_[b] != me)
-          fail(ErrorCode::DeviceFault, in,
-               std::string("a shared-memory race: thread ") + std::to_string(t) + (load ? " reads" : " writes") +
-                   " byte " + std::to_string(b) + " that thread " + std::to_string(writer_[b] - 1) +
-                   " wrote since the last barrier");
-        if (load) {
-          if (!written_[b])
-            fail(ErrorCode::DeviceFault, in,
-                 "thread " + std::to_string(t) + " reads byte " + std::to_string(b) +
-                     " of shared memory that nothing wrote");
-          if (read_epoch_[b] != epoch_) {
-            read_epoch_[b] = epoch_;
-            reader_[b] = me;
-          } else if (reader_[b] != me) {
-            reader_[b] = -1;
-          }
-        } else {
-          if (read_epoch_[b] == epoch_ && reader_[b] != me)
-            fail(ErrorCode::DeviceFault, in,
-                 "a shared-memory race: thread " + std::to_string(t) + " writes byte " + std::to_string(b) +
-                     (reader_[b] == -1 ? " that other threads read" : " that thread " + std::to_string(reader_[b] - 1) + " read") +
-                     " since the last barrier");
-          write_epoch_[b] = epoch_;
-          writer_[b] = me;
-          written_[b] = 1;
-        }
-      }
       if (load) {
         uint64_t v = 0;
         std::memcpy(&v, shared_.data() + offset, static_cast<size_t>(bytes));
@@ -821,6 +840,61 @@ void Interpreter::exec_mma(const Instr &in, const Mask &mask) {
         at(in.results[i], 0, t) = from_double(Scalar::F32, sum + c[row][col]);
       }
     }
+  }
+}
+
+// ldmatrix.sync.aligned.m8n8.x{1,2,4}{.trans}.shared.b16, from the PTX ISA: for
+// matrix q, lanes 8q .. 8q + 7 give the addresses of its rows 0 .. 7, 16 bytes each and
+// 16-byte aligned (the other lanes' addresses are not read). Lane l receives, of each
+// matrix, the pair at row l / 4, columns 2 (l % 4) and 2 (l % 4) + 1; with .trans, the
+// pair at rows 2 (l % 4) and 2 (l % 4) + 1 of column l / 4. Each matrix is one request
+// to the banks: its 8 rows conflict where two fall in one bank with different words.
+void Interpreter::exec_ldmatrix(const Instr &in, const Mask &mask) {
+  const int64_t warp = program_.warp_size;
+  if (warp != 32)
+    fail(ErrorCode::DeviceFault, in, "ldmatrix runs on 32-lane warps, this kernel's warps have " +
+                                         std::to_string(warp) + " lanes");
+  const int64_t matrices = in.imm & 0xff;
+  const bool transpose = (in.imm >> 8) & 1;
+  const int32_t view = in.args[0], index = in.args[1];
+  const int indexBits = scalar_bits(program_.values[index].scalar);
+  AccessCounters &counters = report_.shared[site(in)];
+  counters.bytes = 4 * matrices;
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += warp) {
+    if (!warp_converged(in, mask, warpStart))
+      continue;
+    uint16_t m[4][8][8];
+    int64_t wavefronts = 0;
+    for (int64_t q = 0; q < matrices; ++q) {
+      std::map<int64_t, std::set<int64_t>> words; // bank -> distinct 4-byte words
+      for (int64_t r = 0; r < 8; ++r) {
+        const int64_t t = warpStart + 8 * q + r;
+        int64_t scaled = 0, offset = 0;
+        if (__builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), int64_t{2}, &scaled) ||
+            __builtin_add_overflow(static_cast<int64_t>(at(view, 0, t)), scaled, &offset))
+          offset = -1;
+        touch_shared(in, t, offset, 16, true);
+        if (offset % 16 != 0)
+          fail(ErrorCode::DeviceFault, in, "ldmatrix row address " + std::to_string(offset) + " of thread " +
+                                               std::to_string(t) + " is not 16-byte aligned");
+        std::memcpy(m[q][r], shared_.data() + offset, 16);
+        for (int64_t w = offset / 4; w < offset / 4 + 4; ++w)
+          words[w % 32].insert(w);
+      }
+      int64_t most = 0;
+      for (auto &[bank, distinct] : words)
+        most = std::max<int64_t>(most, static_cast<int64_t>(distinct.size()));
+      wavefronts += most;
+    }
+    for (int64_t lane = 0; lane < warp; ++lane) {
+      const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
+      for (int64_t q = 0; q < matrices; ++q)
+        for (int j = 0; j < 2; ++j)
+          at(in.results[q], j, t) = transpose ? m[q][2 * inGroup + j][group] : m[q][group][2 * inGroup + j];
+    }
+    ++counters.requests;
+    counters.sectors += wavefronts;
+    counters.ideal += matrices;
   }
 }
 

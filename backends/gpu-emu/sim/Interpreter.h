@@ -70,6 +70,10 @@ private:
   void exec_atomic(const Instr &in, const Mask &mask);
   void exec_shuffle(const Instr &in, const Mask &mask);
   void exec_mma(const Instr &in, const Mask &mask);
+  void exec_ldmatrix(const Instr &in, const Mask &mask);
+  /// Thread t's access to shared bytes [offset, offset + bytes): the bounds, race and
+  /// initialization checks, and the record of who touched them since the last barrier.
+  void touch_shared(const Instr &in, int64_t t, int64_t offset, int64_t bytes, bool load);
   /// Whether warp `warpStart` takes part in a warp operation: false when none of its
   /// threads does; a fault when only some of its living threads do.
   bool warp_converged(const Instr &in, const Mask &mask, int64_t warpStart);

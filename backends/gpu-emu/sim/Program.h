@@ -54,6 +54,11 @@ enum class Op : uint16_t {
   // accumulators): args: A's 4 registers (2 halves each), B's 2, C's 4 f32; imm: an
   // MmaInput; results: D's 4 f32. Each lane holds the fragments the PTX ISA assigns it.
   MmaSync,
+  // A warp's ldmatrix.sync.aligned.m8n8.x{1,2,4}{.trans}.shared.b16: args: view, index
+  // (of 16-bit elements: this lane's row of 8); imm: the number of matrices, plus 256
+  // for .trans; results: one pair of 16-bit elements per matrix.
+  LdMatrix,
+  Pack,         // args[0]: a vector; result: one integer of its elements' bits, element 0 lowest
   Print,        // gpu.printf: imm: the format (into Program::strings); args: its values
   Trap,         // llvm.intr.trap: the thread stops and the launch fails
   For,          // args: lower, upper, step, initial values; body: iv then iter args; results

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -256,6 +257,18 @@ private:
       const unsigned to = op->getResult(0).getType().isIndex() ? 64 : op->getResult(0).getType().getIntOrFloatBitWidth();
       return finish(to < from ? Op::TruncI : isa<arith::IndexCastOp>(op) ? Op::ExtSI : Op::ExtUI, op->getOperands());
     }
+    if (auto extract = dyn_cast<vector::ExtractOp>(op); extract && fields_.count(extract.getSource())) {
+      // One matrix's pair of an ldmatrix: a copy of that field.
+      const SmallVector<int32_t, 4> &fields = fields_.find(extract.getSource())->second;
+      if (!extract.getDynamicPosition().empty() || extract.getStaticPosition().size() != 1 ||
+          extract.getStaticPosition()[0] < 0 || extract.getStaticPosition()[0] >= static_cast<int64_t>(fields.size()))
+        return op->emitError("gpu-emu models vector.extract of one matrix of an ldmatrix");
+      in.op = Op::Bitcast;
+      in.args = {fields[extract.getStaticPosition()[0]]};
+      if (failed(addResults(in, op)))
+        return failure();
+      return in;
+    }
     if (auto extract = dyn_cast<vector::ExtractOp>(op)) {
       if (!extract.getDynamicPosition().empty() || extract.getStaticPosition().size() != 1)
         return op->emitError("gpu-emu models vector.extract of one static position");
@@ -346,6 +359,15 @@ private:
     }
     if (auto mma = dyn_cast<NVVM::MmaOp>(op))
       return translateMma(mma, in);
+    if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op))
+      return translateLdMatrix(load, in);
+    if (auto bitcast = dyn_cast<LLVM::BitcastOp>(op)) {
+      std::optional<ValueType> from = valueTypeOf(bitcast.getArg().getType()), to = valueTypeOf(bitcast.getType());
+      if (!from || !to || from->width < 2 || to->width != 1 || is_float(to->scalar) ||
+          scalar_bits(from->scalar) * from->width != scalar_bits(to->scalar))
+        return op->emitError("gpu-emu models llvm.bitcast of a vector into one integer of its bits");
+      return finish(Op::Pack, {bitcast.getArg()});
+    }
     if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
       auto it = fields_.find(extract.getContainer());
       if (it == fields_.end() || extract.getPosition().size() != 1 || extract.getPosition()[0] < 0 ||
@@ -506,10 +528,40 @@ private:
     return in;
   }
 
+  /// nvgpu.ldmatrix of 16-bit elements from a one-dimensional shared-memory view: one
+  /// pair of elements per matrix, which vector.extract names.
+  FailureOr<Instr> translateLdMatrix(nvgpu::LdMatrixOp load, Instr &in) {
+    auto source = cast<MemRefType>(load.getSrcMemref().getType());
+    auto result = load.getRes().getType();
+    const int64_t matrices = load.getNumTiles();
+    if (source.getRank() != 1 || source.getElementTypeBitWidth() != 16 || result.getRank() != 2 ||
+        result.getDimSize(0) != matrices || result.getDimSize(1) != 2 || matrices < 1 || matrices > 4 ||
+        matrices == 3)
+      return load.emitError("gpu-emu models ldmatrix of 1, 2 or 4 matrices of 16-bit elements from "
+                            "one-dimensional shared memory");
+    in.op = Op::LdMatrix;
+    in.imm = matrices + (load.getTranspose() ? 256 : 0);
+    if (failed(addArgs(in, load, {load.getSrcMemref(), load.getIndices()[0]})))
+      return failure();
+    std::optional<ValueType> element = valueTypeOf(result.getElementType());
+    if (!element)
+      return load.emitError("gpu-emu does not model ") << result.getElementType();
+    in.type = ValueType{element->scalar, 2};
+    SmallVector<int32_t, 4> fields;
+    for (int64_t q = 0; q < matrices; ++q) {
+      in.results.push_back(static_cast<int32_t>(p_.values.size()));
+      p_.values.push_back(in.type);
+      fields.push_back(in.results.back());
+    }
+    fields_[load.getRes()] = fields;
+    return in;
+  }
+
   Program &p_;
   std::vector<Instr> pending_; ///< instructions an op needs before its own
   llvm::DenseMap<Value, int32_t> numbers_;
-  /// A struct result's fields: a cmpxchg's {old, swapped}, an mma.sync's four f32.
+  /// A result's fields: a cmpxchg's {old, swapped}, an mma.sync's four f32, an
+  /// ldmatrix's pair per matrix.
   llvm::DenseMap<Value, SmallVector<int32_t, 4>> fields_;
   std::map<std::string, int32_t> sites_;
 };

@@ -33,6 +33,9 @@ inline constexpr llvm::StringLiteral kWidestVectorAttrName = "tgpu.widest_vector
 /// read, by one op of the tile kernel): its number, which tells the barrier insertion
 /// that the writes of one exchange never meet. Removed by tegula-insert-gpu-barriers.
 inline constexpr llvm::StringLiteral kExchangeAttrName = "tgpu.exchange";
+/// On a tile.dot: the matrix instruction (MatrixInstruction.h) its accumulator's layout
+/// is tiled for, which the lowering then issues.
+inline constexpr llvm::StringLiteral kMatrixInstructionAttrName = "tgpu.matrix_instruction";
 
 /// The block a layout distributes a tile over.
 struct BlockShape {

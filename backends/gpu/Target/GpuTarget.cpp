@@ -40,8 +40,8 @@ public:
                  "num-warps=N: warps of a block for kernels that do not choose (num_warps), a power of two up to " +
                      std::to_string(options_.arch.max_threads / vendor_->warp_size()) + " (" +
                      std::to_string(options_.num_warps) + ")",
-                 "plant-bug=gpu-drop-barrier|gpu-shift-exchange: plant one compiler mistake for gpu-emu and "
-                 "xcheck to catch"};
+                 "plant-bug=gpu-drop-barrier|gpu-shift-exchange|gpu-swap-fragment: plant one compiler mistake for "
+                 "gpu-emu and xcheck to catch"};
     d.compute_units = options_.arch.compute_units;
     d.onchip_bytes = options_.arch.shared_memory;
     d.warp_size = vendor_->warp_size();
@@ -64,10 +64,18 @@ public:
     const std::string block = "num-warps=" + std::to_string(options_.num_warps) +
                               " warp-size=" + std::to_string(vendor_->warp_size()) +
                               " max-threads=" + std::to_string(options_.arch.max_threads);
+    std::string instructions;
+    for (const std::string &name : vendor_->matrix_instructions(options_.arch))
+      instructions += (instructions.empty() ? "" : ",") + name;
+    const std::string swap = options_.plant_bug == "gpu-swap-fragment" ? "true" : "false";
+    const std::string layouts =
+        (instructions.empty() ? "" : "matrix-instructions=" + instructions + " ") + "plant-swap-fragment=" + swap;
     return {{"tile", "canonicalize,cse"},
-            {"gpu", "tegula-expand-gpu-descriptors,canonicalize,cse,tegula-coalesce-gpu-accesses{" + block + "},tegula-assign-gpu-layouts,canonicalize,cse"},
-            {kEmuTapStage, std::string("tegula-convert-tile-to-gpu") +
-                               (options_.plant_bug == "gpu-shift-exchange" ? "{plant-shift-exchange=true}" : "") +
+            {"gpu", "tegula-expand-gpu-descriptors,canonicalize,cse,tegula-coalesce-gpu-accesses{" + block +
+                        "},tegula-assign-gpu-layouts{" + layouts + "},canonicalize,cse"},
+            {kEmuTapStage, "tegula-convert-tile-to-gpu{plant-shift-exchange=" +
+                               std::string(options_.plant_bug == "gpu-shift-exchange" ? "true" : "false") +
+                               " plant-swap-fragment=" + swap + "}" +
                                ",canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
                                std::to_string(options_.arch.static_shared_memory ? options_.arch.static_shared_memory
                                                                                  : options_.arch.shared_memory) +
@@ -149,9 +157,10 @@ GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::Ta
                     target + " option num-warps takes a power of two from 1 to 32, got '" + value + "'");
       o.num_warps = n;
     } else if (key == "plant-bug") {
-      if (!value.empty() && value != "gpu-drop-barrier" && value != "gpu-shift-exchange") // empty: none
-        throw Error(ErrorCode::InvalidArgument, target + " option plant-bug takes gpu-drop-barrier or "
-                                                         "gpu-shift-exchange, got '" + value + "'");
+      if (!value.empty() && value != "gpu-drop-barrier" && value != "gpu-shift-exchange" &&
+          value != "gpu-swap-fragment") // empty: none
+        throw Error(ErrorCode::InvalidArgument, target + " option plant-bug takes gpu-drop-barrier, "
+                                                         "gpu-shift-exchange or gpu-swap-fragment, got '" + value + "'");
       o.plant_bug = value;
     } else {
       throw Error(ErrorCode::InvalidArgument,

@@ -62,6 +62,9 @@ public:
   /// A failure is a diagnostic on `module`.
   virtual mlir::FailureOr<KernelResources> resources(mlir::Operation *module, const GpuArch &arch,
                                                      const GpuCode &code) const = 0;
+  /// The matrix instructions `arch` has (MatrixInstruction.h names), in order of
+  /// preference; a dot none of them takes runs on the vector units.
+  virtual std::vector<std::string> matrix_instructions(const GpuArch &) const { return {}; }
 };
 
 struct GpuTargetOptions {
@@ -70,7 +73,8 @@ struct GpuTargetOptions {
   /// A deliberate compiler bug, to show that gpu-emu and xcheck catch it:
   /// "gpu-drop-barrier" (no barrier between shared-memory writes and reads) or
   /// "gpu-shift-exchange" (each shared-memory exchange reads the element after the one
-  /// written for it: the two sides disagree on the layout). Empty: none.
+  /// written for it: the two sides disagree on the layout) or "gpu-swap-fragment" (the
+  /// matrix instructions' accumulator table with two lane bits swapped). Empty: none.
   std::string plant_bug;
 };
 

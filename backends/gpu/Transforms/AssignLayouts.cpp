@@ -2,6 +2,7 @@
 // tgpu.convert_layout wherever a use needs another (Passes.td says how they are chosen).
 #include "backends/gpu/Transforms/Passes.h"
 
+#include "backends/gpu/Layout/MatrixInstruction.h"
 #include "backends/gpu/Transforms/BlockedLayouts.h"
 
 #include "dialects/tile/IR/TileDialect.h"
@@ -41,13 +42,14 @@ bool isSource(Operation *op) { return isa<tile::RangeOp, tile::SplatOp, arith::C
 
 class LayoutAssignment {
 public:
-  LayoutAssignment(func::FuncOp func, tgpu::BlockShape block) : func_(func), block_(block) {}
+  LayoutAssignment(func::FuncOp func, tgpu::BlockShape block, ArrayRef<tegula::gpu::MatrixInstruction> matrix)
+      : func_(func), block_(block), matrix_(matrix) {}
 
   LogicalResult run() {
     // A dot's accumulator first: it is carried through the loop over k, so the accesses'
     // wishes must not reach it and convert it at every step.
     func_.walk([&](tile::DotOp dot) {
-      Attribute layout = tegula::gpu::accumulatorLayout(dot.getContext(), tileType(dot.getResult()).getShape(), block_);
+      Attribute layout = accumulatorLayoutOf(dot);
       hint(dot.getResult(), layout);
       hint(dot.getAcc(), layout);
     });
@@ -79,7 +81,7 @@ private:
     while (!work.empty()) {
       auto [value, layout] = work.pop_back_val();
       auto type = tileType(value);
-      if (!type || !layout || !hints_.try_emplace(value, layout).second)
+      if (!type || !layout || !fits(layout, type) || !hints_.try_emplace(value, layout).second)
         continue;
       auto push = [&](Value v, Attribute l) { work.push_back({v, l}); };
       // Backwards, to what computes the value.
@@ -137,6 +139,15 @@ private:
         }
       }
     }
+  }
+
+  /// Whether `layout` places every element of a tile of `type`'s shape: a blocked layout
+  /// repeats over any shape, a linear one (a matrix instruction's accumulator) reaches
+  /// only as far as its bases, so a broadcast to a wider tile cannot keep it.
+  static bool fits(Attribute layout, RankedTensorType type) {
+    ScopedDiagnosticHandler quiet(type.getContext(), [](Diagnostic &) { return success(); });
+    return succeeded(tgpu::toLinearLayout(layout, type.getShape(),
+                                          [&] { return emitError(UnknownLoc::get(type.getContext())); }));
   }
 
   Attribute hintOr(Value v, Attribute otherwise) {
@@ -334,7 +345,10 @@ private:
       return success();
     }
     if (auto broadcast = dyn_cast<tile::BroadcastOp>(op)) {
-      Attribute layout = hintOr(broadcast.getResult(), tileType(broadcast.getSrc()).getEncoding());
+      Attribute layout = tileType(broadcast.getSrc()).getEncoding();
+      if (!fits(layout, tileType(broadcast.getResult())))
+        layout = defaultFor(broadcast.getResult());
+      layout = hintOr(broadcast.getResult(), layout);
       require(broadcast->getOpOperand(0), layout);
       setLayout(broadcast.getResult(), layout);
       return success();
@@ -437,8 +451,7 @@ private:
     }
     if (auto dot = dyn_cast<tile::DotOp>(op)) {
       // The operands are read through shared memory, from whatever layout they are in.
-      Attribute layout = hintOr(dot.getResult(), tegula::gpu::accumulatorLayout(
-                                                     op->getContext(), tileType(dot.getResult()).getShape(), block_));
+      Attribute layout = hintOr(dot.getResult(), accumulatorLayoutOf(dot));
       require(dot.getAccMutable(), layout);
       setLayout(dot.getResult(), layout);
       return success();
@@ -452,6 +465,33 @@ private:
     if (!touchesTiles && op->getNumRegions() == 0)
       return success(); // scalar arithmetic: every thread computes it
     return op->emitError("the GPU lowering does not handle '") << op->getName() << "' yet";
+  }
+
+  /// The layout of a dot's accumulator: the first of the target's matrix instructions
+  /// that takes the dot's types and shape (named on the dot as tgpu.matrix_instruction),
+  /// tiled over the warps; else the vector units' layout.
+  Attribute accumulatorLayoutOf(tile::DotOp dot) {
+    auto a = tileType(dot.getA()), b = tileType(dot.getB()), c = tileType(dot.getResult());
+    for (const tegula::gpu::MatrixInstruction &instr : matrix_) {
+      if (!takes(instr, a.getElementType(), b.getElementType(), c.getElementType()) ||
+          a.getDimSize(1) % instr.k != 0)
+        continue;
+      std::optional<tegula::gpu::MatrixTiling> tiling =
+          tegula::gpu::tile_accumulator(instr, c.getDimSize(0), c.getDimSize(1), block_.warps);
+      if (!tiling)
+        continue;
+      dot->setAttr(tgpu::kMatrixInstructionAttrName, StringAttr::get(dot.getContext(), instr.name));
+      return tgpu::LinearEncodingAttr::get(dot.getContext(), tiling->layout);
+    }
+    dot->removeAttr(tgpu::kMatrixInstructionAttrName);
+    return tegula::gpu::accumulatorLayout(dot.getContext(), c.getShape(), block_);
+  }
+
+  static bool takes(const tegula::gpu::MatrixInstruction &instr, Type a, Type b, Type c) {
+    const bool input = llvm::any_of(instr.inputs, [&](tegula::gpu::MatrixInput in) {
+      return in == tegula::gpu::MatrixInput::BF16 ? a.isBF16() : a.isF16();
+    });
+    return input && a == b && c.isF32();
   }
 
   /// `blocked` with its dimensions in `order` (result dimension i is source dimension
@@ -482,11 +522,22 @@ private:
 
   func::FuncOp func_;
   tgpu::BlockShape block_;
+  ArrayRef<tegula::gpu::MatrixInstruction> matrix_;
   DenseMap<Value, Attribute> hints_;
 };
 
 struct AssignGpuLayoutsPass : public tegula::gpu::impl::TegulaAssignGpuLayoutsBase<AssignGpuLayoutsPass> {
+  using TegulaAssignGpuLayoutsBase::TegulaAssignGpuLayoutsBase;
   void runOnOperation() override {
+    std::vector<tegula::gpu::MatrixInstruction> matrix;
+    for (const std::string &name : matrixInstructions) {
+      std::optional<tegula::gpu::MatrixInstruction> instr = tegula::gpu::find_matrix_instruction(name, plantSwapFragment);
+      if (!instr) {
+        getOperation().emitError("no matrix instruction '") << name << "'";
+        return signalPassFailure();
+      }
+      matrix.push_back(*instr);
+    }
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (!func->hasAttr(tile::kKernelAttrName))
         continue;
@@ -496,7 +547,7 @@ struct AssignGpuLayoutsPass : public tegula::gpu::impl::TegulaAssignGpuLayoutsBa
                        "tegula-coalesce-gpu-accesses first");
         return signalPassFailure();
       }
-      if (failed(LayoutAssignment(func, *block).run()))
+      if (failed(LayoutAssignment(func, *block, matrix).run()))
         return signalPassFailure();
     }
   }

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -92,6 +93,8 @@ std::optional<Access> sharedAccess(Operation *op) {
   } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
     memref = store.getMemRef();
     write = true;
+  } else if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op)) {
+    memref = load.getSrcMemref();
   } else if (auto load = dyn_cast<vector::LoadOp>(op)) {
     memref = load.getBase();
   } else if (auto store = dyn_cast<vector::StoreOp>(op)) {

@@ -58,7 +58,19 @@ def TegulaAssignGpuLayouts : Pass<"tegula-assign-gpu-layouts", "::mlir::ModuleOp
     loop's initial value's layout (loop-carried tiles), or one element per thread in
     row-major order. An operand whose layout differs from what its user takes is
     moved by a `tgpu.convert_layout`.
+
+    A dot's accumulator is laid out for the first of `matrix-instructions` (the
+    target's, MatrixInstruction.h) that takes its operand types and shape: that
+    instruction's accumulator fragment tiled over the warps, and the dot is marked
+    `tgpu.matrix_instruction` for the lowering. Otherwise, and for targets with none,
+    it takes the vector units' layout.
   }];
+  let options = [
+    ListOption<"matrixInstructions", "matrix-instructions", "std::string",
+               "The target's matrix instructions, in order of preference (mma.m16n8k16)">,
+    Option<"plantSwapFragment", "plant-swap-fragment", "bool", "false",
+           "Plant a bug for the emulator to catch: the accumulator fragment's table with two lane bits swapped">,
+  ];
   let dependentDialects = ["::tegula::gpu::ir::TGPUDialect"];
 }
 

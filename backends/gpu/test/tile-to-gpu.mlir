@@ -1,5 +1,6 @@
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses="warp-size=64" --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=WAVE64
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=MMA
 
 // Vector add laid out in 16-byte vectors: each of the 128 threads holds 8 elements in
 // two runs of 4, each loaded and stored as one aligned vector under its mask. Nothing
@@ -351,6 +352,23 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // holds 8 accumulators of 4 rows and 2 columns (lanes 4 x 8, warps 2 x 2, registers
 // repeating), so it loads 4 A and 2 B values a step, widens them exactly and does 8
 // FMAs. The accumulator is stored from its own layout.
+// With mma.sync m16n8k16 (4 warps, each a 16 x 16 sub-tile of two instruction tiles,
+// one k step): A's rows padded from 32 to 48 bytes and B's from 64 to 80 (odd numbers
+// of 16-byte units: ldmatrix's 8 rows meet 8 different bank groups); per warp one
+// ldmatrix.x4 of A, one ldmatrix.x4.trans of B (two 16 x 8 fragments), two mma.sync;
+// nothing on the vector units; the accumulator is stored from its fragments, two
+// adjacent f32 a thread, four threads a 32-byte sector.
+// MMA-LABEL: gpu.func @dot
+// MMA-SAME: workgroup(%[[SA:.*]] : memref<768xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
+// MMA-COUNT-4: memref.store %{{.*}}, %[[SA]]
+// MMA-COUNT-4: memref.store %{{.*}}, %[[SB]]
+// MMA-NOT: math.fma
+// MMA: nvgpu.ldmatrix %[[SA]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = false} : memref<768xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// MMA-COUNT-4: llvm.bitcast %{{.*}} : vector<2xbf16> to i32
+// MMA: nvgpu.ldmatrix %[[SB]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = true} : memref<640xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// MMA-COUNT-2: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>
+// MMA-NOT: math.fma
+// MMA-COUNT-4: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
 // CHECK-LABEL: gpu.func @dot
 // CHECK-SAME: workgroup(%[[SA:.*]] : memref<576xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<512xbf16, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-4: memref.store %{{.*}}, %[[SA]]

@@ -31,28 +31,43 @@ int64_t perWord(Type element) { return std::max<int64_t>(1, 32 / std::max(8u, el
 
 } // namespace
 
-LogicalResult KernelLowering::lowerDot(Operation *op) {
+Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc) {
+  auto type = cast<RankedTensorType>(tile.getType());
+  const int64_t rows = type.getDimSize(0);
+  Value buffer = sharedBuffer(type.getElementType(), rows * rowLength, loc);
+  writeShared(buffer, tile, layout, loc, [&](int64_t r) {
+    return rowMajorOffset({coordinate(layout, r, 0, loc), coordinate(layout, r, 1, loc)}, {rows, rowLength}, loc);
+  });
+  return buffer;
+}
+
+FailureOr<KernelLowering::DotParts> KernelLowering::dotParts(Operation *op) {
   auto dot = cast<tile::DotOp>(op);
-  Location loc = op->getLoc();
   FailureOr<LinearLayout> la = layoutOf(dot.getA(), op), lb = layoutOf(dot.getB(), op),
                           lc = layoutOf(dot.getResult(), op);
   if (failed(la) || failed(lb) || failed(lc))
     return failure();
   auto aType = cast<RankedTensorType>(dot.getA().getType());
-  auto bType = cast<RankedTensorType>(dot.getB().getType());
-  const int64_t M = aType.getDimSize(0), K = aType.getDimSize(1), N = bType.getDimSize(1);
-  Type in = aType.getElementType();
+  return DotParts{std::move(*la), std::move(*lb), std::move(*lc), aType.getDimSize(0), aType.getDimSize(1),
+                  cast<RankedTensorType>(dot.getB().getType()).getDimSize(1), aType.getElementType()};
+}
+
+LogicalResult KernelLowering::lowerDot(Operation *op) {
+  auto dot = cast<tile::DotOp>(op);
+  if (auto instruction = op->getAttrOfType<StringAttr>(ir::kMatrixInstructionAttrName))
+    return lowerMatrixDot(op, instruction.getValue());
+  Location loc = op->getLoc();
+  FailureOr<DotParts> parts = dotParts(op);
+  if (failed(parts))
+    return failure();
+  const LinearLayout *la = &parts->a, *lb = &parts->b, *lc = &parts->c;
+  const int64_t M = parts->M, K = parts->K, N = parts->N;
+  Type in = parts->in;
   Type out = cast<RankedTensorType>(dot.getResult().getType()).getElementType();
   const bool isFloat = isa<FloatType>(out);
   const int64_t rowA = K + perWord(in); // A's padded row, in elements
 
-  Value sa = sharedBuffer(in, M * rowA, loc), sb = sharedBuffer(in, K * N, loc);
-  writeShared(sa, dot.getA(), *la, loc, [&](int64_t r) {
-    return rowMajorOffset({coordinate(*la, r, 0, loc), coordinate(*la, r, 1, loc)}, {M, rowA}, loc);
-  });
-  writeShared(sb, dot.getB(), *lb, loc, [&](int64_t r) {
-    return rowMajorOffset({coordinate(*lb, r, 0, loc), coordinate(*lb, r, 1, loc)}, {K, N}, loc);
-  });
+  Value sa = stageOperand(dot.getA(), *la, rowA, loc), sb = stageOperand(dot.getB(), *lb, N, loc);
 
   // Each accumulator register's row and column; the registers whose rows (columns)
   // differ in no register bit share one loaded value.

@@ -78,6 +78,9 @@ public:
   /// once: by the first copy of a thread group, from the first of copied registers.
   void writeShared(mlir::Value buffer, mlir::Value tile, const LinearLayout &layout, mlir::Location loc,
                    llvm::function_ref<mlir::Value(int64_t)> offsetOf);
+  /// A dot operand (a 2-d tile in `layout`) written to a fresh shared buffer row-major,
+  /// each row `rowLength` elements long (its own extent, or more: padding).
+  mlir::Value stageOperand(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc);
   mlir::Value loadShared(mlir::Value buffer, mlir::Type element, mlir::Value index, mlir::Location loc);
   /// Offset of the element at `coords` (i32 values) in a row-major tile of `shape`.
   mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
@@ -85,10 +88,13 @@ public:
   mlir::OpBuilder &b;
   /// A planted bug (tegula-convert-tile-to-gpu's plant-shift-exchange option).
   bool plantShiftExchange = false;
+  /// A planted bug: the matrix instructions' accumulator tables have two lane bits
+  /// swapped (plant-swap-fragment).
+  bool plantSwapFragment = false;
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,
-  // Dot.cpp, Debug.cpp).
+  // Dot.cpp, MatrixDot.cpp, Debug.cpp).
   mlir::LogicalResult lower(mlir::Operation *op);
   mlir::LogicalResult lowerElementwise(mlir::Operation *op);
   mlir::LogicalResult lowerRelayout(mlir::Operation *op, mlir::Value src, mlir::Value result,
@@ -112,7 +118,15 @@ private:
                                          llvm::function_ref<Partial(const Partial &, const Partial &)> combine);
   mlir::LogicalResult lowerReduceWith(mlir::Operation *op);
   mlir::LogicalResult lowerScan(mlir::Operation *op);
+  /// A dot's operand and accumulator layouts, its M, K and N, and its inputs' type.
+  struct DotParts {
+    LinearLayout a, b, c;
+    int64_t M, K, N;
+    mlir::Type in;
+  };
+  mlir::FailureOr<DotParts> dotParts(mlir::Operation *op);
   mlir::LogicalResult lowerDot(mlir::Operation *op);
+  mlir::LogicalResult lowerMatrixDot(mlir::Operation *op, llvm::StringRef instruction);
   mlir::LogicalResult lowerAtomic(mlir::Operation *op);
   mlir::LogicalResult lowerPrint(mlir::Operation *op);
   mlir::LogicalResult lowerAssert(mlir::Operation *op);

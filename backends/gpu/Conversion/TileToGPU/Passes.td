@@ -19,15 +19,19 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
     buffer is a workgroup attribution of its own, placed by
     `tegula-allocate-shared-memory` and ordered by `tegula-insert-gpu-barriers`. An op
     the lowering does not handle is refused with an error naming it. Pointers become
-    `!llvm.ptr<1>`.
+    `!llvm.ptr<1>`. A dot marked `tgpu.matrix_instruction` is issued on that
+    instruction (ldmatrix and mma.sync for mma.m16n8k16), others on the vector units.
   }];
   let options = [
     Option<"plantShiftExchange", "plant-shift-exchange", "bool", "false",
            "Plant a bug for the emulator's checks: every shared-memory exchange reads the element after the one "
            "written for it">,
+    Option<"plantSwapFragment", "plant-swap-fragment", "bool", "false",
+           "Plant a bug for the emulator's checks: the matrix instructions' accumulator fragment with two lane bits "
+           "swapped (as tegula-assign-gpu-layouts' option of that name)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
-                           "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+                           "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
 }
 
 #endif

@@ -426,6 +426,7 @@ struct ConvertTileToGpuPass : public tegula::gpu::impl::TegulaConvertTileToGpuBa
       b.setInsertionPointToStart(&entry);
       tegula::gpu::lowering::KernelLowering lowering(b, kernel, *block, func.getLoc());
       lowering.plantShiftExchange = plantShiftExchange;
+      lowering.plantSwapFragment = plantSwapFragment;
       for (auto [from, to] : llvm::zip(func.getArguments(), entry.getArguments()))
         lowering.mapScalar(from, to);
       if (failed(lowering.lowerBlock(func.getBody().front()))) {

@@ -1,0 +1,57 @@
+// The GPU matrix instructions as data: for each, its shape and which elements of its
+// operands and accumulator each lane holds in which register (the vendors' fragment
+// tables, as layouts), and how a dot's accumulator is tiled over a block's warps from
+// it. The lowering's addressing and the accumulator's layout both come from here, so a
+// wrong entry in a table is one wrong answer the emulator (which keeps its own copy of
+// the vendors' tables) catches, not two that agree.
+#ifndef TEGULA_BACKENDS_GPU_LAYOUT_MATRIXINSTRUCTION_H
+#define TEGULA_BACKENDS_GPU_LAYOUT_MATRIXINSTRUCTION_H
+
+#include "backends/gpu/Layout/LinearLayout.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tegula::gpu {
+
+enum class MatrixUnit { MmaSync };
+
+/// The element type of a matrix instruction's multiplicands.
+enum class MatrixInput { F16, BF16 };
+
+struct MatrixInstruction {
+  std::string name; ///< as targets list it, "mma.m16n8k16"
+  MatrixUnit unit = MatrixUnit::MmaSync;
+  int64_t m = 0, n = 0, k = 0;
+  int64_t lanes = 32;
+  std::vector<MatrixInput> inputs; ///< what A and B may hold (both the same); f32 accumulators
+  /// (register, lane) -> (row, col) of one instruction's A (m x k), B (k x n) and
+  /// accumulator (m x n). A register here is one element: 16-bit inputs go two to a
+  /// 32-bit register, so register bit 0 picks the half.
+  LinearLayout a, b, c;
+};
+
+/// The instruction `name` (nullopt if there is none of that name). With `swap_fragment`
+/// the accumulator's table has two lane bits swapped (rows 1 and 2 of each group of
+/// four traded): a planted bug.
+std::optional<MatrixInstruction> find_matrix_instruction(const std::string &name, bool swap_fragment = false);
+
+/// An M x N accumulator tiled by `instr` over a block's warps: each warp computes a
+/// (warp_rows x warp_cols) sub-tile as tiles_m x tiles_n instruction tiles, the warps
+/// split over rows and columns (the longer side first) as far as whole instruction
+/// tiles allow; warps beyond that hold copies.
+struct MatrixTiling {
+  int64_t warp_rows = 0, warp_cols = 0; ///< each warp's sub-tile
+  int64_t tiles_m = 0, tiles_n = 0;     ///< instruction tiles per warp
+  /// register, lane, warp -> (row, col). Register index: the instruction's accumulator
+  /// registers lowest, then the tile along n, then along m.
+  LinearLayout layout;
+};
+
+/// nullopt when an M x N accumulator has less than one instruction tile per dimension.
+std::optional<MatrixTiling> tile_accumulator(const MatrixInstruction &instr, int64_t M, int64_t N, int64_t warps);
+
+} // namespace tegula::gpu
+
+#endif

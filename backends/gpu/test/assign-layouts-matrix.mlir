@@ -1,0 +1,155 @@
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" -verify-diagnostics | FileCheck %s
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16 plant-swap-fragment=true" | FileCheck %s --check-prefix=SWAP
+// RUN: not tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k99" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+
+// A bf16 dot with f32 accumulation on a target with mma.sync m16n8k16: the accumulator
+// is that instruction's fragment tiled over the 4 warps (2 x 2, each a 32 x 32 sub-tile
+// of 2 x 4 instruction tiles), from its initial value through the loop over k, and the
+// dot names the instruction for the lowering. Registers: the fragment's two (column + 1,
+// row + 8), then the tiles along n, then along m; lanes: the fragment's (4 lanes along a
+// row's column pairs, 8 groups down the rows).
+// CHECK-LABEL: func.func @mma
+// CHECK: arith.constant dense<0.000000e+00> : tensor<64x64xf32, #[[ACC:tgpu.linear<rank = 2, register = \[\[0, 1\], \[8, 0\], \[0, 8\], \[0, 16\], \[16, 0\]\], lane = \[\[0, 2\], \[0, 4\], \[1, 0\], \[2, 0\], \[4, 0\]\], warp = \[\[32, 0\], \[0, 32\]\]>]]>
+// CHECK: scf.for
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: tile.dot {{.*}} {tgpu.matrix_instruction = "mma.m16n8k16"} {{.*}} -> tensor<64x64xf32, #[[ACC]]>
+// CHECK-NOT: tgpu.convert_layout
+// CHECK: scf.yield
+// The planted bug trades two lanes' rows in the table, and so in the layout.
+// SWAP-LABEL: func.func @mma
+// SWAP: lane = {{\[\[0, 2\], \[0, 4\], \[2, 0\], \[1, 0\], \[4, 0\]\]}}
+// UNKNOWN: error: no matrix instruction 'mma.m16n8k99'
+module {
+func.func @mma(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr<bf16> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %init = arith.constant dense<0.0> : tensor<64x64xf32>
+  %r64 = tile.range 0 to 64 : tensor<64xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %arow = tile.expand_dims %r64 {axis = 1 : i32} : tensor<64xi32> -> tensor<64x1xi32>
+  %s16 = arith.constant dense<16> : tensor<64x1xi32>
+  %arowoff = arith.muli %arow, %s16 : tensor<64x1xi32>
+  %acol = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %ar = tile.broadcast %arowoff : tensor<64x1xi32> -> tensor<64x16xi32>
+  %ac = tile.broadcast %acol : tensor<1x16xi32> -> tensor<64x16xi32>
+  %aoff = arith.addi %ar, %ac : tensor<64x16xi32>
+  %ap = tile.splat %a : tensor<64x16x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %aoff : tensor<64x16x!tile.ptr<bf16>>, tensor<64x16xi32>
+  %brow = tile.expand_dims %r16 {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %s64 = arith.constant dense<64> : tensor<16x1xi32>
+  %browoff = arith.muli %brow, %s64 : tensor<16x1xi32>
+  %bcol = tile.expand_dims %r64 {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %br = tile.broadcast %browoff : tensor<16x1xi32> -> tensor<16x64xi32>
+  %bc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<16x64xi32>
+  %boff = arith.addi %br, %bc : tensor<16x64xi32>
+  %bp = tile.splat %b : tensor<16x64x!tile.ptr<bf16>>
+  %bq = tile.addptr %bp, %boff : tensor<16x64x!tile.ptr<bf16>>, tensor<16x64xi32>
+  %acc = scf.for %i = %c0 to %k step %c16 iter_args(%sum = %init) -> (tensor<64x64xf32>) : i32 {
+    %x = tile.load %aq : tensor<64x16x!tile.ptr<bf16>> -> tensor<64x16xbf16>
+    %y = tile.load %bq : tensor<16x64x!tile.ptr<bf16>> -> tensor<16x64xbf16>
+    %d = tile.dot %x, %y, %sum : tensor<64x16xbf16>, tensor<16x64xbf16> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  %crow = arith.constant dense<64> : tensor<64x1xi32>
+  %crowoff = arith.muli %arow, %crow : tensor<64x1xi32>
+  %cr = tile.broadcast %crowoff : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<64x64xi32>
+  %coff = arith.addi %cr, %cc : tensor<64x64xi32>
+  %cp = tile.splat %c : tensor<64x64x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %cq, %acc : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xf32>
+  return
+}
+}
+
+// -----
+
+// Fewer rows than one instruction tile: the vector units' layout, and no instruction.
+// CHECK-LABEL: func.func @too_few_rows
+// CHECK-NOT: tgpu.matrix_instruction
+// CHECK: tile.dot {{.*}} -> tensor<8x64xf32, #tgpu.blocked
+module {
+func.func @too_few_rows(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr<bf16> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %init = arith.constant dense<0.0> : tensor<8x64xf32>
+  %r64 = tile.range 0 to 64 : tensor<64xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %r8 = tile.range 0 to 8 : tensor<8xi32>
+  %arow = tile.expand_dims %r8 {axis = 1 : i32} : tensor<8xi32> -> tensor<8x1xi32>
+  %s16 = arith.constant dense<16> : tensor<8x1xi32>
+  %arowoff = arith.muli %arow, %s16 : tensor<8x1xi32>
+  %acol = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %ar = tile.broadcast %arowoff : tensor<8x1xi32> -> tensor<8x16xi32>
+  %ac = tile.broadcast %acol : tensor<1x16xi32> -> tensor<8x16xi32>
+  %aoff = arith.addi %ar, %ac : tensor<8x16xi32>
+  %ap = tile.splat %a : tensor<8x16x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %aoff : tensor<8x16x!tile.ptr<bf16>>, tensor<8x16xi32>
+  %brow = tile.expand_dims %r16 {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %s64 = arith.constant dense<64> : tensor<16x1xi32>
+  %browoff = arith.muli %brow, %s64 : tensor<16x1xi32>
+  %bcol = tile.expand_dims %r64 {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %br = tile.broadcast %browoff : tensor<16x1xi32> -> tensor<16x64xi32>
+  %bc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<16x64xi32>
+  %boff = arith.addi %br, %bc : tensor<16x64xi32>
+  %bp = tile.splat %b : tensor<16x64x!tile.ptr<bf16>>
+  %bq = tile.addptr %bp, %boff : tensor<16x64x!tile.ptr<bf16>>, tensor<16x64xi32>
+  %acc = scf.for %i = %c0 to %k step %c16 iter_args(%sum = %init) -> (tensor<8x64xf32>) : i32 {
+    %x = tile.load %aq : tensor<8x16x!tile.ptr<bf16>> -> tensor<8x16xbf16>
+    %y = tile.load %bq : tensor<16x64x!tile.ptr<bf16>> -> tensor<16x64xbf16>
+    %d = tile.dot %x, %y, %sum : tensor<8x16xbf16>, tensor<16x64xbf16> -> tensor<8x64xf32>
+    scf.yield %d : tensor<8x64xf32>
+  }
+  %crow = arith.constant dense<64> : tensor<8x1xi32>
+  %crowoff = arith.muli %arow, %crow : tensor<8x1xi32>
+  %cr = tile.broadcast %crowoff : tensor<8x1xi32> -> tensor<8x64xi32>
+  %cc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<8x64xi32>
+  %coff = arith.addi %cr, %cc : tensor<8x64xi32>
+  %cp = tile.splat %c : tensor<8x64x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<8x64x!tile.ptr<f32>>, tensor<8x64xi32>
+  tile.store %cq, %acc : tensor<8x64x!tile.ptr<f32>>, tensor<8x64xf32>
+  return
+}
+}
+
+// -----
+
+// A row of an accumulator broadcast to a wider tile than the accumulator's: the linear
+// layout reaches only the accumulator's 32 columns, so the wider tile takes a blocked
+// layout instead (the row statistics of attention, scaling a wider output).
+// CHECK-LABEL: func.func @wider_broadcast
+// CHECK: tile.dot {{.*}} -> tensor<32x32xf32, #tgpu.linear
+// CHECK: tile.broadcast {{.*}} -> tensor<32x128xf32, #tgpu.blocked
+module {
+func.func @wider_broadcast(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %o: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %r32 = tile.range 0 to 32 : tensor<32xi32>
+  %row = tile.expand_dims %r32 {axis = 1 : i32} : tensor<32xi32> -> tensor<32x1xi32>
+  %s32 = arith.constant dense<32> : tensor<32x1xi32>
+  %rowoff = arith.muli %row, %s32 : tensor<32x1xi32>
+  %col = tile.expand_dims %r32 {axis = 0 : i32} : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %rowoff : tensor<32x1xi32> -> tensor<32x32xi32>
+  %cb = tile.broadcast %col : tensor<1x32xi32> -> tensor<32x32xi32>
+  %off = arith.addi %rb, %cb : tensor<32x32xi32>
+  %ap = tile.splat %a : tensor<32x32x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %off : tensor<32x32x!tile.ptr<bf16>>, tensor<32x32xi32>
+  %x = tile.load %aq : tensor<32x32x!tile.ptr<bf16>> -> tensor<32x32xbf16>
+  %zero = arith.constant dense<0.0> : tensor<32x32xf32>
+  %s = tile.dot %x, %x, %zero : tensor<32x32xbf16>, tensor<32x32xbf16> -> tensor<32x32xf32>
+  %m = tile.reduce max %s {axis = 1 : i32} : tensor<32x32xf32> -> tensor<32xf32>
+  %mc = tile.expand_dims %m {axis = 1 : i32} : tensor<32xf32> -> tensor<32x1xf32>
+  %wide = tile.broadcast %mc : tensor<32x1xf32> -> tensor<32x128xf32>
+  %r128 = tile.range 0 to 128 : tensor<128xi32>
+  %c128 = tile.expand_dims %r128 {axis = 0 : i32} : tensor<128xi32> -> tensor<1x128xi32>
+  %s128 = arith.constant dense<128> : tensor<32x1xi32>
+  %orow = arith.muli %row, %s128 : tensor<32x1xi32>
+  %orb = tile.broadcast %orow : tensor<32x1xi32> -> tensor<32x128xi32>
+  %ocb = tile.broadcast %c128 : tensor<1x128xi32> -> tensor<32x128xi32>
+  %ooff = arith.addi %orb, %ocb : tensor<32x128xi32>
+  %op = tile.splat %o : tensor<32x128x!tile.ptr<f32>>
+  %oq = tile.addptr %op, %ooff : tensor<32x128x!tile.ptr<f32>>, tensor<32x128xi32>
+  tile.store %oq, %wide : tensor<32x128x!tile.ptr<f32>>, tensor<32x128xf32>
+  return
+}
+}
