@@ -50,7 +50,8 @@ public:
     // AMDGPU backend cannot select. runtime=HIP: gpu.printf (device_print,
     // device_assert) through ockl's hostcall printf.
     return {"rocdl", "convert-math-to-rocdl{chipset=" + arch.name +
-                         "},gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
+                         "},gpu.module(convert-amdgpu-to-rocdl{chipset=" + arch.name +
+                         "},convert-scf-to-cf,convert-gpu-to-rocdl{chipset=" + arch.name +
                          " runtime=HIP},canonicalize,cse),reconcile-unrealized-casts"};
   }
   gpu::CodegenTarget codegen(const gpu::GpuArch &arch) const override {
@@ -73,6 +74,9 @@ public:
   std::vector<EmitKindInfo> artifact_kinds() const override {
     return {{"asm", "", false, "AMDGPU assembly from LLVM's backend"},
             {"hsaco", "", true, "the code object (ld.lld -shared)"}};
+  }
+  std::vector<std::string> matrix_instructions(const gpu::GpuArch &) const override {
+    return {"mfma.32x32x8"}; // v_mfma_f32_32x32x8{f16,bf16}: gfx942; bf16 as its _1k form on gfx90a
   }
   bool needs_object(const std::string &kind) const override {
     return kind == "hsaco" || kind == kResourcesEmitKind;

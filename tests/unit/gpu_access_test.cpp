@@ -113,7 +113,7 @@ TEST_CASE("a kernel compiled on N's alignment refuses a launch with another N", 
 TEST_CASE("GEMM reads its operands from shared memory without bank conflicts", "[gpu-emu][access][dot]") {
   // Not multiples of the 128 x 128 x 32 blocks; N a multiple of 8, so that rows of C
   // start on 32-byte sectors. f32 runs on the vector units everywhere, bf16 on sm_80's
-  // mma.sync (operands through ldmatrix) and on gfx942's vector units.
+  // mma.sync (operands through ldmatrix) and on gfx942's MFMA.
   const int64_t M = 200, N = 192, K = 100;
   for (const char *target : {"gpu-emu:sm_80", "gpu-emu:gfx942"})
     for (DType dtype : {DType::F32, DType::BF16}) {
@@ -125,14 +125,17 @@ TEST_CASE("GEMM reads its operands from shared memory without bank conflicts", "
       Gemm(dtype, target, {}, default_gemm_config(target))(a, b, c, M, N, K);
       const gpuemu::LaunchReport &report = gpuemu::last_report();
       int sites = 0;
+      // The k-loop's reads of A and B: ldmatrix for mma.sync, 8-byte vectors for MFMA.
       const bool mma = std::string(target) == "gpu-emu:sm_80" && dtype == DType::BF16;
-      for (const auto &[site, x] : report.shared) // the k-loop's reads of A and B
-        if (site.find(mma ? "nvgpu.ldmatrix" : "memref.load") != std::string::npos) {
+      const bool mfma = std::string(target) == "gpu-emu:gfx942" && dtype == DType::BF16;
+      for (const auto &[site, x] : report.shared)
+        if (site.find(mma ? "nvgpu.ldmatrix" : mfma ? "vector.load" : "memref.load") != std::string::npos) {
           INFO(site << ": " << x.sectors << " wavefronts for " << x.ideal);
           CHECK(x.sectors <= x.ideal);
           ++sites;
         }
-      // C from the accumulator. On the vector units each store writes whole sectors. The
+      // C from the accumulator. On the vector units and MFMA (32 lanes along a row) each
+      // store writes whole sectors. The
       // mma fragments hold pairs of columns, 4 lanes to 32 bytes of a row; N's alignment
       // is not known when the kernel is compiled, so the pairs are stored one element at a
       // time and each sector is written by two stores, half each.

@@ -114,6 +114,39 @@ TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exa
   }
 }
 
+TEST_CASE("AMD's 16-bit dots run on MFMA 32x32x8, f32 dots on exact FMAs", "[gpu][assembled][mfma]") {
+  // GEMM's default block, 128 x 128 on 8 wavefronts, the longer side split first: 4 x 2
+  // wavefronts, each a 32 x 64 sub-tile of 1 x 2 instruction tiles, and BK = 32 is
+  // four k steps of 8: 8 v_mfma per step of the main loop. gfx942 has the bf16 form
+  // itself; gfx90a its _1k form, which takes the same 4 elements a lane.
+  // (LLVM spells the f16 form with an underscore on gfx942 only.)
+  struct Names {
+    const char *target, *f16, *bf16;
+  };
+  for (auto [target, f16Name, bf16Name] :
+       {Names{"rocm:gfx942", "v_mfma_f32_32x32x8_f16", "v_mfma_f32_32x32x8_bf16"},
+        Names{"rocm:gfx90a", "v_mfma_f32_32x32x8f16", "v_mfma_f32_32x32x8bf16_1k"}}) {
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      INFO(target << " gemm " << dtype_name(dtype));
+      const std::string code = emit(trace_gemm(dtype, default_gemm_config(target)), target, "asm");
+      const std::string name = dtype == DType::BF16 ? bf16Name : f16Name;
+      CHECK(occurrences(code, "\\b" + name + "\\b") == 8);
+      CHECK(occurrences(code, "\\bv_mfma") == 8);
+    }
+    {
+      INFO(target << " gemm f32");
+      const std::string code = emit(trace_gemm(DType::F32, default_gemm_config(target)), target, "asm");
+      CHECK(occurrences(code, "\\bv_mfma") == 0);
+    }
+    // Attention at D = 64: each 64 x 64 product is 2 x 2 instruction tiles (the other 4
+    // wavefronts hold copies), 8 k steps each for Q K^T and P V.
+    INFO(target << " attention bf16");
+    const std::string code =
+        emit(trace_attention(DType::BF16, default_attention_config(target, 64, false, false)), target, "asm");
+    CHECK(occurrences(code, "\\b" + std::string(bf16Name) + "\\b") == 16);
+  }
+}
+
 TEST_CASE("every library kernel with dot assembles for the GPU targets without spilling", "[gpu][assembled]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {
     const int64_t shared = std::stoll(describe_target(target).attributes.at("static_shared_bytes"));

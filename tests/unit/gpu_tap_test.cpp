@@ -57,7 +57,7 @@ TEST_CASE("the emu-tap module holds only upstream dialects and per-thread values
 TEST_CASE("after the emu-tap stage only upstream passes run", "[gpu-emu][tap]") {
   // What may follow the tap: upstream conversions and cleanups, nothing that could change
   // what the emulator checked.
-  const std::set<std::string> allowed = {"convert-scf-to-cf", "convert-nvgpu-to-nvvm", "convert-gpu-to-nvvm", "convert-gpu-to-rocdl",
+  const std::set<std::string> allowed = {"convert-scf-to-cf", "convert-nvgpu-to-nvvm", "convert-amdgpu-to-rocdl", "convert-gpu-to-nvvm", "convert-gpu-to-rocdl",
                                          "convert-math-to-rocdl", "convert-math-to-llvm", "canonicalize", "cse", "reconcile-unrealized-casts"};
   for (const std::string target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {
     INFO(target);

@@ -33,6 +33,9 @@ commands:
       -o PATH                     write to PATH instead of stdout (obj and so need it)
       --dump-ir                   print the IR after every pipeline stage to stderr
       --bounds-check              check every memory access against its buffer
+      --shape S                   the problem the target's default configuration is chosen
+                                  for (gemm M,N,K; softmax and the norms M,N; attention D,
+                                  its head dimension, 64 by default)
   run <kernel> [options]          run on generated inputs, compare with the fp64 reference
       --target T --dtype D --shape A,B[,C] --seed S --threads N --repeats R --bounds-check
   demo                            every kernel, every target, one comparison table
@@ -172,7 +175,8 @@ int cmd_compile(const Args &args) {
   CompileOptions options;
   options.dump_ir = args.has("--dump-ir");
   options.bounds_check = args.has("--bounds-check");
-  auto traced = cli::trace_kernel(args.kernel, dtype, target, {});
+  auto traced =
+      cli::trace_kernel(args.kernel, dtype, target, args.has("--shape") ? parse_shape(args.get("--shape", "")) : std::vector<int64_t>{});
   std::string out = emit(traced, target, emitName, options);
   const bool binary = kind->binary;
   if (args.has("-o")) {

@@ -1,5 +1,6 @@
 #include "runners.h"
 
+#include "tegula/kernels/attention.h"
 #include "tegula/kernels/library.h"
 #include "tegula/kernels/norms.h"
 #include "tegula/runtime/error.h"
@@ -44,8 +45,12 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
     const NormConfig config = default_norm_config(target, s[1], 1e-6);
     return kernel == "rms_norm" ? trace_rms_norm(dtype, config) : trace_layer_norm(dtype, config);
   }
+  if (kernel == "attention") {
+    auto s = shape_or(shape, {64}, 1, kernel);
+    return trace_attention(dtype, default_attention_config(target, static_cast<int>(s[0]), false, false));
+  }
   throw Error(ErrorCode::InvalidArgument,
-              "unknown kernel '" + kernel + "' (known: vector_add, softmax, rms_norm, layer_norm, gemm)");
+              "unknown kernel '" + kernel + "' (known: vector_add, softmax, rms_norm, layer_norm, gemm, attention)");
 }
 
 static std::string shape_text(const std::vector<int64_t> &shape) {

@@ -471,6 +471,9 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
   case Op::LdMatrix:
     exec_ldmatrix(in, mask);
     return;
+  case Op::Mfma:
+    exec_mfma(in, mask);
+    return;
   case Op::Pack: {
     const ValueType from = program_.values[in.args[0]];
     const int fromBits = scalar_bits(from.scalar);
@@ -707,7 +710,8 @@ void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
   const bool load = in.op == Op::LoadShared;
   const int32_t view = load ? in.args[0] : in.args[1];
   const int32_t index = load ? in.args[1] : in.args[2];
-  const int64_t bytes = in.imm;
+  const int64_t elementBytes = std::max(1, scalar_bits(in.type.scalar) / 8), width = in.type.width;
+  const int64_t bytes = elementBytes * width;
   const int indexBits = scalar_bits(program_.values[index].scalar);
   AccessCounters &counters = report_.shared[site(in)];
   counters.bytes = bytes;
@@ -720,20 +724,27 @@ void Interpreter::exec_shared(const Instr &in, const Mask &mask) {
       ++active;
       int64_t scaled = 0, offset = 0;
       const bool overflow =
-          __builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), bytes, &scaled) ||
+          __builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), elementBytes, &scaled) ||
           __builtin_add_overflow(static_cast<int64_t>(at(view, 0, t)), scaled, &offset);
       if (overflow)
         offset = -1;
       touch_shared(in, t, offset, bytes, load);
+      if (in.imm > 1 && offset % in.imm != 0)
+        fail(ErrorCode::DeviceFault, in,
+             "a " + std::to_string(bytes) + "-byte shared-memory access promised " + std::to_string(in.imm) +
+                 "-byte aligned is at byte " + std::to_string(offset) + " (thread " + std::to_string(t) + ")");
       for (int64_t w = offset / 4; w <= (offset + bytes - 1) / 4; ++w)
         words[w % 32].insert(w);
-      if (load) {
-        uint64_t v = 0;
-        std::memcpy(&v, shared_.data() + offset, static_cast<size_t>(bytes));
-        at(in.results[0], 0, t) = v;
-      } else {
-        const uint64_t v = at(in.args[0], 0, t);
-        std::memcpy(shared_.data() + offset, &v, static_cast<size_t>(bytes));
+      for (int64_t e = 0; e < width; ++e) {
+        uint8_t *memory = shared_.data() + offset + e * elementBytes;
+        if (load) {
+          uint64_t v = 0;
+          std::memcpy(&v, memory, static_cast<size_t>(elementBytes));
+          at(in.results[0], static_cast<int>(e), t) = v;
+        } else {
+          const uint64_t v = at(in.args[0], static_cast<int>(e), t);
+          std::memcpy(memory, &v, static_cast<size_t>(elementBytes));
+        }
       }
     }
     if (active) {
@@ -838,6 +849,45 @@ void Interpreter::exec_mma(const Instr &in, const Mask &mask) {
         for (int k = 0; k < 16; ++k)
           sum += a[row][k] * b[k][col];
         at(in.results[i], 0, t) = from_double(Scalar::F32, sum + c[row][col]);
+      }
+    }
+  }
+}
+
+// v_mfma_f32_32x32x8{f16,bf16} (bf16: the _1k form on gfx90a, the plain one on gfx942),
+// one block, from AMD's CDNA instruction set tables. With l the lane (0..63):
+//   A (32 x 8), element i of 4: row l % 32, column 4 (l / 32) + i;
+//   B (8 x 32), element i of 4: row 4 (l / 32) + i, column l % 32;
+//   C, D (32 x 32), element r of 16: row 8 (r / 4) + 4 (l / 32) + r % 4, column l % 32.
+// D is the sum over k of the products (each exact in f64) plus C, rounded once to f32,
+// as for mma.sync.
+void Interpreter::exec_mfma(const Instr &in, const Mask &mask) {
+  const int64_t wave = program_.warp_size;
+  if (wave != 64)
+    fail(ErrorCode::DeviceFault, in, "v_mfma_f32_32x32x8 runs on 64-lane wavefronts, this kernel's have " +
+                                         std::to_string(wave) + " lanes");
+  const Scalar half = static_cast<MmaInput>(in.imm) == MmaInput::BF16 ? Scalar::BF16 : Scalar::F16;
+  for (int64_t waveStart = 0; waveStart < threads_; waveStart += wave) {
+    if (!warp_converged(in, mask, waveStart))
+      continue;
+    double a[32][8], b[8][32], c[32][32];
+    for (int64_t lane = 0; lane < 64; ++lane) {
+      const int64_t t = waveStart + lane, line = lane % 32, half32 = lane / 32;
+      for (int i = 0; i < 4; ++i) {
+        a[line][4 * half32 + i] = to_double(half, at(in.args[0], i, t) & 0xffff);
+        b[4 * half32 + i][line] = to_double(half, at(in.args[1], i, t) & 0xffff);
+      }
+      for (int r = 0; r < 16; ++r)
+        c[8 * (r / 4) + 4 * half32 + r % 4][line] = to_double(Scalar::F32, at(in.args[2], r, t));
+    }
+    for (int64_t lane = 0; lane < 64; ++lane) {
+      const int64_t t = waveStart + lane, line = lane % 32, half32 = lane / 32;
+      for (int r = 0; r < 16; ++r) {
+        const int64_t row = 8 * (r / 4) + 4 * half32 + r % 4;
+        double sum = 0;
+        for (int k = 0; k < 8; ++k)
+          sum += a[row][k] * b[k][line];
+        at(in.results[0], r, t) = from_double(Scalar::F32, sum + c[row][line]);
       }
     }
   }

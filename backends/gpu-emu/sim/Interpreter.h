@@ -71,6 +71,7 @@ private:
   void exec_shuffle(const Instr &in, const Mask &mask);
   void exec_mma(const Instr &in, const Mask &mask);
   void exec_ldmatrix(const Instr &in, const Mask &mask);
+  void exec_mfma(const Instr &in, const Mask &mask);
   /// Thread t's access to shared bytes [offset, offset + bytes): the bounds, race and
   /// initialization checks, and the record of who touched them since the last barrier.
   void touch_shared(const Instr &in, int64_t t, int64_t offset, int64_t bytes, bool load);

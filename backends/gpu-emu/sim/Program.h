@@ -45,8 +45,10 @@ enum class Op : uint16_t {
   AtomicGlobal, // args: address, value; imm: an AtomicKind; result: the old value
   CmpXchgGlobal, // args: address, compare, value; results: the old value, whether it was swapped
   View,         // a view of shared memory: args[0] + args[1] (bytes); imm: its size in bytes
-  LoadShared,   // args[0]: view, args[1]: index; imm: bytes per element
-  StoreShared,  // args[0]: value, args[1]: view, args[2]: index; imm: bytes per element
+  // Shared accesses of `type` (a scalar or a vector of `width` elements) at the index-th
+  // element of the view; imm: the alignment the code promises (bytes).
+  LoadShared,   // args[0]: view, args[1]: index
+  StoreShared,  // args[0]: value, args[1]: view, args[2]: index
   ThreadId, BlockId, GridDim, BlockDim, // imm: the dimension (0, 1, 2)
   Shuffle,      // args: value, offset, width; imm: mode (0 xor, 1 idx, 2 up, 3 down); results: value, valid
   Barrier,
@@ -58,6 +60,10 @@ enum class Op : uint16_t {
   // (of 16-bit elements: this lane's row of 8); imm: the number of matrices, plus 256
   // for .trans; results: one pair of 16-bit elements per matrix.
   LdMatrix,
+  // A wavefront's v_mfma_f32_32x32x8{f16,bf16} (amdgpu.mfma m = n = 32, k = 8, one
+  // block): args: A's 4 elements, B's 4, C's 16 f32 (three vectors); imm: an MmaInput;
+  // result: D's 16 f32. Each lane holds the elements AMD's tables assign it.
+  Mfma,
   Pack,         // args[0]: a vector; result: one integer of its elements' bits, element 0 lowest
   Print,        // gpu.printf: imm: the format (into Program::strings); args: its values
   Trap,         // llvm.intr.trap: the thread stops and the launch fails

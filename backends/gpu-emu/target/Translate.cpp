@@ -7,6 +7,7 @@
 // guess.
 #include "backends/gpu-emu/target/Translate.h"
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -361,6 +362,8 @@ private:
       return translateMma(mma, in);
     if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op))
       return translateLdMatrix(load, in);
+    if (auto mfma = dyn_cast<amdgpu::MFMAOp>(op))
+      return translateMfma(mfma, in);
     if (auto bitcast = dyn_cast<LLVM::BitcastOp>(op)) {
       std::optional<ValueType> from = valueTypeOf(bitcast.getArg().getType()), to = valueTypeOf(bitcast.getType());
       if (!from || !to || from->width < 2 || to->width != 1 || is_float(to->scalar) ||
@@ -391,15 +394,18 @@ private:
       in.imm = elementBytes(load.getType());
       return finish(Op::LoadShared, {load.getMemRef(), load.getIndices()[0]});
     }
-    if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      if (store.getIndices().size() != 1)
-        return op->emitError("gpu-emu models one-dimensional shared memory");
-      in.imm = elementBytes(store.getValue().getType());
-      in.type = *valueTypeOf(store.getValue().getType());
-      in.op = Op::StoreShared;
-      if (failed(addArgs(in, op, {store.getValue(), store.getMemRef(), store.getIndices()[0]})))
-        return failure();
-      return in;
+    if (auto store = dyn_cast<memref::StoreOp>(op))
+      return sharedStore(op, store.getValue(), store.getMemRef(), store.getIndices(), std::nullopt, in);
+    if (auto load = dyn_cast<vector::LoadOp>(op)) {
+      if (load.getIndices().size() != 1 || load.getVectorType().getRank() != 1)
+        return op->emitError("gpu-emu models one-dimensional vector loads of one-dimensional shared memory");
+      in.imm = static_cast<int64_t>(load.getAlignment().value_or(elementBytes(load.getVectorType().getElementType())));
+      return finish(Op::LoadShared, {load.getBase(), load.getIndices()[0]});
+    }
+    if (auto store = dyn_cast<vector::StoreOp>(op)) {
+      if (store.getVectorType().getRank() != 1)
+        return op->emitError("gpu-emu models one-dimensional vector stores");
+      return sharedStore(op, store.getValueToStore(), store.getBase(), store.getIndices(), store.getAlignment(), in);
     }
     if (auto id = dyn_cast<::mlir::gpu::ThreadIdOp>(op)) {
       in.imm = static_cast<int64_t>(id.getDimension());
@@ -525,6 +531,46 @@ private:
       fields.push_back(in.results.back());
     }
     fields_[mma.getResult()] = fields;
+    return in;
+  }
+
+  /// A scalar or vector store to one-dimensional shared memory; `alignment` as promised
+  /// (else the element's).
+  FailureOr<Instr> sharedStore(Operation *op, Value value, Value memref, ValueRange indices,
+                               std::optional<uint64_t> alignment, Instr &in) {
+    if (indices.size() != 1)
+      return op->emitError("gpu-emu models one-dimensional shared memory");
+    std::optional<ValueType> type = valueTypeOf(value.getType());
+    if (!type)
+      return op->emitError("gpu-emu does not model ") << value.getType();
+    in.type = *type;
+    in.imm = static_cast<int64_t>(alignment.value_or(elementBytes(getElementTypeOrSelf(value.getType()))));
+    in.op = Op::StoreShared;
+    if (failed(addArgs(in, op, {value, memref, indices[0]})))
+      return failure();
+    return in;
+  }
+
+  /// amdgpu.mfma m = n = 32, k = 8, one block, with 4 f16 or bf16 elements of A and of B
+  /// and 16 f32 accumulators a lane, no broadcast or negation.
+  FailureOr<Instr> translateMfma(amdgpu::MFMAOp mfma, Instr &in) {
+    auto a = dyn_cast<VectorType>(mfma.getSourceA().getType());
+    auto b = dyn_cast<VectorType>(mfma.getSourceB().getType());
+    auto c = dyn_cast<VectorType>(mfma.getDestC().getType());
+    const bool modelled = mfma.getM() == 32 && mfma.getN() == 32 && mfma.getK() == 8 && mfma.getBlocks() == 1 &&
+                          mfma.getCbsz() == 0 && mfma.getAbid() == 0 &&
+                          mfma.getBlgp() == amdgpu::MFMAPermB::none && !mfma.getNegateA() && !mfma.getNegateB() &&
+                          !mfma.getNegateC() && a && b && c && a == b && a.getNumElements() == 4 &&
+                          (a.getElementType().isF16() || a.getElementType().isBF16()) && c.getNumElements() == 16 &&
+                          c.getElementType().isF32();
+    if (!modelled)
+      return mfma.emitError("gpu-emu models amdgpu.mfma 32x32x8 with f16 or bf16 inputs (4 a lane) and 16 f32 "
+                            "accumulators, one block, no broadcast or negation");
+    in.imm = static_cast<int64_t>(a.getElementType().isBF16() ? MmaInput::BF16 : MmaInput::F16);
+    in.op = Op::Mfma;
+    if (failed(addArgs(in, mfma, {mfma.getSourceA(), mfma.getSourceB(), mfma.getDestC()})) ||
+        failed(addResults(in, mfma)))
+      return failure();
     return in;
   }
 

@@ -1,9 +1,9 @@
 // Proof rung: emulated. Every library kernel runs on gpu-emu from the code cuda:sm_80
 // (32-lane warps) and rocm:gfx942 (64-lane wavefronts) compile, on sizes that are no
-// multiple of the block, against the fp64 reference (sm_80's f16 and bf16 dots on
-// ldmatrix and mma.sync, the others on the vector units); and each planted compiler
-// bug makes xcheck fail on softmax, the norms and GEMM, and the swapped mma.sync
-// fragment on GEMM and attention.
+// multiple of the block, against the fp64 reference (f16 and bf16 dots on sm_80's
+// ldmatrix and mma.sync and on gfx942's MFMA, the others on the vector units); and
+// each planted compiler bug makes xcheck fail on softmax, the norms and GEMM, and the
+// swapped accumulator fragment on GEMM and attention.
 // RUN: %tegula xcheck vector_add --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=VADD
 // RUN: %tegula xcheck softmax --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=SOFTMAX
 // RUN: %tegula xcheck rms_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
@@ -12,7 +12,7 @@
 // RUN: for k in attention attention_causal lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 || exit 1; done | FileCheck %s --check-prefix=DOTS
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend cpu,gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-drop-barrier; done | FileCheck %s --check-prefix=DROP
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
-// RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
+// RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
 // VADD: vector_add gpu-emu:sm_80 f32 4099 PASS
@@ -65,17 +65,20 @@
 // SHIFT: 6 cases: 0 passed, 6 failed
 // SHIFT: layer_norm gpu-emu:gfx942,plant-bug=gpu-shift-exchange bf16 {{.*}} FAIL
 // SHIFT: 6 cases: 0 passed, 6 failed
-// GEMM's shifted reads land on the padding of A's rows, which nothing wrote.
+// GEMM's shifted reads land on the padding of A's rows, which nothing wrote (on
+// gfx942 the f16 dot's MFMA fragments, read 8 bytes at a time).
 // SHIFT: gemm gpu-emu:gfx942,plant-bug=gpu-shift-exchange f16 {{.*}} ERROR
-// SHIFT-NEXT: device fault: gpu-emu: kernel 'gemm_f16', block (0,0,0): thread 0 reads byte 64 of shared memory that nothing wrote at {{.*}}gemm.cpp:{{[0-9]+}} (memref.load)
+// SHIFT-NEXT: device fault: gpu-emu: kernel 'gemm_f16', block (0,0,0): thread 32 reads byte 64 of shared memory that nothing wrote at {{.*}}gemm.cpp:{{[0-9]+}} (vector.load)
 // SHIFT: 6 cases: 0 passed, 6 failed
 
-// With two rows of the accumulator's fragment traded in the compiler's table, the
-// accumulator's registers are stored where the hardware's table (the emulator's) did
-// not put them.
+// With two rows of the accumulator's fragment traded in the compiler's table (mma.sync
+// or MFMA), the accumulator's registers are stored where the hardware's table (the
+// emulator's) did not put them.
 // SWAP: gemm gpu-emu:sm_80,plant-bug=gpu-swap-fragment bf16 {{.*}} FAIL
-// SWAP: 1 cases: 0 passed, 1 failed
+// SWAP: gemm gpu-emu:gfx942,plant-bug=gpu-swap-fragment bf16 {{.*}} FAIL
+// SWAP: 2 cases: 0 passed, 2 failed
 // SWAP: attention gpu-emu:sm_80,plant-bug=gpu-swap-fragment bf16 {{.*}} FAIL
-// SWAP: 1 cases: 0 passed, 1 failed
+// SWAP: attention gpu-emu:gfx942,plant-bug=gpu-swap-fragment bf16 {{.*}} FAIL
+// SWAP: 2 cases: 0 passed, 2 failed
 
 // NOWHERE: unknown mutation 'gpu-drop-barrier': not a kernel mutation (transposed-operand, mask-off-by-one, dropped-scale) and no backend plants it

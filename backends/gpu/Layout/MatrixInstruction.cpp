@@ -38,11 +38,33 @@ MatrixInstruction mmaM16N8K16(bool swap) {
   return mma;
 }
 
+/// v_mfma_f32_32x32x8{f16,bf16} (one block), from AMD's CDNA instruction set tables.
+/// With lane l of 64 (bits 0-4: l % 32, bit 5: l / 32):
+///   A: element i of 4 at row l % 32, column 4 (l / 32) + i;
+///   B: element i of 4 at row 4 (l / 32) + i, column l % 32;
+///   C: element r of 16 at row 8 (r / 4) + 4 (l / 32) + r % 4, column l % 32.
+MatrixInstruction mfma32x32x8(bool swap) {
+  MatrixInstruction mfma;
+  mfma.name = "mfma.32x32x8";
+  mfma.unit = MatrixUnit::Mfma;
+  mfma.m = 32, mfma.n = 32, mfma.k = 8, mfma.lanes = 64;
+  mfma.inputs = {MatrixInput::F16, MatrixInput::BF16};
+  mfma.a = fragment({{0, 1}, {0, 2}}, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {16, 0}, {0, 4}}, 32, 8);
+  mfma.b = fragment({{1, 0}, {2, 0}}, {{0, 1}, {0, 2}, {0, 4}, {0, 8}, {0, 16}, {4, 0}}, 8, 32);
+  Bases c = {{1, 0}, {2, 0}, {8, 0}, {16, 0}};
+  if (swap)
+    std::swap(c[0], c[1]);
+  mfma.c = fragment(std::move(c), {{0, 1}, {0, 2}, {0, 4}, {0, 8}, {0, 16}, {4, 0}}, 32, 32);
+  return mfma;
+}
+
 } // namespace
 
 std::optional<MatrixInstruction> find_matrix_instruction(const std::string &name, bool swap_fragment) {
   if (name == "mma.m16n8k16")
     return mmaM16N8K16(swap_fragment);
+  if (name == "mfma.32x32x8")
+    return mfma32x32x8(swap_fragment);
   return std::nullopt;
 }
 

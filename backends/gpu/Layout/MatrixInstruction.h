@@ -15,13 +15,15 @@
 
 namespace tegula::gpu {
 
-enum class MatrixUnit { MmaSync };
+/// NVIDIA's warp-wide mma.sync (operands in 32-bit registers of two 16-bit elements) or
+/// AMD's wavefront-wide MFMA (operands in vectors of four).
+enum class MatrixUnit { MmaSync, Mfma };
 
 /// The element type of a matrix instruction's multiplicands.
 enum class MatrixInput { F16, BF16 };
 
 struct MatrixInstruction {
-  std::string name; ///< as targets list it, "mma.m16n8k16"
+  std::string name; ///< as targets list it: "mma.m16n8k16", "mfma.32x32x8"
   MatrixUnit unit = MatrixUnit::MmaSync;
   int64_t m = 0, n = 0, k = 0;
   int64_t lanes = 32;
@@ -33,8 +35,8 @@ struct MatrixInstruction {
 };
 
 /// The instruction `name` (nullopt if there is none of that name). With `swap_fragment`
-/// the accumulator's table has two lane bits swapped (rows 1 and 2 of each group of
-/// four traded): a planted bug.
+/// the accumulator's table has two bits that step along its rows swapped (mma.sync: two
+/// lane bits; MFMA: two register bits): a planted bug.
 std::optional<MatrixInstruction> find_matrix_instruction(const std::string &name, bool swap_fragment = false);
 
 /// An M x N accumulator tiled by `instr` over a block's warps: each warp computes a

@@ -1,6 +1,7 @@
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses="warp-size=64" --tegula-assign-gpu-layouts --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=WAVE64
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=MMA
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses="warp-size=64" --tegula-assign-gpu-layouts="matrix-instructions=mfma.32x32x8" --tegula-convert-tile-to-gpu -canonicalize -verify-diagnostics | FileCheck %s --check-prefix=MFMA
 
 // Vector add laid out in 16-byte vectors: each of the 128 threads holds 8 elements in
 // two runs of 4, each loaded and stored as one aligned vector under its mask. Nothing
@@ -358,6 +359,20 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // ldmatrix.x4 of A, one ldmatrix.x4.trans of B (two 16 x 8 fragments), two mma.sync;
 // nothing on the vector units; the accumulator is stored from its fragments, two
 // adjacent f32 a thread, four threads a 32-byte sector.
+// With MFMA 32x32x8 on 64-lane wavefronts: one instruction tile (the other 3 wavefronts
+// hold copies), two k steps of 8. A row-major and B transposed (its columns as rows),
+// each row of 16 padded to 20 (an odd number of 8-byte units); per step each lane loads
+// 4 consecutive k of its row of A and of B as one 8-byte vector, and the wavefront issues
+// one MFMA on its 16 accumulators.
+// MFMA-LABEL: gpu.func @dot
+// MFMA-SAME: workgroup(%[[SA:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
+// MFMA: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// MFMA: vector.load %[[SA]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MFMA: vector.load %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MFMA: amdgpu.mfma 32x32x8 %{{.*}} * %{{.*}} + %{{.*}} blgp = none : vector<4xbf16>, vector<4xbf16>, vector<16xf32>
+// MFMA-NOT: math.fma
+// MFMA: scf.yield
+// MFMA-COUNT-16: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<1>
 // MMA-LABEL: gpu.func @dot
 // MMA-SAME: workgroup(%[[SA:.*]] : memref<768xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
 // MMA-COUNT-4: memref.store %{{.*}}, %[[SA]]

@@ -33,7 +33,7 @@
 // TARGETS: {{^}}maia {{.*}}simulator; executes
 
 // RUN: not %tegula compile nosuch 2>&1 | FileCheck %s --check-prefix=NOKERNEL
-// NOKERNEL: tegula: invalid argument: unknown kernel 'nosuch' (known: vector_add, softmax, rms_norm, layer_norm, gemm)
+// NOKERNEL: tegula: invalid argument: unknown kernel 'nosuch' (known: vector_add, softmax, rms_norm, layer_norm, gemm, attention)
 
 // RUN: not %tegula compile gemm --target opencl 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: tegula: unsupported: target 'opencl' is not available in this build (available: cpu, maia, cuda, rocm, gpu-emu, toy)

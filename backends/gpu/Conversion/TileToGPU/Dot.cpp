@@ -52,6 +52,23 @@ FailureOr<KernelLowering::DotParts> KernelLowering::dotParts(Operation *op) {
                   cast<RankedTensorType>(dot.getB().getType()).getDimSize(1), aType.getElementType()};
 }
 
+SmallVector<Value> KernelLowering::loopOverK(Value acc, int64_t K, int64_t step, Location loc,
+                                             function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  Value lower = arith::ConstantIndexOp::create(b, loc, 0), upper = arith::ConstantIndexOp::create(b, loc, K / step),
+        one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, lower, upper, one, regs(acc));
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = loop.getBody();
+  if (block->mightHaveTerminator())
+    block->getTerminator()->erase();
+  b.setInsertionPointToEnd(block);
+  Value k0 = arith::IndexCastOp::create(b, loc, b.getI32Type(), loop.getInductionVar());
+  if (step != 1)
+    k0 = arith::MulIOp::create(b, loc, k0, i32(step, loc));
+  scf::YieldOp::create(b, loc, body(k0, block->getArguments().drop_front()));
+  return SmallVector<Value>(loop.getResults());
+}
+
 LogicalResult KernelLowering::lowerDot(Operation *op) {
   auto dot = cast<tile::DotOp>(op);
   if (auto instruction = op->getAttrOfType<StringAttr>(ir::kMatrixInstructionAttrName))
@@ -94,16 +111,7 @@ LogicalResult KernelLowering::lowerDot(Operation *op) {
       return arith::ExtFOp::create(b, loc, out, v);
     return arith::ExtSIOp::create(b, loc, out, v);
   };
-  Value lower = arith::ConstantIndexOp::create(b, loc, 0), upper = arith::ConstantIndexOp::create(b, loc, K),
-        step = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, lower, upper, step, regs(dot.getAcc()));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *body = loop.getBody();
-    if (body->mightHaveTerminator())
-      body->getTerminator()->erase();
-    b.setInsertionPointToEnd(body);
-    Value k = arith::IndexCastOp::create(b, loc, b.getI32Type(), loop.getInductionVar());
+  mapTile(dot.getResult(), loopOverK(dot.getAcc(), K, 1, loc, [&](Value k, ValueRange acc) {
     SmallVector<Value> aValues, bValues;
     for (Value row : rows)
       aValues.push_back(widen(loadShared(sa, in, rowMajorOffset({row, k}, {M, rowA}, loc), loc)));
@@ -111,13 +119,12 @@ LogicalResult KernelLowering::lowerDot(Operation *op) {
       bValues.push_back(widen(loadShared(sb, in, rowMajorOffset({k, col}, {K, N}, loc), loc)));
     SmallVector<Value> next;
     for (int64_t r = 0; r < count; ++r) {
-      Value acc = body->getArgument(1 + r), x = aValues[rowOf[r]], y = bValues[colOf[r]];
-      next.push_back(isFloat ? Value(math::FmaOp::create(b, loc, x, y, acc))
-                             : Value(arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, x, y), acc)));
+      Value x = aValues[rowOf[r]], y = bValues[colOf[r]];
+      next.push_back(isFloat ? Value(math::FmaOp::create(b, loc, x, y, acc[r]))
+                             : Value(arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, x, y), acc[r])));
     }
-    scf::YieldOp::create(b, loc, next);
-  }
-  mapTile(dot.getResult(), SmallVector<Value>(loop.getResults()));
+    return next;
+  }));
   return success();
 }
 

@@ -7,6 +7,7 @@
 
 #include "backends/gpu/IR/GPUDialect.h"
 #include "backends/gpu/Layout/LinearLayout.h"
+#include "backends/gpu/Layout/MatrixInstruction.h"
 #include "backends/gpu/Layout/Reduction.h"
 
 #include "mlir/IR/Builders.h"
@@ -125,8 +126,16 @@ private:
     mlir::Type in;
   };
   mlir::FailureOr<DotParts> dotParts(mlir::Operation *op);
+  /// A dot's loop over k: K / step steps carrying `acc`'s registers. `body` emits one
+  /// step from its first k (an i32) and the registers, and returns the next ones; the
+  /// final ones are returned.
+  llvm::SmallVector<mlir::Value>
+  loopOverK(mlir::Value acc, int64_t K, int64_t step, mlir::Location loc,
+            llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::ValueRange)> body);
   mlir::LogicalResult lowerDot(mlir::Operation *op);
   mlir::LogicalResult lowerMatrixDot(mlir::Operation *op, llvm::StringRef instruction);
+  mlir::LogicalResult lowerMfmaDot(mlir::Operation *op, const DotParts &parts, const MatrixInstruction &instr,
+                                   const MatrixTiling &tiling);
   mlir::LogicalResult lowerAtomic(mlir::Operation *op);
   mlir::LogicalResult lowerPrint(mlir::Operation *op);
   mlir::LogicalResult lowerAssert(mlir::Operation *op);

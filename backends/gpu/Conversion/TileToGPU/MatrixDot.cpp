@@ -1,5 +1,5 @@
-// tile.dot on a matrix instruction (MatrixInstruction.h); today NVIDIA's mma.sync
-// m16n8k16, 16-bit inputs and f32 accumulators. tegula-assign-gpu-layouts chose the
+// tile.dot on a matrix instruction (MatrixInstruction.h): NVIDIA's mma.sync m16n8k16 or
+// AMD's MFMA 32x32x8, 16-bit inputs and f32 accumulators. tegula-assign-gpu-layouts chose the
 // instruction and laid the accumulator out as its fragments tiled over the warps; this
 // checks that layout against the table and issues the instructions.
 //
@@ -11,11 +11,16 @@
 // with ldmatrix (x4: one 16 x 16 fragment), the B fragments of its columns with
 // ldmatrix.trans (x4: two 16 x 8 fragments; the transpose turns B's rows into the
 // column-major pairs mma.sync takes), and issues one mma.sync per pair of them.
+//
+// MFMA takes 4 consecutive k of one row of A and of one column of B a lane: A stays
+// row-major, B is stored transposed (N x K), rows of both padded to an odd number of
+// 8-byte units, and each lane loads its fragment of each as one 8-byte vector.
 #include "backends/gpu/Conversion/TileToGPU/Lowering.h"
 #include "backends/gpu/Layout/MatrixInstruction.h"
 
 #include "dialects/tile/IR/TileDialect.h"
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -33,6 +38,27 @@ namespace {
 int64_t paddedRow(int64_t cols, int64_t bytes) {
   const int64_t units = cols * bytes / 16;
   return units % 2 == 0 ? cols + 16 / bytes : cols;
+}
+
+/// Elements of a shared-memory row of `cols` 16-bit elements, padded to an odd number
+/// of 8-byte units.
+int64_t paddedRow8(int64_t cols) {
+  const int64_t units = cols * 2 / 8;
+  return units % 2 == 0 ? cols + 4 : cols;
+}
+
+/// Where each lane's MFMA fragment of a row-major operand starts: lanes 0-31 on rows
+/// 0-31, lanes 32-63 four columns on; the warps by the accumulator tiling's bases
+/// along `warpDim` (which become rows here).
+LinearLayout mfmaRows(const LinearLayout &accumulator, int warpDim, int64_t rows, int64_t cols) {
+  std::vector<LinearLayout::Basis> lanes = {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {16, 0}, {0, 4}};
+  std::vector<LinearLayout::Basis> warps;
+  const int warpBits = log2_exact(accumulator.in_size("warp"), "warps");
+  for (int bit = 0; bit < warpBits; ++bit)
+    warps.push_back({accumulator.basis("warp", bit)[warpDim], 0});
+  return LinearLayout({{"register", 0}, {"lane", 6}, {"warp", warpBits}},
+                      {{"dim0", log2_exact(rows, "rows")}, {"dim1", log2_exact(cols, "columns")}},
+                      {{}, std::move(lanes), std::move(warps)});
 }
 
 /// The tile coordinates whose 16-byte row each lane of a warp gives ldmatrix: lanes
@@ -73,6 +99,9 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
     return op->emitError("the accumulator's layout is not ")
            << name << " tiled over the block's " << block_.warps << " warps of " << block_.lanes << " lanes";
 
+  if (instr->unit == MatrixUnit::Mfma)
+    return lowerMfmaDot(op, *parts, *instr, *tiling);
+
   const int64_t rowA = paddedRow(K, 2), rowB = paddedRow(N, 2);
   Value sa = stageOperand(dot.getA(), *la, rowA, loc), sb = stageOperand(dot.getB(), *lb, rowB, loc);
 
@@ -109,17 +138,7 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   };
 
   const int64_t tm = tiling->tiles_m, tn = tiling->tiles_n;
-  Value lower = arith::ConstantIndexOp::create(b, loc, 0), upper = arith::ConstantIndexOp::create(b, loc, K / instr->k),
-        step = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, lower, upper, step, regs(dot.getAcc()));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *body = loop.getBody();
-    if (body->mightHaveTerminator())
-      body->getTerminator()->erase();
-    b.setInsertionPointToEnd(body);
-    Value k0 = arith::MulIOp::create(
-        b, loc, arith::IndexCastOp::create(b, loc, b.getI32Type(), loop.getInductionVar()), i32(instr->k, loc));
+  mapTile(dot.getResult(), loopOverK(dot.getAcc(), K, instr->k, loc, [&](Value k0, ValueRange acc) {
     std::vector<SmallVector<Value>> aFragments, bFragments;
     Value aColumn = arith::AddIOp::create(b, loc, aCol, k0);
     for (int64_t i = 0; i < tm; ++i) {
@@ -139,21 +158,81 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
     std::optional<std::array<NVVM::MMATypes, 2>> types;
     if (bf16)
       types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16};
-    SmallVector<Value> next(body->getArguments().drop_front());
+    SmallVector<Value> next(acc);
     for (int64_t i = 0; i < tm; ++i) {
       for (int64_t j = 0; j < tn; ++j) {
         const int64_t first = 4 * (j + tn * i);
-        SmallVector<Value> acc(next.begin() + first, next.begin() + first + 4);
-        auto mma = NVVM::MmaOp::create(b, loc, result, aFragments[i], bFragments[j], acc,
+        SmallVector<Value> c(next.begin() + first, next.begin() + first + 4);
+        auto mma = NVVM::MmaOp::create(b, loc, result, aFragments[i], bFragments[j], c,
                                        ArrayRef<int64_t>{instr->m, instr->n, instr->k}, std::nullopt, std::nullopt,
                                        types, std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
         for (int64_t r = 0; r < 4; ++r)
           next[first + r] = LLVM::ExtractValueOp::create(b, loc, mma, ArrayRef<int64_t>{r});
       }
     }
-    scf::YieldOp::create(b, loc, next);
-  }
-  mapTile(dot.getResult(), SmallVector<Value>(loop.getResults()));
+    return next;
+  }));
+  return success();
+}
+
+LogicalResult KernelLowering::lowerMfmaDot(Operation *op, const DotParts &parts, const MatrixInstruction &instr,
+                                           const MatrixTiling &tiling) {
+  auto dot = cast<tile::DotOp>(op);
+  Location loc = op->getLoc();
+  const int64_t M = parts.M, K = parts.K, N = parts.N;
+  Type in = parts.in;
+  const int64_t row = paddedRow8(K);
+  Value sa = stageOperand(dot.getA(), parts.a, row, loc);
+  Value sb = sharedBuffer(in, N * row, loc); // B transposed: its columns as rows
+  writeShared(sb, dot.getB(), parts.b, loc, [&](int64_t r) {
+    return rowMajorOffset({coordinate(parts.b, r, 1, loc), coordinate(parts.b, r, 0, loc)}, {N, row}, loc);
+  });
+  auto part = [&](const LinearLayout &layout, int dim) {
+    Value v = threadPart(layout, loc)[dim];
+    return v ? v : i32(0, loc);
+  };
+  const LinearLayout aRows = mfmaRows(parts.c, 0, M, K), bRows = mfmaRows(parts.c, 1, N, K);
+  Value aRow = part(aRows, 0), aCol = part(aRows, 1), bRow = part(bRows, 0), bCol = part(bRows, 1);
+  auto fragment = [&](Value buffer, Value offset) -> Value {
+    if (plantShiftExchange) // the planted bug: the fragment after the one written for this read
+      offset = arith::RemUIOp::create(b, loc, arith::AddIOp::create(b, loc, offset, i32(4, loc)),
+                                      i32(cast<MemRefType>(buffer.getType()).getNumElements(), loc));
+    Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
+    auto load = vector::LoadOp::create(b, loc, VectorType::get({4}, in), buffer, ValueRange{index},
+                                       /*nontemporal=*/false, llvm::MaybeAlign(8));
+    load->setAttr(ir::kExchangeAttrName, b.getI64IntegerAttr(exchanges_.lookup(buffer)));
+    return load;
+  };
+
+  const int64_t tm = tiling.tiles_m, tn = tiling.tiles_n;
+  mapTile(dot.getResult(), loopOverK(dot.getAcc(), K, instr.k, loc, [&](Value k0, ValueRange acc) {
+    SmallVector<Value> aFragments, bFragments;
+    Value aK = arith::AddIOp::create(b, loc, aCol, k0), bK = arith::AddIOp::create(b, loc, bCol, k0);
+    for (int64_t i = 0; i < tm; ++i) {
+      Value r = arith::AddIOp::create(b, loc, aRow, i32(i * instr.m, loc));
+      aFragments.push_back(fragment(sa, rowMajorOffset({r, aK}, {M, row}, loc)));
+    }
+    for (int64_t j = 0; j < tn; ++j) {
+      Value r = arith::AddIOp::create(b, loc, bRow, i32(j * instr.n, loc));
+      bFragments.push_back(fragment(sb, rowMajorOffset({r, bK}, {N, row}, loc)));
+    }
+    const int64_t perTile = instr.m * instr.n / instr.lanes; // accumulators a lane
+    auto accType = VectorType::get({perTile}, b.getF32Type());
+    SmallVector<Value> next(acc);
+    for (int64_t i = 0; i < tm; ++i) {
+      for (int64_t j = 0; j < tn; ++j) {
+        const int64_t first = perTile * (j + tn * i);
+        Value c = vector::FromElementsOp::create(
+            b, loc, accType, ValueRange(ArrayRef<Value>(next).slice(first, perTile)));
+        Value d = amdgpu::MFMAOp::create(b, loc, accType, b.getI32IntegerAttr(instr.m), b.getI32IntegerAttr(instr.n),
+                                         b.getI32IntegerAttr(instr.k), b.getI32IntegerAttr(1), aFragments[i],
+                                         bFragments[j], c);
+        for (int64_t r = 0; r < perTile; ++r)
+          next[first + r] = vector::ExtractOp::create(b, loc, d, ArrayRef<int64_t>{r});
+      }
+    }
+    return next;
+  }));
   return success();
 }
 

@@ -2,6 +2,7 @@
 #ifndef TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_PASSES_H
 #define TEGULA_BACKENDS_GPU_CONVERSION_TILETOGPU_PASSES_H
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

@@ -20,7 +20,8 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
     `tegula-allocate-shared-memory` and ordered by `tegula-insert-gpu-barriers`. An op
     the lowering does not handle is refused with an error naming it. Pointers become
     `!llvm.ptr<1>`. A dot marked `tgpu.matrix_instruction` is issued on that
-    instruction (ldmatrix and mma.sync for mma.m16n8k16), others on the vector units.
+    instruction (ldmatrix and mma.sync for mma.m16n8k16, 8-byte shared loads and
+    amdgpu.mfma for mfma.32x32x8), others on the vector units.
   }];
   let options = [
     Option<"plantShiftExchange", "plant-shift-exchange", "bool", "false",
@@ -31,7 +32,8 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
            "swapped (as tegula-assign-gpu-layouts' option of that name)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
-                           "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+                           "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::amdgpu::AMDGPUDialect", "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
 }
 
 #endif
