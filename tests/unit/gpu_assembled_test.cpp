@@ -12,6 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <utility>
@@ -61,7 +66,52 @@ int64_t occurrences(const std::string &text, const std::string &pattern) {
   return std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator());
 }
 
+/// The SASS of `cubin` as nvdisasm prints it (scripts/image-or-pypi.txt pins the tool).
+std::string sass_of(const std::string &cubin, const std::string &name) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("tegula-sass-" + std::to_string(getpid()) + "-" + name + ".cubin"))
+                               .string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(cubin.data(), static_cast<std::streamsize>(cubin.size()));
+  }
+  std::string text;
+  FILE *pipe = popen((std::string(TEGULA_NVDISASM_PATH) + " -c " + path + " 2>&1").c_str(), "r");
+  REQUIRE(pipe);
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    text.append(buffer, n);
+  const int status = pclose(pipe);
+  std::remove(path.c_str());
+  INFO(text.substr(0, 2000));
+  REQUIRE(status == 0);
+  return text;
+}
+
 } // namespace
+
+TEST_CASE("NVIDIA's GEMM main loop in SASS: HMMA and LDSM, no FFMA", "[gpu][assembled][mma][sass]") {
+  // What ptxas made of the PTX that the [mma] case counts: the loop over K is GEMM's only
+  // loop, its k steps unrolled, so the kernel's counts are one step's: 32 HMMA.16816 with
+  // f32 accumulators (tensor-core products), 4 LDSM.16.M88.4 (A) and 8 LDSM.16.MT88.4
+  // (B, transposed), and no FFMA (nothing multiplies on the vector units).
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      // nvdisasm names the bf16 form; the f16 one is the unsuffixed HMMA.16816.F32.
+      const std::string form =
+          dtype == DType::BF16 ? "HMMA\\.16816\\.F32\\.BF16\\b" : "HMMA\\.16816\\.F32(?![.\\w])";
+      const std::string in(dtype_name(dtype));
+      INFO(target << " gemm " << in);
+      const std::string sass = sass_of(emit(trace_gemm(dtype, default_gemm_config(target)), target, "cubin"),
+                                       "gemm_" + std::string(dtype_name(dtype)) + "_" + (target + 5));
+      CHECK(occurrences(sass, "\\b" + form) == 32);
+      CHECK(occurrences(sass, "\\bHMMA\\b") == 32);
+      CHECK(occurrences(sass, "\\bLDSM\\.16\\.M88\\.4\\b") == 4);
+      CHECK(occurrences(sass, "\\bLDSM\\.16\\.MT88\\.4\\b") == 8);
+      CHECK(occurrences(sass, "\\bFFMA\\b") == 0);
+    }
+  }
+}
 
 TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exact FMAs", "[gpu][assembled][mma]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
