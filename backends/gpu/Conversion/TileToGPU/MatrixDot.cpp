@@ -1,7 +1,7 @@
 // tile.dot on a matrix instruction (MatrixInstruction.h): NVIDIA's mma.sync m16n8k16 or
-// AMD's MFMA 32x32x8, 16-bit inputs and f32 accumulators. tegula-assign-gpu-layouts chose the
-// instruction and laid the accumulator out as its fragments tiled over the warps; this
-// checks that layout against the table and issues the instructions.
+// AMD's MFMA 32x32x8, 16-bit inputs and f32 accumulators. tegula-assign-gpu-layouts
+// chose the instruction and laid the accumulator out as its fragments tiled over the
+// warps; this checks that layout against the table and issues the instructions.
 //
 // Both operands go to shared memory row-major (A as M x K, B as K x N), each row padded
 // to an odd number of 16-byte units: ldmatrix reads each 8 x 8 matrix as 8 rows of 16
@@ -72,7 +72,7 @@ LinearLayout ldmatrixRows(const LinearLayout &accumulator, int warpDim, int64_t 
   const int warpBits = log2_exact(accumulator.in_size("warp"), "warps");
   for (int bit = 0; bit < warpBits; ++bit) {
     LinearLayout::Basis step{0, 0};
-    step[warpDim == 0 ? 0 : 1] = accumulator.basis("warp", bit)[warpDim];
+    step[warpDim] = accumulator.basis("warp", bit)[warpDim];
     warps.push_back(step);
   }
   return LinearLayout({{"register", 0}, {"lane", 5}, {"warp", warpBits}},
