@@ -47,35 +47,21 @@ int64_t paddedRow8(int64_t cols) {
   return units % 2 == 0 ? cols + 4 : cols;
 }
 
-/// Where each lane's MFMA fragment of a row-major operand starts: lanes 0-31 on rows
-/// 0-31, lanes 32-63 four columns on; the warps by the accumulator tiling's bases
-/// along `warpDim` (which become rows here).
-LinearLayout mfmaRows(const LinearLayout &accumulator, int warpDim, int64_t rows, int64_t cols) {
-  std::vector<LinearLayout::Basis> lanes = {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {16, 0}, {0, 4}};
-  std::vector<LinearLayout::Basis> warps;
-  const int warpBits = log2_exact(accumulator.in_size("warp"), "warps");
-  for (int bit = 0; bit < warpBits; ++bit)
-    warps.push_back({accumulator.basis("warp", bit)[warpDim], 0});
-  return LinearLayout({{"register", 0}, {"lane", 6}, {"warp", warpBits}},
-                      {{"dim0", log2_exact(rows, "rows")}, {"dim1", log2_exact(cols, "columns")}},
-                      {{}, std::move(lanes), std::move(warps)});
-}
-
-/// The tile coordinates whose 16-byte row each lane of a warp gives ldmatrix: lanes
-/// 0-7 the rows of the first 8 x 8 matrix, 8-15 the second's, and so on. `second` and
-/// `third` are where the second and the third matrix start (the fourth: both); the
-/// warp bases are the accumulator tiling's, along `warpDim`.
-LinearLayout ldmatrixRows(const LinearLayout &accumulator, int warpDim, int64_t rows, int64_t cols,
-                          LinearLayout::Basis second, LinearLayout::Basis third) {
-  std::vector<LinearLayout::Basis> lanes = {{1, 0}, {2, 0}, {4, 0}, std::move(second), std::move(third)};
+/// Where each lane of a warp starts its fragment load, as tile coordinates of a
+/// row-major operand buffer: lane bit b steps by `lanes[b]`; warp bit b by the
+/// accumulator tiling's warp basis along `warpDim`, placed on the buffer's dimension
+/// `to` (for B stored transposed, N is its rows).
+LinearLayout fragmentStarts(const LinearLayout &accumulator, int warpDim, int to, int64_t rows, int64_t cols,
+                            std::vector<LinearLayout::Basis> lanes) {
   std::vector<LinearLayout::Basis> warps;
   const int warpBits = log2_exact(accumulator.in_size("warp"), "warps");
   for (int bit = 0; bit < warpBits; ++bit) {
     LinearLayout::Basis step{0, 0};
-    step[warpDim] = accumulator.basis("warp", bit)[warpDim];
+    step[to] = accumulator.basis("warp", bit)[warpDim];
     warps.push_back(step);
   }
-  return LinearLayout({{"register", 0}, {"lane", 5}, {"warp", warpBits}},
+  const int laneBits = static_cast<int>(lanes.size());
+  return LinearLayout({{"register", 0}, {"lane", laneBits}, {"warp", warpBits}},
                       {{"dim0", log2_exact(rows, "rows")}, {"dim1", log2_exact(cols, "columns")}},
                       {{}, std::move(lanes), std::move(warps)});
 }
@@ -105,12 +91,13 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   const int64_t rowA = paddedRow(K, 2), rowB = paddedRow(N, 2);
   Value sa = stageOperand(dot.getA(), *la, rowA, loc), sb = stageOperand(dot.getB(), *lb, rowB, loc);
 
-  // Where this lane's ldmatrix rows start, before the k step and the tile's offset: A
-  // as one 16 x 16 fragment (its rows, then its second 8 columns); B as two k x n
-  // fragments of 16 x 8 (its second 8 rows, then the next 8 columns) or one.
-  const LinearLayout aRows = ldmatrixRows(*lc, 0, M, K, {8, 0}, {0, 8});
-  const LinearLayout bRows =
-      ldmatrixRows(*lc, 1, K, N, {8, 0}, tiling->tiles_n > 1 ? LinearLayout::Basis{0, 8} : LinearLayout::Basis{0, 0});
+  // Where this lane's ldmatrix row starts, before the k step and the tile's offset: lanes
+  // 8q .. 8q + 7 give the rows of matrix q. A as one 16 x 16 fragment (its rows, then
+  // its second 8 columns); B as two k x n fragments of 16 x 8 (its second 8 rows, then
+  // the next 8 columns) or one.
+  const LinearLayout aRows = fragmentStarts(*lc, 0, 0, M, K, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, 8}});
+  const LinearLayout::Basis nextColumns = tiling->tiles_n > 1 ? LinearLayout::Basis{0, 8} : LinearLayout::Basis{0, 0};
+  const LinearLayout bRows = fragmentStarts(*lc, 1, 1, K, N, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, nextColumns});
   auto part = [&](const LinearLayout &layout, int dim) {
     Value v = threadPart(layout, loc)[dim];
     return v ? v : i32(0, loc);
@@ -191,7 +178,10 @@ LogicalResult KernelLowering::lowerMfmaDot(Operation *op, const DotParts &parts,
     Value v = threadPart(layout, loc)[dim];
     return v ? v : i32(0, loc);
   };
-  const LinearLayout aRows = mfmaRows(parts.c, 0, M, K), bRows = mfmaRows(parts.c, 1, N, K);
+  // Lanes 0-31 on rows 0-31, lanes 32-63 four columns on (k), for A and for B^T.
+  const std::vector<LinearLayout::Basis> lanes = {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {16, 0}, {0, 4}};
+  const LinearLayout aRows = fragmentStarts(parts.c, 0, 0, M, K, lanes);
+  const LinearLayout bRows = fragmentStarts(parts.c, 1, 0, N, K, lanes);
   Value aRow = part(aRows, 0), aCol = part(aRows, 1), bRow = part(bRows, 0), bCol = part(bRows, 1);
   auto fragment = [&](Value buffer, Value offset) -> Value {
     if (plantShiftExchange) // the planted bug: the fragment after the one written for this read
