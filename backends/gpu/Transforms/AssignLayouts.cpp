@@ -451,7 +451,10 @@ private:
     }
     if (auto dot = dyn_cast<tile::DotOp>(op)) {
       // The operands are read through shared memory, from whatever layout they are in.
-      Attribute layout = hintOr(dot.getResult(), accumulatorLayoutOf(dot));
+      Attribute preferred = accumulatorLayoutOf(dot);
+      Attribute layout = hintOr(dot.getResult(), preferred);
+      if (layout != preferred) // another dot's accumulator reached this one first: the vector units take any layout
+        dot->removeAttr(tgpu::kMatrixInstructionAttrName);
       require(dot.getAccMutable(), layout);
       setLayout(dot.getResult(), layout);
       return success();

@@ -1,4 +1,5 @@
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" -verify-diagnostics | FileCheck %s
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" --tegula-convert-tile-to-gpu | FileCheck %s --check-prefix=LOWERED
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16 plant-swap-fragment=true" | FileCheck %s --check-prefix=SWAP
 // RUN: not tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k99" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
@@ -150,6 +151,70 @@ func.func @wider_broadcast(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %
   %op = tile.splat %o : tensor<32x128x!tile.ptr<f32>>
   %oq = tile.addptr %op, %ooff : tensor<32x128x!tile.ptr<f32>>, tensor<32x128xi32>
   tile.store %oq, %wide : tensor<32x128x!tile.ptr<f32>>, tensor<32x128xf32>
+  return
+}
+}
+
+// -----
+
+// Two dots whose results are added: the f32 one (vector units) comes first and its
+// accumulator layout reaches the bf16 one through the add. The bf16 dot then has a
+// layout no matrix instruction produces, so it is not marked and runs on the vector
+// units too, instead of being refused by the lowering.
+// CHECK-LABEL: func.func @second_dot_takes_the_first_layout
+// LOWERED-LABEL: gpu.func @second_dot_takes_the_first_layout
+// LOWERED-NOT: nvvm.mma.sync
+// LOWERED: math.fma
+// LOWERED-NOT: nvvm.mma.sync
+// LOWERED: gpu.return
+// CHECK-NOT: tgpu.matrix_instruction
+// CHECK: tile.dot {{.*}} -> tensor<64x64xf32, #[[VEC:tgpu.blocked<[^>]*>]]>
+// CHECK-NOT: tgpu.matrix_instruction
+// CHECK: tile.dot {{.*}} -> tensor<64x64xf32, #[[VEC]]>
+// CHECK-NOT: tgpu.matrix_instruction
+module {
+func.func @second_dot_takes_the_first_layout(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %f: !tile.ptr<f32> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.kernel} {
+  %init = arith.constant dense<0.0> : tensor<64x64xf32>
+  %r64 = tile.range 0 to 64 : tensor<64xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %arow = tile.expand_dims %r64 {axis = 1 : i32} : tensor<64xi32> -> tensor<64x1xi32>
+  %s16 = arith.constant dense<16> : tensor<64x1xi32>
+  %arowoff = arith.muli %arow, %s16 : tensor<64x1xi32>
+  %acol = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %ar = tile.broadcast %arowoff : tensor<64x1xi32> -> tensor<64x16xi32>
+  %ac = tile.broadcast %acol : tensor<1x16xi32> -> tensor<64x16xi32>
+  %aoff = arith.addi %ar, %ac : tensor<64x16xi32>
+  %brow = tile.expand_dims %r16 {axis = 1 : i32} : tensor<16xi32> -> tensor<16x1xi32>
+  %s64 = arith.constant dense<64> : tensor<16x1xi32>
+  %browoff = arith.muli %brow, %s64 : tensor<16x1xi32>
+  %bcol = tile.expand_dims %r64 {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %br = tile.broadcast %browoff : tensor<16x1xi32> -> tensor<16x64xi32>
+  %bc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<16x64xi32>
+  %boff = arith.addi %br, %bc : tensor<16x64xi32>
+  %fa = tile.splat %f : tensor<64x16x!tile.ptr<f32>>
+  %fap = tile.addptr %fa, %aoff : tensor<64x16x!tile.ptr<f32>>, tensor<64x16xi32>
+  %fb = tile.splat %f : tensor<16x64x!tile.ptr<f32>>
+  %fbp = tile.addptr %fb, %boff : tensor<16x64x!tile.ptr<f32>>, tensor<16x64xi32>
+  %x32 = tile.load %fap : tensor<64x16x!tile.ptr<f32>> -> tensor<64x16xf32>
+  %y32 = tile.load %fbp : tensor<16x64x!tile.ptr<f32>> -> tensor<16x64xf32>
+  %d32 = tile.dot %x32, %y32, %init : tensor<64x16xf32>, tensor<16x64xf32> -> tensor<64x64xf32>
+  %ap = tile.splat %a : tensor<64x16x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %aoff : tensor<64x16x!tile.ptr<bf16>>, tensor<64x16xi32>
+  %bp = tile.splat %a : tensor<16x64x!tile.ptr<bf16>>
+  %bq = tile.addptr %bp, %boff : tensor<16x64x!tile.ptr<bf16>>, tensor<16x64xi32>
+  %x = tile.load %aq : tensor<64x16x!tile.ptr<bf16>> -> tensor<64x16xbf16>
+  %y = tile.load %bq : tensor<16x64x!tile.ptr<bf16>> -> tensor<16x64xbf16>
+  %d = tile.dot %x, %y, %init : tensor<64x16xbf16>, tensor<16x64xbf16> -> tensor<64x64xf32>
+  %sum = arith.addf %d32, %d : tensor<64x64xf32>
+  %crow = arith.constant dense<64> : tensor<64x1xi32>
+  %crowoff = arith.muli %arow, %crow : tensor<64x1xi32>
+  %cr = tile.broadcast %crowoff : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cc = tile.broadcast %bcol : tensor<1x64xi32> -> tensor<64x64xi32>
+  %coff = arith.addi %cr, %cc : tensor<64x64xi32>
+  %cp = tile.splat %c : tensor<64x64x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %cq, %sum : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xf32>
   return
 }
 }
