@@ -38,10 +38,22 @@ Tile<f32> activate(const Tile<f32> &x, Activation activation) {
   return x;
 }
 
+/// The promises of cfg.kn_multiple (GemmConfig).
+template <DotInputDType T> void assume_factors(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int N, Int K, const GemmConfig &cfg) {
+  if (cfg.kn_multiple <= 1)
+    return;
+  assume_multiple_of(K, cfg.kn_multiple);
+  assume_multiple_of(N, cfg.kn_multiple);
+  assume_multiple_of(a, 16);
+  assume_multiple_of(b, 16);
+  assume_multiple_of(c, 16);
+}
+
 template <DotInputDType T>
 void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
   if (cfg.num_warps > 0)
     num_warps(cfg.num_warps);
+  assume_factors(a, b, c, N, K, cfg);
   Int row = program_id(0) * cfg.BM;
   Int col = program_id(1) * cfg.BN;
   auto acc = activate(gemm_block(a, b, M, N, K, row, col, cfg), cfg.activation);
@@ -52,6 +64,9 @@ template <DotInputDType T>
 void gemm_bias_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> bias, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
   if (cfg.num_warps > 0)
     num_warps(cfg.num_warps);
+  assume_factors(a, b, c, N, K, cfg);
+  if (cfg.kn_multiple > 1)
+    assume_multiple_of(bias, 16);
   Int row = program_id(0) * cfg.BM;
   Int col = program_id(1) * cfg.BN;
   auto cols = col + arange(cfg.BN);
@@ -103,6 +118,14 @@ GemmConfig default_gemm_config(const std::string &target) {
 
 GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K) {
   const TargetDescription d = describe_target(target);
+  if (d.warp_size > 1) {
+    // Rows of a multiple of 16 elements start 16-byte aligned for every dtype: compiled
+    // in, A, B and C move as 16-byte vectors (as softmax's n_multiple).
+    GemmConfig config = default_gemm_config(target);
+    while (config.kn_multiple < 16 && K % (2 * config.kn_multiple) == 0 && N % (2 * config.kn_multiple) == 0)
+      config.kn_multiple *= 2;
+    return config;
+  }
   if (!scratchpad_with_matrix_unit(d))
     return default_gemm_config(target);
   // Scratchpad rule with a shape: the kernel is HBM-bound below the ridge, and a BM x BN

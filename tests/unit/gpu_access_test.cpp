@@ -151,3 +151,44 @@ TEST_CASE("GEMM reads its operands from shared memory without bank conflicts", "
       CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
     }
 }
+
+TEST_CASE("GEMM compiled on K and N multiples of 16 moves its operands in whole sectors", "[gpu-emu][access][dot]") {
+  // K and N multiples of 16 but not of the 32 x 128 blocks: each thread reads 16 bytes
+  // of a row of A or B (coalesced: every sector a warp touches is read whole, once), and
+  // writes them to shared memory as one 16-byte store without bank conflicts; C's f32
+  // pairs of the mma fragment go as 8-byte stores that write whole sectors.
+  const int64_t M = 200, N = 208, K = 112;
+  for (const char *target : {"gpu-emu:sm_80", "gpu-emu:gfx942"})
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      const std::string what = std::string(target) + " " + std::string(dtype_name(dtype));
+      INFO(what);
+      const GemmConfig config = default_gemm_config(target, M, N, K);
+      REQUIRE(config.kn_multiple == 16);
+      Buffer a = testing::random_buffer(dtype, M * K, what + " a"), b = testing::random_buffer(dtype, K * N, what + " b");
+      Buffer c(DType::F32, static_cast<size_t>(M * N));
+      c.fill_bytes(0xFF);
+      Gemm(dtype, target, {}, config)(a, b, c, M, N, K);
+      const gpuemu::LaunchReport &report = gpuemu::last_report();
+      int loads = 0, stores = 0, staged = 0;
+      for (const auto &[site, x] : report.global) {
+        INFO(site << ": " << x.sectors << " sectors for " << x.ideal);
+        CHECK(x.sectors <= x.ideal);
+        if (site.find("llvm.load") != std::string::npos)
+          ++loads;
+        if (site.find("llvm.store") != std::string::npos)
+          ++stores;
+      }
+      for (const auto &[site, x] : report.shared)
+        if (site.find("vector.store") != std::string::npos) {
+          INFO(site << ": " << x.sectors << " wavefronts for " << x.ideal);
+          CHECK(x.sectors <= x.ideal);
+          ++staged;
+        }
+      CHECK(loads >= 1);
+      CHECK(stores == 1);
+      CHECK(staged >= 1);
+      std::vector<double> absProduct;
+      std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
+      CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+    }
+}

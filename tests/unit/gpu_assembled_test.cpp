@@ -113,6 +113,45 @@ TEST_CASE("NVIDIA's GEMM main loop in SASS: HMMA and LDSM, no FFMA", "[gpu][asse
   }
 }
 
+TEST_CASE("GEMM with K and N multiples of 16 moves its operands as 16-byte vectors", "[gpu][assembled][sass]") {
+  // default_gemm_config with a shape whose K and N are multiples of 16 compiles those
+  // factors and 16-byte aligned buffers in: every row of A and B starts aligned, so a
+  // thread's 8 consecutive 16-bit elements of a row are one 16-byte load from global
+  // memory and one 16-byte store to shared memory. Per main-loop step (128 x 32 of A and
+  // 32 x 128 of B over 256 threads): 2 of each for A and 2 for B; C's f32 pairs of the
+  // mma fragment go as 8-byte stores. Without the promise (K = 999) the same kernel moves
+  // 2 bytes at a time, which pins the difference to the specialization.
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    for (DType dtype : {DType::F16, DType::BF16}) {
+      INFO(target << " gemm " << dtype_name(dtype));
+      const GemmConfig aligned = default_gemm_config(target, 1024, 1024, 1024);
+      REQUIRE(aligned.kn_multiple == 16);
+      const std::string sass = sass_of(emit(trace_gemm(dtype, aligned), target, "cubin"),
+                                       "gemm_aligned_" + std::string(dtype_name(dtype)) + "_" + (target + 5));
+      CHECK(occurrences(sass, "\\bLDG\\.E\\.128\\b") == 4);
+      CHECK(occurrences(sass, "\\bSTS\\.128\\b") == 4);
+      CHECK(occurrences(sass, "\\bLDG\\.E\\.U16\\b") == 0);
+      CHECK(occurrences(sass, "\\bSTS\\.U16\\b") == 0);
+      CHECK(occurrences(sass, "\\bSTG\\.E\\.64\\b") == 32);
+      CHECK(occurrences(sass, "\\bHMMA\\b") == 32);
+
+      const GemmConfig unaligned = default_gemm_config(target, 1024, 1024, 999);
+      REQUIRE(unaligned.kn_multiple == 1);
+      const std::string scalar = sass_of(emit(trace_gemm(dtype, unaligned), target, "cubin"),
+                                         "gemm_unaligned_" + std::string(dtype_name(dtype)) + "_" + (target + 5));
+      CHECK(occurrences(scalar, "\\bLDG\\.E\\.U16\\b") == 32);
+      CHECK(occurrences(scalar, "\\bLDG\\.E\\.128\\b") == 0);
+    }
+  }
+  // AMD: 512 threads, so one 16-byte load for A's 8 elements a thread and one for B's.
+  for (const char *target : {"rocm:gfx942", "rocm:gfx90a"}) {
+    INFO(target << " gemm bf16");
+    const std::string code = emit(trace_gemm(DType::BF16, default_gemm_config(target, 1024, 1024, 1024)), target, "asm");
+    CHECK(occurrences(code, "\\bglobal_load_dwordx4\\b") == 2);
+    CHECK(occurrences(code, "\\bglobal_load_ushort\\b") == 0);
+  }
+}
+
 TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exact FMAs", "[gpu][assembled][mma]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
     // GEMM's default block, 128 x 128 x 32 on 8 warps: the warps split 4 x 2, each a

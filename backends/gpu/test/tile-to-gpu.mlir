@@ -366,6 +366,9 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // one MFMA on its 16 accumulators.
 // MFMA-LABEL: gpu.func @dot
 // MFMA-SAME: workgroup(%[[SA:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
+// A row-major in pairs; B transposed, element by element.
+// MFMA: vector.store %{{.*}}, %[[SA]][%{{.*}}] {alignment = 4 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
+// MFMA-COUNT-2: memref.store %{{.*}}, %[[SB]]
 // MFMA: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
 // MFMA: vector.load %[[SA]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
 // MFMA: vector.load %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
@@ -375,8 +378,12 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // MFMA-COUNT-16: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<1>
 // MMA-LABEL: gpu.func @dot
 // MMA-SAME: workgroup(%[[SA:.*]] : memref<768xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
-// MMA-COUNT-4: memref.store %{{.*}}, %[[SA]]
-// MMA-COUNT-4: memref.store %{{.*}}, %[[SB]]
+// Each thread's 4 consecutive elements of a row go as one 8-byte vector (rows padded to
+// an odd number of 16-byte units stay 8-byte aligned).
+// MMA: vector.store %{{.*}}, %[[SA]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<768xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MMA-NOT: memref.store %{{.*}}, %[[SA]]
+// MMA: vector.store %{{.*}}, %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MMA-NOT: memref.store %{{.*}}, %[[SB]]
 // MMA-NOT: math.fma
 // MMA: nvgpu.ldmatrix %[[SA]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = false} : memref<768xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
 // MMA-COUNT-4: llvm.bitcast %{{.*}} : vector<2xbf16> to i32
@@ -386,8 +393,11 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // MMA-COUNT-4: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
 // CHECK-LABEL: gpu.func @dot
 // CHECK-SAME: workgroup(%[[SA:.*]] : memref<576xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<512xbf16, #gpu.address_space<workgroup>>)
-// CHECK-COUNT-4: memref.store %{{.*}}, %[[SA]]
-// CHECK-COUNT-4: memref.store %{{.*}}, %[[SB]]
+// A's rows padded by one word (18 elements) keep pairs 4-byte aligned; B's 16-element
+// rows keep 4 elements 8-byte aligned.
+// CHECK-COUNT-2: vector.store %{{.*}}, %[[SA]][%{{.*}}] {alignment = 4 : i64{{.*}}} : memref<576xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
+// CHECK: vector.store %{{.*}}, %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<512xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// CHECK-NOT: memref.store
 // CHECK: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32)
 // CHECK-COUNT-4: memref.load %[[SA]]
 // CHECK-COUNT-2: memref.load %[[SB]]

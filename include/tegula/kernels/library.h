@@ -43,6 +43,11 @@ struct GemmConfig {
   Activation activation = Activation::None;
   Mutation mutation = Mutation::None; ///< TransposedOperand applies
   int num_warps = 0;                  ///< as VectorAddConfig::num_warps
+  /// K and N are multiples of this, compiled in (assume_multiple_of); above 1 the
+  /// buffers are assumed 16-byte aligned too, so rows of A, B and C start aligned and
+  /// the GPU targets move them as 16-byte vectors. A launch that breaks either promise
+  /// fails.
+  int kn_multiple = 1;
 };
 
 /// Default configurations per target, and the rule behind them.

@@ -29,15 +29,46 @@ namespace {
 /// Elements of `element` that make one 32-bit word (at least one).
 int64_t perWord(Type element) { return std::max<int64_t>(1, 32 / std::max(8u, element.getIntOrFloatBitWidth())); }
 
+/// The most registers (a power of two, at most `most`) that hold consecutive elements
+/// of one row of a 2-d tile in `layout`, from a column that is a multiple of their
+/// number in every thread and every register group: each such group is one aligned
+/// vector of a row-major buffer whose rows are `rowLength` long.
+int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength) {
+  int64_t width = 1;
+  const int registerBits = static_cast<int>(llvm::Log2_64(layout.in_size("register")));
+  while (width < most && rowLength % (2 * width) == 0 && static_cast<int>(llvm::Log2_64(width)) < registerBits) {
+    const int bit = static_cast<int>(llvm::Log2_64(width));
+    const LinearLayout::Basis &next = layout.basis("register", bit);
+    if (next[0] != 0 || next[1] != width)
+      break;
+    bool aligned = true;
+    for (const LinearLayout::Dim &in : layout.ins())
+      for (int b = in.name == "register" ? bit + 1 : 0; b < in.log2_size; ++b)
+        aligned = aligned && layout.basis(in.name, b)[1] % (2 * width) == 0;
+    if (!aligned)
+      break;
+    width *= 2;
+  }
+  return width;
+}
+
 } // namespace
 
 Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc) {
   auto type = cast<RankedTensorType>(tile.getType());
   const int64_t rows = type.getDimSize(0);
+  Type element = sharedElementType(type.getElementType());
   Value buffer = sharedBuffer(type.getElementType(), rows * rowLength, loc);
-  writeShared(buffer, tile, layout, loc, [&](int64_t r) {
-    return rowMajorOffset({coordinate(layout, r, 0, loc), coordinate(layout, r, 1, loc)}, {rows, rowLength}, loc);
-  });
+  // Up to 16 bytes a store: the shared buffers start 16-byte aligned.
+  const int64_t width = element == type.getElementType()
+                            ? rowVector(layout, std::max<int64_t>(1, 128 / element.getIntOrFloatBitWidth()), rowLength)
+                            : 1;
+  writeShared(
+      buffer, tile, layout, loc,
+      [&](int64_t r) {
+        return rowMajorOffset({coordinate(layout, r, 0, loc), coordinate(layout, r, 1, loc)}, {rows, rowLength}, loc);
+      },
+      width);
   return buffer;
 }
 

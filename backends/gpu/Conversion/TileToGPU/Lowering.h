@@ -77,8 +77,10 @@ public:
   void storeShared(mlir::Value buffer, mlir::Value value, mlir::Value index, mlir::Location loc);
   /// Each element of `tile` (in `layout`) into `buffer` at offsetOf(register), written
   /// once: by the first copy of a thread group, from the first of copied registers.
+  /// With `width` above 1, each `width` registers from a multiple of it go as one vector
+  /// at the first one's offset, which the caller has proven aligned to the vector's size.
   void writeShared(mlir::Value buffer, mlir::Value tile, const LinearLayout &layout, mlir::Location loc,
-                   llvm::function_ref<mlir::Value(int64_t)> offsetOf);
+                   llvm::function_ref<mlir::Value(int64_t)> offsetOf, int64_t width = 1);
   /// A dot operand (a 2-d tile in `layout`) written to a fresh shared buffer row-major,
   /// each row `rowLength` elements long (its own extent, or more: padding).
   mlir::Value stageOperand(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc);

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace tegula::gpu::lowering {
 
@@ -82,7 +83,7 @@ Value swizzledColumn(KernelLowering &l, Value row, Value col, const Swizzle &swi
 } // namespace
 
 void KernelLowering::writeShared(Value buffer, Value tile, const LinearLayout &layout, Location loc,
-                                 function_ref<Value(int64_t)> offsetOf) {
+                                 function_ref<Value(int64_t)> offsetOf, int64_t width) {
   const SmallVector<Value> &source = regs(tile);
   const uint64_t copies = copyRegisterBits(layout);
   OpBuilder::InsertionGuard guard(b);
@@ -90,9 +91,22 @@ void KernelLowering::writeShared(Value buffer, Value tile, const LinearLayout &l
     auto branch = scf::IfOp::create(b, loc, TypeRange{}, first, /*withElseRegion=*/false);
     b.setInsertionPoint(branch.getThenRegion().front().getTerminator());
   }
-  for (int64_t r = 0; r < static_cast<int64_t>(source.size()); ++r)
-    if (!(r & copies))
+  for (int64_t r = 0; r < static_cast<int64_t>(source.size()); r += width) {
+    if (r & copies)
+      continue;
+    if (width == 1) {
       storeShared(buffer, source[r], offsetOf(r), loc);
+      continue;
+    }
+    Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), offsetOf(r));
+    Type element = source[r].getType();
+    Value vector = vector::FromElementsOp::create(b, loc, VectorType::get({width}, element),
+                                                  ValueRange(ArrayRef<Value>(source).slice(r, width)));
+    const uint64_t bytes = static_cast<uint64_t>(width) * element.getIntOrFloatBitWidth() / 8;
+    auto store = vector::StoreOp::create(b, loc, vector, buffer, ValueRange{index}, /*nontemporal=*/false,
+                                         llvm::MaybeAlign(bytes));
+    store->setAttr(ir::kExchangeAttrName, b.getI64IntegerAttr(exchanges_.lookup(buffer)));
+  }
 }
 
 LogicalResult KernelLowering::lowerSharedConversion(Operation *op, Value src, Value result) {
