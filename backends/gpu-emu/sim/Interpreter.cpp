@@ -287,6 +287,8 @@ std::optional<Error> Interpreter::run_block(std::array<int64_t, 3> block, std::a
       at(program_.shared_param, 0, t) = 0;
   alive_.assign(static_cast<size_t>(threads_), 1);
   printed_.assign(static_cast<size_t>(threads_), std::string());
+  uncommitted_.assign(static_cast<size_t>(threads_), {});
+  groups_.assign(static_cast<size_t>(threads_), {});
   Mask mask(static_cast<size_t>(threads_), 1);
   try {
     exec_block(program_.entry, mask, nullptr);
@@ -473,6 +475,18 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
     return;
   case Op::Mfma:
     exec_mfma(in, mask);
+    return;
+  case Op::CpAsync:
+    exec_cp_async(in, mask);
+    return;
+  case Op::CpAsyncCommit:
+    each([&](int64_t t) {
+      groups_[t].push_back(std::move(uncommitted_[t]));
+      uncommitted_[t].clear();
+    });
+    return;
+  case Op::CpAsyncWait:
+    exec_cp_async_wait(in, mask);
     return;
   case Op::Pack: {
     const ValueType from = program_.values[in.args[0]];
@@ -945,6 +959,84 @@ void Interpreter::exec_ldmatrix(const Instr &in, const Mask &mask) {
     ++counters.requests;
     counters.sectors += wavefronts;
     counters.ideal += matrices;
+  }
+}
+
+void Interpreter::exec_cp_async(const Instr &in, const Mask &mask) {
+  const int64_t bytes = in.imm;
+  AccessCounters &counters = report_.global[site(in)];
+  counters.bytes = bytes;
+  for (int64_t warpStart = 0; warpStart < threads_; warpStart += program_.warp_size) {
+    std::set<uint64_t> sectors;
+    int64_t active = 0, read = 0;
+    for (int64_t t = warpStart; t < std::min(threads_, warpStart + program_.warp_size); ++t) {
+      if (!mask[t])
+        continue;
+      ++active;
+      const int64_t offset = static_cast<int64_t>(at(in.args[0], 0, t));
+      const uint64_t address = at(in.args[1], 0, t);
+      const int64_t source = in.args.size() > 2 ? static_cast<int64_t>(at(in.args[2], 0, t) & 0xFFFFFFFFu) : bytes;
+      const std::string who = " (thread " + std::to_string(t) + ")";
+      if (offset % bytes != 0 || address % static_cast<uint64_t>(bytes) != 0)
+        fail(ErrorCode::DeviceFault, in,
+             "a " + std::to_string(bytes) + "-byte cp.async from global address " + std::to_string(address % 256) +
+                 " mod 256 to shared byte " + std::to_string(offset) + ": both must be " + std::to_string(bytes) +
+                 "-byte aligned" + who);
+      if (source > bytes)
+        fail(ErrorCode::DeviceFault, in,
+             "a " + std::to_string(bytes) + "-byte cp.async told to read " + std::to_string(source) +
+                 " source bytes, more than it copies" + who);
+      if (offset < 0 || offset + bytes > program_.shared_bytes)
+        fail(ErrorCode::OutOfBounds, in,
+             "a cp.async to shared byte " + std::to_string(offset) + " of " + std::to_string(program_.shared_bytes) + who);
+      if (source > 0 && !range_of(address, static_cast<uint64_t>(source)))
+        fail(ErrorCode::OutOfBounds, in,
+             "a cp.async reading " + std::to_string(source) + " bytes outside every buffer of the launch" + who);
+      // The copy may land at once: no other thread may still be reading or writing its
+      // destination in this barrier interval.
+      const int32_t me = static_cast<int32_t>(t + 1);
+      for (int64_t b = offset; b < offset + bytes; ++b)
+        if ((read_epoch_[b] == epoch_ && reader_[b] != me) || (write_epoch_[b] == epoch_ && writer_[b] != me))
+          fail(ErrorCode::DeviceFault, in,
+               "a shared-memory race: thread " + std::to_string(t) + "'s cp.async may land on byte " +
+                   std::to_string(b) + " that " +
+                   (write_epoch_[b] == epoch_ && writer_[b] != me ? "thread " + std::to_string(writer_[b] - 1) + " wrote"
+                    : reader_[b] == -1                             ? std::string("other threads read")
+                                                                   : "thread " + std::to_string(reader_[b] - 1) + " read") +
+                   " since the last barrier");
+      AsyncCopy copy;
+      copy.offset = offset;
+      copy.bytes = bytes;
+      if (source > 0) {
+        std::memcpy(copy.data.data(), reinterpret_cast<const uint8_t *>(static_cast<uintptr_t>(address)),
+                    static_cast<size_t>(source));
+        for (uint64_t s = address / 32; s <= (address + static_cast<uint64_t>(source) - 1) / 32; ++s)
+          sectors.insert(s);
+        read += source;
+      }
+      uncommitted_[t].push_back(copy);
+    }
+    if (active) {
+      ++counters.requests;
+      counters.sectors += static_cast<int64_t>(sectors.size());
+      counters.ideal += (read + 31) / 32;
+    }
+  }
+}
+
+void Interpreter::exec_cp_async_wait(const Instr &in, const Mask &mask) {
+  for (int64_t t = 0; t < threads_; ++t) {
+    if (!mask[t])
+      continue;
+    std::vector<std::vector<AsyncCopy>> &groups = groups_[t];
+    const size_t keep = static_cast<size_t>(in.imm);
+    const size_t land = groups.size() > keep ? groups.size() - keep : 0;
+    for (size_t g = 0; g < land; ++g)
+      for (const AsyncCopy &copy : groups[g]) {
+        touch_shared(in, t, copy.offset, copy.bytes, false);
+        std::memcpy(shared_.data() + copy.offset, copy.data.data(), static_cast<size_t>(copy.bytes));
+      }
+    groups.erase(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(land));
   }
 }
 

@@ -7,6 +7,10 @@
 // warp whose threads do not all take it, a read of shared memory never written, and two
 // threads' accesses to the same shared bytes between barriers (one a write). Races are
 // judged by barrier intervals, not by the order this schedule happened to run threads in.
+// An asynchronous copy (cp.async) lands at the wait that retires it, the latest moment
+// the hardware allows, and is checked at its issue against reads of its destination by
+// other threads, the earliest: code that reads before its wait sees stale bytes, and code
+// that issues a copy over bytes still being read is a race.
 // printf writes each thread's line whole to standard output; a trap fails the launch,
 // quoting what the trapping thread printed last (a device assertion's report).
 #ifndef TEGULA_BACKENDS_GPU_EMU_SIM_INTERPRETER_H
@@ -72,6 +76,8 @@ private:
   void exec_mma(const Instr &in, const Mask &mask);
   void exec_ldmatrix(const Instr &in, const Mask &mask);
   void exec_mfma(const Instr &in, const Mask &mask);
+  void exec_cp_async(const Instr &in, const Mask &mask);
+  void exec_cp_async_wait(const Instr &in, const Mask &mask);
   /// Thread t's access to shared bytes [offset, offset + bytes): the bounds, race and
   /// initialization checks, and the record of who touched them since the last barrier.
   void touch_shared(const Instr &in, int64_t t, int64_t offset, int64_t bytes, bool load);
@@ -96,6 +102,14 @@ private:
   std::vector<int32_t> writer_, reader_; ///< thread + 1; reader -1: several threads
   std::vector<int64_t> write_epoch_, read_epoch_;
   int64_t epoch_ = 1;
+  /// A cp.async in flight: the bytes it read at issue and where they will land.
+  struct AsyncCopy {
+    int64_t offset = 0, bytes = 0;
+    std::array<uint8_t, 16> data{};
+  };
+  /// Per thread: copies issued since its last commit, and its committed groups, oldest first.
+  std::vector<std::vector<AsyncCopy>> uncommitted_;
+  std::vector<std::vector<std::vector<AsyncCopy>>> groups_;
   std::optional<Error> fault_;
   LaunchReport report_;
 };

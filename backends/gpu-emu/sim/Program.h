@@ -65,6 +65,14 @@ enum class Op : uint16_t {
   // result: D's 16 f32. Each lane holds the elements AMD's tables assign it.
   Mfma,
   Pack,         // args[0]: a vector; result: one integer of its elements' bits, element 0 lowest
+  // PTX cp.async.{ca,cg}.shared.global (nvvm.cp.async.shared.global): args: the shared
+  // address (bytes), the global address[, the source bytes, zero-filling the rest];
+  // imm: the copy's bytes (4, 8 or 16). The source is read when the copy is issued, the
+  // destination written only when a wait retires the copy's group: until then the
+  // thread and its block see what was there before.
+  CpAsync,
+  CpAsyncCommit, // cp.async.commit_group: the thread's copies since its last commit become a group
+  CpAsyncWait,   // cp.async.wait_group: imm: the newest groups that may stay pending; older ones land
   Print,        // gpu.printf: imm: the format (into Program::strings); args: its values
   Trap,         // llvm.intr.trap: the thread stops and the launch fails
   For,          // args: lower, upper, step, initial values; body: iv then iter args; results

@@ -31,6 +31,15 @@ using namespace mlir;
 
 namespace {
 
+/// Shared memory's address space in NVPTX (and AMDGPU's LDS).
+constexpr unsigned kSharedAddressSpace = 3;
+
+bool isShared(Type t) {
+  auto memref = dyn_cast<MemRefType>(t);
+  auto space = memref ? dyn_cast_or_null<::mlir::gpu::AddressSpaceAttr>(memref.getMemorySpace()) : nullptr;
+  return space && space.getValue() == ::mlir::gpu::AddressSpace::Workgroup;
+}
+
 std::optional<Scalar> scalarOf(Type t) {
   if (t.isIndex())
     return Scalar::I64;
@@ -311,6 +320,38 @@ private:
         return failure();
       return in;
     }
+    if (auto copy = dyn_cast<NVVM::CpAsyncOp>(op)) {
+      // The op's verifier keeps to the PTX forms: 4, 8 or 16 bytes, .cg only for 16,
+      // .ca or .cg. Which cache level holds the source does not change the result.
+      in.imm = copy.getSize();
+      SmallVector<Value> args{copy.getDst(), copy.getSrc()};
+      if (copy.getCpSize())
+        args.push_back(copy.getCpSize());
+      return finish(Op::CpAsync, args);
+    }
+    if (isa<NVVM::CpAsyncCommitGroupOp>(op))
+      return finish(Op::CpAsyncCommit, {});
+    if (auto wait = dyn_cast<NVVM::CpAsyncWaitGroupOp>(op)) {
+      in.imm = wait.getN();
+      return finish(Op::CpAsyncWait, {});
+    }
+    // A shared buffer's address as cp.async takes it: the view's byte offset, which is
+    // what gpu-emu holds for a view (and a shared pointer).
+    if (auto pointer = dyn_cast<memref::ExtractAlignedPointerAsIndexOp>(op)) {
+      if (!isShared(pointer.getSource().getType()))
+        return op->emitError("gpu-emu takes the address of shared-memory buffers only");
+      return finish(Op::Bitcast, {pointer.getSource()});
+    }
+    if (auto pointer = dyn_cast<LLVM::IntToPtrOp>(op)) {
+      if (cast<LLVM::LLVMPointerType>(pointer.getType()).getAddressSpace() != kSharedAddressSpace)
+        return op->emitError("gpu-emu makes shared-memory pointers from integers, not ") << pointer.getType();
+      return finish(Op::Bitcast, {pointer.getArg()});
+    }
+    if (isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::AtomicRMWOp, LLVM::AtomicCmpXchgOp>(op))
+      for (Value operand : op->getOperands())
+        if (auto pointer = dyn_cast<LLVM::LLVMPointerType>(operand.getType());
+            pointer && pointer.getAddressSpace() == kSharedAddressSpace)
+          return op->emitError("gpu-emu models shared memory through memrefs and cp.async, not ") << op->getName();
     if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
       std::optional<ValueType> type = valueTypeOf(load.getType());
       in.imm = load.getAlignment().value_or(type ? elementBytes(getElementTypeOrSelf(load.getType())) : 1);
