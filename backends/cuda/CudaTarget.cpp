@@ -81,6 +81,7 @@ public:
   std::vector<std::string> matrix_instructions(const gpu::GpuArch &) const override {
     return {"mma.m16n8k16"}; // every architecture this target has is sm_80 or newer
   }
+  bool async_copies(const gpu::GpuArch &) const override { return true; } // cp.async: sm_80 and newer
   mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
                                       const std::string &kind) const override {
     if (kind == "ptx")

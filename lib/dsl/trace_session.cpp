@@ -225,6 +225,17 @@ void num_warps(int64_t n, Loc loc) {
   s.func->setAttr(tile::kNumWarpsAttrName, s.builder.getI64IntegerAttr(n));
 }
 
+void num_stages(int64_t n, Loc loc) {
+  TraceState &s = state(loc);
+  if (n < 1 || n > tile::kMaxNumStages)
+    fail("num_stages takes 1 to " + std::to_string(tile::kMaxNumStages) + ", got " + std::to_string(n), loc);
+  if (auto chosen = s.func->getAttrOfType<IntegerAttr>(tile::kNumStagesAttrName); chosen && chosen.getInt() != n)
+    fail("num_stages(" + std::to_string(n) + ") after num_stages(" + std::to_string(chosen.getInt()) +
+             "): a kernel runs with one number of stages",
+         loc);
+  s.func->setAttr(tile::kNumStagesAttrName, s.builder.getI64IntegerAttr(n));
+}
+
 TracedKernel TraceSession::finish() {
   TraceState &s = impl_->state;
   if (!s.pending_error.empty())

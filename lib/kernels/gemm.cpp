@@ -38,8 +38,10 @@ Tile<f32> activate(const Tile<f32> &x, Activation activation) {
   return x;
 }
 
-/// The promises of cfg.kn_multiple (GemmConfig).
-template <DotInputDType T> void assume_factors(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int N, Int K, const GemmConfig &cfg) {
+/// The kernel meta-parameters and promises of cfg (num_stages, kn_multiple).
+template <DotInputDType T> void apply_meta_parameters(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int N, Int K, const GemmConfig &cfg) {
+  if (cfg.num_stages > 1)
+    num_stages(cfg.num_stages);
   if (cfg.kn_multiple <= 1)
     return;
   assume_multiple_of(K, cfg.kn_multiple);
@@ -53,7 +55,7 @@ template <DotInputDType T>
 void gemm_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
   if (cfg.num_warps > 0)
     num_warps(cfg.num_warps);
-  assume_factors(a, b, c, N, K, cfg);
+  apply_meta_parameters(a, b, c, N, K, cfg);
   Int row = program_id(0) * cfg.BM;
   Int col = program_id(1) * cfg.BN;
   auto acc = activate(gemm_block(a, b, M, N, K, row, col, cfg), cfg.activation);
@@ -64,7 +66,7 @@ template <DotInputDType T>
 void gemm_bias_kernel(Ptr<T> a, Ptr<T> b, Ptr<f32> bias, Ptr<f32> c, Int M, Int N, Int K, GemmConfig cfg) {
   if (cfg.num_warps > 0)
     num_warps(cfg.num_warps);
-  assume_factors(a, b, c, N, K, cfg);
+  apply_meta_parameters(a, b, c, N, K, cfg);
   if (cfg.kn_multiple > 1)
     assume_multiple_of(bias, 16);
   Int row = program_id(0) * cfg.BM;
@@ -99,6 +101,9 @@ GemmConfig default_gemm_config(const std::string &target) {
     // inside every target's block, AMD's 64 KiB LDS included.
     GemmConfig config{128, 128, 32};
     config.num_warps = detail::default_num_warps(target, int64_t{128} * 128);
+    // Two stages: A and B of two steps (38 KiB in 16-bit types) stay inside the 48 KiB
+    // a block declares statically; a third would need dynamic shared memory.
+    config.num_stages = 2;
     return config;
   }
   if (scratchpad_with_matrix_unit(d))

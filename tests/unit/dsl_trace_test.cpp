@@ -280,6 +280,39 @@ void two_choices(Ptr<f32>, Int) {
 
 } // namespace
 
+namespace {
+
+void three_stages(Ptr<f32> x, Int) {
+  num_stages(3);
+  num_stages(3); // the same choice again is no conflict
+  store(x + arange(16), load(x + arange(16)));
+}
+int gNineStagesLine = 0;
+void nine_stages(Ptr<f32>, Int) {
+  gNineStagesLine = __LINE__ + 1;
+  num_stages(9);
+}
+int gSecondStagesLine = 0;
+void two_stage_choices(Ptr<f32>, Int) {
+  num_stages(2);
+  gSecondStagesLine = __LINE__ + 1;
+  num_stages(4);
+}
+
+} // namespace
+
+TEST_CASE("num_stages puts the kernel's choice on the kernel; a bad or second choice is a trace error", "[dsl]") {
+  TracedKernel traced = trace("k", &three_stages, {"x", "n"});
+  CHECK(traced.ir.find("tile.num_stages = 3 : i64") != std::string::npos);
+  CHECK(trace("k", &promised, {"x", "n"}).ir.find("tile.num_stages") == std::string::npos);
+  std::string msg = trace_error(&nine_stages);
+  CHECK(names_line(msg, gNineStagesLine));
+  CHECK(msg.find("num_stages takes 1 to 8, got 9") != std::string::npos);
+  msg = trace_error(&two_stage_choices);
+  CHECK(names_line(msg, gSecondStagesLine));
+  CHECK(msg.find("num_stages(4) after num_stages(2)") != std::string::npos);
+}
+
 TEST_CASE("num_warps puts the kernel's choice on the kernel; a bad or second choice is a trace error", "[dsl]") {
   TracedKernel traced = trace("k", &eight_warps, {"x", "n"});
   CHECK(traced.ir.find("tile.num_warps = 8 : i64") != std::string::npos);

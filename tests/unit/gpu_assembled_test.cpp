@@ -38,6 +38,10 @@ std::vector<std::pair<std::string, dsl::TracedKernel>> dot_kernels(const std::st
   std::vector<std::pair<std::string, dsl::TracedKernel>> out;
   for (DType dtype : {DType::F32, DType::F16, DType::BF16})
     out.emplace_back("gemm " + std::string(dtype_name(dtype)), trace_gemm(dtype, default_gemm_config(target)));
+  // K and N multiples of 16: 16-byte accesses, and two cp.async stages where the target has them.
+  for (DType dtype : {DType::F16, DType::BF16})
+    out.emplace_back("gemm " + std::string(dtype_name(dtype)) + " aligned",
+                     trace_gemm(dtype, default_gemm_config(target, 1024, 1024, 1024)));
   GemmConfig epilogue = default_gemm_config(target);
   epilogue.bias = true;
   epilogue.activation = Activation::Gelu;
@@ -113,37 +117,48 @@ TEST_CASE("NVIDIA's GEMM main loop in SASS: HMMA and LDSM, no FFMA", "[gpu][asse
   }
 }
 
-TEST_CASE("GEMM with K and N multiples of 16 moves its operands as 16-byte vectors", "[gpu][assembled][sass]") {
+TEST_CASE("GEMM with K and N multiples of 16 copies its operands in 16 bytes, pipelined on NVIDIA", "[gpu][assembled][sass]") {
   // default_gemm_config with a shape whose K and N are multiples of 16 compiles those
   // factors and 16-byte aligned buffers in: every row of A and B starts aligned, so a
-  // thread's 8 consecutive 16-bit elements of a row are one 16-byte load from global
-  // memory and one 16-byte store to shared memory. Per main-loop step (128 x 32 of A and
-  // 32 x 128 of B over 256 threads): 2 of each for A and 2 for B; C's f32 pairs of the
-  // mma fragment go as 8-byte stores. Without the promise (K = 999) the same kernel moves
-  // 2 bytes at a time, which pins the difference to the specialization.
+  // thread's 8 consecutive 16-bit elements of a row move as one 16 bytes. On sm_80 and
+  // sm_90 that is one cp.async (LDGSTS) straight into shared memory, and the loop over K
+  // runs two stages (num_stages = 2): per step (128 x 32 of A and 32 x 128 of B over 256
+  // threads) 2 copies for A and 2 for B, issued once before the loop for the first step
+  // and once in it for the next: 8 LDGSTS.128 and 2 commit groups (LDGDEPBAR), one wait
+  // in the loop and one after it (DEPBAR), nothing through registers (no LDG, no STS).
+  // C's f32 pairs of the mma fragment go as 8-byte stores. Without the promise (K = 999)
+  // the same kernel loads 2 bytes at a time into registers and is not pipelined.
   for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
     for (DType dtype : {DType::F16, DType::BF16}) {
       INFO(target << " gemm " << dtype_name(dtype));
       const GemmConfig aligned = default_gemm_config(target, 1024, 1024, 1024);
       REQUIRE(aligned.kn_multiple == 16);
+      REQUIRE(aligned.num_stages == 2);
+      const std::string ptx = emit(trace_gemm(dtype, aligned), target, "ptx");
+      CHECK(occurrences(ptx, "cp\\.async\\.cg\\.shared\\.global\\b") == 8);
+      CHECK(occurrences(ptx, "cp\\.async\\.commit_group") == 2);
+      CHECK(occurrences(ptx, "cp\\.async\\.wait_group") == 2);
       const std::string sass = sass_of(emit(trace_gemm(dtype, aligned), target, "cubin"),
                                        "gemm_aligned_" + std::string(dtype_name(dtype)) + "_" + (target + 5));
-      CHECK(occurrences(sass, "\\bLDG\\.E\\.128\\b") == 4);
-      CHECK(occurrences(sass, "\\bSTS\\.128\\b") == 4);
-      CHECK(occurrences(sass, "\\bLDG\\.E\\.U16\\b") == 0);
-      CHECK(occurrences(sass, "\\bSTS\\.U16\\b") == 0);
+      CHECK(occurrences(sass, "\\bLDGSTS\\.E\\.BYPASS\\.128\\b") == 8);
+      CHECK(occurrences(sass, "\\bLDGDEPBAR\\b") == 2);
+      CHECK(occurrences(sass, "\\bDEPBAR\\b") == 2);
+      CHECK(occurrences(sass, "\\bLDG\\b") == 0);
+      CHECK(occurrences(sass, "\\bSTS\\b") == 0);
       CHECK(occurrences(sass, "\\bSTG\\.E\\.64\\b") == 32);
       CHECK(occurrences(sass, "\\bHMMA\\b") == 32);
+      CHECK(occurrences(sass, "\\bLDSM\\b") == 12);
 
       const GemmConfig unaligned = default_gemm_config(target, 1024, 1024, 999);
       REQUIRE(unaligned.kn_multiple == 1);
       const std::string scalar = sass_of(emit(trace_gemm(dtype, unaligned), target, "cubin"),
                                          "gemm_unaligned_" + std::string(dtype_name(dtype)) + "_" + (target + 5));
       CHECK(occurrences(scalar, "\\bLDG\\.E\\.U16\\b") == 32);
-      CHECK(occurrences(scalar, "\\bLDG\\.E\\.128\\b") == 0);
+      CHECK(occurrences(scalar, "\\bLDGSTS\\b") == 0);
     }
   }
-  // AMD: 512 threads, so one 16-byte load for A's 8 elements a thread and one for B's.
+  // AMD has no asynchronous copies: 16-byte loads into registers, 512 threads, so one
+  // for A's 8 elements a thread and one for B's.
   for (const char *target : {"rocm:gfx942", "rocm:gfx90a"}) {
     INFO(target << " gemm bf16");
     const std::string code = emit(trace_gemm(DType::BF16, default_gemm_config(target, 1024, 1024, 1024)), target, "asm");

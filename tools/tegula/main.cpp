@@ -48,7 +48,8 @@ commands:
       --mutate M                  trace the kernels with a deliberate mistake: transposed-operand,
                                   mask-off-by-one or dropped-scale; or have the backends that
                                   can plant compiler bug M (their plant-bug=M option: the GPU
-                                  targets' gpu-drop-barrier, gpu-shift-exchange, gpu-swap-fragment) do so
+                                  targets' gpu-drop-barrier, gpu-shift-exchange, gpu-swap-fragment,
+                                  gpu-drop-async-wait) do so
                                   (xcheck must fail)
   xcheck --suite language [case] [options]
                                   the language conformance suite: one kernel per construct of

@@ -40,7 +40,8 @@ public:
                  "num-warps=N: warps of a block for kernels that do not choose (num_warps), a power of two up to " +
                      std::to_string(options_.arch.max_threads / vendor_->warp_size()) + " (" +
                      std::to_string(options_.num_warps) + ")",
-                 "plant-bug=gpu-drop-barrier|gpu-shift-exchange|gpu-swap-fragment: plant one compiler mistake for "
+                 "plant-bug=gpu-drop-barrier|gpu-shift-exchange|gpu-swap-fragment|gpu-drop-async-wait: plant one compiler "
+                 "mistake for "
                  "gpu-emu and xcheck to catch"};
     d.compute_units = options_.arch.compute_units;
     d.onchip_bytes = options_.arch.shared_memory;
@@ -75,7 +76,10 @@ public:
                         "},tegula-assign-gpu-layouts{" + layouts + "},canonicalize,cse"},
             {kEmuTapStage, "tegula-convert-tile-to-gpu{plant-shift-exchange=" +
                                std::string(options_.plant_bug == "gpu-shift-exchange" ? "true" : "false") +
-                               " plant-swap-fragment=" + swap + "}" +
+                               " plant-swap-fragment=" + swap +
+                               " async-copies=" + (vendor_->async_copies(options_.arch) ? "true" : "false") +
+                               " plant-drop-async-wait=" +
+                               (options_.plant_bug == "gpu-drop-async-wait" ? "true" : "false") + "}" +
                                ",canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
                                std::to_string(options_.arch.static_shared_memory ? options_.arch.static_shared_memory
                                                                                  : options_.arch.shared_memory) +
@@ -158,9 +162,10 @@ GpuTargetOptions parse_gpu_options(const std::string &target, const compiler::Ta
       o.num_warps = n;
     } else if (key == "plant-bug") {
       if (!value.empty() && value != "gpu-drop-barrier" && value != "gpu-shift-exchange" &&
-          value != "gpu-swap-fragment") // empty: none
+          value != "gpu-swap-fragment" && value != "gpu-drop-async-wait") // empty: none
         throw Error(ErrorCode::InvalidArgument, target + " option plant-bug takes gpu-drop-barrier, "
-                                                         "gpu-shift-exchange or gpu-swap-fragment, got '" + value + "'");
+                                                         "gpu-shift-exchange, gpu-swap-fragment or gpu-drop-async-wait, "
+                                                         "got '" + value + "'");
       o.plant_bug = value;
     } else {
       throw Error(ErrorCode::InvalidArgument,

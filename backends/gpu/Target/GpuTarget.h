@@ -65,6 +65,9 @@ public:
   /// The matrix instructions `arch` has (MatrixInstruction.h names), in order of
   /// preference; a dot none of them takes runs on the vector units.
   virtual std::vector<std::string> matrix_instructions(const GpuArch &) const { return {}; }
+  /// Whether `arch` copies global memory to shared memory asynchronously (cp.async), so
+  /// that loops over k are software-pipelined over the kernel's num_stages.
+  virtual bool async_copies(const GpuArch &) const { return false; }
 };
 
 struct GpuTargetOptions {
@@ -74,7 +77,9 @@ struct GpuTargetOptions {
   /// "gpu-drop-barrier" (no barrier between shared-memory writes and reads) or
   /// "gpu-shift-exchange" (each shared-memory exchange reads the element after the one
   /// written for it: the two sides disagree on the layout) or "gpu-swap-fragment" (the
-  /// matrix instructions' accumulator table with two lane bits swapped). Empty: none.
+  /// matrix instructions' accumulator table with two lane bits swapped) or
+  /// "gpu-drop-async-wait" (a pipelined loop reads its buffers without waiting for their
+  /// asynchronous copies). Empty: none.
   std::string plant_bug;
 };
 

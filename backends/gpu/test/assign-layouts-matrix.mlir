@@ -1,5 +1,6 @@
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" -verify-diagnostics | FileCheck %s
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" --tegula-convert-tile-to-gpu | FileCheck %s --check-prefix=LOWERED
+// RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16" --tegula-convert-tile-to-gpu="async-copies=true" | FileCheck %s --check-prefix=PIPE
 // RUN: tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k16 plant-swap-fragment=true" | FileCheck %s --check-prefix=SWAP
 // RUN: not tegula-opt %s -split-input-file --tegula-coalesce-gpu-accesses --tegula-assign-gpu-layouts="matrix-instructions=mma.m16n8k99" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
@@ -20,9 +21,33 @@
 // SWAP-LABEL: func.func @mma
 // SWAP: lane = {{\[\[0, 2\], \[0, 4\], \[2, 0\], \[1, 0\], \[4, 0\]\]}}
 // UNKNOWN: error: no matrix instruction 'mma.m16n8k99'
+// With cp.async and tile.num_stages = 2, the loop loads one step ahead: each operand
+// gets two buffers of its padded rows (A: 2 x 64 x 24, B: 2 x 16 x 72 elements), the
+// first step's copies are issued before the loop (after a barrier: the bytes may have
+// been another buffer's), each step waits for its own group, meets the block, issues
+// the next step's copies (16 bytes a thread, zero-filled past the end) and runs its
+// dot from the buffers; after the loop the block waits for every copy.
+// PIPE-LABEL: gpu.func @mma
+// PIPE-SAME: workgroup(%{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<2304xbf16, #gpu.address_space<workgroup>>)
+// PIPE: gpu.barrier
+// PIPE: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
+// PIPE: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
+// PIPE-NEXT: nvvm.cp.async.commit.group
+// PIPE-NEXT: scf.for
+// PIPE-NEXT: nvvm.cp.async.wait.group 0
+// PIPE-NEXT: gpu.barrier
+// PIPE: nvvm.cp.async.shared.global
+// PIPE: nvvm.cp.async.shared.global
+// PIPE-NEXT: nvvm.cp.async.commit.group
+// PIPE-NOT: llvm.load
+// PIPE: nvgpu.ldmatrix
+// PIPE: nvvm.mma.sync
+// PIPE: scf.yield
+// PIPE: nvvm.cp.async.wait.group 0
+// PIPE-NEXT: gpu.barrier
 module {
 func.func @mma(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr<bf16> {tile.divisibility = 16 : i32},
-               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32) attributes {tile.kernel} {
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32) attributes {tile.kernel, tile.num_stages = 2 : i64} {
   %c0 = arith.constant 0 : i32
   %c16 = arith.constant 16 : i32
   %init = arith.constant dense<0.0> : tensor<64x64xf32>

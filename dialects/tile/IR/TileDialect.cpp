@@ -54,6 +54,13 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op, NamedAttribut
                              << attribute.getValue();
     return success();
   }
+  if (name == kNumStagesAttrName) {
+    auto stages = dyn_cast<IntegerAttr>(attribute.getValue());
+    const int64_t n = stages ? stages.getValue().getSExtValue() : 0;
+    if (!stages || n < 1 || n > kMaxNumStages)
+      return op->emitError() << "'" << name << "' takes 1 to " << kMaxNumStages << ", got " << attribute.getValue();
+    return success();
+  }
   return op->emitError() << "unknown tile dialect attribute '" << name << "'";
 }
 

@@ -38,6 +38,12 @@ inline constexpr llvm::StringLiteral kDivisibilityAttrName = "tile.divisibility"
 inline constexpr llvm::StringLiteral kNumWarpsAttrName = "tile.num_warps";
 /// The most warps a kernel may ask for; a target may allow fewer (threads per block).
 inline constexpr int64_t kMaxNumWarps = 32;
+/// Integer attribute of a kernel: how many iterations of a loop whose operands go
+/// through shared memory are in flight at once, 1 to kMaxNumStages (a meta-parameter):
+/// a target with asynchronous copies to shared memory loads that many iterations ahead
+/// into as many buffers. Other targets ignore it.
+inline constexpr llvm::StringLiteral kNumStagesAttrName = "tile.num_stages";
+inline constexpr int64_t kMaxNumStages = 8;
 /// Shape of a tile type, or {} for a scalar.
 llvm::ArrayRef<int64_t> shapeOf(mlir::Type type);
 /// Element type of a tile type, or the type itself for a scalar.

@@ -944,6 +944,20 @@ func.func @too_many_warps() attributes {tile.kernel, tile.num_warps = 64 : i64} 
 
 // -----
 
+// expected-error @+1 {{'tile.num_stages' takes 1 to 8, got 0 : i64}}
+func.func @no_stages() attributes {tile.kernel, tile.num_stages = 0 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.num_stages' takes 1 to 8, got 9 : i64}}
+func.func @too_many_stages() attributes {tile.kernel, tile.num_stages = 9 : i64} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{unknown tile dialect attribute 'tile.kernal'}}
 func.func @misspelt() attributes {tile.kernal} {
   return

@@ -38,6 +38,8 @@ enum class AtomicOp { Add, Max, Min, Xchg };
 void assume_multiple_of(const Node &value, int64_t k, Loc loc);
 // The warps a program instance runs as, on targets with warps.
 void num_warps(int64_t n, Loc loc);
+// Iterations of a loop in flight at once, on targets with asynchronous copies.
+void num_stages(int64_t n, Loc loc);
 
 // Construction.
 Node program_id(int axis, Loc loc);

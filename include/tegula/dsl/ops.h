@@ -42,6 +42,13 @@ template <ElementDType T> void assume_multiple_of(const Ptr<T> &p, int64_t bytes
 /// Maia ignore it. Calling it again with another `n` is a trace error.
 inline void num_warps(int64_t n, Loc loc = Loc::current()) { detail::num_warps(n, loc); }
 
+/// On the targets with asynchronous copies from global to shared memory (cuda: cp.async),
+/// the loop over a dot's k loads `n` - 1 iterations ahead into `n` shared-memory
+/// buffers, so that the loads of later steps overlap the products of this one. 1 to 8;
+/// 1 (the default) loads each step when it runs. Other targets ignore it. Calling it
+/// again with another `n` is a trace error.
+inline void num_stages(int64_t n, Loc loc = Loc::current()) { detail::num_stages(n, loc); }
+
 // --- construction -------------------------------------------------------------------
 /// [0, n) as a 1-D tile of i32 (n is a compile-time meta-parameter).
 inline Tile<i32> arange(int64_t n, Loc loc = Loc::current()) {

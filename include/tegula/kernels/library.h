@@ -48,6 +48,9 @@ struct GemmConfig {
   /// the GPU targets move them as 16-byte vectors. A launch that breaks either promise
   /// fails.
   int kn_multiple = 1;
+  /// Steps of the loop over K in flight at once (dsl::num_stages): on targets with
+  /// asynchronous copies, A and B are loaded num_stages - 1 steps ahead.
+  int num_stages = 1;
 };
 
 /// Default configurations per target, and the rule behind them.

@@ -72,6 +72,14 @@ Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64
   return buffer;
 }
 
+KernelLowering::Staged KernelLowering::operandInShared(Value tile, const LinearLayout &layout, int64_t rowLength,
+                                                       Location loc) {
+  auto it = staged_.find(tile);
+  if (it != staged_.end())
+    return it->second;
+  return {stageOperand(tile, layout, rowLength, loc), i32(0, loc)};
+}
+
 FailureOr<KernelLowering::DotParts> KernelLowering::dotParts(Operation *op) {
   auto dot = cast<tile::DotOp>(op);
   FailureOr<LinearLayout> la = layoutOf(dot.getA(), op), lb = layoutOf(dot.getB(), op),

@@ -10,6 +10,7 @@
 #include "backends/gpu/Layout/MatrixInstruction.h"
 #include "backends/gpu/Layout/Reduction.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -21,6 +22,13 @@ namespace tegula::gpu::lowering {
 /// Global memory's address space on every GPU target the lowering serves (NVPTX and
 /// AMDGPU both number it 1).
 inline constexpr unsigned kGlobalAddressSpace = 1;
+/// Shared memory's (NVPTX's shared, AMDGPU's LDS: both 3).
+inline constexpr unsigned kSharedAddressSpace = 3;
+
+/// The vector width of a global access `op` through `ptr` in `layout`: the registers
+/// that run contiguously along the dimension its pointers were proven contiguous and
+/// aligned in, as far as proven; 1 elsewhere (MemoryAccess.cpp).
+int64_t accessVector(mlir::Operation *op, mlir::Value ptr, const LinearLayout &layout);
 
 class KernelLowering {
 public:
@@ -94,6 +102,16 @@ public:
   /// A planted bug: the matrix instructions' accumulator tables have two lane bits
   /// swapped (plant-swap-fragment).
   bool plantSwapFragment = false;
+  /// The target copies global memory to shared memory asynchronously (cp.async), and the
+  /// kernel's loops over k may keep this many steps in flight (tile.num_stages).
+  bool asyncCopies = false;
+  int64_t numStages = 1;
+  /// A planted bug: a pipelined loop does not wait for its copies (plant-drop-async-wait).
+  bool plantDropAsyncWait = false;
+
+  /// Elements of a shared-memory row holding `cols` elements of a dot operand for
+  /// mma.sync: padded to an odd number of 16-byte units (MatrixDot.cpp says why).
+  static int64_t dotOperandRow(int64_t cols, mlir::Type element);
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,
@@ -107,6 +125,36 @@ private:
                   llvm::function_ref<std::vector<int64_t>(std::vector<int64_t>)> project);
   mlir::LogicalResult lowerPairs(mlir::Operation *op);
   mlir::LogicalResult lowerFor(mlir::Operation *op);
+  /// Maps each of `from` (a loop's iteration arguments or results) to its values in `to`,
+  /// a tile to as many as it has registers.
+  void bindTiles(mlir::ValueRange from, mlir::ValueRange to, mlir::Location loc);
+  // Software pipelining of a loop over k (Pipeline.cpp).
+  struct PipelinedOperand {
+    mlir::Operation *load;  ///< the tile.load feeding the dot
+    mlir::Value tile;       ///< its result, the dot's operand
+    LinearLayout layout;    ///< of its pointers
+    int64_t vec;            ///< elements per copy
+    int64_t rows, rowLength; ///< of one buffer, as the dot reads it
+    llvm::SmallVector<mlir::Operation *> slice; ///< the body's ops computing its pointers and mask
+  };
+  struct Pipeline {
+    llvm::SmallVector<PipelinedOperand> operands;
+  };
+  std::optional<Pipeline> planPipeline(mlir::scf::ForOp loop);
+  mlir::LogicalResult lowerPipelinedFor(mlir::scf::ForOp loop, const Pipeline &plan);
+  mlir::LogicalResult issueCopies(const PipelinedOperand &operand, mlir::Value buffer, mlir::Value iv,
+                                  mlir::Value step, mlir::Value slot, mlir::Value valid, mlir::Location loc);
+  /// `buffer` (a shared memref) as an !llvm.ptr<3>.
+  mlir::Value sharedPointer(mlir::Value buffer, mlir::Location loc);
+  /// A dot operand in shared memory already: its buffer and the offset (i32) where its
+  /// rows start, laid out as stageOperand lays them out.
+  struct Staged {
+    mlir::Value buffer, offset;
+  };
+  llvm::DenseMap<mlir::Value, Staged> staged_;
+  /// The dot operand `tile` in shared memory: where a pipelined loop put it, or staged
+  /// there now (offset 0).
+  Staged operandInShared(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc);
   mlir::LogicalResult lowerIf(mlir::Operation *op);
   mlir::LogicalResult lowerLoad(mlir::Operation *op);
   mlir::LogicalResult lowerStore(mlir::Operation *op);

@@ -33,13 +33,6 @@ using namespace mlir;
 
 namespace {
 
-/// Elements of a shared-memory row of `cols` elements of `bytes` each, padded to an odd
-/// number of 16-byte units.
-int64_t paddedRow(int64_t cols, int64_t bytes) {
-  const int64_t units = cols * bytes / 16;
-  return units % 2 == 0 ? cols + 16 / bytes : cols;
-}
-
 /// Elements of a shared-memory row of `cols` 16-bit elements, padded to an odd number
 /// of 8-byte units.
 int64_t paddedRow8(int64_t cols) {
@@ -68,6 +61,12 @@ LinearLayout fragmentStarts(const LinearLayout &accumulator, int warpDim, int to
 
 } // namespace
 
+int64_t KernelLowering::dotOperandRow(int64_t cols, Type element) {
+  const int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  const int64_t units = cols * bytes / 16;
+  return units % 2 == 0 ? cols + 16 / bytes : cols;
+}
+
 LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   auto dot = cast<tile::DotOp>(op);
   Location loc = op->getLoc();
@@ -88,8 +87,9 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   if (instr->unit == MatrixUnit::Mfma)
     return lowerMfmaDot(op, *parts, *instr, *tiling);
 
-  const int64_t rowA = paddedRow(K, 2), rowB = paddedRow(N, 2);
-  Value sa = stageOperand(dot.getA(), *la, rowA, loc), sb = stageOperand(dot.getB(), *lb, rowB, loc);
+  const int64_t rowA = dotOperandRow(K, in), rowB = dotOperandRow(N, in);
+  const Staged stagedA = operandInShared(dot.getA(), *la, rowA, loc), stagedB = operandInShared(dot.getB(), *lb, rowB, loc);
+  Value sa = stagedA.buffer, sb = stagedB.buffer;
 
   // Where this lane's ldmatrix row starts, before the k step and the tile's offset: lanes
   // 8q .. 8q + 7 give the rows of matrix q. A as one 16 x 16 fragment (its rows, then
@@ -130,12 +130,14 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
     Value aColumn = arith::AddIOp::create(b, loc, aCol, k0);
     for (int64_t i = 0; i < tm; ++i) {
       Value row = arith::AddIOp::create(b, loc, aRow, i32(i * instr->m, loc));
-      aFragments.push_back(ldmatrix(sa, rowMajorOffset({row, aColumn}, {M, rowA}, loc), 4, false));
+      Value offset = arith::AddIOp::create(b, loc, stagedA.offset, rowMajorOffset({row, aColumn}, {M, rowA}, loc));
+      aFragments.push_back(ldmatrix(sa, offset, 4, false));
     }
     Value bK = arith::AddIOp::create(b, loc, bRow, k0);
     for (int64_t j = 0; j < tn; j += 2) {
       Value col = arith::AddIOp::create(b, loc, bCol, i32(j * instr->n, loc));
-      SmallVector<Value> pairs = ldmatrix(sb, rowMajorOffset({bK, col}, {K, rowB}, loc), tn > 1 ? 4 : 2, true);
+      Value offset = arith::AddIOp::create(b, loc, stagedB.offset, rowMajorOffset({bK, col}, {K, rowB}, loc));
+      SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, true);
       bFragments.push_back({pairs[0], pairs[1]});
       if (tn > 1)
         bFragments.push_back({pairs[2], pairs[3]});

@@ -21,9 +21,15 @@ namespace {
 
 int64_t byteWidth(Type t) { return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8); }
 
-/// The vector width of an access: the registers that run contiguously along the
-/// dimension its pointers were proven contiguous and aligned in, as far as proven, where
-/// it kept the layout it was given for that; one element elsewhere.
+Value zeroOf(OpBuilder &b, Location loc, Type t) {
+  if (isa<FloatType>(t))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, 0.0));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 0));
+}
+
+} // namespace
+
+// Only where the access kept the layout it was given for its vectors.
 int64_t accessVector(Operation *op, Value ptr, const LinearLayout &layout) {
   Attribute access = op->getAttr(ir::kAccessLayoutAttrName);
   auto widest = op->getAttrOfType<DenseI64ArrayAttr>(ir::kWidestVectorAttrName);
@@ -32,14 +38,6 @@ int64_t accessVector(Operation *op, Value ptr, const LinearLayout &layout) {
     return 1;
   return std::min(contiguous_registers(layout, static_cast<int>(widest[0])), widest[1]);
 }
-
-Value zeroOf(OpBuilder &b, Location loc, Type t) {
-  if (isa<FloatType>(t))
-    return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, 0.0));
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 0));
-}
-
-} // namespace
 
 LogicalResult KernelLowering::lowerLoad(Operation *op) {
   auto load = cast<tile::LoadOp>(op);

@@ -21,12 +21,20 @@ def TegulaConvertTileToGpu : Pass<"tegula-convert-tile-to-gpu", "::mlir::ModuleO
     the lowering does not handle is refused with an error naming it. Pointers become
     `!llvm.ptr<1>`. A dot marked `tgpu.matrix_instruction` is issued on that
     instruction (ldmatrix and mma.sync for mma.m16n8k16, 8-byte shared loads and
-    amdgpu.mfma for mfma.32x32x8), others on the vector units.
+    amdgpu.mfma for mfma.32x32x8), others on the vector units. With async-copies and a
+    kernel's `tile.num_stages` above 1, a loop whose mma.sync dot loads its operands in
+    the loop is software-pipelined: cp.async copies of the next num_stages - 1 steps into
+    as many shared-memory buffers, waited for one step at a time.
   }];
   let options = [
     Option<"plantShiftExchange", "plant-shift-exchange", "bool", "false",
            "Plant a bug for the emulator's checks: every shared-memory exchange reads the element after the one "
            "written for it">,
+    Option<"asyncCopies", "async-copies", "bool", "false",
+           "The target has cp.async: software-pipeline loops over k into tile.num_stages shared-memory buffers">,
+    Option<"plantDropAsyncWait", "plant-drop-async-wait", "bool", "false",
+           "Plant a bug for the emulator's checks: a pipelined loop reads its buffers without waiting for their "
+           "copies">,
     Option<"plantSwapFragment", "plant-swap-fragment", "bool", "false",
            "Plant a bug for the emulator's checks: the matrix instructions' accumulator fragment with two lane bits "
            "swapped (as tegula-assign-gpu-layouts' option of that name)">,

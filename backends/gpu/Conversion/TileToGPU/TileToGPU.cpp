@@ -148,8 +148,24 @@ LogicalResult KernelLowering::lowerPairs(Operation *op) {
   return success();
 }
 
+void KernelLowering::bindTiles(ValueRange from, ValueRange to, Location loc) {
+  size_t next = 0;
+  for (Value v : from) {
+    if (auto tile = dyn_cast<RankedTensorType>(v.getType())) {
+      SmallVector<Type> types;
+      (void)flatTypes(tile, loc, types);
+      regs_[v] = SmallVector<Value>(to.slice(next, types.size()));
+      next += types.size();
+    } else {
+      scalars_.map(v, to[next++]);
+    }
+  }
+}
+
 LogicalResult KernelLowering::lowerFor(Operation *op) {
   auto loop = cast<scf::ForOp>(op);
+  if (std::optional<Pipeline> plan = planPipeline(loop))
+    return lowerPipelinedFor(loop, *plan);
   SmallVector<Value> inits;
   for (Value init : loop.getInitArgs())
     llvm::append_range(inits, flat(init));
@@ -157,20 +173,7 @@ LogicalResult KernelLowering::lowerFor(Operation *op) {
                                     scalars_.lookup(loop.getUpperBound()), scalars_.lookup(loop.getStep()), inits);
   Block *body = lowered.getBody();
   scalars_.map(loop.getInductionVar(), lowered.getInductionVar());
-  auto bind = [&](ValueRange from, ValueRange to) {
-    size_t next = 0;
-    for (Value v : from) {
-      if (auto tile = dyn_cast<RankedTensorType>(v.getType())) {
-        SmallVector<Type> types;
-        (void)flatTypes(tile, op->getLoc(), types);
-        regs_[v] = SmallVector<Value>(to.slice(next, types.size()));
-        next += types.size();
-      } else {
-        scalars_.map(v, to[next++]);
-      }
-    }
-  };
-  bind(loop.getRegionIterArgs(), body->getArguments().drop_front());
+  bindTiles(loop.getRegionIterArgs(), body->getArguments().drop_front(), op->getLoc());
   {
     OpBuilder::InsertionGuard guard(b);
     if (body->mightHaveTerminator())
@@ -179,7 +182,7 @@ LogicalResult KernelLowering::lowerFor(Operation *op) {
     if (failed(lowerBlock(*loop.getBody())))
       return failure();
   }
-  bind(loop.getResults(), lowered.getResults());
+  bindTiles(loop.getResults(), lowered.getResults(), op->getLoc());
   return success();
 }
 
@@ -427,6 +430,10 @@ struct ConvertTileToGpuPass : public tegula::gpu::impl::TegulaConvertTileToGpuBa
       tegula::gpu::lowering::KernelLowering lowering(b, kernel, *block, func.getLoc());
       lowering.plantShiftExchange = plantShiftExchange;
       lowering.plantSwapFragment = plantSwapFragment;
+      lowering.asyncCopies = asyncCopies;
+      lowering.plantDropAsyncWait = plantDropAsyncWait;
+      if (auto stages = func->getAttrOfType<IntegerAttr>(tegula::tile::kNumStagesAttrName))
+        lowering.numStages = stages.getInt();
       for (auto [from, to] : llvm::zip(func.getArguments(), entry.getArguments()))
         lowering.mapScalar(from, to);
       if (failed(lowering.lowerBlock(func.getBody().front()))) {
