@@ -4,10 +4,12 @@ memory, and the mma.sync, ldmatrix and cp.async in its PTX. The PTX goes to argv
 with its ISA version lowered to 9.0 (what CUDA 13.0's ptxas reads), so that the caller's
 ptxas reports registers and spills.
 
-  triton_peer.py gemm|attention OUT.ptx
+  triton_peer.py gemm|gemm_aligned|attention OUT.ptx
 
 gemm: the plain masked GEMM, 128 x 128 x 64 blocks of bf16, f32 accumulation, 8 warps,
-3 stages, strides as runtime arguments (no divisibility hints; Tegula's GEMM has none).
+3 stages, strides as runtime arguments (no divisibility hints, as Tegula's GEMM for a K
+or N that is no multiple of 8). gemm_aligned: the same with the pointers, N, K and the
+row strides known divisible by 16.
 attention: the forward pass with the online softmax, head dimension 128, 128 queries by
 64 keys, bf16, 8 warps, 3 stages, masked on the sequence lengths."""
 import os
@@ -65,10 +67,13 @@ def attention(q, k, v, out, seq_q, seq_k, row, scale, D: tl.constexpr, BM: tl.co
 
 
 kernel = sys.argv[1]
-if kernel == "gemm":
+if kernel in ("gemm", "gemm_aligned"):
     signature = {"a": "*bf16", "b": "*bf16", "c": "*fp32", "M": "i32", "N": "i32", "K": "i32",
                  "a_row": "i32", "b_row": "i32", "c_row": "i32"}
-    source = ASTSource(gemm, signature, constexprs={"BM": 128, "BN": 128, "BK": 64})
+    # gemm_aligned: what Triton's launcher specializes on when the pointers are 16-byte
+    # aligned and N, K and the row strides multiples of 16 (Tegula's kn_multiple).
+    hints = {(i,): [["tt.divisibility", 16]] for i in (0, 1, 2, 4, 5, 6, 7, 8)} if kernel == "gemm_aligned" else None
+    source = ASTSource(gemm, signature, constexprs={"BM": 128, "BN": 128, "BK": 64}, attrs=hints)
 else:
     signature = {"q": "*bf16", "k": "*bf16", "v": "*bf16", "out": "*bf16", "seq_q": "i32", "seq_k": "i32",
                  "row": "i32", "scale": "fp32"}
