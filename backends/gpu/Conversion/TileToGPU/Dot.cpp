@@ -29,10 +29,8 @@ namespace {
 /// Elements of `element` that make one 32-bit word (at least one).
 int64_t perWord(Type element) { return std::max<int64_t>(1, 32 / std::max(8u, element.getIntOrFloatBitWidth())); }
 
-/// The most registers (a power of two, at most `most`) that hold consecutive elements
-/// of one row of a 2-d tile in `layout`, from a column that is a multiple of their
-/// number in every thread and every register group: each such group is one aligned
-/// vector of a row-major buffer whose rows are `rowLength` long.
+} // namespace
+
 int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength) {
   int64_t width = 1;
   const int registerBits = static_cast<int>(llvm::Log2_64(layout.in_size("register")));
@@ -51,8 +49,6 @@ int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength) {
   }
   return width;
 }
-
-} // namespace
 
 Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc) {
   auto type = cast<RankedTensorType>(tile.getType());

@@ -29,6 +29,11 @@ inline constexpr unsigned kSharedAddressSpace = 3;
 /// that run contiguously along the dimension its pointers were proven contiguous and
 /// aligned in, as far as proven; 1 elsewhere (MemoryAccess.cpp).
 int64_t accessVector(mlir::Operation *op, mlir::Value ptr, const LinearLayout &layout);
+/// The most registers (a power of two, at most `most`) that hold consecutive elements of
+/// one row of a 2-d tile in `layout`, from a column that is a multiple of their number
+/// in every thread and every register group: each such group is one aligned vector of
+/// a row-major buffer whose rows are `rowLength` long (Dot.cpp).
+int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength);
 
 class KernelLowering {
 public:

@@ -120,7 +120,9 @@ std::optional<KernelLowering::Pipeline> KernelLowering::planPipeline(scf::ForOp 
       const int64_t vec = accessVector(load, load.getPtr(), *layout);
       auto type = cast<RankedTensorType>(tile.getType());
       const int64_t bytes = vec * type.getElementType().getIntOrFloatBitWidth() / 8;
-      if (bytes != 4 && bytes != 8 && bytes != 16)
+      const int64_t rowLength = dotOperandRow(type.getDimSize(1), type.getElementType());
+      // Each copy lands as one aligned run of a buffer row.
+      if ((bytes != 4 && bytes != 8 && bytes != 16) || rowVector(*layout, vec, rowLength) < vec)
         continue;
       SmallVector<Value> roots{load.getPtr()};
       if (load.getMask())
@@ -128,8 +130,7 @@ std::optional<KernelLowering::Pipeline> KernelLowering::planPipeline(scf::ForOp 
       FailureOr<SmallVector<Operation *>> slice = addressSlice(loop, roots);
       if (failed(slice))
         continue;
-      plan.operands.push_back({load, tile, std::move(*layout), vec, type.getDimSize(0),
-                               dotOperandRow(type.getDimSize(1), type.getElementType()), std::move(*slice)});
+      plan.operands.push_back({load, tile, std::move(*layout), vec, type.getDimSize(0), rowLength, std::move(*slice)});
     }
   }
   if (plan.operands.empty())
