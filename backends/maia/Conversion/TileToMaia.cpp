@@ -346,13 +346,16 @@ void Lowering::lowerOp(Operation *op) {
   if (auto bc = dyn_cast<tile::BroadcastOp>(op)) {
     Info &i = info(bc.getSrc(), op);
     auto srcShape = bc.getSrc().getType().getShape();
+    auto dstShape = bc.getResult().getType().getShape();
     if (auto *buf = std::get_if<Buffer>(&i)) {
-      // [rows, 1] -> [rows, cols] is a row broadcast; anything else would need copies.
-      if (srcShape.size() == 2 && srcShape[1] == 1) {
+      // [rows, 1] -> [rows, cols] is a row broadcast (a value per row), [1, cols] ->
+      // [rows, cols] a column broadcast (a value per column); which one a [1, 1] source
+      // is depends on the axis that grows. Anything else would need copies.
+      if (srcShape.size() == 2 && srcShape[1] == 1 && srcShape[0] == dstShape[0]) {
         tiles_[bc.getResult()] = RowBroadcast{*buf};
         return;
       }
-      if (srcShape.size() == 2 && srcShape[0] == 1) {
+      if (srcShape.size() == 2 && srcShape[0] == 1 && srcShape[1] == dstShape[1]) {
         tiles_[bc.getResult()] = ColBroadcast{*buf};
         return;
       }
