@@ -8,9 +8,9 @@
 // threads' accesses to the same shared bytes between barriers (one a write). Races are
 // judged by barrier intervals, not by the order this schedule happened to run threads in.
 // An asynchronous copy (cp.async) lands at the wait that retires it, the latest moment
-// the hardware allows, and is checked at its issue against reads of its destination by
-// other threads, the earliest: code that reads before its wait sees stale bytes, and code
-// that issues a copy over bytes still being read is a race.
+// the hardware allows, and is checked at its issue against other threads' reads and
+// writes of its destination since the last barrier, the earliest: code that reads before
+// its wait sees stale bytes, and code that issues a copy over bytes still in use is a race.
 // printf writes each thread's line whole to standard output; a trap fails the launch,
 // quoting what the trapping thread printed last (a device assertion's report).
 #ifndef TEGULA_BACKENDS_GPU_EMU_SIM_INTERPRETER_H
