@@ -23,6 +23,11 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
                     Int heads_q, Int group, Int total_q, Float scale, const AttentionConfig &cfg) {
   if (cfg.num_warps > 0)
     num_warps(cfg.num_warps);
+  if (cfg.num_stages > 1)
+    num_stages(cfg.num_stages);
+  if (cfg.aligned)
+    for (const Ptr<T> *p : {&q, &k, &v, &out})
+      assume_multiple_of(*p, 16);
   const double neg_inf = -std::numeric_limits<double>::infinity();
   const double lowest = std::numeric_limits<float>::lowest(), least = std::numeric_limits<float>::min();
   const int D = cfg.head_dim;
@@ -150,6 +155,12 @@ AttentionConfig default_attention_config(const std::string &target, int head_dim
     config.num_warps = detail::default_num_warps(target, int64_t{64} * 64);
     if (head_dim > 64)
       config.BM = 32;
+    // Buffers from the runtime start 64-byte aligned; D is a multiple of 16, so every
+    // row does too. Two stages of K and V in 16-bit types beside Q's and P's blocks
+    // stay inside the 48 KiB a block declares statically (D = 64: 2 x 2 x 9 KiB of K
+    // and V, 9 KiB of Q or P; D = 128 with 32 queries and keys: 2 x 2 x 8.5 + 8.5).
+    config.num_stages = 2;
+    config.aligned = true;
   }
   return config;
 }

@@ -5,9 +5,11 @@
 // 32-byte sectors its bytes allow; shared memory (the cross-warp reductions) is reached
 // without bank conflicts. GEMM on the vector units reads A and B from shared memory
 // without bank conflicts and stores C in whole sectors. The answers are checked against
-// the fp64 references too.
+// the fp64 references too. GEMM and attention pipelined over their stages match them
+// however many steps their loops take.
 #include "backends/gpu-emu/sim/Interpreter.h"
 
+#include "tegula/kernels/attention.h"
 #include "tegula/kernels/library.h"
 #include "tegula/kernels/norms.h"
 #include "tegula/kernels/reference.h"
@@ -228,4 +230,48 @@ TEST_CASE("GEMM pipelined over 2, 3 and 4 stages on sm_80 matches the reference 
       std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
       CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
     }
+}
+
+TEST_CASE("attention pipelined over 2 and 3 stages on sm_80 matches the reference however many key steps it takes",
+          "[gpu-emu][dot][cp.async]") {
+  // 32 queries and 32 keys a step on 4 warps, D = 64: K is read by the first dot as the
+  // transpose of its load (its rows are the dot's columns), V by the second as loaded.
+  // 20, 50, 90 and 200 keys are 1, 2, 3 and 7 steps, fewer than, as many as and more
+  // than the stages in flight, and no multiple of the step (the last step's rows past
+  // the end are zero-filled copies); with causal masking, the queries' blocks stop at
+  // different steps. Every element of out is checked against fp64.
+  const std::string target = "gpu-emu:sm_80";
+  const int64_t batch = 2, Sq = 45, Hq = 2, Hkv = 1, D = 64;
+  for (int stages : {2, 3})
+    for (int64_t Skv : {20, 50, 90, 200})
+      for (bool causal : {false, true}) {
+        const std::string what = std::to_string(stages) + " stages, " + std::to_string(Skv) + " keys" +
+                                 (causal ? ", causal" : "");
+        INFO(what);
+        AttentionConfig config = default_attention_config(target, D, causal, false);
+        config.BM = 32;
+        config.BN = 32;
+        config.num_warps = 4;
+        config.num_stages = stages;
+        REQUIRE(config.aligned);
+        Buffer q = testing::random_buffer(DType::BF16, batch * Sq * Hq * D, what + " q"),
+               k = testing::random_buffer(DType::BF16, batch * Skv * Hkv * D, what + " k"),
+               v = testing::random_buffer(DType::BF16, batch * Skv * Hkv * D, what + " v");
+        Buffer out(DType::BF16, static_cast<size_t>(batch * Sq * Hq * D));
+        out.fill_bytes(0xFF); // NaNs: an element never written fails the check
+        const double scale = 0.125;
+        Attention attention(DType::BF16, target, {}, config);
+        attention(q, k, v, out, nullptr, batch, Sq, Skv, Hq, Hkv, scale);
+        int copies = 0;
+        for (const auto &[site, x] : gpuemu::last_report().global)
+          copies += site.find("nvvm.cp.async") != std::string::npos;
+        CHECK(copies == 2); // K's and V's
+        std::vector<int32_t> cuQ, cuK;
+        for (int64_t b = 0; b <= batch; ++b) {
+          cuQ.push_back(static_cast<int32_t>(b * Sq));
+          cuK.push_back(static_cast<int32_t>(b * Skv));
+        }
+        AttentionReference ref = reference_attention(q, k, v, cuQ, cuK, Hq, Hkv, static_cast<int>(D), scale, causal);
+        CHECK(check(out, ref.out, ref.out_bound).ok());
+      }
 }

@@ -167,6 +167,46 @@ TEST_CASE("GEMM with K and N multiples of 16 copies its operands in 16 bytes, pi
   }
 }
 
+TEST_CASE("attention copies K and V in 16 bytes, pipelined on NVIDIA, and reads K without a transpose",
+          "[gpu][assembled][sass]") {
+  // The GPU configuration promises 16-byte aligned buffers (D is a multiple of 16, so
+  // every row starts aligned) and two stages. Per key step, K's and V's blocks (64 x 64
+  // at D = 64, 32 x 128 at D = 128: 8 KiB each over 256 threads) are 2 cp.async of 16
+  // bytes a thread each, issued once before the loop and once in it: 8 LDGSTS.128, 2
+  // commit groups, a wait in the loop and one after it. Only Q (2 vectors a thread) and
+  // the 4 sequence offsets come through registers. K, the transpose of its load, lands
+  // as loaded, and ldmatrix reads it without .trans (LDSM.16.M88); only V, read along
+  // its rows, takes the transpose (LDSM.16.MT88).
+  struct Expect {
+    int D, hmma, ldsm, ldsmTransposed;
+  };
+  // D = 64: Q K^T and P V on 8 warps as 4 x 2 over 64 x 64 (1 x 4 instruction tiles a
+  // warp), 4 k steps each of 1 A and 2 B ldmatrix.x4. D = 128: Q K^T is 32 x 32 (one
+  // tile a warp, 8 k steps of an A x4 and a B x2); P V 32 x 128 (1 x 4 tiles a warp,
+  // 2 k steps of an A x4 and two B x4).
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"})
+    for (Expect e : {Expect{64, 32, 24, 8}, Expect{128, 16, 22, 4}}) {
+      INFO(target << " attention bf16 D = " << e.D);
+      const AttentionConfig config = default_attention_config(target, e.D, false, false);
+      REQUIRE(config.aligned);
+      REQUIRE(config.num_stages == 2);
+      const std::string ptx = emit(trace_attention(DType::BF16, config), target, "ptx");
+      CHECK(occurrences(ptx, "cp\\.async\\.cg\\.shared\\.global\\b") == 8);
+      CHECK(occurrences(ptx, "cp\\.async\\.commit_group") == 2);
+      CHECK(occurrences(ptx, "cp\\.async\\.wait_group") == 2);
+      const std::string sass = sass_of(emit(trace_attention(DType::BF16, config), target, "cubin"),
+                                       "attention_" + std::to_string(e.D) + "_" + (target + 5));
+      CHECK(occurrences(sass, "\\bLDGSTS\\.E\\.BYPASS\\.128\\b") == 8);
+      CHECK(occurrences(sass, "\\bLDGDEPBAR\\b") == 2);
+      CHECK(occurrences(sass, "\\bDEPBAR\\b") == 2);
+      CHECK(occurrences(sass, "\\bLDG\\.E\\.128\\b") == 2);
+      CHECK(occurrences(sass, "\\bLDG\\b") == 6);
+      CHECK(occurrences(sass, "\\bHMMA\\b") == e.hmma);
+      CHECK(occurrences(sass, "\\bLDSM\\b") == e.ldsm);
+      CHECK(occurrences(sass, "\\bLDSM\\.16\\.MT88") == e.ldsmTransposed);
+    }
+}
+
 TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exact FMAs", "[gpu][assembled][mma]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
     // GEMM's default block, 128 x 128 x 32 on 8 warps: the warps split 4 x 2, each a

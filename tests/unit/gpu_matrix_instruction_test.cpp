@@ -93,6 +93,8 @@ TEST_CASE("a matrix accumulator tiles its block's warps, the longer side split f
   }
   CHECK_FALSE(tile_accumulator(mma, 8, 64, 4));  // fewer rows than one instruction tile
   CHECK_FALSE(tile_accumulator(mma, 64, 4, 4));  // fewer columns
+  CHECK_FALSE(tile_accumulator(mma, 32, 80, 8)); // whole tiles, but no layout has 80 columns
+  CHECK_FALSE(tile_accumulator(mma, 48, 64, 4));
   CHECK_FALSE(find_matrix_instruction("mma.m16n8k99"));
 }
 

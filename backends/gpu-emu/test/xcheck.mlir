@@ -3,9 +3,11 @@
 // multiple of the block, against the fp64 reference (f16 and bf16 dots on sm_80's
 // ldmatrix and mma.sync and on gfx942's MFMA, the others on the vector units); and
 // each planted compiler bug makes xcheck fail on softmax, the norms and GEMM, and the
-// swapped accumulator fragment on GEMM and attention. GEMM with K and N multiples of 8
+// swapped accumulator fragment and the dropped cp.async wait on GEMM and attention. GEMM with K and N multiples of 8
 // runs its loop over K in two cp.async stages on sm_80: 7 steps of 32 (at least
 // num_stages + 2) and 1 (fewer than num_stages), the steps past the end zero-filled.
+// Attention's loop over keys takes K and V the same way: 5 steps of 64 and 1 at D = 64,
+// 7 steps of 32 and 1 at D = 128.
 // RUN: %tegula xcheck vector_add --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=VADD
 // RUN: %tegula xcheck softmax --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=SOFTMAX
 // RUN: %tegula xcheck rms_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
@@ -16,7 +18,8 @@
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
 // RUN: for s in 130,104,200 130,104,24; do for k in gemm gemm_bias_gelu; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=STAGES
-// RUN: not %tegula xcheck gemm --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --shape 130,104,200 --mutate gpu-drop-async-wait | FileCheck %s --check-prefix=NOWAIT
+// RUN: for s in 2,70,300,2,1,64 2,40,50,2,1,64 2,45,200,2,1,128 1,33,20,2,2,128; do for k in attention attention_causal; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=ATTSTAGES
+// RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --shape $(test $k = gemm && echo 130,104,200 || echo 2,70,300,2,1,64) --mutate gpu-drop-async-wait; done | FileCheck %s --check-prefix=NOWAIT
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
 // VADD: vector_add gpu-emu:sm_80 f32 4099 PASS
@@ -96,11 +99,33 @@
 // STAGES-COUNT-4: gemm_bias_gelu gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}130x104x24 {{ *}}PASS
 // STAGES: 4 cases: 4 passed, 0 failed
 
+// Attention's pipelined key steps: K and V of 16-bit types in two stages on sm_80.
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}2x70x300x2x1x64 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}2x70x300x2x1x64 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}2x40x50x2x1x64 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}2x40x50x2x1x64 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}2x45x200x2x1x128 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}2x45x200x2x1x128 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}1x33x20x2x2x128 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}1x33x20x2x2x128 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+
 // A pipelined loop that does not wait for its copies reads its buffers before anything
 // landed in them; gfx942 has nothing to plant the bug in.
 // NOWAIT: gemm gpu-emu:sm_80,plant-bug=gpu-drop-async-wait bf16 {{ *}}130x104x200 {{ *}}ERROR
 // NOWAIT-NEXT: device fault: gpu-emu: kernel 'gemm_bf16', block (0,0,0): thread {{[0-9]+}} reads byte {{[0-9]+}} of shared memory that nothing wrote at {{.*}}gemm.cpp:{{[0-9]+}} (nvgpu.ldmatrix)
 // NOWAIT: gemm gpu-emu:gfx942,plant-bug=gpu-drop-async-wait bf16 {{ *}}130x104x200 {{ *}}PASS
+// NOWAIT: 2 cases: 1 passed, 1 failed
+// NOWAIT: attention gpu-emu:sm_80,plant-bug=gpu-drop-async-wait bf16 {{ *}}2x70x300x2x1x64 {{ *}}ERROR
+// NOWAIT-NEXT: device fault: gpu-emu: kernel 'attention_d64_bf16_lse', block (0,0,0): thread {{[0-9]+}} reads byte {{[0-9]+}} of shared memory that nothing wrote at {{.*}}attention.cpp:{{[0-9]+}} (nvgpu.ldmatrix)
+// NOWAIT: attention gpu-emu:gfx942,plant-bug=gpu-drop-async-wait bf16 {{ *}}2x70x300x2x1x64 {{ *}}PASS
 // NOWAIT: 2 cases: 1 passed, 1 failed
 
 // NOWHERE: unknown mutation 'gpu-drop-barrier': not a kernel mutation (transposed-operand, mask-off-by-one, dropped-scale) and no backend plants it

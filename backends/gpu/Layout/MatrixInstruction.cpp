@@ -69,7 +69,8 @@ std::optional<MatrixInstruction> find_matrix_instruction(const std::string &name
 }
 
 std::optional<MatrixTiling> tile_accumulator(const MatrixInstruction &instr, int64_t M, int64_t N, int64_t warps) {
-  if (M < instr.m || N < instr.n || M % instr.m != 0 || N % instr.n != 0)
+  // A layout's extents are powers of two (a tile of 80 columns has none).
+  if (M < instr.m || N < instr.n || M % instr.m != 0 || N % instr.n != 0 || (M & (M - 1)) != 0 || (N & (N - 1)) != 0)
     return std::nullopt;
   // Split the warps over the longer side of the warps' sub-tiles, rows on a tie, while
   // a split leaves whole instruction tiles.

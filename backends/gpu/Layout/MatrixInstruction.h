@@ -51,7 +51,8 @@ struct MatrixTiling {
   LinearLayout layout;
 };
 
-/// nullopt when an M x N accumulator has less than one instruction tile per dimension.
+/// nullopt when an M x N accumulator has less than one instruction tile per dimension,
+/// or an extent that is not a power of two.
 std::optional<MatrixTiling> tile_accumulator(const MatrixInstruction &instr, int64_t M, int64_t N, int64_t warps);
 
 } // namespace tegula::gpu

@@ -91,6 +91,75 @@ func.func @mma(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr
 
 // -----
 
+// B as the transpose of a load (attention's K: the load's rows are the dot's columns),
+// masked with a splat zero as `other`. Without cp.async the transposed registers are
+// staged K x N and read with ldmatrix.trans; pipelined, the copies land the load's rows
+// as they are (N x K: 2 x 64 x 24 elements) and ldmatrix reads them without the
+// transpose, which gives each lane two consecutive k of one column, as mma.sync takes B.
+// CHECK-LABEL: func.func @transposed_b
+// CHECK: tile.trans
+// CHECK: tile.dot {{.*}} {tgpu.matrix_instruction = "mma.m16n8k16"}
+// LOWERED-LABEL: gpu.func @transposed_b
+// LOWERED: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, {{.*}}transpose = false}
+// LOWERED: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, {{.*}}transpose = true}
+// LOWERED: nvvm.mma.sync
+// PIPE-LABEL: gpu.func @transposed_b
+// PIPE-SAME: workgroup(%{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>)
+// PIPE: scf.for
+// PIPE: nvvm.cp.async.wait.group 0
+// PIPE-NOT: transpose = true
+// PIPE: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, {{.*}}transpose = false}
+// PIPE-NOT: transpose = true
+// PIPE: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, {{.*}}transpose = false}
+// PIPE-NOT: transpose = true
+// PIPE: nvvm.mma.sync
+// PIPE: scf.yield
+module {
+func.func @transposed_b(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr<bf16> {tile.divisibility = 16 : i32},
+               %c: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %k: i32, %n: i32) attributes {tile.kernel, tile.num_stages = 2 : i64} {
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %zero = arith.constant 0.0 : bf16
+  %init = arith.constant dense<0.0> : tensor<64x64xf32>
+  %r64 = tile.range 0 to 64 : tensor<64xi32>
+  %r16 = tile.range 0 to 16 : tensor<16xi32>
+  %row = tile.expand_dims %r64 {axis = 1 : i32} : tensor<64xi32> -> tensor<64x1xi32>
+  %s16 = arith.constant dense<16> : tensor<64x1xi32>
+  %rowoff = arith.muli %row, %s16 : tensor<64x1xi32>
+  %col = tile.expand_dims %r16 {axis = 0 : i32} : tensor<16xi32> -> tensor<1x16xi32>
+  %rb = tile.broadcast %rowoff : tensor<64x1xi32> -> tensor<64x16xi32>
+  %cb = tile.broadcast %col : tensor<1x16xi32> -> tensor<64x16xi32>
+  %off = arith.addi %rb, %cb : tensor<64x16xi32>
+  %ap = tile.splat %a : tensor<64x16x!tile.ptr<bf16>>
+  %aq = tile.addptr %ap, %off : tensor<64x16x!tile.ptr<bf16>>, tensor<64x16xi32>
+  %bp = tile.splat %b : tensor<64x16x!tile.ptr<bf16>>
+  %bq = tile.addptr %bp, %off : tensor<64x16x!tile.ptr<bf16>>, tensor<64x16xi32>
+  %nsplat = tile.splat %n : tensor<64x1xi32>
+  %rowok = arith.cmpi slt, %row, %nsplat : tensor<64x1xi32>
+  %ok = tile.broadcast %rowok : tensor<64x1xi1> -> tensor<64x16xi1>
+  %other = tile.splat %zero : tensor<64x16xbf16>
+  %acc = scf.for %i = %c0 to %k step %c16 iter_args(%sum = %init) -> (tensor<64x64xf32>) : i32 {
+    %x = tile.load %aq : tensor<64x16x!tile.ptr<bf16>> -> tensor<64x16xbf16>
+    %y = tile.load %bq, %ok, %other : tensor<64x16x!tile.ptr<bf16>> -> tensor<64x16xbf16>, tensor<64x16xi1>, tensor<64x16xbf16>
+    %yt = tile.trans %y, [1, 0] : tensor<64x16xbf16> -> tensor<16x64xbf16>
+    %d = tile.dot %x, %yt, %sum : tensor<64x16xbf16>, tensor<16x64xbf16> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  %crow = arith.constant dense<64> : tensor<64x1xi32>
+  %crowoff = arith.muli %row, %crow : tensor<64x1xi32>
+  %r64c = tile.expand_dims %r64 {axis = 0 : i32} : tensor<64xi32> -> tensor<1x64xi32>
+  %cr = tile.broadcast %crowoff : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cc = tile.broadcast %r64c : tensor<1x64xi32> -> tensor<64x64xi32>
+  %coff = arith.addi %cr, %cc : tensor<64x64xi32>
+  %cp = tile.splat %c : tensor<64x64x!tile.ptr<f32>>
+  %cq = tile.addptr %cp, %coff : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %cq, %acc : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xf32>
+  return
+}
+}
+
+// -----
+
 // Fewer rows than one instruction tile: the vector units' layout, and no instruction.
 // CHECK-LABEL: func.func @too_few_rows
 // CHECK-NOT: tgpu.matrix_instruction

@@ -41,11 +41,19 @@ struct AttentionConfig {
   int BN = 64;      ///< keys per step
   Mutation mutation = Mutation::None; ///< DroppedScale and (causal) MaskOffByOne apply
   int num_warps = 0;                  ///< as VectorAddConfig::num_warps
+  /// K and V steps kept in flight (GemmConfig::num_stages): the targets with
+  /// asynchronous copies pipeline the matrix-unit dots' K and V loads over them.
+  int num_stages = 1;
+  /// A promise, checked at every launch: q, k, v and out start 16-byte aligned. With D
+  /// a multiple of 16, every row then starts aligned too, and rows move as 16-byte
+  /// vectors (and 16-byte asynchronous copies) on the GPU targets.
+  bool aligned = false;
 };
 
 /// The rule per target (docs/kernels.md): on the CPU, 64 queries per instance and key
 /// steps that keep one K and one V block of f32 within 16 KiB each (64 keys up to
-/// D = 64, 32 beyond).
+/// D = 64, 32 beyond); on the GPU targets the same blocks, 2 stages and aligned
+/// buffers.
 AttentionConfig default_attention_config(const std::string &target, int head_dim, bool causal, bool lse);
 
 dsl::TracedKernel trace_attention(DType dtype, const AttentionConfig &config);

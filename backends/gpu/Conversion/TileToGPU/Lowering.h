@@ -136,10 +136,12 @@ private:
   // Software pipelining of a loop over k (Pipeline.cpp).
   struct PipelinedOperand {
     mlir::Operation *load;  ///< the tile.load feeding the dot
-    mlir::Value tile;       ///< its result, the dot's operand
+    /// The tile.trans between the load and the dot (B read as N x K), or null.
+    mlir::Operation *trans;
+    mlir::Value tile;       ///< the dot's operand
     LinearLayout layout;    ///< of its pointers
     int64_t vec;            ///< elements per copy
-    int64_t rows, rowLength; ///< of one buffer, as the dot reads it
+    int64_t rows, rowLength; ///< of one buffer, as the load lays it out
     llvm::SmallVector<mlir::Operation *> slice; ///< the body's ops computing its pointers and mask
   };
   struct Pipeline {
@@ -152,9 +154,11 @@ private:
   /// `buffer` (a shared memref) as an !llvm.ptr<3>.
   mlir::Value sharedPointer(mlir::Value buffer, mlir::Location loc);
   /// A dot operand in shared memory already: its buffer and the offset (i32) where its
-  /// rows start, laid out as stageOperand lays them out.
+  /// rows start, laid out as stageOperand lays them out, or `transposed`: B's columns
+  /// as rows (N x K), each dotOperandRow(K) long.
   struct Staged {
     mlir::Value buffer, offset;
+    bool transposed = false;
   };
   llvm::DenseMap<mlir::Value, Staged> staged_;
   /// The dot operand `tile` in shared memory: where a pipelined loop put it, or staged

@@ -79,6 +79,10 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   const LinearLayout *la = &parts->a, *lb = &parts->b, *lc = &parts->c;
   const int64_t M = parts->M, K = parts->K, N = parts->N;
   Type in = parts->in;
+  for (int64_t extent : {M, K, N})
+    if (!llvm::isPowerOf2_64(extent))
+      return op->emitError("a dot on ") << name << " takes tiles whose extents are powers of two, got " << M << " x "
+                                        << K << " times " << K << " x " << N;
   std::optional<MatrixTiling> tiling = tile_accumulator(*instr, M, N, block_.warps);
   if (!tiling || !(tiling->layout == *lc) || K % instr->k != 0 || block_.lanes != instr->lanes)
     return op->emitError("the accumulator's layout is not ")
@@ -87,22 +91,34 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   if (instr->unit == MatrixUnit::Mfma)
     return lowerMfmaDot(op, *parts, *instr, *tiling);
 
-  const int64_t rowA = dotOperandRow(K, in), rowB = dotOperandRow(N, in);
-  const Staged stagedA = operandInShared(dot.getA(), *la, rowA, loc), stagedB = operandInShared(dot.getB(), *lb, rowB, loc);
+  const int64_t rowA = dotOperandRow(K, in);
+  const Staged stagedA = operandInShared(dot.getA(), *la, rowA, loc),
+               stagedB = operandInShared(dot.getB(), *lb, dotOperandRow(N, in), loc);
   Value sa = stagedA.buffer, sb = stagedB.buffer;
+  // B as K x N rows, or its columns as rows (N x K).
+  const bool bColumns = stagedB.transposed;
+  const int64_t rowB = bColumns ? dotOperandRow(K, in) : dotOperandRow(N, in);
 
   // Where this lane's ldmatrix row starts, before the k step and the tile's offset: lanes
   // 8q .. 8q + 7 give the rows of matrix q. A as one 16 x 16 fragment (its rows, then
   // its second 8 columns); B as two k x n fragments of 16 x 8 (its second 8 rows, then
-  // the next 8 columns) or one.
+  // the next 8 columns) or one. B's columns stored as rows are read in the same order
+  // with the coordinates swapped: 8 columns (n), their second 8 k, the next 8 columns;
+  // each lane then gets two consecutive k of one column, as mma.sync takes B, without
+  // the transpose.
   const LinearLayout aRows = fragmentStarts(*lc, 0, 0, M, K, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, 8}});
-  const LinearLayout::Basis nextColumns = tiling->tiles_n > 1 ? LinearLayout::Basis{0, 8} : LinearLayout::Basis{0, 0};
-  const LinearLayout bRows = fragmentStarts(*lc, 1, 1, K, N, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, nextColumns});
+  const bool pairsOfN = tiling->tiles_n > 1;
+  const LinearLayout bRows =
+      bColumns ? fragmentStarts(*lc, 1, 0, N, K,
+                                {{1, 0}, {2, 0}, {4, 0}, {0, 8}, pairsOfN ? LinearLayout::Basis{8, 0} : LinearLayout::Basis{0, 0}})
+               : fragmentStarts(*lc, 1, 1, K, N,
+                                {{1, 0}, {2, 0}, {4, 0}, {8, 0}, pairsOfN ? LinearLayout::Basis{0, 8} : LinearLayout::Basis{0, 0}});
   auto part = [&](const LinearLayout &layout, int dim) {
     Value v = threadPart(layout, loc)[dim];
     return v ? v : i32(0, loc);
   };
-  Value aRow = part(aRows, 0), aCol = part(aRows, 1), bRow = part(bRows, 0), bCol = part(bRows, 1);
+  Value aRow = part(aRows, 0), aCol = part(aRows, 1);
+  Value bK = part(bRows, bColumns ? 1 : 0), bN = part(bRows, bColumns ? 0 : 1);
 
   const bool bf16 = in.isBF16();
   auto ldmatrix = [&](Value buffer, Value offset, int64_t tiles, bool transpose) {
@@ -133,11 +149,12 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
       Value offset = arith::AddIOp::create(b, loc, stagedA.offset, rowMajorOffset({row, aColumn}, {M, rowA}, loc));
       aFragments.push_back(ldmatrix(sa, offset, 4, false));
     }
-    Value bK = arith::AddIOp::create(b, loc, bRow, k0);
+    Value k = arith::AddIOp::create(b, loc, bK, k0);
     for (int64_t j = 0; j < tn; j += 2) {
-      Value col = arith::AddIOp::create(b, loc, bCol, i32(j * instr->n, loc));
-      Value offset = arith::AddIOp::create(b, loc, stagedB.offset, rowMajorOffset({bK, col}, {K, rowB}, loc));
-      SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, true);
+      Value col = arith::AddIOp::create(b, loc, bN, i32(j * instr->n, loc));
+      Value within = bColumns ? rowMajorOffset({col, k}, {N, rowB}, loc) : rowMajorOffset({k, col}, {K, rowB}, loc);
+      Value offset = arith::AddIOp::create(b, loc, stagedB.offset, within);
+      SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, !bColumns);
       bFragments.push_back({pairs[0], pairs[1]});
       if (tn > 1)
         bFragments.push_back({pairs[2], pairs[3]});

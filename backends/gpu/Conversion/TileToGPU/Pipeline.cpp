@@ -10,10 +10,11 @@
 // count need not be a multiple of anything, and after the loop the block waits for every
 // copy, so that the buffers' bytes may be reused.
 //
-// What qualifies: a dot on mma.sync whose operand is a tile.load in the loop body, used
-// only there, reading zeros where masked, contiguous along the operand's rows in runs of
-// 4, 8 or 16 bytes (the access vector the coalescing proved), with its pointers and mask
-// computed in the body from the induction variable and values from outside the loop.
+// What qualifies: a dot on mma.sync whose operand is a tile.load in the loop body (or B
+// the tile.trans of one: its buffer then holds B's columns as rows), used only there,
+// reading zeros where masked, contiguous along the load's rows in runs of 4, 8 or 16
+// bytes (the access vector the coalescing proved), with its pointers and mask computed
+// in the body from the induction variable and values from outside the loop.
 // The address computation is lowered again for each step it loads. Anything else keeps
 // its plain lowering.
 #include "backends/gpu/Conversion/TileToGPU/Lowering.h"
@@ -43,15 +44,16 @@ bool readsZerosWhereMasked(tile::LoadOp load) {
   Value other = load.getOther();
   if (!other)
     return true;
+  if (auto splat = other.getDefiningOp<tile::SplatOp>()) // a scalar constant made a tile
+    other = splat.getSrc();
   Attribute value;
   if (!matchPattern(other, m_Constant(&value)))
     return false;
-  auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (!dense || !dense.isSplat())
-    return false;
-  if (auto f = dyn_cast<FloatAttr>(dense.getSplatValue<Attribute>()))
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    value = dense.isSplat() ? dense.getSplatValue<Attribute>() : nullptr;
+  if (auto f = dyn_cast_or_null<FloatAttr>(value))
     return f.getValue().isZero() && !f.getValue().isNegative();
-  if (auto i = dyn_cast<IntegerAttr>(dense.getSplatValue<Attribute>()))
+  if (auto i = dyn_cast_or_null<IntegerAttr>(value))
     return i.getValue().isZero();
   return false;
 }
@@ -110,15 +112,22 @@ std::optional<KernelLowering::Pipeline> KernelLowering::planPipeline(scf::ForOp 
       continue;
     for (int operand = 0; operand < 2; ++operand) {
       Value tile = dot->getOperand(operand);
-      auto load = tile.getDefiningOp<tile::LoadOp>();
-      if (!load || load->getBlock() != loop.getBody() || !tile.hasOneUse() || !readsZerosWhereMasked(load))
+      if (!tile.hasOneUse())
+        continue;
+      // B as the transpose of a load (attention's K): the buffer keeps the load's rows,
+      // which are B's columns, and ldmatrix reads them without transposing.
+      auto trans = operand == 1 ? tile.getDefiningOp<tile::TransOp>() : nullptr;
+      Value loaded = trans ? trans.getSrc() : tile;
+      auto load = loaded.getDefiningOp<tile::LoadOp>();
+      if (!load || load->getBlock() != loop.getBody() || !loaded.hasOneUse() || !readsZerosWhereMasked(load) ||
+          (trans && trans->getBlock() != loop.getBody()))
         continue;
       FailureOr<LinearLayout> layout = layoutOf(load.getPtr(), load);
       auto widest = load->getAttrOfType<DenseI64ArrayAttr>(ir::kWidestVectorAttrName);
       if (failed(layout) || !widest || widest.size() != 2 || widest[0] != 1)
         continue;
       const int64_t vec = accessVector(load, load.getPtr(), *layout);
-      auto type = cast<RankedTensorType>(tile.getType());
+      auto type = cast<RankedTensorType>(loaded.getType());
       const int64_t bytes = vec * type.getElementType().getIntOrFloatBitWidth() / 8;
       const int64_t rowLength = dotOperandRow(type.getDimSize(1), type.getElementType());
       // Each copy lands as one aligned run of a buffer row.
@@ -130,7 +139,8 @@ std::optional<KernelLowering::Pipeline> KernelLowering::planPipeline(scf::ForOp 
       FailureOr<SmallVector<Operation *>> slice = addressSlice(loop, roots);
       if (failed(slice))
         continue;
-      plan.operands.push_back({load, tile, std::move(*layout), vec, type.getDimSize(0), rowLength, std::move(*slice)});
+      plan.operands.push_back(
+          {load, trans, tile, std::move(*layout), vec, type.getDimSize(0), rowLength, std::move(*slice)});
     }
   }
   if (plan.operands.empty())
@@ -154,8 +164,7 @@ LogicalResult KernelLowering::issueCopies(const PipelinedOperand &operand, Value
   auto load = cast<tile::LoadOp>(operand.load);
   const SmallVector<Value> ptrs = flat(load.getPtr());
   const SmallVector<Value> masks = load.getMask() ? flat(load.getMask()) : SmallVector<Value>();
-  auto type = cast<RankedTensorType>(operand.tile.getType());
-  Type element = type.getElementType();
+  Type element = cast<RankedTensorType>(operand.tile.getType()).getElementType();
   const int64_t bytes = operand.vec * element.getIntOrFloatBitWidth() / 8;
   const int64_t slotElements = operand.rows * operand.rowLength;
   OpBuilder::InsertionGuard guard(b);
@@ -177,7 +186,8 @@ LogicalResult KernelLowering::issueCopies(const PipelinedOperand &operand, Value
     Value dst = LLVM::GEPOp::create(b, loc, shared.getType(), element, shared, ValueRange{at});
     Value on = masks.empty() ? valid : Value(arith::AndIOp::create(b, loc, masks[r], valid));
     Value source = arith::SelectOp::create(b, loc, on, full, none);
-    NVVM::CpAsyncOp::create(b, loc, dst, ptrs[r], b.getI32IntegerAttr(static_cast<int32_t>(bytes)),
+    // Named after the load it replaces, as the loads are in gpu-emu's report.
+    NVVM::CpAsyncOp::create(b, operand.load->getLoc(), dst, ptrs[r], b.getI32IntegerAttr(static_cast<int32_t>(bytes)),
                             NVVM::LoadCacheModifierKindAttr::get(b.getContext(), bytes == 16
                                                                                      ? NVVM::LoadCacheModifierKind::CG
                                                                                      : NVVM::LoadCacheModifierKind::CA),
@@ -238,13 +248,16 @@ LogicalResult KernelLowering::lowerPipelinedFor(scf::ForOp loop, const Pipeline 
     if (failed(issueStep(ahead, aheadSlot)))
       return failure();
     scalars_.map(iv, now);
-    llvm::DenseSet<Operation *> loads;
+    llvm::DenseSet<Operation *> replaced; // by the copies
     for (auto [operand, buffer] : llvm::zip(plan.operands, buffers)) {
-      loads.insert(operand.load);
-      staged_[operand.tile] = {buffer, arith::MulIOp::create(b, loc, slot, i32(operand.rows * operand.rowLength, loc))};
+      replaced.insert(operand.load);
+      if (operand.trans)
+        replaced.insert(operand.trans);
+      staged_[operand.tile] = {buffer, arith::MulIOp::create(b, loc, slot, i32(operand.rows * operand.rowLength, loc)),
+                               operand.trans != nullptr};
     }
     for (Operation &op : *loop.getBody())
-      if (!loads.contains(&op) && failed(lower(&op)))
+      if (!replaced.contains(&op) && failed(lower(&op)))
         return failure();
     for (const PipelinedOperand &operand : plan.operands)
       staged_.erase(operand.tile);
