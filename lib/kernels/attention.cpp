@@ -8,6 +8,7 @@
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -30,7 +31,7 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
       assume_multiple_of(*p, 16);
   const double neg_inf = -std::numeric_limits<double>::infinity();
   const double lowest = std::numeric_limits<float>::lowest(), least = std::numeric_limits<float>::min();
-  const int D = cfg.head_dim;
+  const int D = cfg.head_dim, DB = cfg.head_block > 0 ? cfg.head_block : D;
   Int block = program_id(0), head = program_id(1), seq = program_id(2);
   Int q_start = load(cu_q + seq), q_len = load(cu_q + seq + 1) - q_start;
   Int k_start = load(cu_k + seq), k_len = load(cu_k + seq + 1) - k_start;
@@ -38,7 +39,7 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
   Int q_stride = heads_q * D, kv_stride = (heads_q / group) * D;
 
   auto rows = block * cfg.BM + arange(cfg.BM); // query positions in the sequence
-  auto dims = arange(D);
+  auto dims = arange(DB);
   auto row_ok = rows.col() < q_len && dims.row() < D;
   auto q_rows = q + (q_start + rows).col() * q_stride + head * D + dims.row();
   auto tq = load(q_rows, row_ok, 0.0);
@@ -51,7 +52,7 @@ void attention_body(Ptr<T> q, Ptr<T> k, Ptr<T> v, Ptr<T> out, const Ptr<f32> *ls
   auto keys0 = arange(cfg.BN);
   auto m_i = full<f32>({cfg.BM}, neg_inf);
   auto l_i = zeros<f32>({cfg.BM});
-  auto acc = zeros<f32>({cfg.BM, D});
+  auto acc = zeros<f32>({cfg.BM, DB});
   for (auto n : range(0, kv_end, cfg.BN).carry(m_i, l_i, acc)) {
     auto keys = n + keys0;
     auto key_ok = keys.col() < k_len && dims.row() < D;
@@ -155,6 +156,8 @@ AttentionConfig default_attention_config(const std::string &target, int head_dim
     config.num_warps = detail::default_num_warps(target, int64_t{64} * 64);
     if (head_dim > 64)
       config.BM = 32;
+    // A GPU layout's extents are powers of two: D = 80 and 96 run as 128, masked.
+    config.head_block = static_cast<int>(std::bit_ceil(static_cast<unsigned>(head_dim)));
     // Buffers from the runtime start 64-byte aligned; D is a multiple of 16, so every
     // row does too. Two stages of K and V in 16-bit types beside Q's and P's blocks
     // stay inside the 48 KiB a block declares statically (D = 64: 2 x 2 x 9 KiB of K
@@ -169,6 +172,10 @@ dsl::TracedKernel trace_attention(DType dtype, const AttentionConfig &config) {
   if (config.head_dim != 64 && config.head_dim != 80 && config.head_dim != 96 && config.head_dim != 128)
     throw Error(ErrorCode::Unsupported,
                 "attention: head dimension " + std::to_string(config.head_dim) + " (supported: 64, 80, 96, 128)");
+  if (config.head_block != 0 && config.head_block < config.head_dim)
+    throw Error(ErrorCode::InvalidArgument, "attention: head_block " + std::to_string(config.head_block) +
+                                                " is smaller than the head dimension " +
+                                                std::to_string(config.head_dim));
   detail::require_block("attention", "BM", config.BM);
   detail::require_block("attention", "BN", config.BN);
   std::string name = "attention_d" + std::to_string(config.head_dim) + (config.causal ? "_causal" : "");

@@ -23,6 +23,7 @@ struct Case {
   bool causal = false, lse = false;
   int64_t heads_q = 2, heads_kv = 2;
   std::vector<int32_t> seqlens_q, seqlens_k; ///< per sequence
+  int head_block = -1;                       ///< the configuration's, unless -1
 };
 
 std::vector<int32_t> offsets(const std::vector<int32_t> &lengths) {
@@ -39,6 +40,7 @@ Buffer i32_buffer(const std::vector<int32_t> &values) {
 
 std::string describe(const Case &c) {
   std::string text = std::string(dtype_name(c.dtype)) + " d" + std::to_string(c.head_dim) +
+                     (c.head_block >= 0 ? " block " + std::to_string(c.head_block) : "") +
                      (c.causal ? " causal" : "") + (c.lse ? " lse" : "") + " heads " + std::to_string(c.heads_q) +
                      "/" + std::to_string(c.heads_kv) + " q";
   for (int32_t n : c.seqlens_q)
@@ -64,7 +66,10 @@ void check_attention(const Case &c, const std::string &target = "cpu") {
   out.fill_bytes(0xFF);
   lse.fill_bytes(0xFF);
   const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-  Attention attention(c.dtype, target, {}, default_attention_config(target, c.head_dim, c.causal, c.lse));
+  AttentionConfig config = default_attention_config(target, c.head_dim, c.causal, c.lse);
+  if (c.head_block >= 0)
+    config.head_block = c.head_block;
+  Attention attention(c.dtype, target, {}, config);
   AttentionShape shape{static_cast<int64_t>(c.seqlens_q.size()), c.heads_q, c.heads_kv, total_q, total_k, scale};
   attention.varlen(q, k, v, i32_buffer(cu_q), i32_buffer(cu_k), out, &lse, shape);
 
@@ -131,6 +136,19 @@ TEST_CASE("attention runs on maia-sim in bf16 within the same bounds", "[e2e][at
   check_attention({DType::BF16, 128, true, false, 1, 1, {65}, {65}}, "maia");
   // f32 inputs need an f32 tensor unit, which the machine does not have.
   CHECK_THROWS_AS(Attention(DType::F32, "maia", {}, default_attention_config("maia", 64, false, false)), Error);
+}
+
+TEST_CASE("a head block wider than D masks the columns past D off", "[e2e][attention]") {
+  // What the GPU targets' configuration does at D = 80 and 96 (their tiles are powers of
+  // two), here on the CPU: the padded columns load as zeros and are never stored.
+  check_attention({DType::F32, 80, true, true, 2, 1, {33, 70}, {70, 33}, 128});
+  check_attention({DType::BF16, 96, false, false, 2, 2, {17}, {90}, 128});
+  CHECK(default_attention_config("cpu", 80, false, false).head_block == 0);
+  CHECK(default_attention_config("cuda:sm_80", 80, false, false).head_block == 128);
+  AttentionConfig narrow = default_attention_config("cpu", 80, false, false);
+  narrow.head_block = 64;
+  CHECK_THROWS_WITH(Attention(DType::F32, "cpu", {}, narrow),
+                    Catch::Contains("head_block 64 is smaller than the head dimension 80"));
 }
 
 TEST_CASE("attention launches with wrong offsets or heads are refused with the reason", "[e2e][attention]") {

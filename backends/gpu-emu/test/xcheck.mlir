@@ -7,7 +7,7 @@
 // runs its loop over K in two cp.async stages on sm_80: 7 steps of 32 (at least
 // num_stages + 2) and 1 (fewer than num_stages), the steps past the end zero-filled.
 // Attention's loop over keys takes K and V the same way: 5 steps of 64 and 1 at D = 64,
-// 7 steps of 32 and 1 at D = 128.
+// 7 steps of 32 and 1 at D = 128, 4 and 1 at D = 80 and 96.
 // RUN: %tegula xcheck vector_add --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=VADD
 // RUN: %tegula xcheck softmax --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=SOFTMAX
 // RUN: %tegula xcheck rms_norm --backend gpu-emu:sm_80,gpu-emu:gfx942 | FileCheck %s --check-prefix=NORM
@@ -18,7 +18,7 @@
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
 // RUN: for s in 130,104,200 130,104,24; do for k in gemm gemm_bias_gelu; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=STAGES
-// RUN: for s in 2,70,300,2,1,64 2,40,50,2,1,64 2,45,200,2,1,128 1,33,20,2,2,128; do for k in attention attention_causal; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=ATTSTAGES
+// RUN: for s in 2,70,300,2,1,64 2,40,50,2,1,64 2,45,200,2,1,128 1,33,20,2,2,128 2,45,100,2,1,80 1,33,20,2,2,96; do for k in attention attention_causal; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=ATTSTAGES
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --shape $(test $k = gemm && echo 130,104,200 || echo 2,70,300,2,1,64) --mutate gpu-drop-async-wait; done | FileCheck %s --check-prefix=NOWAIT
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
@@ -115,6 +115,15 @@
 // ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}1x33x20x2x2x128 {{ *}}PASS
 // ATTSTAGES: 6 cases: 6 passed, 0 failed
 // ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}1x33x20x2x2x128 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+// D = 80 and 96 run as 128 columns, those past D masked off: 4 steps and 1.
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}2x45x100x2x1x80 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}2x45x100x2x1x80 {{ *}}PASS
+// ATTSTAGES: 4 cases: 4 passed, 0 failed
+// ATTSTAGES-COUNT-6: attention gpu-emu:{{sm_80|gfx942}} {{f32|f16|bf16}} {{ *}}1x33x20x2x2x96 {{ *}}PASS
+// ATTSTAGES: 6 cases: 6 passed, 0 failed
+// ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}1x33x20x2x2x96 {{ *}}PASS
 // ATTSTAGES: 4 cases: 4 passed, 0 failed
 
 // A pipelined loop that does not wait for its copies reads its buffers before anything

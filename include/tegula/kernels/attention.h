@@ -35,6 +35,10 @@ namespace tegula::kernels {
 
 struct AttentionConfig {
   int head_dim = 64; ///< D: 64, 80, 96 or 128 (a compile-time constant of the kernel)
+  /// The extent of the tiles along D: 0 for D itself, or more (the columns past D are
+  /// masked off), for targets whose tiles are powers of two (the GPU targets at D = 80
+  /// and 96 take 128).
+  int head_block = 0;
   bool causal = false;
   bool lse = false; ///< also write the log-sum-exp
   int BM = 64;      ///< queries per program instance

@@ -10,7 +10,9 @@
 // steps of the instruction's k: per step, each warp loads the A fragments of its rows
 // with ldmatrix (x4: one 16 x 16 fragment), the B fragments of its columns with
 // ldmatrix.trans (x4: two 16 x 8 fragments; the transpose turns B's rows into the
-// column-major pairs mma.sync takes), and issues one mma.sync per pair of them.
+// column-major pairs mma.sync takes), and issues one mma.sync per pair of them. A B that
+// a pipelined loop copied as the transpose of its load (Pipeline.cpp) is in shared
+// memory as N x K already: plain ldmatrix gives the same pairs from it.
 //
 // MFMA takes 4 consecutive k of one row of A and of one column of B a lane: A stays
 // row-major, B is stored transposed (N x K), rows of both padded to an odd number of
