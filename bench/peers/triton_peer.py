@@ -4,14 +4,16 @@ memory, and the mma.sync, ldmatrix and cp.async in its PTX. The PTX goes to argv
 with its ISA version lowered to 9.0 (what CUDA 13.0's ptxas reads), so that the caller's
 ptxas reports registers and spills.
 
-  triton_peer.py gemm|gemm_aligned|attention OUT.ptx
+  triton_peer.py gemm|gemm_aligned|attention|attention_aligned OUT.ptx
 
 gemm: the plain masked GEMM, 128 x 128 x 64 blocks of bf16, f32 accumulation, 8 warps,
 3 stages, strides as runtime arguments (no divisibility hints, as Tegula's GEMM for a K
 or N that is no multiple of 8). gemm_aligned: the same with the pointers, N, K and the
 row strides known divisible by 16.
 attention: the forward pass with the online softmax, head dimension 128, 128 queries by
-64 keys, bf16, 8 warps, 3 stages, masked on the sequence lengths."""
+64 keys, bf16, 8 warps, 3 stages, masked on the sequence lengths. attention_aligned:
+the same with the pointers and the row stride known divisible by 16 (Tegula's
+AttentionConfig::aligned, which its GPU configuration sets)."""
 import os
 import re
 import sys
@@ -77,7 +79,8 @@ if kernel in ("gemm", "gemm_aligned"):
 else:
     signature = {"q": "*bf16", "k": "*bf16", "v": "*bf16", "out": "*bf16", "seq_q": "i32", "seq_k": "i32",
                  "row": "i32", "scale": "fp32"}
-    source = ASTSource(attention, signature, constexprs={"D": 128, "BM": 128, "BN": 64})
+    hints = {(i,): [["tt.divisibility", 16]] for i in (0, 1, 2, 3, 6)} if kernel == "attention_aligned" else None
+    source = ASTSource(attention, signature, constexprs={"D": 128, "BM": 128, "BN": 64}, attrs=hints)
 compiled = triton.compile(source, target=GPUTarget("cuda", 80, 32), options={"num_warps": 8, "num_stages": 3})
 elapsed = time.perf_counter() - started
 ptx = compiled.asm["ptx"]

@@ -160,8 +160,8 @@ AttentionConfig default_attention_config(const std::string &target, int head_dim
     config.head_block = static_cast<int>(std::bit_ceil(static_cast<unsigned>(head_dim)));
     // Buffers from the runtime start 64-byte aligned; D is a multiple of 16, so every
     // row does too. Two stages of K and V in 16-bit types beside Q's and P's blocks
-    // stay inside the 48 KiB a block declares statically (D = 64: 2 x 2 x 9 KiB of K
-    // and V, 9 KiB of Q or P; D = 128 with 32 queries and keys: 2 x 2 x 8.5 + 8.5).
+    // stay inside the 48 KiB a block declares statically (D = 64: 2 x 2 x 8 KiB of K
+    // and V, 8 KiB of Q or P; D = 128 with 32 queries and keys: 2 x 2 x 8 + 8).
     config.num_stages = 2;
     config.aligned = true;
   }

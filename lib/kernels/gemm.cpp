@@ -101,7 +101,7 @@ GemmConfig default_gemm_config(const std::string &target) {
     // inside every target's block, AMD's 64 KiB LDS included.
     GemmConfig config{128, 128, 32};
     config.num_warps = detail::default_num_warps(target, int64_t{128} * 128);
-    // Two stages: A and B of two steps (38 KiB in 16-bit types) stay inside the 48 KiB
+    // Two stages: A and B of two steps (32 KiB in 16-bit types) stay inside the 48 KiB
     // a block declares statically; a third would need dynamic shared memory.
     config.num_stages = 2;
     return config;

@@ -22,13 +22,14 @@
 // SWAP: lane = {{\[\[0, 2\], \[0, 4\], \[2, 0\], \[1, 0\], \[4, 0\]\]}}
 // UNKNOWN: error: no matrix instruction 'mma.m16n8k99'
 // With cp.async and tile.num_stages = 2, the loop loads one step ahead: each operand
-// gets two buffers of its padded rows (A: 2 x 64 x 24, B: 2 x 16 x 72 elements), the
+// gets two buffers of its rows, swizzled rather than padded (A: 2 x 64 x 16, B: 2 x 16
+// x 64 elements), the
 // first step's copies are issued before the loop (after a barrier: the bytes may have
 // been another buffer's), each step waits for its own group, meets the block, issues
 // the next step's copies (16 bytes a thread, zero-filled past the end) and runs its
 // dot from the buffers; after the loop the block waits for every copy.
 // PIPE-LABEL: gpu.func @mma
-// PIPE-SAME: workgroup(%{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<2304xbf16, #gpu.address_space<workgroup>>)
+// PIPE-SAME: workgroup(%{{.*}} : memref<2048xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<2048xbf16, #gpu.address_space<workgroup>>)
 // PIPE: gpu.barrier
 // PIPE: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
 // PIPE: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
@@ -94,7 +95,7 @@ func.func @mma(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr
 // B as the transpose of a load (attention's K: the load's rows are the dot's columns),
 // masked with a splat zero as `other`. Without cp.async the transposed registers are
 // staged K x N and read with ldmatrix.trans; pipelined, the copies land the load's rows
-// as they are (N x K: 2 x 64 x 24 elements) and ldmatrix reads them without the
+// as they are (N x K: 2 x 64 x 16 elements) and ldmatrix reads them without the
 // transpose, which gives each lane two consecutive k of one column, as mma.sync takes B.
 // CHECK-LABEL: func.func @transposed_b
 // CHECK: tile.trans
@@ -104,7 +105,7 @@ func.func @mma(%a: !tile.ptr<bf16> {tile.divisibility = 16 : i32}, %b: !tile.ptr
 // LOWERED: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, {{.*}}transpose = true}
 // LOWERED: nvvm.mma.sync
 // PIPE-LABEL: gpu.func @transposed_b
-// PIPE-SAME: workgroup(%{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<3072xbf16, #gpu.address_space<workgroup>>)
+// PIPE-SAME: workgroup(%{{.*}} : memref<2048xbf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<2048xbf16, #gpu.address_space<workgroup>>)
 // PIPE: scf.for
 // PIPE: nvvm.cp.async.wait.group 0
 // PIPE-NOT: transpose = true

@@ -354,9 +354,10 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // repeating), so it loads 4 A and 2 B values a step, widens them exactly and does 8
 // FMAs. The accumulator is stored from its own layout.
 // With mma.sync m16n8k16 (4 warps, each a 16 x 16 sub-tile of two instruction tiles,
-// one k step): A's rows padded from 32 to 48 bytes and B's from 64 to 80 (odd numbers
-// of 16-byte units: ldmatrix's 8 rows meet 8 different bank groups); per warp one
-// ldmatrix.x4 of A, one ldmatrix.x4.trans of B (two 16 x 8 fragments), two mma.sync;
+// one k step): A's rows of 32 bytes and B's of 64, unpadded and swizzled (the 16-byte
+// units of a row permuted by the row, so that ldmatrix's 8 rows meet 8 different bank
+// groups: an exclusive or with the row's phase); per warp one ldmatrix.x4 of A, one
+// ldmatrix.x4.trans of B (two 16 x 8 fragments), two mma.sync;
 // nothing on the vector units; the accumulator is stored from its fragments, two
 // adjacent f32 a thread, four threads a 32-byte sector.
 // With MFMA 32x32x8 on 64-lane wavefronts: one instruction tile (the other 3 wavefronts
@@ -377,17 +378,18 @@ func.func @dbg(%x: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // MFMA: scf.yield
 // MFMA-COUNT-16: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<1>
 // MMA-LABEL: gpu.func @dot
-// MMA-SAME: workgroup(%[[SA:.*]] : memref<768xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<640xbf16, #gpu.address_space<workgroup>>)
-// Each thread's 4 consecutive elements of a row go as one 8-byte vector (rows padded to
-// an odd number of 16-byte units stay 8-byte aligned).
-// MMA: vector.store %{{.*}}, %[[SA]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<768xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MMA-SAME: workgroup(%[[SA:.*]] : memref<512xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<512xbf16, #gpu.address_space<workgroup>>)
+// Each thread's 4 consecutive elements of a row go as one 8-byte vector (the swizzle
+// moves whole 16-byte units, so they stay 8-byte aligned).
+// MMA: arith.xori
+// MMA: vector.store %{{.*}}, %[[SA]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<512xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
 // MMA-NOT: memref.store %{{.*}}, %[[SA]]
-// MMA: vector.store %{{.*}}, %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<640xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
+// MMA: vector.store %{{.*}}, %[[SB]][%{{.*}}] {alignment = 8 : i64{{.*}}} : memref<512xbf16, #gpu.address_space<workgroup>>, vector<4xbf16>
 // MMA-NOT: memref.store %{{.*}}, %[[SB]]
 // MMA-NOT: math.fma
-// MMA: nvgpu.ldmatrix %[[SA]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = false} : memref<768xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// MMA: nvgpu.ldmatrix %[[SA]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = false} : memref<512xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
 // MMA-COUNT-4: llvm.bitcast %{{.*}} : vector<2xbf16> to i32
-// MMA: nvgpu.ldmatrix %[[SB]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = true} : memref<640xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// MMA: nvgpu.ldmatrix %[[SB]][%{{.*}}] {numTiles = 4 : i32, {{.*}}transpose = true} : memref<512xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
 // MMA-COUNT-2: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>
 // MMA-NOT: math.fma
 // MMA-COUNT-4: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>

@@ -50,7 +50,8 @@ int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength) {
   return width;
 }
 
-Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc) {
+Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc,
+                                   bool swizzled) {
   auto type = cast<RankedTensorType>(tile.getType());
   const int64_t rows = type.getDimSize(0);
   Type element = sharedElementType(type.getElementType());
@@ -62,7 +63,9 @@ Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64
   writeShared(
       buffer, tile, layout, loc,
       [&](int64_t r) {
-        return rowMajorOffset({coordinate(layout, r, 0, loc), coordinate(layout, r, 1, loc)}, {rows, rowLength}, loc);
+        Value row = coordinate(layout, r, 0, loc), col = coordinate(layout, r, 1, loc);
+        return swizzled ? dotOperandOffset(row, col, rowLength, type.getElementType(), loc)
+                        : rowMajorOffset({row, col}, {rows, rowLength}, loc);
       },
       width);
   return buffer;
@@ -73,7 +76,7 @@ KernelLowering::Staged KernelLowering::operandInShared(Value tile, const LinearL
   auto it = staged_.find(tile);
   if (it != staged_.end())
     return it->second;
-  return {stageOperand(tile, layout, rowLength, loc), i32(0, loc)};
+  return {stageOperand(tile, layout, rowLength, loc, /*swizzled=*/true), i32(0, loc)};
 }
 
 FailureOr<KernelLowering::DotParts> KernelLowering::dotParts(Operation *op) {

@@ -95,8 +95,10 @@ public:
   void writeShared(mlir::Value buffer, mlir::Value tile, const LinearLayout &layout, mlir::Location loc,
                    llvm::function_ref<mlir::Value(int64_t)> offsetOf, int64_t width = 1);
   /// A dot operand (a 2-d tile in `layout`) written to a fresh shared buffer row-major,
-  /// each row `rowLength` elements long (its own extent, or more: padding).
-  mlir::Value stageOperand(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc);
+  /// each row `rowLength` elements long (its own extent, or more: padding), or, when
+  /// `swizzled`, at dotOperandOffset.
+  mlir::Value stageOperand(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc,
+                           bool swizzled = false);
   mlir::Value loadShared(mlir::Value buffer, mlir::Type element, mlir::Value index, mlir::Location loc);
   /// Offset of the element at `coords` (i32 values) in a row-major tile of `shape`.
   mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
@@ -115,8 +117,14 @@ public:
   bool plantDropAsyncWait = false;
 
   /// Elements of a shared-memory row holding `cols` elements of a dot operand for
-  /// mma.sync: padded to an odd number of 16-byte units (MatrixDot.cpp says why).
+  /// mma.sync: `cols` where the row is swizzled, else padded to an odd number of 16-byte
+  /// units (MatrixDot.cpp says why).
   static int64_t dotOperandRow(int64_t cols, mlir::Type element);
+  /// Where the element (`row`, `col`) of a dot operand for mma.sync is in its buffer of
+  /// rows `rowLength` long (an i32): row-major, with the 16-byte units of a row whose
+  /// length dotOperandRow did not pad permuted by the row (MatrixDot.cpp).
+  mlir::Value dotOperandOffset(mlir::Value row, mlir::Value col, int64_t rowLength, mlir::Type element,
+                               mlir::Location loc);
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,

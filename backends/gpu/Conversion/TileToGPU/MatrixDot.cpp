@@ -3,10 +3,14 @@
 // chose the instruction and laid the accumulator out as its fragments tiled over the
 // warps; this checks that layout against the table and issues the instructions.
 //
-// Both operands go to shared memory row-major (A as M x K, B as K x N), each row padded
-// to an odd number of 16-byte units: ldmatrix reads each 8 x 8 matrix as 8 rows of 16
-// bytes, and rows at an odd stride of 16 bytes fall in 8 different 16-byte slots of
-// the 128 bytes the banks serve at once, so no read conflicts. Then a loop over k in
+// Both operands go to shared memory row-major (A as M x K, B as K x N). ldmatrix reads
+// each 8 x 8 matrix as 8 rows of 16 bytes, which must fall in 8 different 16-byte slots
+// of the 128 bytes the banks serve at once to be read without conflicts. A row of a
+// power of two of 16-byte units, 2 or more, is swizzled: unit u of row r is stored at
+// u XOR ((r / (8 / units)) mod min(8, units)), so that the rows sharing a 128-byte line
+// and the 8 rows after them take distinct slots, with no byte of padding. Any other
+// row is padded to an odd number of units (rows at an odd stride of 16 bytes meet 8
+// slots); one unit needs neither. Then a loop over k in
 // steps of the instruction's k: per step, each warp loads the A fragments of its rows
 // with ldmatrix (x4: one 16 x 16 fragment), the B fragments of its columns with
 // ldmatrix.trans (x4: two 16 x 8 fragments; the transpose turns B's rows into the
@@ -63,10 +67,42 @@ LinearLayout fragmentStarts(const LinearLayout &accumulator, int warpDim, int to
 
 } // namespace
 
+namespace {
+
+/// The 16-byte units of a row of `rowLength` elements that the swizzle permutes: a
+/// power of two from 2 up; 0 where the row is kept as it is (one unit, or a padded row
+/// of an odd number of them).
+int64_t swizzledUnits(int64_t rowLength, Type element) {
+  const int64_t bytes = rowLength * (element.getIntOrFloatBitWidth() / 8);
+  const int64_t units = bytes / 16;
+  return bytes > 0 && bytes % 16 == 0 && units >= 2 && (units & (units - 1)) == 0 ? units : 0;
+}
+
+} // namespace
+
 int64_t KernelLowering::dotOperandRow(int64_t cols, Type element) {
+  if (swizzledUnits(cols, element))
+    return cols;
   const int64_t bytes = element.getIntOrFloatBitWidth() / 8;
   const int64_t units = cols * bytes / 16;
   return units % 2 == 0 ? cols + 16 / bytes : cols;
+}
+
+Value KernelLowering::dotOperandOffset(Value row, Value col, int64_t rowLength, Type element, Location loc) {
+  Value start = arith::MulIOp::create(b, loc, row, i32(rowLength, loc));
+  const int64_t units = swizzledUnits(rowLength, element);
+  if (!units)
+    return arith::AddIOp::create(b, loc, start, col);
+  // Rows that share one 128-byte line of the banks (8 / units of them) take one phase;
+  // the next rows the next, up to 8 or the units a row has.
+  const int64_t perUnit = 16 / (element.getIntOrFloatBitWidth() / 8);
+  const int64_t rowsPerPhase = std::max<int64_t>(1, 8 / units), phases = std::min<int64_t>(8, units);
+  Value phase = arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, row, i32(rowsPerPhase, loc)),
+                                       i32(phases, loc));
+  Value unit = arith::XOrIOp::create(b, loc, arith::DivUIOp::create(b, loc, col, i32(perUnit, loc)), phase);
+  Value within = arith::RemUIOp::create(b, loc, col, i32(perUnit, loc));
+  return arith::AddIOp::create(
+      b, loc, start, arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, unit, i32(perUnit, loc)), within));
 }
 
 LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
@@ -148,13 +184,13 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
     Value aColumn = arith::AddIOp::create(b, loc, aCol, k0);
     for (int64_t i = 0; i < tm; ++i) {
       Value row = arith::AddIOp::create(b, loc, aRow, i32(i * instr->m, loc));
-      Value offset = arith::AddIOp::create(b, loc, stagedA.offset, rowMajorOffset({row, aColumn}, {M, rowA}, loc));
+      Value offset = arith::AddIOp::create(b, loc, stagedA.offset, dotOperandOffset(row, aColumn, rowA, in, loc));
       aFragments.push_back(ldmatrix(sa, offset, 4, false));
     }
     Value k = arith::AddIOp::create(b, loc, bK, k0);
     for (int64_t j = 0; j < tn; j += 2) {
       Value col = arith::AddIOp::create(b, loc, bN, i32(j * instr->n, loc));
-      Value within = bColumns ? rowMajorOffset({col, k}, {N, rowB}, loc) : rowMajorOffset({k, col}, {K, rowB}, loc);
+      Value within = bColumns ? dotOperandOffset(col, k, rowB, in, loc) : dotOperandOffset(k, col, rowB, in, loc);
       Value offset = arith::AddIOp::create(b, loc, stagedB.offset, within);
       SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, !bColumns);
       bFragments.push_back({pairs[0], pairs[1]});

@@ -179,10 +179,10 @@ LogicalResult KernelLowering::issueCopies(const PipelinedOperand &operand, Value
   for (int64_t r = 0; r < static_cast<int64_t>(ptrs.size()); r += operand.vec) {
     if (r & copies)
       continue;
-    Value at = arith::AddIOp::create(
-        b, loc, slotStart,
-        rowMajorOffset({coordinate(operand.layout, r, 0, loc), coordinate(operand.layout, r, 1, loc)},
-                       {operand.rows, operand.rowLength}, loc));
+    Value at = arith::AddIOp::create(b, loc, slotStart,
+                                     dotOperandOffset(coordinate(operand.layout, r, 0, loc),
+                                                      coordinate(operand.layout, r, 1, loc), operand.rowLength,
+                                                      element, loc));
     Value dst = LLVM::GEPOp::create(b, loc, shared.getType(), element, shared, ValueRange{at});
     Value on = masks.empty() ? valid : Value(arith::AndIOp::create(b, loc, masks[r], valid));
     Value source = arith::SelectOp::create(b, loc, on, full, none);
