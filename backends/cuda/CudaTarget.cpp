@@ -115,6 +115,25 @@ public:
     return used;
   }
 
+  gpu::Occupancy occupancy(const gpu::GpuArch &arch, const gpu::KernelResources &used,
+                           int64_t threads) const override {
+    // An SM of sm_80 and sm_90: 4 partitions of 16,384 registers, each warp allocated its
+    // registers in units of 256 within one partition; 64 warps and 32 blocks at most;
+    // 1 KiB of shared memory reserved per block, allocated in units of 128 bytes, from
+    // what one block may use plus that 1 KiB (164 KiB on A100, 228 KiB on H100). The
+    // rules of NVIDIA's occupancy calculator.
+    const int64_t sharedPerSm = arch.shared_memory + 1024;
+    const int64_t warps = (threads + 31) / 32;
+    const int64_t regsPerWarp = (std::max<int64_t>(1, used.registers) * 32 + 255) / 256 * 256;
+    const int64_t warpsByRegisters = 4 * (16384 / regsPerWarp);
+    const int64_t sharedPerBlock = (used.shared_bytes + 1024 + 127) / 128 * 128;
+    return gpu::bounded_occupancy(warps, 64,
+                                  {{"registers", warpsByRegisters / warps},
+                                   {"shared memory", sharedPerSm / sharedPerBlock},
+                                   {"warps", 64 / warps},
+                                   {"blocks", 32}});
+  }
+
 private:
   /// ptxas on the PTX: the cubin and what -v reports.
   static mlir::LogicalResult assemble(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,

@@ -108,6 +108,21 @@ public:
     return gpu::KernelResources{*vgprs, *vgprSpills, *scratch, *lds, *sgprSpills};
   }
 
+  gpu::Occupancy occupancy(const gpu::GpuArch &arch, const gpu::KernelResources &used,
+                           int64_t threads) const override {
+    // A CU of gfx90a and gfx942: 4 SIMDs, each with 512 vector registers a lane (VGPRs
+    // and AGPRs in one file, allocated in units of 8) and at most 8 wavefronts; a block's
+    // wavefronts spread over the 4 SIMDs; 64 KiB of LDS.
+    const int64_t waves = (threads + 63) / 64, wavesPerSimd = (waves + 3) / 4;
+    const int64_t vgprs = (std::max<int64_t>(1, used.registers) + 7) / 8 * 8;
+    const int64_t simdWaves = std::min<int64_t>(8, 512 / vgprs);
+    const int64_t lds = arch.shared_memory;
+    return gpu::bounded_occupancy(waves, 32,
+                                  {{"registers", simdWaves / wavesPerSimd},
+                                   {"shared memory", used.shared_bytes > 0 ? lds / used.shared_bytes : 32},
+                                   {"warps", 32 / waves}});
+  }
+
 private:
   /// ld.lld on the object: the code object (hsaco).
   static mlir::FailureOr<std::string> link(mlir::Operation *module, const gpu::GpuArch &arch,

@@ -294,6 +294,35 @@ TEST_CASE("AMD's 16-bit dots run on MFMA 32x32x8, f32 dots on exact FMAs", "[gpu
   }
 }
 
+TEST_CASE("the resources report gives the occupancy by the vendor's allocation rules", "[gpu][assembled]") {
+  // GEMM on K and N multiples of 16, 8 warps: NVIDIA allocates 126 registers a thread as
+  // 128 (4,096 a warp, 4 warps in each of an SM's 4 partitions of 16,384), so 16 warps,
+  // 2 blocks, fit; the 32 KiB of shared memory and the 1 KiB reserved per block would let
+  // 4 (164 KiB on sm_80) or 6 (228 KiB on sm_90). Registers are the limit.
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    INFO(target);
+    const std::string report =
+        emit(trace_gemm(DType::BF16, default_gemm_config(target, 1024, 1024, 1024)), target, "resources");
+    INFO(report);
+    REQUIRE(field(report, "registers") > 120);
+    REQUIRE(field(report, "registers") <= 128);
+    REQUIRE(field(report, "shared_bytes") == 32768);
+    CHECK(field(report, "occupancy_blocks") == 2);
+    CHECK(field(report, "occupancy_warps") == 16);
+    CHECK(field(report, "occupancy_max_warps") == 64);
+    CHECK(report.find("occupancy_limit: registers\n") != std::string::npos);
+  }
+  // AMD: 8 wavefronts of 64 lanes, 2 on each of a CU's 4 SIMDs; a SIMD holds 8, or 512
+  // vector registers a lane over the wavefronts' own (in units of 8).
+  const std::string amd =
+      emit(trace_gemm(DType::BF16, default_gemm_config("rocm:gfx942", 1024, 1024, 1024)), "rocm:gfx942", "resources");
+  INFO(amd);
+  const int64_t vgprs = (field(amd, "registers") + 7) / 8 * 8;
+  const int64_t byRegisters = std::min<int64_t>(8, 512 / vgprs) / 2, byLds = 65536 / field(amd, "shared_bytes");
+  CHECK(field(amd, "occupancy_blocks") == std::min({byRegisters, byLds, int64_t{4}}));
+  CHECK(field(amd, "occupancy_max_warps") == 32);
+}
+
 TEST_CASE("every library kernel with dot assembles for the GPU targets without spilling", "[gpu][assembled]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {
     const int64_t shared = std::stoll(describe_target(target).attributes.at("static_shared_bytes"));
@@ -312,6 +341,7 @@ TEST_CASE("every library kernel with dot assembles for the GPU targets without s
       CHECK(field(report, "registers") > 0);
       CHECK(field(report, "shared_bytes") > 0); // the dot's operands
       CHECK(field(report, "shared_bytes") <= shared);
+      CHECK(field(report, "occupancy_blocks") >= 1); // a block fits the unit
     }
   }
 }

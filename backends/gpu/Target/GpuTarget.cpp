@@ -110,10 +110,23 @@ public:
       mlir::FailureOr<KernelResources> used = vendor_->resources(module, options_.arch, *code);
       if (mlir::failed(used))
         return mlir::failure();
-      return "registers: " + std::to_string(used->registers) + "\nspills: " + std::to_string(used->spills) +
-             "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
-             "\nshared_bytes: " + std::to_string(used->shared_bytes) +
-             "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
+      std::string report = "registers: " + std::to_string(used->registers) +
+                           "\nspills: " + std::to_string(used->spills) +
+                           "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
+                           "\nshared_bytes: " + std::to_string(used->shared_bytes) +
+                           "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
+      // The block's threads, as the lowering fixed them on the kernel.
+      int64_t threads = 0;
+      gpuModule->walk([&](mlir::gpu::GPUFuncOp func) {
+        if (std::optional<llvm::ArrayRef<int32_t>> size = func.getKnownBlockSize())
+          threads = std::max<int64_t>(threads, int64_t{(*size)[0]} * (*size)[1] * (*size)[2]);
+      });
+      if (threads > 0) {
+        const Occupancy o = vendor_->occupancy(options_.arch, *used, threads);
+        report += "occupancy_blocks: " + std::to_string(o.blocks) + "\noccupancy_warps: " + std::to_string(o.warps) +
+                  "\noccupancy_max_warps: " + std::to_string(o.max_warps) + "\noccupancy_limit: " + o.limit + "\n";
+      }
+      return report;
     }
     return vendor_->finish(module, options_.arch, *code, kind);
   }
@@ -125,6 +138,21 @@ private:
 };
 
 } // namespace
+
+Occupancy bounded_occupancy(int64_t warpsPerBlock, int64_t maxWarps,
+                            std::initializer_list<std::pair<const char *, int64_t>> limits) {
+  Occupancy o;
+  o.max_warps = maxWarps;
+  o.blocks = -1;
+  for (const auto &[name, blocks] : limits)
+    if (o.blocks < 0 || std::max<int64_t>(0, blocks) < o.blocks) {
+      o.blocks = std::max<int64_t>(0, blocks);
+      o.limit = name;
+    }
+  o.blocks = std::max<int64_t>(0, o.blocks);
+  o.warps = o.blocks * warpsPerBlock;
+  return o;
+}
 
 std::unique_ptr<const compiler::Target> make_gpu_target(std::shared_ptr<const VendorHooks> vendor,
                                                         GpuTargetOptions options) {

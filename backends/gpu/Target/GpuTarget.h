@@ -41,6 +41,19 @@ struct KernelResources {
   int64_t sgpr_spills = 0;
 };
 
+/// How many blocks of a kernel one compute unit (SM, CU) keeps resident at once, from
+/// what the kernel takes of it (the vendor's allocation rules: VendorHooks::occupancy).
+struct Occupancy {
+  int64_t blocks = 0;    ///< per compute unit; 0: a block does not fit at all
+  int64_t warps = 0;     ///< resident warps (wavefronts) per compute unit
+  int64_t max_warps = 0; ///< the most the unit holds
+  std::string limit;     ///< what bounds `blocks`: "registers", "shared memory", "warps" or "blocks"
+};
+/// The occupancy of blocks of `warpsPerBlock` warps on a unit of `maxWarps`, bounded by
+/// each of `limits` (name, blocks it allows); the first of the smallest names the limit.
+Occupancy bounded_occupancy(int64_t warpsPerBlock, int64_t maxWarps,
+                            std::initializer_list<std::pair<const char *, int64_t>> limits);
+
 class VendorHooks {
 public:
   virtual ~VendorHooks() = default;
@@ -68,6 +81,8 @@ public:
   /// Whether `arch` copies global memory to shared memory asynchronously (cp.async), so
   /// that loops over k are software-pipelined over the kernel's num_stages.
   virtual bool async_copies(const GpuArch &) const { return false; }
+  /// The occupancy a kernel taking `used` with blocks of `threads` gets on `arch`.
+  virtual Occupancy occupancy(const GpuArch &arch, const KernelResources &used, int64_t threads) const = 0;
 };
 
 struct GpuTargetOptions {
