@@ -7,6 +7,9 @@
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/error.h"
 
+#include <map>
+#include <mutex>
+
 namespace tegula::kernels {
 
 using namespace tegula::dsl;
@@ -42,7 +45,7 @@ Tile<f32> activate(const Tile<f32> &x, Activation activation) {
 template <DotInputDType T> void apply_meta_parameters(Ptr<T> a, Ptr<T> b, Ptr<f32> c, Int N, Int K, const GemmConfig &cfg) {
   if (cfg.num_stages > 1)
     num_stages(cfg.num_stages);
-  if (cfg.kn_multiple <= 1)
+  if (cfg.kn_multiple <= 1) // 0: chosen per launch, this is the kernel that promises nothing
     return;
   assume_multiple_of(K, cfg.kn_multiple);
   assume_multiple_of(N, cfg.kn_multiple);
@@ -87,6 +90,16 @@ const char *activation_name(Activation activation) {
   return "?";
 }
 
+/// The power-of-two factor of K and N up to 16: rows of a multiple of 16 elements start
+/// 16-byte aligned for every dtype, so compiled in, A, B and C move as 16-byte vectors
+/// on the GPU targets (as softmax's n_multiple).
+static int kn_factor(int64_t N, int64_t K) {
+  int factor = 1;
+  while (factor < 16 && K % (2 * factor) == 0 && N % (2 * factor) == 0)
+    factor *= 2;
+  return factor;
+}
+
 /// A target whose operands live in its own on-chip memory next to a matrix unit (a
 /// scratchpad machine) rather than behind caches.
 static bool scratchpad_with_matrix_unit(const TargetDescription &d) {
@@ -124,11 +137,8 @@ GemmConfig default_gemm_config(const std::string &target) {
 GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K) {
   const TargetDescription d = describe_target(target);
   if (d.warp_size > 1) {
-    // Rows of a multiple of 16 elements start 16-byte aligned for every dtype: compiled
-    // in, A, B and C move as 16-byte vectors (as softmax's n_multiple).
     GemmConfig config = default_gemm_config(target);
-    while (config.kn_multiple < 16 && K % (2 * config.kn_multiple) == 0 && N % (2 * config.kn_multiple) == 0)
-      config.kn_multiple *= 2;
+    config.kn_multiple = kn_factor(N, K);
     return config;
   }
   if (!scratchpad_with_matrix_unit(d))
@@ -174,8 +184,48 @@ dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config) {
 Gemm::Gemm(DType input, const std::string &target, CompileOptions options)
     : Gemm(input, target, std::move(options), default_gemm_config(target)) {}
 
+struct Gemm::Specialized {
+  std::mutex mutex;
+  std::map<int, std::shared_ptr<const CompiledKernel>> kernels;
+};
+
 Gemm::Gemm(DType input, const std::string &target, CompileOptions options, GemmConfig config)
-    : input_(input), config_(config), kernel_(compile_traced(trace_gemm(input, config), target, options)) {}
+    : input_(input), target_(target), options_(options), config_(config),
+      kernel_(compile_traced(trace_gemm(input, config), target, options)) {
+  // Where default_gemm_config compiles the factor in for a shape, a launch chooses it.
+  if (config.kn_multiple == 0 && describe_target(target).warp_size > 1)
+    specialized_ = std::make_shared<Specialized>();
+}
+
+std::shared_ptr<const CompiledKernel> Gemm::kernel_for(int64_t N, int64_t K,
+                                                       std::initializer_list<const Buffer *> buffers) const {
+  if (!specialized_)
+    return kernel_;
+  const int factor = kn_factor(N, K);
+  if (factor <= 1)
+    return kernel_;
+  for (const Buffer *buffer : buffers) { // where the kernel will read it, as the launch checks
+    const uint64_t address = buffer->on_device() ? buffer->device_address()
+                                                 : static_cast<uint64_t>(reinterpret_cast<uintptr_t>(buffer->data()));
+    if (address % 16 != 0)
+      return kernel_;
+  }
+  std::lock_guard<std::mutex> lock(specialized_->mutex);
+  std::shared_ptr<const CompiledKernel> &kernel = specialized_->kernels[factor];
+  if (!kernel) {
+    GemmConfig config = config_;
+    config.kn_multiple = factor;
+    try {
+      kernel = compile_traced(trace_gemm(input_, config), target_, options_);
+    } catch (const Error &) {
+      // The specialization may take more of the block than the generic kernel (a
+      // pipelined loop's buffers over the shared-memory limit): the generic kernel
+      // computes the same for every K and N, so launches keep it.
+      kernel = kernel_;
+    }
+  }
+  return kernel;
+}
 
 namespace {
 /// Checks the sizes; false when C is empty (a no-op). K = 0 with a non-empty C is an
@@ -203,7 +253,8 @@ void Gemm::operator()(const Buffer &a, const Buffer &b, Buffer &c, int64_t M, in
   if (!work)
     return;
   std::vector<Arg> args{a, b, c, M, N, K};
-  kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
+  kernel_for(N, K, {&a, &b, &c})
+      ->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
 }
 
 void Gemm::operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buffer &c, int64_t M, int64_t N,
@@ -218,7 +269,8 @@ void Gemm::operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buff
   if (!work)
     return;
   std::vector<Arg> args{a, b, bias, c, M, N, K};
-  kernel_->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
+  kernel_for(N, K, {&a, &b, &bias, &c})
+      ->launch(Grid(dsl::cdiv(M, config_.BM), dsl::cdiv(N, config_.BN)), std::span<const Arg>(args), launch);
 }
 
 } // namespace tegula::kernels

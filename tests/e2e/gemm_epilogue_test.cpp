@@ -91,3 +91,16 @@ TEST_CASE("on maia every epilogue runs: the bias as a column broadcast, GELU and
                                                                    {true, Activation::Silu}})
     check_epilogue("maia", DType::BF16, bias, act, 130, 70, 200, GemmConfig{128, 128, 128});
 }
+
+TEST_CASE("the CPU and maia run a GEMM configured for a GPU: warps, stages and factors change nothing there",
+          "[e2e][gemm][maia]") {
+  // The GPU configuration for a shape with K and N multiples of 16 carries num_warps,
+  // num_stages and kn_multiple (with 16-byte aligned buffers, as the runtime allocates
+  // them); the CPU and maia ignore the first two and check the promises at launch.
+  const GemmConfig gpu = default_gemm_config("cuda:sm_80", 96, 80, 48);
+  REQUIRE(gpu.num_stages == 2);
+  REQUIRE(gpu.num_warps == 8);
+  REQUIRE(gpu.kn_multiple == 16);
+  for (const char *target : {"cpu", "maia"})
+    check_epilogue(target, DType::BF16, true, Activation::Relu, 96, 80, 48, gpu);
+}

@@ -275,3 +275,36 @@ TEST_CASE("attention pipelined over 2 and 3 stages on sm_80 matches the referenc
         CHECK(check(out, ref.out, ref.out_bound).ok());
       }
 }
+
+TEST_CASE("a Gemm built without a shape chooses the kernel for K's and N's factor at each launch",
+          "[gpu-emu][dot][cp.async]") {
+  // GemmConfig::kn_multiple 0 (the default): the Gemm compiles the kernel that promises
+  // nothing, and a launch whose K and N share a factor (with 16-byte aligned buffers, as
+  // the runtime allocates them) runs the kernel compiled for that factor instead,
+  // compiled once: on sm_80 the pipelined one with cp.async. K = 39 keeps the generic
+  // kernel. Either way C matches fp64.
+  const std::string target = "gpu-emu:sm_80";
+  Gemm gemm(DType::BF16, target);
+  REQUIRE(gemm.config().kn_multiple == 0);
+  const int64_t M = 70, N = 72;
+  for (int64_t K : {40, 39, 200}) {
+    const std::string what = "K = " + std::to_string(K);
+    INFO(what);
+    Buffer a = testing::random_buffer(DType::BF16, M * K, what + " a"),
+           b = testing::random_buffer(DType::BF16, K * N, what + " b");
+    Buffer c(DType::F32, static_cast<size_t>(M * N));
+    c.fill_bytes(0xFF);
+    gemm(a, b, c, M, N, K);
+    int copies = 0;
+    for (const auto &[site, x] : gpuemu::last_report().global)
+      copies += site.find("nvvm.cp.async") != std::string::npos;
+    const bool factor = K % 2 == 0;
+    CHECK(copies == (factor ? 1 : 0));
+    const std::shared_ptr<const CompiledKernel> chosen = gemm.kernel_for(N, K, {&a, &b, &c});
+    CHECK((chosen.get() == &gemm.compiled()) == !factor);
+    CHECK(gemm.kernel_for(N, K, {&a, &b, &c}) == chosen); // compiled once
+    std::vector<double> absProduct;
+    std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
+    CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+  }
+}

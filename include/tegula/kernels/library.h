@@ -8,6 +8,8 @@
 #include "tegula/kernels/mutation.h"
 #include "tegula/runtime/buffer.h"
 
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -46,8 +48,10 @@ struct GemmConfig {
   /// K and N are multiples of this, compiled in (assume_multiple_of); above 1 the
   /// buffers are assumed 16-byte aligned too, so rows of A, B and C start aligned and
   /// the GPU targets move them as 16-byte vectors. A launch that breaks either promise
-  /// fails.
-  int kn_multiple = 1;
+  /// fails. 0 (the default): Gemm chooses at each launch, from K, N and the buffers'
+  /// addresses, the kernel compiled for the largest factor they meet (compiling it on
+  /// first use), as default_gemm_config(target, M, N, K) would; 1 promises nothing.
+  int kn_multiple = 0;
   /// Steps of the loop over K in flight at once (dsl::num_stages): on targets with
   /// asynchronous copies, A and B are loaded num_stages - 1 steps ahead.
   int num_stages = 1;
@@ -104,13 +108,23 @@ public:
   /// With a bias (the configuration must have `bias`).
   void operator()(const Buffer &a, const Buffer &b, const Buffer &bias, Buffer &c, int64_t M, int64_t N, int64_t K,
                   const LaunchOptions &launch = {}) const;
+  /// The kernel that promises nothing of K, N and the buffers.
   const CompiledKernel &compiled() const { return *kernel_; }
   const GemmConfig &config() const { return config_; }
+  /// The kernel a launch with these sizes and buffers runs (GemmConfig::kn_multiple).
+  std::shared_ptr<const CompiledKernel> kernel_for(int64_t N, int64_t K,
+                                                   std::initializer_list<const Buffer *> buffers) const;
 
 private:
   DType input_;
+  std::string target_;
+  CompileOptions options_;
   GemmConfig config_;
   std::shared_ptr<const CompiledKernel> kernel_;
+  /// Kernels compiled for a factor of K and N, by factor, shared by copies of this Gemm;
+  /// null where launches do not choose one (kn_multiple given, or a target without warps).
+  struct Specialized;
+  std::shared_ptr<Specialized> specialized_;
 };
 
 /// Throws Error(BufferTooSmall/DTypeMismatch) when `buffer` cannot hold `count` of `dtype`,
