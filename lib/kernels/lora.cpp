@@ -29,6 +29,23 @@ Slot slot_of(Int adapter, Ptr<i32> ranks, Int slots) {
   return {index, used, rank};
 }
 
+/// The kernel meta-parameters and promises of cfg (num_warps, num_stages,
+/// hidden_multiple): `sizes` are the hidden sizes, `buffers` the row-major 16-bit ones.
+template <FloatDType T>
+void apply_meta_parameters(const LoraConfig &cfg, std::initializer_list<Int> sizes,
+                           std::initializer_list<Ptr<T>> buffers) {
+  if (cfg.num_warps > 0)
+    num_warps(cfg.num_warps);
+  if (cfg.num_stages > 1)
+    num_stages(cfg.num_stages);
+  if (cfg.hidden_multiple <= 1)
+    return;
+  for (const Int &size : sizes)
+    assume_multiple_of(size, cfg.hidden_multiple);
+  for (const Ptr<T> &buffer : buffers)
+    assume_multiple_of(buffer, 16);
+}
+
 /// Segment `seg`'s first token and length.
 std::pair<Int, Int> segment(Ptr<i32> starts, Int seg) {
   Int first = load(starts + seg);
@@ -38,8 +55,7 @@ std::pair<Int, Int> segment(Ptr<i32> starts, Int seg) {
 template <FloatDType T>
 void shrink_segmented(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> starts, Ptr<i32> adapters, Ptr<i32> ranks,
                       Int slots, Int hidden, Int max_rank, LoraConfig cfg) {
-  if (cfg.num_warps > 0)
-    num_warps(cfg.num_warps);
+  apply_meta_parameters<T>(cfg, {hidden}, {x, lora_a});
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -60,8 +76,7 @@ void shrink_segmented(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> starts, Ptr<
 template <FloatDType T>
 void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<i32> adapters, Ptr<i32> ranks,
                       Ptr<f32> scales, Int slots, Int hidden_out, Int max_rank, LoraConfig cfg) {
-  if (cfg.num_warps > 0)
-    num_warps(cfg.num_warps);
+  apply_meta_parameters<T>(cfg, {hidden_out}, {y});
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -84,8 +99,7 @@ void expand_segmented(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<
 template <FloatDType T>
 void shrink_gathered(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> adapters, Ptr<i32> ranks, Int slots, Int hidden,
                      Int max_rank, LoraConfig cfg) {
-  if (cfg.num_warps > 0)
-    num_warps(cfg.num_warps);
+  apply_meta_parameters<T>(cfg, {hidden}, {x, lora_a});
   Int tok = program_id(0);
   Slot s = slot_of(load(adapters + tok), ranks, slots);
   auto rr = arange(cfg.rank_tile);
@@ -104,8 +118,7 @@ void shrink_gathered(Ptr<T> x, Ptr<T> lora_a, Ptr<f32> t, Ptr<i32> adapters, Ptr
 template <FloatDType T>
 void expand_gathered(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> adapters, Ptr<i32> ranks, Ptr<f32> scales,
                      Int slots, Int hidden_out, Int max_rank, LoraConfig cfg) {
-  if (cfg.num_warps > 0)
-    num_warps(cfg.num_warps);
+  apply_meta_parameters<T>(cfg, {hidden_out}, {y});
   Int tok = program_id(0);
   Slot s = slot_of(load(adapters + tok), ranks, slots);
   auto cols = program_id(1) * cfg.BN + arange(cfg.BN);
@@ -126,8 +139,7 @@ void expand_gathered(Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> adapters, Ptr
 template <FloatDType T>
 void linear_segmented(Ptr<T> x, Ptr<T> w, Ptr<f32> t, Ptr<T> lora_b, Ptr<T> y, Ptr<i32> starts, Ptr<i32> adapters,
                       Ptr<i32> ranks, Ptr<f32> scales, Int slots, Int K, Int N, Int max_rank, LoraConfig cfg) {
-  if (cfg.num_warps > 0)
-    num_warps(cfg.num_warps);
+  apply_meta_parameters<T>(cfg, {K, N}, {x, w, y});
   auto [first, length] = segment(starts, program_id(2));
   Slot s = slot_of(load(adapters + program_id(2)), ranks, slots);
   auto toks = program_id(0) * cfg.BT + arange(cfg.BT);
@@ -312,6 +324,21 @@ LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t
   }
   if (describe_target(target).warp_size > 1) // GPU: warps by the linear layer's output block
     config.num_warps = detail::default_num_warps(target, int64_t{config.BT} * config.linear_BN);
+  return config;
+}
+
+LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t max_rank, int64_t hidden,
+                               int64_t hidden_out) {
+  LoraConfig config = default_lora_config(target, form, max_rank);
+  if (describe_target(target).warp_size > 1) {
+    // Rows of a multiple of 16 elements start 16-byte aligned for every dtype (as
+    // GemmConfig::kn_multiple); two stages of the shrink's x and A (16 x 64 and 64 x 64)
+    // and of the linear layer's x and W (16 x 64 and 64 x 64) take 20 KiB in 16-bit types.
+    while (config.hidden_multiple < 16 && hidden % (2 * config.hidden_multiple) == 0 &&
+           hidden_out % (2 * config.hidden_multiple) == 0)
+      config.hidden_multiple *= 2;
+    config.num_stages = 2;
+  }
   return config;
 }
 

@@ -273,7 +273,7 @@ Outcome lora_case(const Case &c, uint64_t seed, Mutation mutation, LoraForm form
   need_rank(c, 4, "tokens, H, H_out, slots");
   const int64_t tokens = c.shape[0], H = c.shape[1], Hout = c.shape[2];
   LoraSetup setup(c, seed, H, Hout);
-  LoraConfig config = default_lora_config(c.backend, form, setup.weights.max_rank);
+  LoraConfig config = default_lora_config(c.backend, form, setup.weights.max_rank, H, Hout);
   config.mutation = mutation;
   LoraShrink shrink(c.dtype, c.backend, {}, config);
   LoraExpand expand(c.dtype, c.backend, {}, config);
@@ -302,7 +302,7 @@ Outcome lora_linear_case(const Case &c, uint64_t seed, Mutation mutation) {
   need_rank(c, 4, "tokens, K, N, slots");
   const int64_t tokens = c.shape[0], K = c.shape[1], N = c.shape[2];
   LoraSetup setup(c, seed, K, N);
-  LoraConfig config = default_lora_config(c.backend, LoraForm::Segmented, setup.weights.max_rank);
+  LoraConfig config = default_lora_config(c.backend, LoraForm::Segmented, setup.weights.max_rank, K, N);
   config.mutation = mutation;
   LoraLinear linear(c.dtype, c.backend, {}, config);
   Buffer x(c.dtype, tokens * K), w(c.dtype, K * N), t(DType::F32, tokens * setup.weights.max_rank);

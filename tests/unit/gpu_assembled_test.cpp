@@ -210,6 +210,29 @@ TEST_CASE("attention copies K and V in 16 bytes, pipelined on NVIDIA, and reads 
     }
 }
 
+TEST_CASE("multi-LoRA's shrink and linear layer pipeline their 16-bit loads on NVIDIA when H is known aligned",
+          "[gpu][assembled]") {
+  // default_lora_config with hidden sizes that are multiples of 16 promises them and
+  // aligned buffers and takes two stages: the segmented shrink's loop over H copies its
+  // x block and its adapter's A block (read transposed by the dot) with cp.async, and
+  // so does the linear layer's loop over K with x and W; the expand has no loop to
+  // pipeline. Without the sizes, nothing is promised and nothing is copied. 4 warps:
+  // a shrink step's x (16 x 64) and A (16 x 64) are one 16-byte copy a thread each, a
+  // linear step's x one and W (64 x 64) four; issued before the loop and in it.
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    INFO(target);
+    const LoraConfig aligned = default_lora_config(target, LoraForm::Segmented, 16, 4096, 4096);
+    REQUIRE(aligned.hidden_multiple == 16);
+    REQUIRE(aligned.num_stages == 2);
+    const std::string cp = "cp\\.async\\.cg\\.shared\\.global\\b";
+    CHECK(occurrences(emit(trace_lora_shrink(DType::BF16, aligned), target, "ptx"), cp) == 4);
+    CHECK(occurrences(emit(trace_lora_linear(DType::BF16, aligned), target, "ptx"), cp) == 10);
+    CHECK(occurrences(emit(trace_lora_expand(DType::BF16, aligned), target, "ptx"), cp) == 0);
+    const LoraConfig plain = default_lora_config(target, LoraForm::Segmented, 16);
+    CHECK(occurrences(emit(trace_lora_shrink(DType::BF16, plain), target, "ptx"), cp) == 0);
+  }
+}
+
 TEST_CASE("NVIDIA's 16-bit dots run on mma.sync fed by ldmatrix, f32 dots on exact FMAs", "[gpu][assembled][mma]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
     // GEMM's default block, 128 x 128 x 32 on 8 warps: the warps split 4 x 2, each a

@@ -16,9 +16,11 @@
 // RUN: for k in attention attention_causal lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 || exit 1; done | FileCheck %s --check-prefix=DOTS
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend cpu,gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-drop-barrier; done | FileCheck %s --check-prefix=DROP
 // RUN: for k in softmax rms_norm layer_norm gemm; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --mutate gpu-shift-exchange; done | FileCheck %s --check-prefix=SHIFT
+// RUN: for s in 45,264,136,6 45,40,136,6; do for k in lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=LORASTAGES
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
 // RUN: for s in 130,104,200 130,104,24; do for k in gemm gemm_bias_gelu; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=STAGES
 // RUN: for s in 2,70,300,2,1,64 2,40,50,2,1,64 2,45,200,2,1,128 1,33,20,2,2,128 2,45,100,2,1,80 1,33,20,2,2,96; do for k in attention attention_causal; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=ATTSTAGES
+// RUN: for s in 45,264,136,6 45,40,136,6; do for k in lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=LORASTAGES
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --shape $(test $k = gemm && echo 130,104,200 || echo 2,70,300,2,1,64) --mutate gpu-drop-async-wait; done | FileCheck %s --check-prefix=NOWAIT
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
@@ -125,6 +127,21 @@
 // ATTSTAGES: 6 cases: 6 passed, 0 failed
 // ATTSTAGES-COUNT-4: attention_causal gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}1x33x20x2x2x96 {{ *}}PASS
 // ATTSTAGES: 4 cases: 4 passed, 0 failed
+
+// Multi-LoRA with H and H_out multiples of 8: the shrink's loop over H (and the linear
+// layer's over K) runs 5 steps of 64 and 1, pipelined on sm_80 in 16-bit types.
+// LORASTAGES-COUNT-4: lora_sgmv gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x264x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
+// LORASTAGES-COUNT-4: lora_bgmv gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x264x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
+// LORASTAGES-COUNT-4: lora_linear gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x264x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
+// LORASTAGES-COUNT-4: lora_sgmv gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x40x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
+// LORASTAGES-COUNT-4: lora_bgmv gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x40x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
+// LORASTAGES-COUNT-4: lora_linear gpu-emu:{{sm_80|gfx942}} {{f32|bf16}} {{ *}}45x40x136x6 {{ *}}PASS
+// LORASTAGES: 4 cases: 4 passed, 0 failed
 
 // A pipelined loop that does not wait for its copies reads its buffers before anything
 // landed in them; gfx942 has nothing to plant the bug in.

@@ -115,11 +115,14 @@ public:
                            "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
                            "\nshared_bytes: " + std::to_string(used->shared_bytes) +
                            "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
-      // The block's threads, as the lowering fixed them on the kernel.
+      // The block's threads, as the lowering fixed them on the kernel (the LLVM
+      // function carries them as gpu.known_block_size).
       int64_t threads = 0;
-      gpuModule->walk([&](mlir::gpu::GPUFuncOp func) {
-        if (std::optional<llvm::ArrayRef<int32_t>> size = func.getKnownBlockSize())
-          threads = std::max<int64_t>(threads, int64_t{(*size)[0]} * (*size)[1] * (*size)[2]);
+      gpuModule->walk([&](mlir::Operation *op) {
+        auto size = op->getAttrOfType<mlir::DenseI32ArrayAttr>(
+            mlir::gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr());
+        if (size && size.size() == 3)
+          threads = std::max<int64_t>(threads, int64_t{size[0]} * size[1] * size[2]);
       });
       if (threads > 0) {
         const Occupancy o = vendor_->occupancy(options_.arch, *used, threads);

@@ -47,12 +47,26 @@ struct LoraConfig {
   int linear_BN = 64; ///< the linear layer's GEMM: output columns per program instance
   Mutation mutation = Mutation::None; ///< DroppedScale applies (expand, linear)
   int num_warps = 0;                  ///< as VectorAddConfig::num_warps
+  /// Steps of the shrink's loop over H and the linear layer's over K in flight
+  /// (GemmConfig::num_stages).
+  int num_stages = 1;
+  /// A promise, checked at every launch: the hidden sizes (the shrink's H, the expand's
+  /// H_out, the linear layer's K and N) are multiples of this; above 1, x, y, W and the
+  /// adapters' A and B start 16-byte aligned too, so that their rows move as 16-byte
+  /// vectors on the GPU targets (GemmConfig::kn_multiple).
+  int hidden_multiple = 1;
 };
 
 /// The rule per target (docs/kernels.md): the rank tile is the smallest of 16, 32, 64
 /// that holds max_rank; on the CPU 16 tokens x 64 columns per step, so that the x, A
 /// and B blocks of a step (16 x 64, 64 x 64, 64 x 64) stay in L1.
 LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t max_rank);
+/// The same for hidden sizes H and H_out (the linear layer's K and N): on the GPU targets
+/// their common power-of-two factor up to 16 is compiled in (`hidden_multiple`) and the
+/// loops run 2 stages, which pipelines the 16-bit loads where the target copies
+/// asynchronously.
+LoraConfig default_lora_config(const std::string &target, LoraForm form, int64_t max_rank, int64_t hidden,
+                               int64_t hidden_out);
 
 /// The stacked adapters of one projection.
 struct LoraWeights {
