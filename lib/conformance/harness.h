@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <optional>
@@ -127,9 +128,17 @@ private:
   std::shared_ptr<const CompiledKernel> assemble(const dsl::TracedKernel &traced) {
     std::istringstream lines(emit(traced, target, kResourcesEmitKind));
     std::map<std::string, int64_t> used;
-    for (std::string line; std::getline(lines, line);)
-      if (size_t colon = line.find(':'); colon != std::string::npos)
-        used[line.substr(0, colon)] = std::stoll(line.substr(colon + 1));
+    for (std::string line; std::getline(lines, line);) {
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos)
+        continue;
+      // The counts; other fields (the occupancy's limit) are words.
+      const std::string value = line.substr(colon + 1);
+      char *end = nullptr;
+      const long long count = std::strtoll(value.c_str(), &end, 10);
+      if (end != value.c_str())
+        used[line.substr(0, colon)] = count;
+    }
     registers = std::max(registers, used["registers"]);
     spills = std::max(spills, used["spills"]);
     scratch_bytes = std::max(scratch_bytes, used["scratch_bytes"]);
