@@ -8,6 +8,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -69,7 +70,18 @@ public:
     t.libraries = {find_libdevice()};
     // libdevice asks __nvvm_reflect whether to flush denormals: no, as on the other
     // targets (the CPU and the emulator keep them).
-    t.before_link = [](llvm::Module &module) { module.addModuleFlag(llvm::Module::Override, "nvvm-reflect-ftz", uint32_t{0}); };
+    t.before_link = [](llvm::Module &module) {
+      module.addModuleFlag(llvm::Module::Override, "nvvm-reflect-ftz", uint32_t{0});
+      // A kernel's dynamic shared memory comes from the GPU lowering as an internal
+      // zero-length array, which NVPTX declares as one static byte; declared extern, it
+      // is the block's dynamic shared memory (`.extern .shared ... []`), sized at launch.
+      for (llvm::GlobalVariable &global : module.globals())
+        if (global.getAddressSpace() == 3 && global.getValueType()->isArrayTy() &&
+            global.getValueType()->getArrayNumElements() == 0) {
+          global.setLinkage(llvm::GlobalValue::ExternalLinkage);
+          global.setInitializer(nullptr);
+        }
+    };
     return t;
   }
   std::vector<EmitKindInfo> artifact_kinds() const override {

@@ -308,3 +308,34 @@ TEST_CASE("a Gemm built without a shape chooses the kernel for K's and N's facto
     CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
   }
 }
+
+TEST_CASE("GEMM at 128 x 128 x 64 in 3 stages runs from dynamic shared memory on sm_80", "[gpu-emu][dot][cp.async]") {
+  // Triton's configuration for the comparison: three stages of A (128 x 64) and B
+  // (64 x 128) in bf16 are 96 KiB, more than a kernel declares statically (48 KiB), so
+  // the block's shared memory is dynamic and the kernel states its bytes. K = 40, 200
+  // and 520 are 1, 4 and 9 steps of 64; M and N are no multiples of the block. Every
+  // element of C is checked against fp64.
+  const std::string target = "gpu-emu:sm_80";
+  GemmConfig config{128, 128, 64};
+  config.num_warps = 8;
+  config.num_stages = 3;
+  config.kn_multiple = 8;
+  Gemm gemm(DType::BF16, target, {}, config);
+  const int64_t M = 130, N = 136;
+  for (int64_t K : {40, 200, 520}) {
+    const std::string what = "K = " + std::to_string(K);
+    INFO(what);
+    Buffer a = testing::random_buffer(DType::BF16, M * K, what + " a"),
+           b = testing::random_buffer(DType::BF16, K * N, what + " b");
+    Buffer c(DType::F32, static_cast<size_t>(M * N));
+    c.fill_bytes(0xFF);
+    gemm(a, b, c, M, N, K);
+    int copies = 0;
+    for (const auto &[site, x] : gpuemu::last_report().global)
+      copies += site.find("nvvm.cp.async") != std::string::npos;
+    CHECK(copies == 1);
+    std::vector<double> absProduct;
+    std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
+    CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+  }
+}

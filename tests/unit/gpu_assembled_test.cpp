@@ -346,6 +346,38 @@ TEST_CASE("the resources report gives the occupancy by the vendor's allocation r
   CHECK(field(amd, "occupancy_max_warps") == 32);
 }
 
+TEST_CASE("a kernel over the static shared-memory limit declares dynamic shared memory", "[gpu][assembled]") {
+  // GEMM at 128 x 128 x 64 in 3 stages of bf16: 3 x (16 + 16) KiB of A and B, above the
+  // 48 KiB a kernel declares statically. The PTX declares the block's shared memory as
+  // extern (sized at launch), and the report counts it: on sm_80, 1 block an SM (96
+  // KiB and the 1 KiB reserved, of 164 KiB, leave no room for a second). Each step is
+  // 4 copies of 16 bytes a thread for A and 4 for B, issued for two steps before the
+  // loop and one in it.
+  GemmConfig config{128, 128, 64};
+  config.num_warps = 8;
+  config.num_stages = 3;
+  config.kn_multiple = 16;
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"}) {
+    INFO(target);
+    const dsl::TracedKernel traced = trace_gemm(DType::BF16, config);
+    const std::string ptx = emit(traced, target, "ptx");
+    CHECK(occurrences(ptx, "\\.extern \\.shared") == 1);
+    CHECK(occurrences(ptx, "cp\\.async\\.cg\\.shared\\.global\\b") == 24);
+    const std::string report = emit(traced, target, "resources");
+    INFO(report);
+    CHECK(field(report, "dynamic_shared_bytes") == 98304);
+    CHECK(field(report, "shared_bytes") == 98304);
+    CHECK(field(report, "spills") == 0);
+    CHECK(field(report, "occupancy_blocks") >= 1);
+    if (std::string(target) == "cuda:sm_80")
+      CHECK(field(report, "occupancy_blocks") == 1);
+  }
+  // The same within 48 KiB (2 stages of 128 x 128 x 32) stays static.
+  const std::string report =
+      emit(trace_gemm(DType::BF16, default_gemm_config("cuda:sm_80", 1024, 1024, 1024)), "cuda:sm_80", "resources");
+  CHECK(field(report, "dynamic_shared_bytes") == 0);
+}
+
 TEST_CASE("every library kernel with dot assembles for the GPU targets without spilling", "[gpu][assembled]") {
   for (const char *target : {"cuda:sm_80", "cuda:sm_90", "rocm:gfx942", "rocm:gfx90a"}) {
     const int64_t shared = std::stoll(describe_target(target).attributes.at("static_shared_bytes"));

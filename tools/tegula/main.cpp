@@ -33,6 +33,9 @@ commands:
       -o PATH                     write to PATH instead of stdout (obj and so need it)
       --dump-ir                   print the IR after every pipeline stage to stderr
       --bounds-check              check every memory access against its buffer
+      --config F=V[,F=V]          set fields of the kernel's configuration after the default
+                                  (gemm: BM, BN, BK, num_warps, num_stages, kn_multiple;
+                                  attention: BM, BN, num_warps, num_stages, head_block)
       --shape S                   the problem the target's default configuration is chosen
                                   for (gemm M,N,K; softmax and the norms M,N; attention D,
                                   its head dimension, 64 by default)
@@ -119,6 +122,31 @@ Args parse(int argc, char **argv) {
   return args;
 }
 
+cli::ConfigOverrides parse_config(const std::string &text) {
+  cli::ConfigOverrides overrides;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos)
+      end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    size_t used = 0;
+    int64_t value = 0;
+    try {
+      if (eq != std::string::npos && eq > 0)
+        value = std::stoll(item.substr(eq + 1), &used);
+    } catch (const std::exception &) {
+      used = 0;
+    }
+    if (eq == std::string::npos || eq == 0 || used == 0 || eq + 1 + used != item.size())
+      throw Error(ErrorCode::InvalidArgument, "bad --config item '" + item + "': expected FIELD=INTEGER");
+    overrides.emplace_back(item.substr(0, eq), value);
+    start = end + 1;
+  }
+  return overrides;
+}
+
 DType parse_dtype(const std::string &text) {
   auto d = dtype_from_name(text);
   if (!d)
@@ -176,8 +204,9 @@ int cmd_compile(const Args &args) {
   CompileOptions options;
   options.dump_ir = args.has("--dump-ir");
   options.bounds_check = args.has("--bounds-check");
-  auto traced =
-      cli::trace_kernel(args.kernel, dtype, target, args.has("--shape") ? parse_shape(args.get("--shape", "")) : std::vector<int64_t>{});
+  auto traced = cli::trace_kernel(args.kernel, dtype, target,
+                                  args.has("--shape") ? parse_shape(args.get("--shape", "")) : std::vector<int64_t>{},
+                                  parse_config(args.get("--config", "")));
   std::string out = emit(traced, target, emitName, options);
   const bool binary = kind->binary;
   if (args.has("-o")) {

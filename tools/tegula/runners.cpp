@@ -6,6 +6,8 @@
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
+#include <climits>
+#include <initializer_list>
 #include <chrono>
 #include <functional>
 
@@ -28,8 +30,30 @@ static std::vector<int64_t> shape_or(const std::vector<int64_t> &shape, std::vec
   return shape;
 }
 
+/// Sets the fields of `fields` that `overrides` names; the kernel refuses any other.
+static void apply_overrides(const std::string &kernel, const ConfigOverrides &overrides,
+                            std::initializer_list<std::pair<const char *, int *>> fields) {
+  for (const auto &[name, value] : overrides) {
+    int *field = nullptr;
+    std::string known;
+    for (const auto &[candidate, at] : fields) {
+      known += (known.empty() ? "" : ", ") + std::string(candidate);
+      if (name == candidate)
+        field = at;
+    }
+    if (!field)
+      throw Error(ErrorCode::InvalidArgument, kernel + " has no configuration field '" + name + "'" +
+                                                  (known.empty() ? " (it takes none)" : " (it has " + known + ")"));
+    if (value < INT32_MIN || value > INT32_MAX)
+      throw Error(ErrorCode::InvalidArgument, kernel + ": " + name + " = " + std::to_string(value) + " is out of range");
+    *field = static_cast<int>(value);
+  }
+}
+
 dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std::string &target,
-                               const std::vector<int64_t> &shape) {
+                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides) {
+  if (kernel != "gemm" && kernel != "attention")
+    apply_overrides(kernel, overrides, {});
   if (kernel == "vector_add")
     return trace_vector_add(dtype, default_vector_add_config(target));
   if (kernel == "softmax") {
@@ -38,7 +62,11 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
   }
   if (kernel == "gemm") {
     auto s = shape_or(shape, {1000, 1000, 1000}, 3, kernel);
-    return trace_gemm(dtype, default_gemm_config(target, s[0], s[1], s[2]));
+    GemmConfig config = default_gemm_config(target, s[0], s[1], s[2]);
+    apply_overrides(kernel, overrides,
+                    {{"BM", &config.BM}, {"BN", &config.BN}, {"BK", &config.BK}, {"num_warps", &config.num_warps},
+                     {"num_stages", &config.num_stages}, {"kn_multiple", &config.kn_multiple}});
+    return trace_gemm(dtype, config);
   }
   if (kernel == "rms_norm" || kernel == "layer_norm") {
     auto s = shape_or(shape, {1000, 1000}, 2, kernel);
@@ -47,7 +75,11 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
   }
   if (kernel == "attention") {
     auto s = shape_or(shape, {64}, 1, kernel);
-    return trace_attention(dtype, default_attention_config(target, static_cast<int>(s[0]), false, false));
+    AttentionConfig config = default_attention_config(target, static_cast<int>(s[0]), false, false);
+    apply_overrides(kernel, overrides,
+                    {{"BM", &config.BM}, {"BN", &config.BN}, {"num_warps", &config.num_warps},
+                     {"num_stages", &config.num_stages}, {"head_block", &config.head_block}});
+    return trace_attention(dtype, config);
   }
   throw Error(ErrorCode::InvalidArgument,
               "unknown kernel '" + kernel + "' (known: vector_add, softmax, rms_norm, layer_norm, gemm, attention)");

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tegula::cli {
@@ -32,9 +33,13 @@ struct RunResult {
 };
 
 std::vector<std::string> kernel_names();
-/// Traces `kernel` for `dtype` with its default configuration for `target`.
+/// Fields of a kernel's configuration set by name (`tegula compile --config BK=64,...`).
+using ConfigOverrides = std::vector<std::pair<std::string, int64_t>>;
+/// Traces `kernel` for `dtype` with its default configuration for `target`, with
+/// `overrides` applied (gemm and attention take them; an unknown field is an error
+/// that names the known ones).
 dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std::string &target,
-                               const std::vector<int64_t> &shape);
+                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides = {});
 RunResult run_kernel(const RunRequest &request);
 
 } // namespace tegula::cli

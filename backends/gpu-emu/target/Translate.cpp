@@ -7,6 +7,8 @@
 // guess.
 #include "backends/gpu-emu/target/Translate.h"
 
+#include "backends/gpu/IR/GPUDialect.h"
+
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -136,6 +138,12 @@ public:
       if (failed(v))
         return failure();
       p_.shared_param = *v;
+    }
+    if (auto dynamic = func->getAttrOfType<IntegerAttr>(tegula::gpu::ir::kDynamicSharedBytesAttrName)) {
+      if (func.getNumWorkgroupAttributions() != 0)
+        return func.emitError("gpu-emu runs kernels whose shared memory is one placed block, got dynamic shared "
+                              "memory beside an attribution");
+      p_.shared_bytes = dynamic.getInt(); // what the launch provides: the kernel's own count
     }
     if (!func.getPrivateAttributions().empty())
       return func.emitError("gpu-emu does not model private attributions");
@@ -423,6 +431,14 @@ private:
       if (failed(addResults(in, op)))
         return failure();
       return in;
+    }
+    if (isa<::mlir::gpu::DynamicSharedMemoryOp>(op)) {
+      // The block's dynamic shared memory is all its shared memory: offset 0.
+      if (p_.shared_bytes == 0)
+        return op->emitError("gpu-emu runs dynamic shared memory of a kernel that states its bytes (")
+               << tegula::gpu::ir::kDynamicSharedBytesAttrName << ")";
+      in.imm = 0;
+      return finish(Op::Constant, {});
     }
     if (auto view = dyn_cast<memref::ViewOp>(op)) {
       auto type = cast<MemRefType>(view.getType());

@@ -28,6 +28,9 @@ inline constexpr llvm::StringLiteral kAccessLayoutAttrName = "tgpu.access_layout
 /// The access moves each thread's registers in vectors as long as its layout's
 /// contiguous registers along `dim` allow, up to that; without it, one at a time.
 inline constexpr llvm::StringLiteral kWidestVectorAttrName = "tgpu.widest_vector";
+/// On a gpu.func whose shared memory is dynamic (tegula-allocate-shared-memory): the
+/// bytes its launch must provide.
+inline constexpr llvm::StringLiteral kDynamicSharedBytesAttrName = "tgpu.dynamic_shared_bytes";
 
 /// On the shared-memory loads and stores of one tile exchange (one buffer written, then
 /// read, by one op of the tile kernel): its number, which tells the barrier insertion

@@ -1,5 +1,7 @@
 #include "backends/gpu/Target/GpuTarget.h"
 
+#include "backends/gpu/IR/GPUDialect.h"
+
 #include "tegula/runtime/error.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -83,6 +85,7 @@ public:
                                ",canonicalize,cse,tegula-allocate-shared-memory{bytes=" +
                                std::to_string(options_.arch.static_shared_memory ? options_.arch.static_shared_memory
                                                                                  : options_.arch.shared_memory) +
+                               " dynamic-bytes=" + std::to_string(options_.arch.shared_memory) +
                                "},tegula-insert-gpu-barriers" +
                                (options_.plant_bug == "gpu-drop-barrier" ? "{plant-drop=true}" : "")},
             vendor_->vendor_stage(options_.arch)};
@@ -110,10 +113,19 @@ public:
       mlir::FailureOr<KernelResources> used = vendor_->resources(module, options_.arch, *code);
       if (mlir::failed(used))
         return mlir::failure();
+      // The assembler counts the shared memory a kernel declares; a block's dynamic shared
+      // memory is the kernel's own count (tegula-allocate-shared-memory).
+      int64_t dynamic = 0;
+      gpuModule->walk([&](mlir::Operation *op) {
+        if (auto bytes = op->getAttrOfType<mlir::IntegerAttr>(ir::kDynamicSharedBytesAttrName))
+          dynamic = std::max<int64_t>(dynamic, bytes.getInt());
+      });
+      used->shared_bytes += dynamic;
       std::string report = "registers: " + std::to_string(used->registers) +
                            "\nspills: " + std::to_string(used->spills) +
                            "\nscratch_bytes: " + std::to_string(used->scratch_bytes) +
                            "\nshared_bytes: " + std::to_string(used->shared_bytes) +
+                           "\ndynamic_shared_bytes: " + std::to_string(dynamic) +
                            "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
       // The block's threads, as the lowering fixed them on the kernel (the LLVM
       // function carries them as gpu.known_block_size).

@@ -2,6 +2,8 @@
 // block of shared memory, buffers whose lives do not overlap sharing bytes (Passes.td).
 #include "backends/gpu/Transforms/Passes.h"
 
+#include "backends/gpu/IR/GPUDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -117,17 +119,26 @@ struct AllocateSharedMemoryPass
       buffer->offset = offset;
       total = std::max(total, offset + buffer->bytes);
     }
-    if (limit > 0 && total > limit)
+    const bool dynamic = limit > 0 && total > limit && total <= dynamicLimit;
+    if (limit > 0 && total > limit && !dynamic)
       return func.emitError("kernel '")
              << func.getName() << "' needs " << total << " bytes of shared memory in " << buffers.size()
-             << " buffers, and a block of the target has " << static_cast<int64_t>(limit)
-             << ": use smaller blocks or fewer warps";
+             << " buffers, and a block of the target has " << std::max<int64_t>(limit, dynamicLimit)
+             << ": use smaller blocks, fewer stages or fewer warps";
     if (buffers.empty())
       return success();
     auto space = mgpu::AddressSpaceAttr::get(func.getContext(), mgpu::AddressSpace::Workgroup);
-    auto bytesType = MemRefType::get({total}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
-    BlockArgument whole = func.addWorkgroupAttribution(bytesType, func.getLoc());
     b.setInsertionPointToStart(&func.getBody().front());
+    Value whole;
+    if (dynamic) {
+      // The launch provides the bytes; the kernel says how many it needs.
+      whole = mgpu::DynamicSharedMemoryOp::create(
+          b, func.getLoc(), MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface{}, space));
+      func->setAttr(tegula::gpu::ir::kDynamicSharedBytesAttrName, b.getI64IntegerAttr(total));
+    } else {
+      whole = func.addWorkgroupAttribution(MemRefType::get({total}, b.getI8Type(), MemRefLayoutAttrInterface{}, space),
+                                           func.getLoc());
+    }
     std::map<int64_t, Value> offsets;
     for (const Buffer &buffer : buffers) {
       BlockArgument arg = func.getWorkgroupAttributions()[buffer.attribution];
@@ -137,9 +148,10 @@ struct AllocateSharedMemoryPass
       Value view = memref::ViewOp::create(b, arg.getLoc(), buffer.type, whole, offset, ValueRange{});
       arg.replaceAllUsesWith(view);
     }
-    // The placed buffers' attributions go; only the whole block of bytes stays.
+    // The placed buffers' attributions go; only the whole block of bytes stays, as an
+    // attribution or as the dynamic shared memory.
     func.getBody().front().eraseArguments(func.getFirstWorkgroupAttributionIndex(), count);
-    func->setAttr(mgpu::GPUFuncOp::getNumWorkgroupAttributionsAttrName(), b.getI64IntegerAttr(1));
+    func->setAttr(mgpu::GPUFuncOp::getNumWorkgroupAttributionsAttrName(), b.getI64IntegerAttr(dynamic ? 0 : 1));
     func->removeAttr("workgroup_attrib_attrs");
     return success();
   }

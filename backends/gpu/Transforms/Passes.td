@@ -82,12 +82,18 @@ def TegulaAllocateSharedMemory : Pass<"tegula-allocate-shared-memory", "::mlir::
     loop that the buffer's other uses are outside of keeps it alive for the whole loop.
     Buffers are placed largest first, each at the lowest 16-byte-aligned offset clear of
     the buffers it lives alongside, and become `memref.view`s of one attribution of
-    bytes, whose size is the kernel's total; above `bytes` (the target's shared memory
-    per block; 0: no limit) the kernel is refused with the figures, at compile time
+    bytes, whose size is the kernel's total. Up to `bytes` (what a kernel may declare
+    statically; 0: no limit) that is one workgroup attribution. Above it and up to
+    `dynamic-bytes` (what a block may use when its launch asks for it; 0: nothing
+    more), the bytes are the block's dynamic shared memory (`gpu.dynamic_shared_memory`)
+    and the kernel carries their count as `tgpu.dynamic_shared_bytes`, which a launch
+    must provide. Above both, the kernel is refused with the figures, at compile time
     rather than at load.
   }];
   let options = [
-    Option<"limit", "bytes", "int64_t", "0", "Shared memory one block may use (0: no limit)">,
+    Option<"limit", "bytes", "int64_t", "0", "Shared memory a kernel may declare statically (0: no limit)">,
+    Option<"dynamicLimit", "dynamic-bytes", "int64_t", "0",
+           "Shared memory a block may use as dynamic shared memory (0: none beyond `bytes`)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
 }

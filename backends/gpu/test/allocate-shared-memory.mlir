@@ -1,4 +1,5 @@
 // RUN: tegula-opt %s -split-input-file --tegula-allocate-shared-memory="bytes=1024" -verify-diagnostics | FileCheck %s
+// RUN: tegula-opt %s -split-input-file --tegula-allocate-shared-memory="bytes=1024 dynamic-bytes=2048" | FileCheck %s --check-prefix=DYNAMIC
 
 // Two exchanges one after the other share their bytes; one living across both gets
 // bytes of its own. Each buffer becomes a view of one block of bytes.
@@ -49,9 +50,17 @@ gpu.module @m {
 
 // -----
 
-// More than the target has: refused with the figures, at compile time.
+// More than the target has: refused with the figures, at compile time. Where a block
+// may take more as dynamic shared memory, the bytes are that instead of an attribution,
+// and the kernel states how many its launch must provide.
+// DYNAMIC-LABEL: gpu.func @big
+// DYNAMIC-NOT: workgroup(
+// DYNAMIC-SAME: tgpu.dynamic_shared_bytes = 1040 : i64
+// DYNAMIC: %[[ALL:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// DYNAMIC-DAG: memref.view %[[ALL]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<256xf32, #gpu.address_space<workgroup>>
+// DYNAMIC-DAG: memref.view %[[ALL]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4xf32, #gpu.address_space<workgroup>>
 gpu.module @m {
-  // expected-error @+1 {{kernel 'big' needs 1040 bytes of shared memory in 2 buffers, and a block of the target has 1024: use smaller blocks or fewer warps}}
+  // expected-error @+1 {{kernel 'big' needs 1040 bytes of shared memory in 2 buffers, and a block of the target has 1024: use smaller blocks, fewer stages or fewer warps}}
   gpu.func @big(%v: f32, %i: index) workgroup(%a : memref<256xf32, #gpu.address_space<workgroup>>,
                                                %b : memref<4xf32, #gpu.address_space<workgroup>>) kernel {
     memref.store %v, %a[%i] : memref<256xf32, #gpu.address_space<workgroup>>

@@ -38,6 +38,19 @@
 // RUN: not %tegula compile gemm --target opencl 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: tegula: unsupported: target 'opencl' is not available in this build (available: cpu, maia, cuda, rocm, gpu-emu, toy)
 
+// --config sets fields of the default configuration: GEMM at 128 x 128 x 64 in 3 stages
+// on 8 warps (the tile IR carries the stages and warps; the blocks are the loads'
+// shapes); a field the kernel does not have, or a malformed item, is refused by name.
+// RUN: %tegula compile gemm --target cuda:sm_80 --dtype bf16 --shape 1024,1024,1024 --config BK=64,num_stages=3,num_warps=8 --emit tile | FileCheck %s --check-prefix=CONFIG
+// CONFIG: tile.num_stages = 3 : i64, tile.num_warps = 8 : i64
+// CONFIG: tensor<128x64xbf16>
+// RUN: not %tegula compile gemm --config BQ=3 2>&1 | FileCheck %s --check-prefix=NOFIELD
+// NOFIELD: tegula: invalid argument: gemm has no configuration field 'BQ' (it has BM, BN, BK, num_warps, num_stages, kn_multiple)
+// RUN: not %tegula compile softmax --config BM=3 2>&1 | FileCheck %s --check-prefix=NONE
+// NONE: tegula: invalid argument: softmax has no configuration field 'BM' (it takes none)
+// RUN: not %tegula compile gemm --config BK=sixty 2>&1 | FileCheck %s --check-prefix=BADITEM
+// BADITEM: tegula: invalid argument: bad --config item 'BK=sixty': expected FIELD=INTEGER
+
 // Each stage of the pipeline is dumped, in order, to stderr.
 // RUN: %tegula compile gemm --dump-ir --emit llvm-dialect 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP
 // DUMP: // ----- IR after stage 'tile' -----
