@@ -20,7 +20,6 @@
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --mutate gpu-swap-fragment; done | FileCheck %s --check-prefix=SWAP
 // RUN: for s in 130,104,200 130,104,24; do for k in gemm gemm_bias_gelu; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=STAGES
 // RUN: for s in 2,70,300,2,1,64 2,40,50,2,1,64 2,45,200,2,1,128 1,33,20,2,2,128 2,45,100,2,1,80 1,33,20,2,2,96; do for k in attention attention_causal; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=ATTSTAGES
-// RUN: for s in 45,264,136,6 45,40,136,6; do for k in lora_sgmv lora_bgmv lora_linear; do %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --shape $s || exit 1; done; done | FileCheck %s --check-prefix=LORASTAGES
 // RUN: for k in gemm attention; do not %tegula xcheck $k --backend gpu-emu:sm_80,gpu-emu:gfx942 --dtype bf16 --shape $(test $k = gemm && echo 130,104,200 || echo 2,70,300,2,1,64) --mutate gpu-drop-async-wait; done | FileCheck %s --check-prefix=NOWAIT
 // RUN: not %tegula xcheck softmax --backend cpu --mutate gpu-drop-barrier 2>&1 | FileCheck %s --check-prefix=NOWHERE
 
