@@ -43,6 +43,29 @@ void check_accesses(const gpuemu::LaunchReport &report, int64_t bytes) {
   }
 }
 
+/// How many source lines of the last gpu-emu launch issued cp.async copies.
+int cp_async_sites() {
+  int sites = 0;
+  for (const auto &[site, x] : gpuemu::last_report().global)
+    sites += site.find("nvvm.cp.async") != std::string::npos;
+  return sites;
+}
+
+/// A bf16 GEMM's operands (random A and B, C poisoned with NaN, so an element never
+/// written fails), run through `gemm` with C checked against fp64 in every element.
+struct CheckedGemm {
+  Buffer a, b, c;
+  CheckedGemm(const Gemm &gemm, int64_t M, int64_t N, int64_t K, const std::string &what)
+      : a(testing::random_buffer(DType::BF16, M * K, what + " a")),
+        b(testing::random_buffer(DType::BF16, K * N, what + " b")), c(DType::F32, static_cast<size_t>(M * N)) {
+    c.fill_bytes(0xFF);
+    gemm(a, b, c, M, N, K);
+    std::vector<double> absProduct;
+    std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
+    CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+  }
+};
+
 } // namespace
 
 TEST_CASE("softmax and the norms load and store 16-byte vectors, coalesced, on gpu-emu", "[gpu-emu][access]") {
@@ -216,19 +239,8 @@ TEST_CASE("GEMM pipelined over 2, 3 and 4 stages on sm_80 matches the reference 
       config.num_warps = 4;
       config.num_stages = stages;
       config.kn_multiple = 8;
-      Buffer a = testing::random_buffer(DType::BF16, M * K, what + " a"),
-             b = testing::random_buffer(DType::BF16, K * N, what + " b");
-      Buffer c(DType::F32, static_cast<size_t>(M * N));
-      c.fill_bytes(0xFF); // NaNs: an element never written fails the check
-      Gemm gemm(DType::BF16, target, {}, config);
-      gemm(a, b, c, M, N, K);
-      int copies = 0;
-      for (const auto &[site, x] : gpuemu::last_report().global)
-        copies += site.find("nvvm.cp.async") != std::string::npos;
-      CHECK(copies == 1); // A's and B's copies come from one source line
-      std::vector<double> absProduct;
-      std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
-      CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+      CheckedGemm(Gemm(DType::BF16, target, {}, config), M, N, K, what);
+      CHECK(cp_async_sites() == 1); // A's and B's copies come from one source line
     }
 }
 
@@ -262,10 +274,7 @@ TEST_CASE("attention pipelined over 2 and 3 stages on sm_80 matches the referenc
         const double scale = 0.125;
         Attention attention(DType::BF16, target, {}, config);
         attention(q, k, v, out, nullptr, batch, Sq, Skv, Hq, Hkv, scale);
-        int copies = 0;
-        for (const auto &[site, x] : gpuemu::last_report().global)
-          copies += site.find("nvvm.cp.async") != std::string::npos;
-        CHECK(copies == 2); // K's and V's
+        CHECK(cp_async_sites() == 2); // K's and V's
         std::vector<int32_t> cuQ, cuK;
         for (int64_t b = 0; b <= batch; ++b) {
           cuQ.push_back(static_cast<int32_t>(b * Sq));
@@ -290,22 +299,12 @@ TEST_CASE("a Gemm built without a shape chooses the kernel for K's and N's facto
   for (int64_t K : {40, 39, 200}) {
     const std::string what = "K = " + std::to_string(K);
     INFO(what);
-    Buffer a = testing::random_buffer(DType::BF16, M * K, what + " a"),
-           b = testing::random_buffer(DType::BF16, K * N, what + " b");
-    Buffer c(DType::F32, static_cast<size_t>(M * N));
-    c.fill_bytes(0xFF);
-    gemm(a, b, c, M, N, K);
-    int copies = 0;
-    for (const auto &[site, x] : gpuemu::last_report().global)
-      copies += site.find("nvvm.cp.async") != std::string::npos;
+    const CheckedGemm run(gemm, M, N, K, what);
     const bool factor = K % 2 == 0;
-    CHECK(copies == (factor ? 1 : 0));
-    const std::shared_ptr<const CompiledKernel> chosen = gemm.kernel_for(N, K, {&a, &b, &c});
+    CHECK(cp_async_sites() == (factor ? 1 : 0));
+    const std::shared_ptr<const CompiledKernel> chosen = gemm.kernel_for(N, K, {&run.a, &run.b, &run.c});
     CHECK((chosen.get() == &gemm.compiled()) == !factor);
-    CHECK(gemm.kernel_for(N, K, {&a, &b, &c}) == chosen); // compiled once
-    std::vector<double> absProduct;
-    std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
-    CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+    CHECK(gemm.kernel_for(N, K, {&run.a, &run.b, &run.c}) == chosen); // compiled once
   }
 }
 
@@ -325,17 +324,7 @@ TEST_CASE("GEMM at 128 x 128 x 64 in 3 stages runs from dynamic shared memory on
   for (int64_t K : {40, 200, 520}) {
     const std::string what = "K = " + std::to_string(K);
     INFO(what);
-    Buffer a = testing::random_buffer(DType::BF16, M * K, what + " a"),
-           b = testing::random_buffer(DType::BF16, K * N, what + " b");
-    Buffer c(DType::F32, static_cast<size_t>(M * N));
-    c.fill_bytes(0xFF);
-    gemm(a, b, c, M, N, K);
-    int copies = 0;
-    for (const auto &[site, x] : gpuemu::last_report().global)
-      copies += site.find("nvvm.cp.async") != std::string::npos;
-    CHECK(copies == 1);
-    std::vector<double> absProduct;
-    std::vector<double> ref = reference_gemm(a, b, M, N, K, &absProduct);
-    CHECK(check(c, ref, gemm_bound(absProduct, K)).ok());
+    CheckedGemm(gemm, M, N, K, what);
+    CHECK(cp_async_sites() == 1);
   }
 }
