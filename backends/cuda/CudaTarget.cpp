@@ -91,7 +91,8 @@ public:
   }
   bool needs_object(const std::string &) const override { return false; }
   std::vector<std::string> matrix_instructions(const gpu::GpuArch &) const override {
-    return {"mma.m16n8k16"}; // every architecture this target has is sm_80 or newer
+    // Every architecture this target has is sm_80 or newer: f16 and bf16, and f32 as tf32.
+    return {"mma.m16n8k16", "mma.m16n8k8.tf32"};
   }
   bool async_copies(const gpu::GpuArch &) const override { return true; } // cp.async: sm_80 and newer
   mlir::FailureOr<std::string> finish(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,

@@ -15,6 +15,8 @@ namespace tegula::kernels {
 using namespace tegula::dsl;
 
 namespace {
+Precision precision(const GemmConfig &cfg) { return cfg.allow_tf32 ? Precision::TF32 : Precision::IEEE; }
+
 template <DotInputDType T>
 Tile<f32> gemm_block(Ptr<T> a, Ptr<T> b, Int M, Int N, Int K, Int row, Int col, const GemmConfig &cfg) {
   auto a_desc = make_desc(a, {M, K}, {K, 1}, {cfg.BM, cfg.BK});
@@ -22,12 +24,12 @@ Tile<f32> gemm_block(Ptr<T> a, Ptr<T> b, Int M, Int N, Int K, Int row, Int col, 
   if (cfg.mutation == Mutation::TransposedOperand) { // B's memory read as B^T [N, K]
     auto bt_desc = make_desc(b, {N, K}, {K, 1}, {cfg.BN, cfg.BK});
     for (auto k : range(0, K, cfg.BK).carry(acc))
-      acc = dot(a_desc.load({row, k}), trans(bt_desc.load({col, k})), acc);
+      acc = dot(a_desc.load({row, k}), trans(bt_desc.load({col, k})), acc, precision(cfg));
     return acc;
   }
   auto b_desc = make_desc(b, {K, N}, {N, 1}, {cfg.BK, cfg.BN});
   for (auto k : range(0, K, cfg.BK).carry(acc))
-    acc = dot(a_desc.load({row, k}), b_desc.load({k, col}), acc);
+    acc = dot(a_desc.load({row, k}), b_desc.load({k, col}), acc, precision(cfg));
   return acc;
 }
 
@@ -158,12 +160,27 @@ GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, 
   return default_gemm_config(target);
 }
 
+GemmConfig default_tf32_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K) {
+  GemmConfig config = default_gemm_config(target, M, N, K);
+  config.allow_tf32 = true;
+  if (describe_target(target).warp_size > 1) {
+    // f32 takes twice the bytes of 16-bit inputs: at BK = 32 two stages of A and B are
+    // 64 KiB (dynamic shared memory, one block an SM) and the k loop's addresses push
+    // sm_80 past 128 registers. BK = 16 keeps a stage at 16 KiB, and three of them fill
+    // the 48 KiB a block declares statically: 125 registers, two blocks an SM.
+    config.BK = 16;
+    config.num_stages = 3;
+  }
+  return config;
+}
+
 dsl::TracedKernel trace_gemm(DType input, const GemmConfig &config) {
   detail::require_block("gemm", "BM", config.BM);
   detail::require_block("gemm", "BN", config.BN);
   detail::require_block("gemm", "BK", config.BK);
   std::string suffix = std::string(dtype_name(input)) + (config.bias ? "_bias" : "") +
-                       (config.activation == Activation::None ? "" : "_" + std::string(activation_name(config.activation)));
+                       (config.activation == Activation::None ? "" : "_" + std::string(activation_name(config.activation))) +
+                       (config.allow_tf32 && input == DType::F32 ? "_tf32" : "");
   std::vector<std::string> names{"a", "b", "c", "M", "N", "K"};
   std::vector<std::string> biasNames{"a", "b", "bias", "c", "M", "N", "K"};
   switch (input) {

@@ -42,6 +42,9 @@ std::vector<std::pair<std::string, dsl::TracedKernel>> dot_kernels(const std::st
   for (DType dtype : {DType::F16, DType::BF16})
     out.emplace_back("gemm " + std::string(dtype_name(dtype)) + " aligned",
                      trace_gemm(dtype, default_gemm_config(target, 1024, 1024, 1024)));
+  // f32 that allows tf32 (mma.sync m16n8k8 on NVIDIA; exact FMAs on AMD), either way.
+  out.emplace_back("gemm f32 tf32", trace_gemm(DType::F32, default_tf32_gemm_config(target, 1000, 1000, 1001)));
+  out.emplace_back("gemm f32 tf32 aligned", trace_gemm(DType::F32, default_tf32_gemm_config(target, 1024, 1024, 1024)));
   GemmConfig epilogue = default_gemm_config(target);
   epilogue.bias = true;
   epilogue.activation = Activation::Gelu;
@@ -118,6 +121,41 @@ TEST_CASE("NVIDIA's GEMM main loop in SASS: HMMA and LDSM, no FFMA", "[gpu][asse
       CHECK(occurrences(sass, "\\bFFMA\\b") == 0);
     }
   }
+}
+
+TEST_CASE("NVIDIA's tf32 GEMM main loop: HMMA.1688.F32.TF32, LDSM for A, single words for B, no FFMA",
+          "[gpu][assembled][mma][sass][tf32]") {
+  // default_tf32_gemm_config: 128 x 128 x 16 on 8 warps (each 32 x 64 of C: 2 x 8 tiles of
+  // m16n8k8), k steps of 8 unrolled, so one loop step is 2 x 16 = 32 mma.sync. Per k
+  // step a warp loads A's 2 fragments by ldmatrix.x4 (4 f32 rows) and B's 8 by 2 words a
+  // lane (16 LDS), and rounds the 8 + 16 registers to tf32 (48 cvt.rna a loop step).
+  for (const char *target : {"cuda:sm_80", "cuda:sm_90"})
+    for (bool aligned : {true, false}) {
+      INFO(target << (aligned ? " K and N multiples of 16" : " K and N of no factor"));
+      const GemmConfig config = aligned ? default_tf32_gemm_config(target, 1024, 1024, 1024)
+                                        : default_tf32_gemm_config(target, 1000, 1000, 1001);
+      const dsl::TracedKernel traced = trace_gemm(DType::F32, config);
+      const std::string ptx = emit(traced, target, "ptx");
+      CHECK(occurrences(ptx, "mma\\.sync\\.aligned\\.m16n8k8\\.row\\.col\\.f32\\.tf32\\.tf32\\.f32") == 32);
+      CHECK(occurrences(ptx, "cvt\\.rna\\.tf32\\.f32") == 48);
+      CHECK(occurrences(ptx, "ldmatrix\\.sync\\.aligned\\.m8n8\\.x4\\.shared\\.b16") == 4);
+      CHECK(occurrences(ptx, "\\bfma\\.rn\\.f32") == 0);
+      const std::string sass =
+          sass_of(emit(traced, target, "cubin"), std::string("gemm_tf32_") + (target + 5) + (aligned ? "_a" : ""));
+      CHECK(occurrences(sass, "\\bHMMA\\.1688\\.F32\\.TF32\\b") == 32);
+      CHECK(occurrences(sass, "\\bHMMA\\b") == 32);
+      CHECK(occurrences(sass, "\\bLDSM\\.16\\.M88\\.4\\b") == 4);
+      CHECK(occurrences(sass, "\\*/\\s+LDS\\s") == 32); // unpredicated: ptxas's @!PT padding is none
+      CHECK(occurrences(sass, "\\bFFMA\\b") == 0);
+      const std::string report = emit(traced, target, "resources");
+      INFO(report);
+      CHECK(field(report, "spills") == 0);
+      CHECK(field(report, "dynamic_shared_bytes") == 0); // 3 stages of 16 KiB: the static 48 KiB
+      if (aligned) { // 128 registers or fewer: two blocks of 8 warps an SM
+        CHECK(field(report, "registers") <= 128);
+        CHECK(field(report, "occupancy_blocks") == 2);
+      }
+    }
 }
 
 TEST_CASE("GEMM with K and N multiples of 16 copies its operands in 16 bytes, pipelined on NVIDIA", "[gpu][assembled][sass]") {

@@ -5,7 +5,9 @@
 // 2 (l % 4) + 1 of column l / 4. Shared memory holds 128 rows of 8 distinct f16 values
 // and each lane names a random row; every lane's every element is checked. The bank
 // counters see 8 rows at a 16-byte stride as one wavefront per matrix and at a 128-byte
-// stride as eight; a row address that is not 16-byte aligned is a fault.
+// stride as eight; a row address that is not 16-byte aligned is a fault. Of 32-bit
+// elements (tf32's operands), each 16-byte row holds 4, and lane l receives the one at
+// row l / 4, column l % 4 of each matrix.
 #include "backends/gpu-emu/sim/Interpreter.h"
 #include "backends/gpu-emu/sim/Numerics.h"
 #include "backends/gpu-emu/target/Translate.h"
@@ -38,54 +40,62 @@ namespace {
 
 constexpr int kRows = 128; // rows of 8 f16 in shared memory
 
-/// One warp: each thread copies 32 of the 1024 input elements to shared memory, the
-/// warp waits, lane l loads its row index from addr[l] and runs one ldmatrix, and
-/// writes its pair of each matrix to out[8 l + 2 q ..].
-std::string ldmatrix_kernel(int matrices, bool transpose) {
+/// One warp: each thread copies its share of the 2048 input bytes (1024 f16, or with
+/// `words` 512 f32) to shared memory, the warp waits, lane l loads its row index (in
+/// elements) from addr[l] and runs one ldmatrix, and writes its 32-bit register of each
+/// matrix q to out[8 l + 2 q ..] (elements of the same type).
+std::string ldmatrix_kernel(int matrices, bool transpose, bool words = false) {
   std::string text = R"(
 module attributes {gpu.container_module} {
   gpu.module @m {
     gpu.func @ld(%in: !llvm.ptr<1>, %addr: !llvm.ptr<1>, %out: !llvm.ptr<1>) workgroup(%s : memref<2048xi8, #gpu.address_space<workgroup>>) kernel attributes {known_block_size = array<i32: 32, 1, 1>} {
       %c0 = arith.constant 0 : index
-      %view = memref.view %s[%c0][] : memref<2048xi8, #gpu.address_space<workgroup>> to memref<1024xf16, #gpu.address_space<workgroup>>
+      %view = memref.view %s[%c0][] : memref<2048xi8, #gpu.address_space<workgroup>> to memref<COUNTxELEM, #gpu.address_space<workgroup>>
       %t = gpu.thread_id x
       %lane = arith.index_cast %t : index to i32
       %z = arith.constant 0 : i32
       %n = arith.constant 32 : i32
+      %copies = arith.constant COPIES : i32
       %one = arith.constant 1 : i32
-      scf.for %i = %z to %n step %one : i32 {
+      scf.for %i = %z to %copies step %one : i32 {
         %base = arith.muli %i, %n : i32
         %e = arith.addi %base, %lane : i32
-        %p = llvm.getelementptr %in[%e] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f16
-        %v = llvm.load %p {alignment = 2 : i64} : !llvm.ptr<1> -> f16
+        %p = llvm.getelementptr %in[%e] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, ELEM
+        %v = llvm.load %p : !llvm.ptr<1> -> ELEM
         %ei = arith.index_cast %e : i32 to index
-        memref.store %v, %view[%ei] : memref<1024xf16, #gpu.address_space<workgroup>>
+        memref.store %v, %view[%ei] : memref<COUNTxELEM, #gpu.address_space<workgroup>>
       }
       gpu.barrier
       %pa = llvm.getelementptr %addr[%lane] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
       %row = llvm.load %pa {alignment = 4 : i64} : !llvm.ptr<1> -> i32
       %ri = arith.index_cast %row : i32 to index
-      %m = nvgpu.ldmatrix %view[%ri] {numTiles = MATRICES : i32, transpose = TRANSPOSE} : memref<1024xf16, #gpu.address_space<workgroup>> -> vector<MATRICESx2xf16>
+      %m = nvgpu.ldmatrix %view[%ri] {numTiles = MATRICES : i32, transpose = TRANSPOSE} : memref<COUNTxELEM, #gpu.address_space<workgroup>> -> vector<MATRICESxPAIRxELEM>
       %c8 = arith.constant 8 : i32
       %o = arith.muli %lane, %c8 : i32
 )";
   for (int q = 0; q < matrices; ++q) {
     const std::string n = std::to_string(q);
-    text += "      %x" + n + " = vector.extract %m[" + n + "] : vector<2xf16> from vector<MATRICESx2xf16>\n" +
-            "      %w" + n + " = llvm.bitcast %x" + n + " : vector<2xf16> to i32\n" + "      %q" + n +
-            " = llvm.getelementptr %out[%o] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f16\n" + "      %r" + n +
+    text += "      %x" + n + " = vector.extract %m[" + n + "] : vector<PAIRxELEM> from vector<MATRICESxPAIRxELEM>\n" +
+            "      %w" + n + " = llvm.bitcast %x" + n + " : vector<PAIRxELEM> to i32\n" + "      %q" + n +
+            " = llvm.getelementptr %out[%o] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, ELEM\n" + "      %r" + n +
             " = llvm.getelementptr %q" + n + "[" + std::to_string(2 * q) +
-            "] : (!llvm.ptr<1>) -> !llvm.ptr<1>, f16\n" + "      llvm.store %w" + n + ", %r" + n +
+            "] : (!llvm.ptr<1>) -> !llvm.ptr<1>, ELEM\n" + "      llvm.store %w" + n + ", %r" + n +
             " {alignment = 4 : i64} : i32, !llvm.ptr<1>\n";
   }
   text += "      gpu.return\n    }\n  }\n}\n";
-  for (size_t at; (at = text.find("MATRICES")) != std::string::npos;)
-    text.replace(at, 8, std::to_string(matrices));
-  text.replace(text.find("TRANSPOSE"), 9, transpose ? "true" : "false");
+  const std::pair<std::string, std::string> fills[] = {{"MATRICES", std::to_string(matrices)},
+                                                       {"TRANSPOSE", transpose ? "true" : "false"},
+                                                       {"COUNT", words ? "512" : "1024"},
+                                                       {"COPIES", words ? "16" : "32"},
+                                                       {"PAIR", words ? "1" : "2"},
+                                                       {"ELEM", words ? "f32" : "f16"}};
+  for (const auto &[key, value] : fills)
+    for (size_t at; (at = text.find(key)) != std::string::npos;)
+      text.replace(at, key.size(), value);
   return text;
 }
 
-Kernel emulated(const std::string &text) {
+Kernel emulated(const std::string &text, bool words = false) {
   mlir::DialectRegistry registry;
   registry.insert<mlir::arith::ArithDialect, mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect, mlir::memref::MemRefDialect,
                   mlir::nvgpu::NVGPUDialect, mlir::scf::SCFDialect, mlir::vector::VectorDialect>();
@@ -96,9 +106,10 @@ Kernel emulated(const std::string &text) {
   REQUIRE(mlir::succeeded(program));
   KernelInfo info;
   info.name = program->name;
-  info.args = {{ArgSpec::Kind::Buffer, DType::F16, "in"},
+  const DType element = words ? DType::F32 : DType::F16;
+  info.args = {{ArgSpec::Kind::Buffer, element, "in"},
                {ArgSpec::Kind::Buffer, DType::I32, "addr"},
-               {ArgSpec::Kind::Buffer, DType::F16, "out"}};
+               {ArgSpec::Kind::Buffer, element, "out"}};
   return Kernel(info, std::make_shared<const gpuemu::EmuExecutable>(std::move(*program)));
 }
 
@@ -185,4 +196,31 @@ TEST_CASE("gpu-emu refuses an ldmatrix row that is not 16-byte aligned", "[gpu-e
   }
   CHECK(fault.find("ldmatrix row address 56 of thread 3 is not 16-byte aligned") != std::string::npos);
   CHECK(fault.find("ldmatrix.mlir") != std::string::npos);
+}
+
+TEST_CASE("gpu-emu's ldmatrix of 32-bit elements gives lane l row l / 4, column l % 4", "[gpu-emu][tf32]") {
+  // 128 rows of 4 distinct f32 in shared memory; lane l names the row that matrix l / 8
+  // reads as its row l % 8.
+  for (int matrices : {1, 2, 4}) {
+    INFO(matrices << " matrices");
+    Kernel k = emulated(ldmatrix_kernel(matrices, false, /*words=*/true), /*words=*/true);
+    const uint64_t seed = testing::case_seed("ldmatrix 32-bit " + std::to_string(matrices));
+    INFO("seed " << seed);
+    std::mt19937_64 random(seed);
+    Buffer in(DType::F32, 512), addr(DType::I32, 32), out(DType::F32, 32 * 8);
+    for (int e = 0; e < 512; ++e)
+      in.as<float>()[e] = static_cast<float>(e + 1);
+    std::vector<int32_t> rows(32);
+    for (int l = 0; l < 32; ++l) {
+      rows[l] = static_cast<int32_t>(random() % 128);
+      addr.as<int32_t>()[l] = rows[l] * 4;
+    }
+    out.fill_bytes(0xFF);
+    launch(k, Grid(1), in, addr, out);
+    for (int lane = 0; lane < 32; ++lane)
+      for (int q = 0; q < matrices; ++q) {
+        INFO("lane " << lane << " matrix " << q);
+        CHECK(out.as<float>()[lane * 8 + 2 * q] == static_cast<float>(rows[8 * q + lane / 4] * 4 + lane % 4 + 1));
+      }
+  }
 }

@@ -1,5 +1,7 @@
 // gpu-emu's nvvm.mma.sync against the PTX ISA's fragment tables for
-// mma.m16n8k16.row.col with f16 and bf16 inputs and f32 accumulators: every lane takes
+// mma.m16n8k16.row.col with f16 and bf16 inputs and m16n8k8.row.col with tf32 ones (of
+// which it reads the 19 high bits), f32 accumulators; and its cvt.rna.tf32.f32, which
+// rounds to 10 mantissa bits, to nearest with ties away from zero. Every lane takes
 // its A, B and C fragments from a buffer the host filled by the table, the warp
 // multiplies, and each lane's D must be the table's elements of A B + C. Spot entries
 // of the tables are checked one by one, and one matrix element at a time moves through
@@ -27,7 +29,10 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 using namespace tegula;
 
@@ -44,10 +49,14 @@ At a_at(int lane, int i) {
 At b_at(int lane, int i) { return {lane % 4 * 2 + (i & 1) + (i >= 2 ? 8 : 0), lane / 4}; }
 At c_at(int lane, int i) { return {lane / 4 + (i >= 2 ? 8 : 0), lane % 4 * 2 + (i & 1)}; }
 
-/// A kernel of one warp: lane l reads its 6 input registers (two 16-bit elements each)
-/// at words 6 l.., its 4 accumulators at 4 l.., and writes D's 4 at 4 l...
-std::string mma_kernel(bool bf16) {
-  const std::string reg = bf16 ? "i32" : "vector<2xf16>";
+/// The inputs an mma.sync kernel takes: 16-bit pairs (m16n8k16) or tf32 (m16n8k8).
+enum class Input { F16, BF16, TF32 };
+
+/// A kernel of one warp: lane l reads its 6 input registers (two 16-bit elements or one
+/// tf32 each) at words 6 l.., its 4 accumulators at 4 l.., and writes D's 4 at 4 l...
+std::string mma_kernel(Input input) {
+  const std::string reg = input == Input::F16 ? "vector<2xf16>" : "i32";
+  const std::string ptxType = input == Input::BF16 ? "bf16" : "tf32";
   std::string text = R"(
 module attributes {gpu.container_module} {
   gpu.module @m {
@@ -72,11 +81,11 @@ module attributes {gpu.container_module} {
             std::to_string(c) + " : !llvm.ptr<1> -> f32\n";
   text += "      %d = nvvm.mma.sync A[%r0, %r1, %r2, %r3] B[%r4, %r5] C[%c0, %c1, %c2, %c3] {layoutA = "
           "#nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, " +
-          std::string(bf16 ? "multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = "
-                             "#nvvm.mma_type<bf16>, "
-                           : "") +
-          "shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (" + reg + ", " + reg +
-          ", f32) -> !llvm.struct<(f32, f32, f32, f32)>\n";
+          (input == Input::F16 ? std::string()
+                               : "multiplicandAPtxType = #nvvm.mma_type<" + ptxType +
+                                     ">, multiplicandBPtxType = #nvvm.mma_type<" + ptxType + ">, ") +
+          "shape = #nvvm.shape<m = 16, n = 8, k = " + (input == Input::TF32 ? "8" : "16") + ">} : (" + reg + ", " +
+          reg + ", f32) -> !llvm.struct<(f32, f32, f32, f32)>\n";
   for (int c = 0; c < 4; ++c)
     text += "      %d" + std::to_string(c) + " = llvm.extractvalue %d[" + std::to_string(c) +
             "] : !llvm.struct<(f32, f32, f32, f32)>\n      %o" + std::to_string(c) + " = llvm.getelementptr %po[" +
@@ -86,7 +95,9 @@ module attributes {gpu.container_module} {
   return text;
 }
 
-Kernel emulated(const std::string &text) {
+Kernel emulated(const std::string &text, std::vector<ArgSpec> args = {{ArgSpec::Kind::Buffer, DType::I32, "in"},
+                                                                       {ArgSpec::Kind::Buffer, DType::F32, "acc"},
+                                                                       {ArgSpec::Kind::Buffer, DType::F32, "out"}}) {
   mlir::DialectRegistry registry;
   registry.insert<mlir::arith::ArithDialect, mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect, mlir::NVVM::NVVMDialect,
                   mlir::scf::SCFDialect>();
@@ -97,9 +108,7 @@ Kernel emulated(const std::string &text) {
   REQUIRE(mlir::succeeded(program));
   KernelInfo info;
   info.name = program->name;
-  info.args = {{ArgSpec::Kind::Buffer, DType::I32, "in"},
-               {ArgSpec::Kind::Buffer, DType::F32, "acc"},
-               {ArgSpec::Kind::Buffer, DType::F32, "out"}};
+  info.args = std::move(args);
   return Kernel(info, std::make_shared<const gpuemu::EmuExecutable>(std::move(*program)));
 }
 
@@ -137,6 +146,41 @@ std::array<std::array<float, 4>, 32> run(const Kernel &k, bool bf16, const doubl
   return d;
 }
 
+// The tables for m16n8k8 .tf32 (C and D as m16n8k16's).
+At tf32_a_at(int lane, int i) { return {lane / 4 + (i == 1 || i == 3 ? 8 : 0), lane % 4 + (i >= 2 ? 4 : 0)}; }
+At tf32_b_at(int lane, int i) { return {lane % 4 + (i == 1 ? 4 : 0), lane / 4}; }
+
+/// Runs the warp on the registers' raw bits of A (16 x 8) and B (8 x 8), each lane
+/// given its fragments by the tables, and C (16 x 8); returns D as the lanes hold it.
+std::array<std::array<float, 4>, 32> run_tf32(const Kernel &k, const uint32_t (&a)[16][8],
+                                              const uint32_t (&b)[8][8], const double (&c)[16][8]) {
+  Buffer in(DType::I32, 32 * 6), acc(DType::F32, 32 * 4), out(DType::F32, 32 * 4);
+  auto words = in.as<uint32_t>();
+  for (int lane = 0; lane < 32; ++lane) {
+    for (int i = 0; i < 4; ++i)
+      words[lane * 6 + i] = a[tf32_a_at(lane, i).row][tf32_a_at(lane, i).col];
+    for (int i = 0; i < 2; ++i)
+      words[lane * 6 + 4 + i] = b[tf32_b_at(lane, i).row][tf32_b_at(lane, i).col];
+    for (int i = 0; i < 4; ++i)
+      acc.as<float>()[lane * 4 + i] = static_cast<float>(c[c_at(lane, i).row][c_at(lane, i).col]);
+  }
+  out.fill_bytes(0xFF);
+  launch(k, Grid(1), in, acc, out);
+  std::array<std::array<float, 4>, 32> d;
+  for (int lane = 0; lane < 32; ++lane)
+    for (int i = 0; i < 4; ++i)
+      d[lane][i] = out.as<float>()[lane * 4 + i];
+  return d;
+}
+
+/// `x` rounded to 11 significant bits, ties away from zero (normal f32 values only).
+double tf32_reference(float x) {
+  int e = 0;
+  std::frexp(std::fabs(static_cast<double>(x)), &e);
+  const double rounded = std::round(std::ldexp(std::fabs(static_cast<double>(x)), 11 - e)); // ties away
+  return std::copysign(std::ldexp(rounded, e - 11), static_cast<double>(x));
+}
+
 } // namespace
 
 TEST_CASE("the PTX ISA's m16n8k16 fragment tables, entry by entry", "[gpu-emu][mma]") {
@@ -160,7 +204,7 @@ TEST_CASE("gpu-emu's mma.sync m16n8k16 multiplies f16 and bf16 fragments as the 
   for (bool bf16 : {false, true}) {
     const std::string what = bf16 ? "bf16" : "f16";
     INFO(what);
-    Kernel k = emulated(mma_kernel(bf16));
+    Kernel k = emulated(mma_kernel(bf16 ? Input::BF16 : Input::F16));
     // Random inputs, exactly representable in the 16-bit format, and an accumulator.
     const uint64_t seed = testing::case_seed("mma " + what);
     INFO("seed " << seed);
@@ -208,6 +252,113 @@ TEST_CASE("gpu-emu's mma.sync m16n8k16 multiplies f16 and bf16 fragments as the 
   }
 }
 
+TEST_CASE("gpu-emu's cvt.rna.tf32.f32 rounds to 10 mantissa bits, ties away from zero", "[gpu-emu][tf32]") {
+  using gpuemu::bits_of;
+  using gpuemu::float_of;
+  using gpuemu::round_to_tf32;
+  CHECK(round_to_tf32(bits_of(1.0f)) == bits_of(1.0f));
+  // 1 + 2^-11 lies halfway between 1 and 1 + 2^-10: away from zero, either sign.
+  CHECK(float_of(round_to_tf32(bits_of(1.0f + 0x1p-11f))) == 1.0f + 0x1p-10f);
+  CHECK(float_of(round_to_tf32(bits_of(-1.0f - 0x1p-11f))) == -1.0f - 0x1p-10f);
+  CHECK(float_of(round_to_tf32(bits_of(1.0f + 0x1p-12f))) == 1.0f);
+  CHECK(float_of(round_to_tf32(bits_of(1.0f + 0x1p-11f + 0x1p-20f))) == 1.0f + 0x1p-10f);
+  // The largest finite f32 carries into the exponent: infinity. Infinity and NaN stay.
+  CHECK(std::isinf(float_of(round_to_tf32(bits_of(std::numeric_limits<float>::max())))));
+  CHECK(round_to_tf32(bits_of(-INFINITY)) == bits_of(-INFINITY));
+  CHECK(std::isnan(float_of(round_to_tf32(bits_of(std::numeric_limits<float>::quiet_NaN())))));
+  CHECK(std::isnan(float_of(round_to_tf32(0x7f800001u)))); // a NaN whose payload is all in the low bits
+  // Random normal values against the rounding done in double.
+  const uint64_t seed = testing::case_seed("tf32 rounding");
+  INFO("seed " << seed);
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<float> mantissa(1.0f, 2.0f);
+  std::uniform_int_distribution<int> exponent(-100, 100);
+  for (int i = 0; i < 10000; ++i) {
+    const float x = std::ldexp(mantissa(random), exponent(random)) * (i % 2 ? -1.0f : 1.0f);
+    INFO(x);
+    const uint32_t r = round_to_tf32(bits_of(x));
+    CHECK((r & 0x1fffu) == 0);
+    CHECK(static_cast<double>(float_of(r)) == tf32_reference(x));
+  }
+
+  // The same through a kernel: nvvm.convert.float.to.tf32 with rna.
+  const char *text = R"(
+module attributes {gpu.container_module} {
+  gpu.module @m {
+    gpu.func @cvt(%in: !llvm.ptr<1>, %out: !llvm.ptr<1>) kernel attributes {known_block_size = array<i32: 32, 1, 1>} {
+      %t = gpu.thread_id x
+      %lane = arith.index_cast %t : index to i32
+      %p = llvm.getelementptr %in[%lane] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+      %x = llvm.load %p : !llvm.ptr<1> -> f32
+      %r = nvvm.convert.float.to.tf32 %x {rnd = #nvvm.fp_rnd_mode<rna>}
+      %q = llvm.getelementptr %out[%lane] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+      llvm.store %r, %q : i32, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}
+)";
+  Kernel k = emulated(text, {{ArgSpec::Kind::Buffer, DType::F32, "in"}, {ArgSpec::Kind::Buffer, DType::I32, "out"}});
+  Buffer in(DType::F32, 32), out(DType::I32, 32);
+  kernels::fill_uniform(in, seed, -3.0, 3.0);
+  out.fill_bytes(0xFF);
+  launch(k, Grid(1), in, out);
+  for (int l = 0; l < 32; ++l) {
+    INFO("lane " << l);
+    CHECK(out.as<uint32_t>()[l] == round_to_tf32(bits_of(in.as<float>()[l])));
+  }
+}
+
+TEST_CASE("gpu-emu's mma.sync m16n8k8 multiplies tf32 fragments as the PTX ISA lays them out", "[gpu-emu][tf32]") {
+  Kernel k = emulated(mma_kernel(Input::TF32));
+  const uint64_t seed = testing::case_seed("mma tf32");
+  INFO("seed " << seed);
+  Buffer draws(DType::F32, 16 * 8 + 8 * 8 + 16 * 8);
+  kernels::fill_uniform(draws, seed, -2.0, 2.0);
+  auto r = draws.as<float>();
+  // Random f32 inputs with their low 13 bits set at random too: the instruction reads
+  // only the 19 high bits, so the product is that of the truncated values.
+  std::mt19937_64 random(seed);
+  uint32_t a[16][8], b[8][8];
+  double c[16][8];
+  size_t next = 0;
+  auto draw = [&] { return gpuemu::bits_of(r[next++]) | static_cast<uint32_t>(random() & 0x1fffu); };
+  auto truncated = [](uint32_t bits) { return static_cast<double>(gpuemu::float_of(bits & 0xffffe000u)); };
+  for (auto &row : a)
+    for (uint32_t &x : row)
+      x = draw();
+  for (auto &row : b)
+    for (uint32_t &x : row)
+      x = draw();
+  for (auto &row : c)
+    for (double &x : row)
+      x = r[next++];
+  auto d = run_tf32(k, a, b, c);
+  for (int lane = 0; lane < 32; ++lane)
+    for (int i = 0; i < 4; ++i) {
+      const At at = c_at(lane, i);
+      double expected = c[at.row][at.col];
+      for (int kk = 0; kk < 8; ++kk)
+        expected += truncated(a[at.row][kk]) * truncated(b[kk][at.col]);
+      INFO("lane " << lane << " d" << i << " = D(" << at.row << "," << at.col << ")");
+      CHECK(std::fabs(d[lane][i] - expected) <= 1e-6 * (1 + std::fabs(expected)));
+    }
+  // One element at a time: A(r, k) = 1 and B(k, n) = 1 put a 1 in D(r, n) alone.
+  for (auto [row, kk, col] : {std::array<int, 3>{0, 0, 0}, {9, 5, 3}, {15, 7, 7}, {4, 2, 6}, {12, 6, 1}}) {
+    uint32_t oa[16][8] = {}, ob[8][8] = {};
+    double oc[16][8] = {};
+    oa[row][kk] = gpuemu::bits_of(1.0f);
+    ob[kk][col] = gpuemu::bits_of(1.0f);
+    auto one = run_tf32(k, oa, ob, oc);
+    for (int lane = 0; lane < 32; ++lane)
+      for (int i = 0; i < 4; ++i) {
+        const bool here = lane == row % 8 * 4 + col / 2 && i == row / 8 * 2 + col % 2;
+        INFO("A(" << row << "," << kk << ") B(" << kk << "," << col << "): lane " << lane << " d" << i);
+        CHECK(one[lane][i] == (here ? 1.0f : 0.0f));
+      }
+  }
+}
+
 TEST_CASE("gpu-emu refuses an mma.sync it does not model, and one run by part of a warp", "[gpu-emu][mma]") {
   // f16 accumulators: a valid mma.sync that gpu-emu does not model, so it refuses it.
   const char *f16_acc = R"(
@@ -233,11 +384,11 @@ module attributes {gpu.container_module} {
     auto module = mlir::parseSourceString<mlir::ModuleOp>(f16_acc, &context, "mma.mlir");
     REQUIRE(module);
     CHECK(mlir::failed(gpuemu::translate_to_program(*module, 32)));
-    CHECK(diagnostic.find("gpu-emu models nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs and f32 "
-                          "accumulators") != std::string::npos);
+    CHECK(diagnostic.find("gpu-emu models nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs and m16n8k8 "
+                          "row.col with tf32 inputs, f32 accumulators") != std::string::npos);
   }
   // Lanes 16..31 skip the mma: the warp is not converged.
-  std::string partial = mma_kernel(false);
+  std::string partial = mma_kernel(Input::F16);
   const std::string call = "      %d = nvvm.mma.sync";
   const size_t at = partial.find(call), end = partial.find('\n', at);
   const std::string mma = partial.substr(at, end - at);

@@ -1,6 +1,6 @@
 // The compiler's matrix instruction tables (backends/gpu/Layout/MatrixInstruction)
 // against the vendors' formulas, entry by entry: every (register, lane) of mma.sync
-// m16n8k16's A, B and accumulator (the PTX ISA) and of MFMA 32x32x8's (AMD's CDNA
+// m16n8k16's and m16n8k8 tf32's A, B and accumulator (the PTX ISA) and of MFMA 32x32x8's (AMD's CDNA
 // tables). gpu-emu keeps its own copy of the same tables (gpu_emu_tests [mma], [mfma]);
 // these pin the compiler's, so the two are checked against the same formulas apart.
 // Then the accumulator's tiling over warps: every element of the tile held, the warps
@@ -42,6 +42,34 @@ TEST_CASE("mma.m16n8k16's fragments are the PTX ISA's", "[gpu][matrix]") {
     for (int64_t i = 0; i < 4; ++i)
       CHECK(at(mma.c, i, lane) == At{group + 8 * (i >> 1), 2 * inGroup + (i & 1)});
   }
+}
+
+TEST_CASE("mma.m16n8k8.tf32's fragments are the PTX ISA's", "[gpu][matrix]") {
+  // One f32 (read as tf32) a register: A 16 x 8 in 4, B 8 x 8 in 2, C as m16n8k16's.
+  const MatrixInstruction mma = *find_matrix_instruction("mma.m16n8k8.tf32");
+  CHECK((mma.m == 16 && mma.n == 8 && mma.k == 8 && mma.lanes == 32 && mma.tf32()));
+  CHECK_FALSE(find_matrix_instruction("mma.m16n8k16")->tf32());
+  CHECK(mma.a.in_size("register") == 4);
+  CHECK(mma.b.in_size("register") == 2);
+  for (int64_t lane = 0; lane < 32; ++lane) {
+    const int64_t group = lane / 4, inGroup = lane % 4;
+    INFO("lane " << lane);
+    for (int64_t i = 0; i < 4; ++i) // row + 8 for a1, a3; column + 4 for a2, a3
+      CHECK(at(mma.a, i, lane) == At{group + 8 * (i & 1), inGroup + 4 * (i >> 1)});
+    for (int64_t i = 0; i < 2; ++i)
+      CHECK(at(mma.b, i, lane) == At{inGroup + 4 * i, group});
+    for (int64_t i = 0; i < 4; ++i)
+      CHECK(at(mma.c, i, lane) == At{group + 8 * (i >> 1), 2 * inGroup + (i & 1)});
+  }
+  // The entries the ISA's figure shows for lane 5 (group 1, thread 1): a0 (1,1), a1 (9,1),
+  // a2 (1,5), a3 (9,5); b0 (1,1), b1 (5,1).
+  CHECK((at(mma.a, 0, 5) == At{1, 1} && at(mma.a, 1, 5) == At{9, 1} && at(mma.a, 2, 5) == At{1, 5} &&
+         at(mma.a, 3, 5) == At{9, 5}));
+  CHECK((at(mma.b, 0, 5) == At{1, 1} && at(mma.b, 1, 5) == At{5, 1}));
+  // Its accumulator tiles the warps as m16n8k16's does.
+  const MatrixInstruction k16 = *find_matrix_instruction("mma.m16n8k16");
+  for (int64_t warps : {4, 8})
+    CHECK(tile_accumulator(mma, 128, 64, warps)->layout == tile_accumulator(k16, 128, 64, warps)->layout);
 }
 
 TEST_CASE("mfma.32x32x8's fragments are AMD's", "[gpu][matrix]") {
@@ -99,7 +127,7 @@ TEST_CASE("a matrix accumulator tiles its block's warps, the longer side split f
 }
 
 TEST_CASE("the planted swap changes the accumulator's table and nothing else", "[gpu][matrix]") {
-  for (const char *name : {"mma.m16n8k16", "mfma.32x32x8"}) {
+  for (const char *name : {"mma.m16n8k16", "mma.m16n8k8.tf32", "mfma.32x32x8"}) {
     INFO(name);
     const MatrixInstruction right = *find_matrix_instruction(name), wrong = *find_matrix_instruction(name, true);
     CHECK(right.a == wrong.a);

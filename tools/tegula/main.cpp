@@ -34,7 +34,7 @@ commands:
       --dump-ir                   print the IR after every pipeline stage to stderr
       --bounds-check              check every memory access against its buffer
       --config F=V[,F=V]          set fields of the kernel's configuration after the default
-                                  (gemm: BM, BN, BK, num_warps, num_stages, kn_multiple;
+                                  (gemm: BM, BN, BK, num_warps, num_stages, kn_multiple, tf32;
                                   attention: BM, BN, num_warps, num_stages, head_block)
       --shape S                   the problem the target's default configuration is chosen
                                   for (gemm M,N,K; softmax and the norms M,N; attention D,

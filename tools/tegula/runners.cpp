@@ -62,10 +62,18 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
   }
   if (kernel == "gemm") {
     auto s = shape_or(shape, {1000, 1000, 1000}, 3, kernel);
-    GemmConfig config = default_gemm_config(target, s[0], s[1], s[2]);
+    // tf32=1 starts from the tf32 default (its own block and stages), then the rest apply.
+    const bool tf32Asked = std::any_of(overrides.begin(), overrides.end(),
+                                       [](const auto &item) { return item.first == "tf32" && item.second == 1; });
+    GemmConfig config = tf32Asked && dtype == DType::F32 ? default_tf32_gemm_config(target, s[0], s[1], s[2])
+                                                         : default_gemm_config(target, s[0], s[1], s[2]);
+    int tf32 = config.allow_tf32 ? 1 : 0;
     apply_overrides(kernel, overrides,
                     {{"BM", &config.BM}, {"BN", &config.BN}, {"BK", &config.BK}, {"num_warps", &config.num_warps},
-                     {"num_stages", &config.num_stages}, {"kn_multiple", &config.kn_multiple}});
+                     {"num_stages", &config.num_stages}, {"kn_multiple", &config.kn_multiple}, {"tf32", &tf32}});
+    if (tf32 != 0 && tf32 != 1)
+      throw Error(ErrorCode::InvalidArgument, "gemm: tf32 = " + std::to_string(tf32) + " (it is 0 or 1)");
+    config.allow_tf32 = tf32 == 1;
     return trace_gemm(dtype, config);
   }
   if (kernel == "rms_norm" || kernel == "layer_norm") {

@@ -420,6 +420,9 @@ void Interpreter::exec(const Instr &in, Mask &mask, const std::vector<int32_t> *
     });
     return;
   }
+  case Op::ToTf32:
+    each([&](int64_t t) { at(in.results[0], 0, t) = round_to_tf32(static_cast<uint32_t>(at(in.args[0], 0, t))); });
+    return;
   case Op::Extract:
     each([&](int64_t t) { at(in.results[0], 0, t) = at(in.args[0], static_cast<int>(in.imm), t); });
     return;
@@ -826,41 +829,58 @@ bool Interpreter::warp_converged(const Instr &in, const Mask &mask, int64_t warp
 //                                   column groupID.
 //   C, D (16 x 8), c_i for i in 0..3: row groupID, + 8 for i >= 2;
 //                                     column 2 threadID_in_group + (i & 1).
-// Registers hold two 16-bit elements, a_{2r} in the low half of register r. D is the
-// sum over k of the products (each exact in f64) plus C, in f64, rounded once to f32:
-// the hardware's accumulation rounds at least as coarsely, which the correctness
+// Registers hold two 16-bit elements, a_{2r} in the low half of register r.
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32, from "Matrix Fragments for
+// mma.m16n8k8" (.tf32), one element a register, the instruction reading its 19 high bits:
+//   A (16 x 8), a_i for i in 0..3: row groupID, + 8 for a1, a3;
+//                                  column threadID_in_group, + 4 for a2, a3.
+//   B (8 x 8),  b_i for i in 0..1: row threadID_in_group, + 4 for b1; column groupID.
+//   C, D: as m16n8k16's.
+// D is the sum over k of the products (each exact in f64) plus C, in f64, rounded once
+// to f32: the hardware's accumulation rounds at least as coarsely, which the correctness
 // policy's f32 accumulation bound covers.
 void Interpreter::exec_mma(const Instr &in, const Mask &mask) {
   const int64_t warp = program_.warp_size;
   if (warp != 32)
     fail(ErrorCode::DeviceFault, in, "mma.sync runs on 32-lane warps, this kernel's warps have " +
                                          std::to_string(warp) + " lanes");
-  const Scalar half = static_cast<MmaInput>(in.imm) == MmaInput::BF16 ? Scalar::BF16 : Scalar::F16;
+  const MmaInput input = static_cast<MmaInput>(in.imm);
+  const bool tf32 = input == MmaInput::TF32;
+  const int K = tf32 ? 8 : 16;
+  const Scalar half = input == MmaInput::BF16 ? Scalar::BF16 : Scalar::F16;
   // The 16-bit element j (0 or 1) of register `value` in thread t: a vector of two
   // halves, or an i32 holding both.
   auto element = [&](int32_t value, int j, int64_t t) -> double {
     const uint64_t bits = program_.values[value].width == 2 ? at(value, j, t) : at(value, 0, t) >> (16 * j);
     return to_double(half, bits & 0xffff);
   };
+  const size_t cFirst = 6; // A's 4 registers and B's 2 come first, whatever the shape
   for (int64_t warpStart = 0; warpStart < threads_; warpStart += warp) {
     if (!warp_converged(in, mask, warpStart))
       continue;
     double a[16][16], b[16][8], c[16][8];
     for (int64_t lane = 0; lane < 32; ++lane) {
       const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
-      for (int i = 0; i < 8; ++i)
-        a[group + 8 * ((i >> 1) & 1)][2 * inGroup + (i & 1) + 8 * (i >> 2)] = element(in.args[i / 2], i % 2, t);
+      if (tf32) {
+        for (int i = 0; i < 4; ++i)
+          a[group + 8 * (i & 1)][inGroup + 4 * (i >> 1)] = tf32_value(static_cast<uint32_t>(at(in.args[i], 0, t)));
+        for (int i = 0; i < 2; ++i)
+          b[inGroup + 4 * i][group] = tf32_value(static_cast<uint32_t>(at(in.args[4 + i], 0, t)));
+      } else {
+        for (int i = 0; i < 8; ++i)
+          a[group + 8 * ((i >> 1) & 1)][2 * inGroup + (i & 1) + 8 * (i >> 2)] = element(in.args[i / 2], i % 2, t);
+        for (int i = 0; i < 4; ++i)
+          b[2 * inGroup + (i & 1) + 8 * (i >> 1)][group] = element(in.args[4 + i / 2], i % 2, t);
+      }
       for (int i = 0; i < 4; ++i)
-        b[2 * inGroup + (i & 1) + 8 * (i >> 1)][group] = element(in.args[4 + i / 2], i % 2, t);
-      for (int i = 0; i < 4; ++i)
-        c[group + 8 * (i >> 1)][2 * inGroup + (i & 1)] = to_double(Scalar::F32, at(in.args[6 + i], 0, t));
+        c[group + 8 * (i >> 1)][2 * inGroup + (i & 1)] = to_double(Scalar::F32, at(in.args[cFirst + i], 0, t));
     }
     for (int64_t lane = 0; lane < 32; ++lane) {
       const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
       for (int i = 0; i < 4; ++i) {
         const int row = static_cast<int>(group + 8 * (i >> 1)), col = static_cast<int>(2 * inGroup + (i & 1));
         double sum = 0;
-        for (int k = 0; k < 16; ++k)
+        for (int k = 0; k < K; ++k)
           sum += a[row][k] * b[k][col];
         at(in.results[i], 0, t) = from_double(Scalar::F32, sum + c[row][col]);
       }
@@ -919,7 +939,8 @@ void Interpreter::exec_ldmatrix(const Instr &in, const Mask &mask) {
     fail(ErrorCode::DeviceFault, in, "ldmatrix runs on 32-lane warps, this kernel's warps have " +
                                          std::to_string(warp) + " lanes");
   const int64_t matrices = in.imm & 0xff;
-  const bool transpose = (in.imm >> 8) & 1;
+  const bool transpose = (in.imm >> 8) & 1, words32 = (in.imm >> 9) & 1;
+  const int64_t elementBytes = words32 ? 4 : 2;
   const int32_t view = in.args[0], index = in.args[1];
   const int indexBits = scalar_bits(program_.values[index].scalar);
   AccessCounters &counters = report_.shared[site(in)];
@@ -934,7 +955,7 @@ void Interpreter::exec_ldmatrix(const Instr &in, const Mask &mask) {
       for (int64_t r = 0; r < 8; ++r) {
         const int64_t t = warpStart + 8 * q + r;
         int64_t scaled = 0, offset = 0;
-        if (__builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), int64_t{2}, &scaled) ||
+        if (__builtin_mul_overflow(sign_extend(at(index, 0, t), indexBits), elementBytes, &scaled) ||
             __builtin_add_overflow(static_cast<int64_t>(at(view, 0, t)), scaled, &offset))
           offset = -1;
         touch_shared(in, t, offset, 16, true);
@@ -952,9 +973,14 @@ void Interpreter::exec_ldmatrix(const Instr &in, const Mask &mask) {
     }
     for (int64_t lane = 0; lane < warp; ++lane) {
       const int64_t t = warpStart + lane, group = lane / 4, inGroup = lane % 4;
-      for (int64_t q = 0; q < matrices; ++q)
+      for (int64_t q = 0; q < matrices; ++q) {
+        if (words32) { // the same 32 bits as one element
+          at(in.results[q], 0, t) = m[q][group][2 * inGroup] | uint64_t{m[q][group][2 * inGroup + 1]} << 16;
+          continue;
+        }
         for (int j = 0; j < 2; ++j)
           at(in.results[q], j, t) = transpose ? m[q][2 * inGroup + j][group] : m[q][group][2 * inGroup + j];
+      }
     }
     ++counters.requests;
     counters.sectors += wavefronts;

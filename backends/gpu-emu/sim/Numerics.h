@@ -89,6 +89,20 @@ inline uint64_t from_double(Scalar s, double v) {
   }
 }
 
+/// PTX cvt.rna.tf32.f32: the f32 `bits` rounded to 10 mantissa bits, to nearest with
+/// ties away from zero, the 13 low bits cleared. In sign and magnitude, adding half the
+/// last kept place and truncating rounds the magnitude so, and a carry out of the
+/// mantissa steps the exponent (the largest finite values round to infinity). NaN stays
+/// a NaN, infinity stays infinity.
+inline uint32_t round_to_tf32(uint32_t bits) {
+  if ((bits & 0x7f800000u) == 0x7f800000u) // infinity, or NaN: keep a mantissa bit that survives
+    return (bits & 0x007fffffu) ? (bits | 0x00400000u) & 0xffffe000u : bits;
+  return (bits + 0x1000u) & 0xffffe000u;
+}
+
+/// The value an mma.sync reads from a tf32 register: the 19 high bits of an f32.
+inline double tf32_value(uint32_t bits) { return float_of(bits & 0xffffe000u); }
+
 } // namespace tegula::gpuemu
 
 #endif

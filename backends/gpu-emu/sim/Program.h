@@ -35,6 +35,10 @@ enum class Op : uint16_t {
   CmpI, CmpF, // imm: the predicate, numbered as in arith
   Select,
   ExtSI, ExtUI, TruncI, ExtF, TruncF, SIToFP, UIToFP, FPToSI, FPToUI, Bitcast,
+  // PTX cvt.rna.tf32.f32 (nvvm.convert.float.to.tf32, rna): args[0]: an f32; result:
+  // its bits rounded to 10 mantissa bits, to nearest with ties away from zero, in an i32
+  // (the 13 low bits zero).
+  ToTf32,
   Extract,      // imm: the element
   FromElements, // args: one per element
   // Memory. Global addresses are host addresses of the launch's buffers; shared ones
@@ -52,13 +56,16 @@ enum class Op : uint16_t {
   ThreadId, BlockId, GridDim, BlockDim, // imm: the dimension (0, 1, 2)
   Shuffle,      // args: value, offset, width; imm: mode (0 xor, 1 idx, 2 up, 3 down); results: value, valid
   Barrier,
-  // A warp's matrix multiply-accumulate (PTX mma.sync.aligned.m16n8k16.row.col, f32
-  // accumulators): args: A's 4 registers (2 halves each), B's 2, C's 4 f32; imm: an
-  // MmaInput; results: D's 4 f32. Each lane holds the fragments the PTX ISA assigns it.
+  // A warp's matrix multiply-accumulate (PTX mma.sync.aligned.row.col, f32
+  // accumulators): m16n8k16 with 16-bit inputs (args: A's 4 registers of 2 halves each,
+  // B's 2) or m16n8k8 with tf32 (A's 4 registers of one element, B's 2), then C's 4 f32;
+  // imm: an MmaInput; results: D's 4 f32. Each lane holds the fragments the PTX ISA
+  // assigns it.
   MmaSync,
   // A warp's ldmatrix.sync.aligned.m8n8.x{1,2,4}{.trans}.shared.b16: args: view, index
-  // (of 16-bit elements: this lane's row of 8); imm: the number of matrices, plus 256
-  // for .trans; results: one pair of 16-bit elements per matrix.
+  // (of the view's elements: this lane's row of 16 bytes); imm: the number of matrices,
+  // plus 256 for .trans, plus 512 where the elements are 32-bit (no .trans); results:
+  // one 32-bit register per matrix, as a pair of 16-bit elements or one 32-bit one.
   LdMatrix,
   // A wavefront's v_mfma_f32_32x32x8{f16,bf16} (amdgpu.mfma m = n = 32, k = 8, one
   // block): args: A's 4 elements, B's 4, C's 16 f32 (three vectors); imm: an MmaInput;
@@ -86,8 +93,9 @@ enum class Op : uint16_t {
 /// are IEEE maxNum and minNum (a NaN operand loses to a number).
 enum class AtomicKind : uint8_t { Add, FAdd, Max, Min, UMax, UMin, FMax, FMin, Xchg };
 
-/// The 16-bit inputs of an MmaSync; a register holds two, the first in its low half.
-enum class MmaInput : uint8_t { F16, BF16 };
+/// The inputs of an MmaSync: 16-bit ones two to a register, the first in its low half;
+/// tf32 one to a register (an f32's bits, of which the instruction reads the 19 high).
+enum class MmaInput : uint8_t { F16, BF16, TF32 };
 
 struct Instr {
   Op op = Op::Constant;

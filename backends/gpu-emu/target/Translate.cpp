@@ -279,13 +279,17 @@ private:
       return finish(to < from ? Op::TruncI : isa<arith::IndexCastOp>(op) ? Op::ExtSI : Op::ExtUI, op->getOperands());
     }
     if (auto extract = dyn_cast<vector::ExtractOp>(op); extract && fields_.count(extract.getSource())) {
-      // One matrix's pair of an ldmatrix: a copy of that field.
+      // One matrix's register of an ldmatrix (a copy of that field), or one element of it.
       const SmallVector<int32_t, 4> &fields = fields_.find(extract.getSource())->second;
-      if (!extract.getDynamicPosition().empty() || extract.getStaticPosition().size() != 1 ||
-          extract.getStaticPosition()[0] < 0 || extract.getStaticPosition()[0] >= static_cast<int64_t>(fields.size()))
-        return op->emitError("gpu-emu models vector.extract of one matrix of an ldmatrix");
-      in.op = Op::Bitcast;
-      in.args = {fields[extract.getStaticPosition()[0]]};
+      ArrayRef<int64_t> position = extract.getStaticPosition();
+      if (!extract.getDynamicPosition().empty() || position.empty() || position.size() > 2 || position[0] < 0 ||
+          position[0] >= static_cast<int64_t>(fields.size()) ||
+          (position.size() == 2 &&
+           (position[1] < 0 || position[1] >= p_.values[fields[position[0]]].width)))
+        return op->emitError("gpu-emu models vector.extract of one matrix of an ldmatrix, or of one element of it");
+      in.op = position.size() == 2 ? Op::Extract : Op::Bitcast;
+      in.imm = position.size() == 2 ? position[1] : 0;
+      in.args = {fields[position[0]]};
       if (failed(addResults(in, op)))
         return failure();
       return in;
@@ -412,15 +416,22 @@ private:
     }
     if (auto mma = dyn_cast<NVVM::MmaOp>(op))
       return translateMma(mma, in);
+    if (auto convert = dyn_cast<NVVM::ConvertFloatToTF32Op>(op)) {
+      if (convert.getRnd() != NVVM::FPRoundingMode::RNA || convert.getSat() != NVVM::SaturationMode::NONE ||
+          convert.getRelu())
+        return op->emitError("gpu-emu models nvvm.convert.float.to.tf32 rounding to nearest, ties away (rna), "
+                             "without saturation or relu");
+      return finish(Op::ToTf32, op->getOperands());
+    }
     if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op))
       return translateLdMatrix(load, in);
     if (auto mfma = dyn_cast<amdgpu::MFMAOp>(op))
       return translateMfma(mfma, in);
     if (auto bitcast = dyn_cast<LLVM::BitcastOp>(op)) {
       std::optional<ValueType> from = valueTypeOf(bitcast.getArg().getType()), to = valueTypeOf(bitcast.getType());
-      if (!from || !to || from->width < 2 || to->width != 1 || is_float(to->scalar) ||
+      if (!from || !to || to->width != 1 || is_float(to->scalar) ||
           scalar_bits(from->scalar) * from->width != scalar_bits(to->scalar))
-        return op->emitError("gpu-emu models llvm.bitcast of a vector into one integer of its bits");
+        return op->emitError("gpu-emu models llvm.bitcast of a value (a vector: its elements, the first lowest) into one integer of its bits");
       return finish(Op::Pack, {bitcast.getArg()});
     }
     if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op)) {
@@ -548,8 +559,9 @@ private:
   }
 
   /// nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs (two to a register: a
-  /// vector<2xf16> or an i32) and f32 accumulators; its struct of four f32 becomes four
-  /// values, which llvm.extractvalue names.
+  /// vector<2xf16> or an i32), or m16n8k8 row.col with tf32 ones (an i32 each), and f32
+  /// accumulators; its struct of four f32 becomes four values, which llvm.extractvalue
+  /// names.
   FailureOr<Instr> translateMma(NVVM::MmaOp mma, Instr &in) {
     NVVM::MMAShapeAttr shape = mma.getShape();
     std::optional<NVVM::MMATypes> input = mma.getMultiplicandAPtxType();
@@ -560,24 +572,31 @@ private:
     }
     auto result = dyn_cast<LLVM::LLVMStructType>(mma.getResult().getType());
     auto allF32 = [](TypeRange types) { return llvm::all_of(types, [](Type t) { return t.isF32(); }); };
-    const bool modelled = shape.getM() == 16 && shape.getN() == 8 && shape.getK() == 16 &&
+    const bool tf32 = input == NVVM::MMATypes::tf32;
+    const bool modelled = shape.getM() == 16 && shape.getN() == 8 && shape.getK() == (tf32 ? 8 : 16) &&
                           mma.getLayoutA() == NVVM::MMALayout::row && mma.getLayoutB() == NVVM::MMALayout::col &&
-                          input && (*input == NVVM::MMATypes::f16 || *input == NVVM::MMATypes::bf16) &&
+                          input &&
+                          (*input == NVVM::MMATypes::f16 || *input == NVVM::MMATypes::bf16 || tf32) &&
                           mma.getMultiplicandBPtxType().value_or(*input) == *input && mma.getOperandA().size() == 4 &&
                           mma.getOperandB().size() == 2 && mma.getOperandC().size() == 4 &&
                           allF32(mma.getOperandC().getTypes()) && result && result.getBody().size() == 4 &&
                           allF32(result.getBody());
     if (!modelled)
-      return mma.emitError("gpu-emu models nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs and f32 "
-                           "accumulators");
+      return mma.emitError("gpu-emu models nvvm.mma.sync m16n8k16 row.col with f16 or bf16 inputs and m16n8k8 "
+                           "row.col with tf32 inputs, f32 accumulators");
     for (Value v : llvm::concat<Value>(mma.getOperandA(), mma.getOperandB())) {
       std::optional<ValueType> type = valueTypeOf(v.getType());
       const bool pair = type && type->width == 2 && scalar_bits(type->scalar) == 16;
-      if (!pair && !(type && type->width == 1 && type->scalar == Scalar::I32))
-        return mma.emitError("gpu-emu takes mma.sync inputs two to a 32-bit register, not ") << v.getType();
+      const bool word = type && type->width == 1 && type->scalar == Scalar::I32;
+      if (tf32 ? !word : !pair && !word)
+        return mma.emitError(tf32 ? "gpu-emu takes tf32 mma.sync inputs one to a 32-bit integer, not "
+                                  : "gpu-emu takes mma.sync inputs two to a 32-bit register, not ")
+               << v.getType();
     }
     in.op = Op::MmaSync;
-    in.imm = static_cast<int64_t>(*input == NVVM::MMATypes::bf16 ? MmaInput::BF16 : MmaInput::F16);
+    in.imm = static_cast<int64_t>(tf32                               ? MmaInput::TF32
+                                  : *input == NVVM::MMATypes::bf16 ? MmaInput::BF16
+                                                                    : MmaInput::F16);
     SmallVector<Value> args(mma.getOperandA());
     llvm::append_range(args, mma.getOperandB());
     llvm::append_range(args, mma.getOperandC());
@@ -634,25 +653,27 @@ private:
     return in;
   }
 
-  /// nvgpu.ldmatrix of 16-bit elements from a one-dimensional shared-memory view: one
-  /// pair of elements per matrix, which vector.extract names.
+  /// nvgpu.ldmatrix of 16-bit elements (a pair per matrix) or 32-bit ones (one per
+  /// matrix, not transposed) from a one-dimensional shared-memory view; vector.extract
+  /// names each matrix's.
   FailureOr<Instr> translateLdMatrix(nvgpu::LdMatrixOp load, Instr &in) {
     auto source = cast<MemRefType>(load.getSrcMemref().getType());
     auto result = load.getRes().getType();
     const int64_t matrices = load.getNumTiles();
-    if (source.getRank() != 1 || source.getElementTypeBitWidth() != 16 || result.getRank() != 2 ||
-        result.getDimSize(0) != matrices || result.getDimSize(1) != 2 || matrices < 1 || matrices > 4 ||
+    const int64_t bits = source.getElementTypeBitWidth();
+    if (source.getRank() != 1 || (bits != 16 && !(bits == 32 && !load.getTranspose())) || result.getRank() != 2 ||
+        result.getDimSize(0) != matrices || result.getDimSize(1) != 32 / bits || matrices < 1 || matrices > 4 ||
         matrices == 3)
-      return load.emitError("gpu-emu models ldmatrix of 1, 2 or 4 matrices of 16-bit elements from "
-                            "one-dimensional shared memory");
+      return load.emitError("gpu-emu models ldmatrix of 1, 2 or 4 matrices of 16-bit elements, or of 32-bit "
+                            "ones without .trans, from one-dimensional shared memory");
     in.op = Op::LdMatrix;
-    in.imm = matrices + (load.getTranspose() ? 256 : 0);
+    in.imm = matrices + (load.getTranspose() ? 256 : 0) + (bits == 32 ? 512 : 0);
     if (failed(addArgs(in, load, {load.getSrcMemref(), load.getIndices()[0]})))
       return failure();
     std::optional<ValueType> element = valueTypeOf(result.getElementType());
     if (!element)
       return load.emitError("gpu-emu does not model ") << result.getElementType();
-    in.type = ValueType{element->scalar, 2};
+    in.type = ValueType{element->scalar, static_cast<uint16_t>(32 / bits)};
     SmallVector<int32_t, 4> fields;
     for (int64_t q = 0; q < matrices; ++q) {
       in.results.push_back(static_cast<int32_t>(p_.values.size()));

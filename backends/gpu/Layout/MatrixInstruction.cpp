@@ -38,6 +38,28 @@ MatrixInstruction mmaM16N8K16(bool swap) {
   return mma;
 }
 
+/// mma.sync.aligned.m16n8k8 with tf32 inputs (f32 registers of which the instruction
+/// reads 10 mantissa bits), from the PTX ISA's fragment tables. With group and t as
+/// above:
+///   A: a_i at row group + 8 (i & 1), column t + 4 (i >> 1);
+///   B: b_i at row t + 4 i, column group;
+///   C: as m16n8k16's.
+MatrixInstruction mmaM16N8K8Tf32(bool swap) {
+  MatrixInstruction mma;
+  mma.name = "mma.m16n8k8.tf32";
+  mma.unit = MatrixUnit::MmaSync;
+  mma.m = 16, mma.n = 8, mma.k = 8, mma.lanes = 32;
+  mma.inputs = {MatrixInput::TF32};
+  const Bases groupAlongRows = {{0, 1}, {0, 2}, {1, 0}, {2, 0}, {4, 0}};
+  mma.a = fragment({{8, 0}, {0, 4}}, groupAlongRows, 16, 8);
+  mma.b = fragment({{4, 0}}, {{1, 0}, {2, 0}, {0, 1}, {0, 2}, {0, 4}}, 8, 8);
+  Bases cLanes = {{0, 2}, {0, 4}, {1, 0}, {2, 0}, {4, 0}};
+  if (swap)
+    std::swap(cLanes[2], cLanes[3]);
+  mma.c = fragment({{0, 1}, {8, 0}}, std::move(cLanes), 16, 8);
+  return mma;
+}
+
 /// v_mfma_f32_32x32x8{f16,bf16} (one block), from AMD's CDNA instruction set tables.
 /// With lane l of 64 (bits 0-4: l % 32, bit 5: l / 32):
 ///   A: element i of 4 at row l % 32, column 4 (l / 32) + i;
@@ -63,6 +85,8 @@ MatrixInstruction mfma32x32x8(bool swap) {
 std::optional<MatrixInstruction> find_matrix_instruction(const std::string &name, bool swap_fragment) {
   if (name == "mma.m16n8k16")
     return mmaM16N8K16(swap_fragment);
+  if (name == "mma.m16n8k8.tf32")
+    return mmaM16N8K8Tf32(swap_fragment);
   if (name == "mfma.32x32x8")
     return mfma32x32x8(swap_fragment);
   return std::nullopt;

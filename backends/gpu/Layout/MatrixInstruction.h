@@ -19,19 +19,24 @@ namespace tegula::gpu {
 /// AMD's wavefront-wide MFMA (operands in vectors of four).
 enum class MatrixUnit { MmaSync, Mfma };
 
-/// The element type of a matrix instruction's multiplicands.
-enum class MatrixInput { F16, BF16 };
+/// The element type of a matrix instruction's multiplicands. TF32 takes f32 values,
+/// which the instruction reads to 10 mantissa bits: only a dot whose input precision
+/// allows tf32 may use it.
+enum class MatrixInput { F16, BF16, TF32 };
 
 struct MatrixInstruction {
-  std::string name; ///< as targets list it: "mma.m16n8k16", "mfma.32x32x8"
+  std::string name; ///< as targets list it: "mma.m16n8k16", "mma.m16n8k8.tf32", "mfma.32x32x8"
   MatrixUnit unit = MatrixUnit::MmaSync;
   int64_t m = 0, n = 0, k = 0;
   int64_t lanes = 32;
   std::vector<MatrixInput> inputs; ///< what A and B may hold (both the same); f32 accumulators
   /// (register, lane) -> (row, col) of one instruction's A (m x k), B (k x n) and
   /// accumulator (m x n). A register here is one element: 16-bit inputs go two to a
-  /// 32-bit register, so register bit 0 picks the half.
+  /// 32-bit register, so register bit 0 picks the half; a tf32 element fills one.
   LinearLayout a, b, c;
+
+  /// Whether A and B are f32 values read as tf32.
+  bool tf32() const { return inputs.size() == 1 && inputs[0] == MatrixInput::TF32; }
 };
 
 /// The instruction `name` (nullopt if there is none of that name). With `swap_fragment`

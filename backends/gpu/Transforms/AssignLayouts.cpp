@@ -476,7 +476,7 @@ private:
   Attribute accumulatorLayoutOf(tile::DotOp dot) {
     auto a = tileType(dot.getA()), b = tileType(dot.getB()), c = tileType(dot.getResult());
     for (const tegula::gpu::MatrixInstruction &instr : matrix_) {
-      if (!takes(instr, a.getElementType(), b.getElementType(), c.getElementType()) ||
+      if (!takes(instr, a.getElementType(), b.getElementType(), c.getElementType(), dot.getInputPrecision()) ||
           a.getDimSize(1) % instr.k != 0)
         continue;
       std::optional<tegula::gpu::MatrixTiling> tiling =
@@ -490,9 +490,21 @@ private:
     return tegula::gpu::accumulatorLayout(dot.getContext(), c.getShape(), block_);
   }
 
-  static bool takes(const tegula::gpu::MatrixInstruction &instr, Type a, Type b, Type c) {
+  /// Whether `instr` computes a dot of these types as exactly as `precision` asks: f16
+  /// and bf16 products are exact on any of them; f32 inputs go to tf32 only where the
+  /// kernel allows it (tf32x3 asks for more than one tf32 product gives).
+  static bool takes(const tegula::gpu::MatrixInstruction &instr, Type a, Type b, Type c,
+                    tile::InputPrecision precision) {
     const bool input = llvm::any_of(instr.inputs, [&](tegula::gpu::MatrixInput in) {
-      return in == tegula::gpu::MatrixInput::BF16 ? a.isBF16() : a.isF16();
+      switch (in) {
+      case tegula::gpu::MatrixInput::F16:
+        return a.isF16();
+      case tegula::gpu::MatrixInput::BF16:
+        return a.isBF16();
+      case tegula::gpu::MatrixInput::TF32:
+        return a.isF32() && precision == tile::InputPrecision::TF32;
+      }
+      return false;
     });
     return input && a == b && c.isF32();
   }

@@ -67,7 +67,7 @@ def TegulaAssignGpuLayouts : Pass<"tegula-assign-gpu-layouts", "::mlir::ModuleOp
   }];
   let options = [
     ListOption<"matrixInstructions", "matrix-instructions", "std::string",
-               "The target's matrix instructions, in order of preference (mma.m16n8k16)">,
+               "The target's matrix instructions, in order of preference (mma.m16n8k16, mma.m16n8k8.tf32, mfma.32x32x8)">,
     Option<"plantSwapFragment", "plant-swap-fragment", "bool", "false",
            "Plant a bug for the emulator to catch: the accumulator fragment's table with two lane bits swapped">,
   ];

@@ -55,6 +55,10 @@ struct GemmConfig {
   /// Steps of the loop over K in flight at once (dsl::num_stages): on targets with
   /// asynchronous copies, A and B are loaded num_stages - 1 steps ahead.
   int num_stages = 1;
+  /// f32 inputs may be rounded to tf32, 10 mantissa bits (dsl::Precision::TF32): the
+  /// NVIDIA targets then multiply on tensor cores. Off, f32 products are exact. 16-bit
+  /// inputs ignore it.
+  bool allow_tf32 = false;
 };
 
 /// Default configurations per target, and the rule behind them.
@@ -63,6 +67,9 @@ SoftmaxConfig default_softmax_config(const std::string &target, int64_t N);
 GemmConfig default_gemm_config(const std::string &target);
 /// The same for a problem size (on Maia the block grows with the matrix).
 GemmConfig default_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K);
+/// The same for an f32 GEMM that allows tf32 (allow_tf32 set): on the GPU targets BK = 16
+/// and three stages, so that a stage holds what one of 16-bit inputs at BK = 32 does.
+GemmConfig default_tf32_gemm_config(const std::string &target, int64_t M, int64_t N, int64_t K);
 
 /// Traces each library kernel for a dtype (the same sources compile() uses).
 dsl::TracedKernel trace_vector_add(DType dtype, const VectorAddConfig &config);

@@ -45,9 +45,14 @@
 // CONFIG: tile.num_stages = 3 : i64, tile.num_warps = 8 : i64
 // CONFIG: tensor<128x64xbf16>
 // RUN: not %tegula compile gemm --config BQ=3 2>&1 | FileCheck %s --check-prefix=NOFIELD
-// NOFIELD: tegula: invalid argument: gemm has no configuration field 'BQ' (it has BM, BN, BK, num_warps, num_stages, kn_multiple)
+// NOFIELD: tegula: invalid argument: gemm has no configuration field 'BQ' (it has BM, BN, BK, num_warps, num_stages, kn_multiple, tf32)
 // RUN: not %tegula compile softmax --config BM=3 2>&1 | FileCheck %s --check-prefix=NONE
 // NONE: tegula: invalid argument: softmax has no configuration field 'BM' (it takes none)
+// tf32=1 lets an f32 GEMM's dot round its inputs to tf32; it is 0 or 1.
+// RUN: %tegula compile gemm --target cuda:sm_80 --config tf32=1 --emit tile | FileCheck %s --check-prefix=TF32
+// TF32: tile.dot {{.*}} {input_precision = 1 : i32}
+// RUN: not %tegula compile gemm --config tf32=2 2>&1 | FileCheck %s --check-prefix=TF32RANGE
+// TF32RANGE: tegula: invalid argument: gemm: tf32 = 2 (it is 0 or 1)
 // RUN: not %tegula compile gemm --config BK=sixty 2>&1 | FileCheck %s --check-prefix=BADITEM
 // BADITEM: tegula: invalid argument: bad --config item 'BK=sixty': expected FIELD=INTEGER
 

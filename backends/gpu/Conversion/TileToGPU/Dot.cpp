@@ -51,7 +51,7 @@ int64_t rowVector(const LinearLayout &layout, int64_t most, int64_t rowLength) {
 }
 
 Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64_t rowLength, Location loc,
-                                   bool swizzled) {
+                                   bool swizzled, int64_t phaseStep) {
   auto type = cast<RankedTensorType>(tile.getType());
   const int64_t rows = type.getDimSize(0);
   Type element = sharedElementType(type.getElementType());
@@ -64,7 +64,7 @@ Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64
       buffer, tile, layout, loc,
       [&](int64_t r) {
         Value row = coordinate(layout, r, 0, loc), col = coordinate(layout, r, 1, loc);
-        return swizzled ? dotOperandOffset(row, col, rowLength, type.getElementType(), loc)
+        return swizzled ? dotOperandOffset(row, col, rowLength, type.getElementType(), loc, phaseStep)
                         : rowMajorOffset({row, col}, {rows, rowLength}, loc);
       },
       width);
@@ -72,11 +72,11 @@ Value KernelLowering::stageOperand(Value tile, const LinearLayout &layout, int64
 }
 
 KernelLowering::Staged KernelLowering::operandInShared(Value tile, const LinearLayout &layout, int64_t rowLength,
-                                                       Location loc) {
+                                                       Location loc, int64_t phaseStep) {
   auto it = staged_.find(tile);
   if (it != staged_.end())
     return it->second;
-  return {stageOperand(tile, layout, rowLength, loc, /*swizzled=*/true), i32(0, loc)};
+  return {stageOperand(tile, layout, rowLength, loc, /*swizzled=*/true, phaseStep), i32(0, loc), false, phaseStep};
 }
 
 FailureOr<KernelLowering::DotParts> KernelLowering::dotParts(Operation *op) {

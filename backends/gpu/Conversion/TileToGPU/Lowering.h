@@ -98,7 +98,7 @@ public:
   /// each row `rowLength` elements long (its own extent, or more: padding), or, when
   /// `swizzled`, at dotOperandOffset.
   mlir::Value stageOperand(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc,
-                           bool swizzled = false);
+                           bool swizzled = false, int64_t phaseStep = 1);
   mlir::Value loadShared(mlir::Value buffer, mlir::Type element, mlir::Value index, mlir::Location loc);
   /// Offset of the element at `coords` (i32 values) in a row-major tile of `shape`.
   mlir::Value rowMajorOffset(llvm::ArrayRef<mlir::Value> coords, llvm::ArrayRef<int64_t> shape, mlir::Location loc);
@@ -122,9 +122,14 @@ public:
   static int64_t dotOperandRow(int64_t cols, mlir::Type element);
   /// Where the element (`row`, `col`) of a dot operand for mma.sync is in its buffer of
   /// rows `rowLength` long (an i32): row-major, with the 16-byte units of a row whose
-  /// length dotOperandRow did not pad permuted by the row (MatrixDot.cpp).
+  /// length dotOperandRow did not pad permuted by the row, the permutation stepping by
+  /// `phaseStep` from one group of rows to the next (MatrixDot.cpp).
   mlir::Value dotOperandOffset(mlir::Value row, mlir::Value col, int64_t rowLength, mlir::Type element,
-                               mlir::Location loc);
+                               mlir::Location loc, int64_t phaseStep = 1);
+  /// The swizzle's phase step for a dot's operand (0: A, 1: B) as `instr` reads it from
+  /// rows that hold the operand's rows (not B's columns): 2 for a tf32 B, which each
+  /// lane reads as single words of 4 rows at once; 1 for everything ldmatrix reads.
+  static int64_t dotOperandPhaseStep(const MatrixInstruction &instr, int operand, bool columnsAsRows);
 
 private:
   // Each op kind's lowering (TileToGPU.cpp, MemoryAccess.cpp, Atomics.cpp, Reduce.cpp, Scan.cpp,
@@ -150,6 +155,7 @@ private:
     LinearLayout layout;    ///< of its pointers
     int64_t vec;            ///< elements per copy
     int64_t rows, rowLength; ///< of one buffer, as the load lays it out
+    int64_t phaseStep;       ///< of its swizzle (dotOperandOffset)
     llvm::SmallVector<mlir::Operation *> slice; ///< the body's ops computing its pointers and mask
   };
   struct Pipeline {
@@ -167,11 +173,13 @@ private:
   struct Staged {
     mlir::Value buffer, offset;
     bool transposed = false;
+    int64_t phaseStep = 1; ///< of its swizzle (dotOperandOffset)
   };
   llvm::DenseMap<mlir::Value, Staged> staged_;
   /// The dot operand `tile` in shared memory: where a pipelined loop put it, or staged
   /// there now (offset 0).
-  Staged operandInShared(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc);
+  Staged operandInShared(mlir::Value tile, const LinearLayout &layout, int64_t rowLength, mlir::Location loc,
+                         int64_t phaseStep = 1);
   mlir::LogicalResult lowerIf(mlir::Operation *op);
   mlir::LogicalResult lowerLoad(mlir::Operation *op);
   mlir::LogicalResult lowerStore(mlir::Operation *op);

@@ -1,5 +1,5 @@
-// tile.dot on a matrix instruction (MatrixInstruction.h): NVIDIA's mma.sync m16n8k16 or
-// AMD's MFMA 32x32x8, 16-bit inputs and f32 accumulators. tegula-assign-gpu-layouts
+// tile.dot on a matrix instruction (MatrixInstruction.h): NVIDIA's mma.sync m16n8k16
+// (16-bit inputs) or m16n8k8 (tf32), or AMD's MFMA 32x32x8 (16-bit), f32 accumulators. tegula-assign-gpu-layouts
 // chose the instruction and laid the accumulator out as its fragments tiled over the
 // warps; this checks that layout against the table and issues the instructions.
 //
@@ -17,6 +17,16 @@
 // column-major pairs mma.sync takes), and issues one mma.sync per pair of them. A B that
 // a pipelined loop copied as the transpose of its load (Pipeline.cpp) is in shared
 // memory as N x K already: plain ldmatrix gives the same pairs from it.
+//
+// f32 dots that allow tf32 take mma.sync m16n8k8 with tf32 inputs: the same ldmatrix
+// reads 16-byte rows of 4 f32, so an 8 x 8 "matrix" of it is 8 rows of 4 f32, and each
+// lane's 32-bit register is the one element (group, t) that the tf32 tables put there.
+// ldmatrix cannot transpose 32-bit elements, so a B kept as K x N is read by 32-bit
+// loads: each load of a warp reads 8 consecutive columns (two units) of 4 consecutive
+// rows, which meet 8 distinct slots only if the rows' phases differ by an even number,
+// so that B's swizzle steps its phase by 2 from one group of rows to the next
+// (dotOperandPhaseStep). Each element is rounded to tf32 in registers, after the load,
+// so that the pipelined copies need not know.
 //
 // MFMA takes 4 consecutive k of one row of A and of one column of B a lane: A stays
 // row-major, B is stored transposed (N x K), rows of both padded to an odd number of
@@ -88,7 +98,12 @@ int64_t KernelLowering::dotOperandRow(int64_t cols, Type element) {
   return units % 2 == 0 ? cols + 16 / bytes : cols;
 }
 
-Value KernelLowering::dotOperandOffset(Value row, Value col, int64_t rowLength, Type element, Location loc) {
+int64_t KernelLowering::dotOperandPhaseStep(const MatrixInstruction &instr, int operand, bool columnsAsRows) {
+  return instr.tf32() && operand == 1 && !columnsAsRows ? 2 : 1;
+}
+
+Value KernelLowering::dotOperandOffset(Value row, Value col, int64_t rowLength, Type element, Location loc,
+                                       int64_t phaseStep) {
   Value start = arith::MulIOp::create(b, loc, row, i32(rowLength, loc));
   const int64_t units = swizzledUnits(rowLength, element);
   if (!units)
@@ -97,8 +112,10 @@ Value KernelLowering::dotOperandOffset(Value row, Value col, int64_t rowLength, 
   // the next rows the next, up to 8 or the units a row has.
   const int64_t perUnit = 16 / (element.getIntOrFloatBitWidth() / 8);
   const int64_t rowsPerPhase = std::max<int64_t>(1, 8 / units), phases = std::min<int64_t>(8, units);
-  Value phase = arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, row, i32(rowsPerPhase, loc)),
-                                       i32(phases, loc));
+  Value group = arith::DivUIOp::create(b, loc, row, i32(rowsPerPhase, loc));
+  if (phaseStep != 1)
+    group = arith::MulIOp::create(b, loc, group, i32(phaseStep, loc));
+  Value phase = arith::RemUIOp::create(b, loc, group, i32(phases, loc));
   Value unit = arith::XOrIOp::create(b, loc, arith::DivUIOp::create(b, loc, col, i32(perUnit, loc)), phase);
   Value within = arith::RemUIOp::create(b, loc, col, i32(perUnit, loc));
   return arith::AddIOp::create(
@@ -131,26 +148,32 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
 
   const int64_t rowA = dotOperandRow(K, in);
   const Staged stagedA = operandInShared(dot.getA(), *la, rowA, loc),
-               stagedB = operandInShared(dot.getB(), *lb, dotOperandRow(N, in), loc);
+               stagedB = operandInShared(dot.getB(), *lb, dotOperandRow(N, in), loc,
+                                         dotOperandPhaseStep(*instr, 1, /*columnsAsRows=*/false));
   Value sa = stagedA.buffer, sb = stagedB.buffer;
   // B as K x N rows, or its columns as rows (N x K).
   const bool bColumns = stagedB.transposed;
   const int64_t rowB = bColumns ? dotOperandRow(K, in) : dotOperandRow(N, in);
+  const bool tf32 = instr->tf32();
+  // An ldmatrix row is 16 bytes: half the instruction's k of 16-bit elements, or of tf32.
+  const int64_t halfK = instr->k / 2;
 
   // Where this lane's ldmatrix row starts, before the k step and the tile's offset: lanes
-  // 8q .. 8q + 7 give the rows of matrix q. A as one 16 x 16 fragment (its rows, then
-  // its second 8 columns); B as two k x n fragments of 16 x 8 (its second 8 rows, then
+  // 8q .. 8q + 7 give the rows of matrix q. A as one 16 x k fragment (its rows, then its
+  // second half of k); B as two k x n fragments of k x 8 (its second half of k, then
   // the next 8 columns) or one. B's columns stored as rows are read in the same order
-  // with the coordinates swapped: 8 columns (n), their second 8 k, the next 8 columns;
-  // each lane then gets two consecutive k of one column, as mma.sync takes B, without
-  // the transpose.
-  const LinearLayout aRows = fragmentStarts(*lc, 0, 0, M, K, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, 8}});
+  // with the coordinates swapped: 8 columns (n), their second half of k, the next 8
+  // columns; each lane then gets the consecutive k of one column that mma.sync takes
+  // from a register, without the transpose. tf32 B stored as K x N cannot be read so
+  // (ldmatrix transposes 16-bit elements only): each lane loads its k = t and t + 4 of
+  // column `group` one by one.
+  const LinearLayout aRows = fragmentStarts(*lc, 0, 0, M, K, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, halfK}});
   const bool pairsOfN = tiling->tiles_n > 1;
+  const LinearLayout::Basis nextN = pairsOfN ? LinearLayout::Basis{8, 0} : LinearLayout::Basis{0, 0};
   const LinearLayout bRows =
-      bColumns ? fragmentStarts(*lc, 1, 0, N, K,
-                                {{1, 0}, {2, 0}, {4, 0}, {0, 8}, pairsOfN ? LinearLayout::Basis{8, 0} : LinearLayout::Basis{0, 0}})
-               : fragmentStarts(*lc, 1, 1, K, N,
-                                {{1, 0}, {2, 0}, {4, 0}, {8, 0}, pairsOfN ? LinearLayout::Basis{0, 8} : LinearLayout::Basis{0, 0}});
+      bColumns ? fragmentStarts(*lc, 1, 0, N, K, {{1, 0}, {2, 0}, {4, 0}, {0, halfK}, nextN})
+      : tf32   ? fragmentStarts(*lc, 1, 1, K, N, {{1, 0}, {2, 0}, {0, 1}, {0, 2}, {0, 4}})
+               : fragmentStarts(*lc, 1, 1, K, N, {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {nextN[1], nextN[0]}});
   auto part = [&](const LinearLayout &layout, int dim) {
     Value v = threadPart(layout, loc)[dim];
     return v ? v : i32(0, loc);
@@ -159,22 +182,31 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
   Value bK = part(bRows, bColumns ? 1 : 0), bN = part(bRows, bColumns ? 0 : 1);
 
   const bool bf16 = in.isBF16();
+  // One register as mma.sync takes it: a pair of f16; bf16 pairs as 32-bit integers; an
+  // f32 rounded to tf32 (to nearest, ties away from zero: the instruction itself would
+  // ignore the 13 low bits).
+  auto operandRegister = [&](Value element) -> Value {
+    if (tf32) {
+      if (isa<VectorType>(element.getType()))
+        element = vector::ExtractOp::create(b, loc, element, ArrayRef<int64_t>{0});
+      return NVVM::ConvertFloatToTF32Op::create(b, loc, b.getI32Type(), element, NVVM::FPRoundingMode::RNA,
+                                                NVVM::SaturationMode::NONE, /*relu=*/false);
+    }
+    return bf16 ? Value(LLVM::BitcastOp::create(b, loc, b.getI32Type(), element)) : element;
+  };
   auto ldmatrix = [&](Value buffer, Value offset, int64_t tiles, bool transpose) {
-    auto type = VectorType::get({tiles, 2}, in);
+    auto type = VectorType::get({tiles, 32 / in.getIntOrFloatBitWidth()}, in);
     if (plantShiftExchange) { // the planted bug: the 16 bytes after the row written for this read
       const int64_t count = cast<MemRefType>(buffer.getType()).getNumElements();
-      offset = arith::RemUIOp::create(b, loc, arith::AddIOp::create(b, loc, offset, i32(8, loc)), i32(count, loc));
+      offset = arith::RemUIOp::create(b, loc, arith::AddIOp::create(b, loc, offset, i32(halfK, loc)), i32(count, loc));
     }
     Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
     auto load = nvgpu::LdMatrixOp::create(b, loc, type, buffer, ValueRange{index}, b.getBoolAttr(transpose),
                                           b.getI32IntegerAttr(static_cast<int32_t>(tiles)));
     load->setAttr(ir::kExchangeAttrName, b.getI64IntegerAttr(exchanges_.lookup(buffer)));
     SmallVector<Value> registers;
-    for (int64_t t = 0; t < tiles; ++t) {
-      Value pair = vector::ExtractOp::create(b, loc, load, ArrayRef<int64_t>{t});
-      // mma.sync takes bf16 pairs as 32-bit integers.
-      registers.push_back(bf16 ? Value(LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair)) : pair);
-    }
+    for (int64_t t = 0; t < tiles; ++t)
+      registers.push_back(operandRegister(vector::ExtractOp::create(b, loc, load, ArrayRef<int64_t>{t})));
     return registers;
   };
 
@@ -188,20 +220,37 @@ LogicalResult KernelLowering::lowerMatrixDot(Operation *op, StringRef name) {
       aFragments.push_back(ldmatrix(sa, offset, 4, false));
     }
     Value k = arith::AddIOp::create(b, loc, bK, k0);
-    for (int64_t j = 0; j < tn; j += 2) {
-      Value col = arith::AddIOp::create(b, loc, bN, i32(j * instr->n, loc));
-      Value within = bColumns ? dotOperandOffset(col, k, rowB, in, loc) : dotOperandOffset(k, col, rowB, in, loc);
-      Value offset = arith::AddIOp::create(b, loc, stagedB.offset, within);
-      SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, !bColumns);
-      bFragments.push_back({pairs[0], pairs[1]});
-      if (tn > 1)
-        bFragments.push_back({pairs[2], pairs[3]});
+    if (tf32 && !bColumns) {
+      Value kHigh = arith::AddIOp::create(b, loc, k, i32(halfK, loc));
+      for (int64_t j = 0; j < tn; ++j) {
+        Value col = arith::AddIOp::create(b, loc, bN, i32(j * instr->n, loc));
+        SmallVector<Value> fragment;
+        for (Value row : {k, kHigh})
+          fragment.push_back(operandRegister(loadShared(
+              sb, in,
+              arith::AddIOp::create(b, loc, stagedB.offset, dotOperandOffset(row, col, rowB, in, loc, stagedB.phaseStep)),
+              loc)));
+        bFragments.push_back(fragment);
+      }
+    } else {
+      for (int64_t j = 0; j < tn; j += 2) {
+        Value col = arith::AddIOp::create(b, loc, bN, i32(j * instr->n, loc));
+        Value within = bColumns ? dotOperandOffset(col, k, rowB, in, loc, stagedB.phaseStep)
+                                : dotOperandOffset(k, col, rowB, in, loc, stagedB.phaseStep);
+        Value offset = arith::AddIOp::create(b, loc, stagedB.offset, within);
+        SmallVector<Value> pairs = ldmatrix(sb, offset, tn > 1 ? 4 : 2, !bColumns);
+        bFragments.push_back({pairs[0], pairs[1]});
+        if (tn > 1)
+          bFragments.push_back({pairs[2], pairs[3]});
+      }
     }
     Type f32 = b.getF32Type();
     Type result = LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
     std::optional<std::array<NVVM::MMATypes, 2>> types;
     if (bf16)
       types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16};
+    if (tf32)
+      types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::tf32, NVVM::MMATypes::tf32};
     SmallVector<Value> next(acc);
     for (int64_t i = 0; i < tm; ++i) {
       for (int64_t j = 0; j < tn; ++j) {

@@ -139,8 +139,8 @@ std::optional<KernelLowering::Pipeline> KernelLowering::planPipeline(scf::ForOp 
       FailureOr<SmallVector<Operation *>> slice = addressSlice(loop, roots);
       if (failed(slice))
         continue;
-      plan.operands.push_back(
-          {load, trans, tile, std::move(*layout), vec, type.getDimSize(0), rowLength, std::move(*slice)});
+      plan.operands.push_back({load, trans, tile, std::move(*layout), vec, type.getDimSize(0), rowLength,
+                               dotOperandPhaseStep(*instr, operand, trans != nullptr), std::move(*slice)});
     }
   }
   if (plan.operands.empty())
@@ -182,7 +182,7 @@ LogicalResult KernelLowering::issueCopies(const PipelinedOperand &operand, Value
     Value at = arith::AddIOp::create(b, loc, slotStart,
                                      dotOperandOffset(coordinate(operand.layout, r, 0, loc),
                                                       coordinate(operand.layout, r, 1, loc), operand.rowLength,
-                                                      element, loc));
+                                                      element, loc, operand.phaseStep));
     Value dst = LLVM::GEPOp::create(b, loc, shared.getType(), element, shared, ValueRange{at});
     Value on = masks.empty() ? valid : Value(arith::AndIOp::create(b, loc, masks[r], valid));
     Value source = arith::SelectOp::create(b, loc, on, full, none);
@@ -254,7 +254,7 @@ LogicalResult KernelLowering::lowerPipelinedFor(scf::ForOp loop, const Pipeline 
       if (operand.trans)
         replaced.insert(operand.trans);
       staged_[operand.tile] = {buffer, arith::MulIOp::create(b, loc, slot, i32(operand.rows * operand.rowLength, loc)),
-                               operand.trans != nullptr};
+                               operand.trans != nullptr, operand.phaseStep};
     }
     for (Operation &op : *loop.getBody())
       if (!replaced.contains(&op) && failed(lower(&op)))
