@@ -2,6 +2,7 @@
 // conversion, LLVM's NVPTX backend (math from libdevice) and ptxas for the cubin.
 // `cuda:sm_80` (the default) or `cuda:sm_90`; num-warps=N. Nothing here runs a kernel:
 // the cubin is checked by ptxas, the answers by gpu-emu.
+#include "backends/cuda/driver/CudaExecutable.h"
 #include "backends/gpu/Target/GpuTarget.h"
 
 #include "tegula/runtime/error.h"
@@ -145,6 +146,14 @@ public:
                                    {"shared memory", sharedPerSm / sharedPerBlock},
                                    {"warps", 64 / warps},
                                    {"blocks", 32}});
+  }
+
+  // The runtime's cuda driver loads the cubin (through libcuda.so.1, where there is one).
+  std::string executable_kind() const override { return "cubin"; }
+  Kernel executable(const gpu::GpuArch &arch, const KernelInfo &info, std::string cubin, int64_t threads,
+                    int64_t dynamic_shared_bytes) const override {
+    return Kernel(info, std::make_shared<const cuda::CudaExecutable>(std::move(cubin), info.name, arch.name, threads,
+                                                                     dynamic_shared_bytes));
   }
 
 private:

@@ -41,6 +41,7 @@ void Buffer::release() {
     device_allocation_.reset();
     device_ = nullptr;
     device_address_ = 0;
+    device_driver_ = "";
   } else if (mapping_)
     munmap(mapping_, mapping_bytes_);
   else
@@ -63,19 +64,21 @@ Buffer &Buffer::operator=(Buffer &&other) noexcept {
     device_allocation_ = std::move(other.device_allocation_);
     device_ = std::exchange(other.device_, nullptr);
     device_address_ = std::exchange(other.device_address_, 0);
+    device_driver_ = std::exchange(other.device_driver_, "");
     other.count_ = 0;
   }
   return *this;
 }
 
 Buffer Buffer::device_memory(DType dtype, size_t count, void *host, const void *device, uint64_t address,
-                             std::shared_ptr<void> release) {
+                             std::shared_ptr<void> release, const char *driver) {
   Buffer b;
   b.dtype_ = dtype;
   b.count_ = count;
   b.data_ = host;
   b.device_ = device;
   b.device_address_ = address;
+  b.device_driver_ = driver ? driver : "";
   b.device_allocation_ = std::move(release);
   return b;
 }

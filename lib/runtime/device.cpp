@@ -24,6 +24,11 @@ Buffer Device::allocate(DType dtype, size_t count, BufferMode mode) const {
 }
 
 void Device::launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args) const {
+  launch(kernel, grid, args, LaunchOptions{});
+}
+
+void Device::launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
+                    const LaunchOptions &given) const {
   if (!kernel.valid())
     throw Error(ErrorCode::InvalidArgument, "launch of an empty kernel handle on " + name());
   if (kernel.driver() != driver_->name())
@@ -31,8 +36,9 @@ void Device::launch(const Kernel &kernel, const Grid &grid, std::span<const Arg>
                                                 " driver, not on the device " + name());
   validate_launch(kernel.info(), grid, args);
   detail::record_simulated_launch({});
-  LaunchOptions options;
-  options.threads = state_->threads();
+  LaunchOptions options = given;
+  if (options.threads == 0)
+    options.threads = state_->threads();
   driver_->launch(kernel, grid, args, options, state_.get());
 }
 

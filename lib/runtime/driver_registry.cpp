@@ -17,6 +17,16 @@ std::vector<std::unique_ptr<Driver>> &drivers() {
 
 } // namespace
 
+std::string Driver::serialize(const Executable &) const {
+  throw Error(ErrorCode::Unsupported, "the " + name() + " driver's kernels cannot be stored in a bundle");
+}
+
+std::shared_ptr<const Executable> Driver::deserialize(const std::string &) const {
+  throw Error(ErrorCode::Unsupported, "the " + name() + " driver's kernels cannot be loaded from a bundle");
+}
+
+bool Driver::runs(const Executable &, const DeviceState &, std::string *) const { return true; }
+
 void register_driver(std::unique_ptr<Driver> driver) {
   std::lock_guard<std::mutex> lock(gDriversMutex);
   for (const auto &d : drivers())

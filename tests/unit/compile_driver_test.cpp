@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <unistd.h>
 
@@ -79,7 +80,7 @@ TEST_CASE("targets come from the registry, as data, with their options", "[compi
   CHECK(describe_target("cuda:sm_90").onchip_bytes == 232448);
 }
 
-TEST_CASE("the GPU targets compile without running: their kernels come out as code, a launch is refused",
+TEST_CASE("the GPU targets compile without running: their kernels come out as code, a launch needs a driver",
           "[compiler][gpu]") {
   auto traced = trace_vector_add(DType::F32, {});
   std::string ptx = emit(traced, "cuda:sm_90", "ptx");
@@ -87,9 +88,30 @@ TEST_CASE("the GPU targets compile without running: their kernels come out as co
   CHECK(ptx.find(".entry vector_add_f32") != std::string::npos);
   std::string assembly = emit(traced, "rocm:gfx90a", "asm");
   CHECK(assembly.find("gfx90a") != std::string::npos);
+  // A cuda kernel is built for the runtime's cuda driver; without NVIDIA's driver
+  // library its launch is refused, saying so (cuda_driver_tests runs it on a fake one).
+  auto kernel = compile_traced(traced, "cuda");
+  CHECK(kernel->kernel().driver() == "cuda");
+  const char *before = std::getenv("TEGULA_LIBCUDA");
+  const std::string saved = before ? before : "";
+  setenv("TEGULA_LIBCUDA", "/nonexistent/libcuda.so.1", 1);
+  Buffer x(DType::F32, 4), y(DType::F32, 4), out(DType::F32, 4);
   try {
-    compile_traced(traced, "cuda");
-    FAIL("a cuda kernel was built to run in a build without a CUDA driver");
+    kernel->launch(Grid(1), x, y, out, 4);
+    FAIL("a cuda kernel launched without a CUDA driver");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::Unsupported);
+    CHECK(std::string(e.what()).find("no CUDA driver: /nonexistent/libcuda.so.1 could not be loaded") !=
+          std::string::npos);
+  }
+  if (before)
+    setenv("TEGULA_LIBCUDA", saved.c_str(), 1);
+  else
+    unsetenv("TEGULA_LIBCUDA");
+  // AMD's kernels have no driver in this build: they are emitted, not built.
+  try {
+    compile_traced(traced, "rocm");
+    FAIL("a rocm kernel was built to run in a build without a ROCm driver");
   } catch (const Error &e) {
     CHECK(e.code() == ErrorCode::CompileError);
     CHECK(std::string(e.what()).find("does not run them") != std::string::npos);

@@ -1,6 +1,7 @@
 # The runtime must not depend on LLVM or MLIR: read its DT_NEEDED entries (and the AOT
-# runner's, which links only the runtime).
-foreach(binary ${LIB} ${RUNNER})
+# runners', which link only the runtime). Nor on CUDA: its cuda driver loads
+# libcuda.so.1 with dlopen when a CUDA launch asks for it.
+foreach(binary ${LIB} ${RUNNER} ${BUNDLE_RUNNER})
   execute_process(COMMAND readelf -d ${binary} OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "readelf failed on ${binary}")
@@ -11,7 +12,7 @@ foreach(binary ${LIB} ${RUNNER})
     message(FATAL_ERROR "no DT_NEEDED entries read from ${binary}")
   endif()
   foreach(entry ${needed})
-    if(entry MATCHES "LLVM|MLIR|mlir|llvm|TegulaCompiler|TegulaDsl")
+    if(entry MATCHES "LLVM|MLIR|mlir|llvm|TegulaCompiler|TegulaDsl|libcuda")
       message(FATAL_ERROR "${binary} depends on ${entry}")
     endif()
   endforeach()

@@ -6,6 +6,7 @@
 #include "xcheck_command.h"
 
 #include "tegula/compiler/compile.h"
+#include "tegula/runtime/bundle.h"
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
@@ -29,7 +30,9 @@ commands:
   compile <kernel> [options]      compile a library kernel and print or write one stage
       --target T[:OPTIONS]        a target of `tegula targets` (default cpu), with its options
       --dtype D                   f32 (default), f16, bf16
-      --emit E                    one of the target's emit kinds (`tegula targets` lists them)
+      --emit E                    one of the target's emit kinds (`tegula targets` lists them), or
+                                  bundle: the kernel for each of --target A+B..., specialized and
+                                  generic, in one file the runtime loads (needs -o)
       -o PATH                     write to PATH instead of stdout (obj and so need it)
       --dump-ir                   print the IR after every pipeline stage to stderr
       --bounds-check              check every memory access against its buffer
@@ -186,12 +189,56 @@ int cmd_targets() {
   return 0;
 }
 
+/// `tegula compile K --emit bundle --target A[+B...] -o FILE`: the kernel built for each
+/// target, its specialized configuration first, then (where that one assumes anything
+/// of its arguments) the generic one, in one file the runtime loads (bundle.h).
+int cmd_bundle(const Args &args, DType dtype) {
+  if (!args.has("-o"))
+    throw Error(ErrorCode::InvalidArgument, "--emit bundle writes binary: give -o PATH");
+  const std::vector<int64_t> shape =
+      args.has("--shape") ? parse_shape(args.get("--shape", "")) : std::vector<int64_t>{};
+  const cli::ConfigOverrides overrides = parse_config(args.get("--config", ""));
+  CompileOptions options;
+  options.bounds_check = args.has("--bounds-check");
+  Bundle bundle;
+  std::string targets = args.get("--target", host_target());
+  for (size_t start = 0; start <= targets.size();) {
+    const size_t end = std::min(targets.find('+', start), targets.size());
+    const std::string target = targets.substr(start, end - start);
+    start = end + 1;
+    if (target.empty())
+      throw Error(ErrorCode::InvalidArgument, "--target '" + targets + "' names an empty target");
+    const dsl::TracedKernel specialized = cli::trace_kernel(args.kernel, dtype, target, shape, overrides);
+    bundle.add(target, compile_traced(specialized, target, options)->kernel());
+    const bool assumes = std::any_of(specialized.info.args.begin(), specialized.info.args.end(),
+                                     [](const ArgSpec &a) { return a.multiple_of > 1; });
+    if (assumes)
+      bundle.add(target,
+                 compile_traced(cli::trace_kernel(args.kernel, dtype, target, shape, overrides, /*generic=*/true), target,
+                                options)
+                     ->kernel());
+  }
+  bundle.save(args.get("-o", ""));
+  std::fprintf(stderr, "wrote a bundle of %zu entries to %s (kernel '%s')\n", bundle.entries().size(),
+               args.get("-o", "").c_str(), args.kernel.c_str());
+  for (const Bundle::Entry &entry : bundle.entries()) {
+    std::string assumes;
+    for (const ArgSpec &a : entry.kernel.info().args)
+      if (a.multiple_of > 1)
+        assumes += (assumes.empty() ? "" : ", ") + a.name + " % " + std::to_string(a.multiple_of) + " == 0";
+    std::fprintf(stderr, "  %s: %s\n", entry.target.c_str(), assumes.empty() ? "generic" : assumes.c_str());
+  }
+  return 0;
+}
+
 int cmd_compile(const Args &args) {
   if (args.kernel.empty())
     throw Error(ErrorCode::InvalidArgument, "compile needs a kernel name");
-  std::string target = args.get("--target", host_target());
   DType dtype = parse_dtype(args.get("--dtype", "f32"));
   std::string emitName = args.get("--emit", "tile");
+  if (emitName == "bundle")
+    return cmd_bundle(args, dtype);
+  std::string target = args.get("--target", host_target());
   const TargetDescription description = describe_target(target);
   const EmitKindInfo *kind = description.emit_kind(emitName);
   if (!kind) {

@@ -51,14 +51,17 @@ static void apply_overrides(const std::string &kernel, const ConfigOverrides &ov
 }
 
 dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std::string &target,
-                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides) {
+                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides, bool generic) {
   if (kernel != "gemm" && kernel != "attention")
     apply_overrides(kernel, overrides, {});
   if (kernel == "vector_add")
     return trace_vector_add(dtype, default_vector_add_config(target));
   if (kernel == "softmax") {
     auto s = shape_or(shape, {1000, 1000}, 2, kernel);
-    return trace_softmax(dtype, default_softmax_config(target, s[1]));
+    SoftmaxConfig config = default_softmax_config(target, s[1]);
+    if (generic)
+      config.n_multiple = 1;
+    return trace_softmax(dtype, config);
   }
   if (kernel == "gemm") {
     auto s = shape_or(shape, {1000, 1000, 1000}, 3, kernel);
@@ -74,6 +77,8 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
     if (tf32 != 0 && tf32 != 1)
       throw Error(ErrorCode::InvalidArgument, "gemm: tf32 = " + std::to_string(tf32) + " (it is 0 or 1)");
     config.allow_tf32 = tf32 == 1;
+    if (generic)
+      config.kn_multiple = 1;
     return trace_gemm(dtype, config);
   }
   if (kernel == "rms_norm" || kernel == "layer_norm") {
@@ -87,6 +92,8 @@ dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std
     apply_overrides(kernel, overrides,
                     {{"BM", &config.BM}, {"BN", &config.BN}, {"num_warps", &config.num_warps},
                      {"num_stages", &config.num_stages}, {"head_block", &config.head_block}});
+    if (generic)
+      config.aligned = false;
     return trace_attention(dtype, config);
   }
   throw Error(ErrorCode::InvalidArgument,

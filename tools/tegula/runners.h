@@ -38,8 +38,11 @@ using ConfigOverrides = std::vector<std::pair<std::string, int64_t>>;
 /// Traces `kernel` for `dtype` with its default configuration for `target`, with
 /// `overrides` applied (gemm and attention take them; an unknown field is an error
 /// that names the known ones).
+/// With `generic`, the configuration promises nothing of its arguments (no sizes known
+/// divisible, no pointers known aligned): the variant an AOT bundle falls back to.
 dsl::TracedKernel trace_kernel(const std::string &kernel, DType dtype, const std::string &target,
-                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides = {});
+                               const std::vector<int64_t> &shape, const ConfigOverrides &overrides = {},
+                               bool generic = false);
 RunResult run_kernel(const RunRequest &request);
 
 } // namespace tegula::cli

@@ -66,6 +66,8 @@ public:
     for (size_t i = 0; i < args.size(); ++i) {
       if (info.args[i].kind == ArgSpec::Kind::Buffer) {
         Buffer *buffer = args[i].buffer();
+        if (!buffer->host_accessible())
+          throw Error(ErrorCode::InvalidArgument, describe(info, i) + " is device memory the host cannot reach");
         const auto begin = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(buffer->data()));
         ranges.push_back({begin, begin + buffer->bytes(), info.args[i].name});
         params[i] = begin;

@@ -91,9 +91,25 @@ public:
             vendor_->vendor_stage(options_.arch)};
   }
 
-  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &) const override {
-    return module.emitError("the ") << vendor_->target_name()
-                                    << " target compiles kernels but this build does not run them: emit an artifact";
+  mlir::FailureOr<Kernel> build(mlir::ModuleOp module, const KernelInfo &info) const override {
+    const std::string kind = vendor_->executable_kind();
+    if (kind.empty())
+      return module.emitError("the ") << vendor_->target_name()
+                                      << " target compiles kernels but this build does not run them: emit an artifact";
+    mlir::Operation *gpuModule = nullptr;
+    for (auto m : module.getOps<mlir::gpu::GPUModuleOp>())
+      gpuModule = m;
+    if (!gpuModule)
+      return module.emitError("no gpu.module to generate code from");
+    mlir::FailureOr<GpuCode> code =
+        generate_gpu_code(gpuModule, vendor_->codegen(options_.arch), vendor_->needs_object(kind));
+    if (mlir::failed(code))
+      return mlir::failure();
+    mlir::FailureOr<std::string> artifact = vendor_->finish(module, options_.arch, *code, kind);
+    if (mlir::failed(artifact))
+      return mlir::failure();
+    return vendor_->executable(options_.arch, info, std::move(*artifact), blockThreads(gpuModule),
+                               dynamicSharedBytes(gpuModule));
   }
 
   mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
@@ -115,11 +131,7 @@ public:
         return mlir::failure();
       // The assembler counts the shared memory a kernel declares; a block's dynamic shared
       // memory is the kernel's own count (tegula-allocate-shared-memory).
-      int64_t dynamic = 0;
-      gpuModule->walk([&](mlir::Operation *op) {
-        if (auto bytes = op->getAttrOfType<mlir::IntegerAttr>(ir::kDynamicSharedBytesAttrName))
-          dynamic = std::max<int64_t>(dynamic, bytes.getInt());
-      });
+      const int64_t dynamic = dynamicSharedBytes(gpuModule);
       used->shared_bytes += dynamic;
       std::string report = "registers: " + std::to_string(used->registers) +
                            "\nspills: " + std::to_string(used->spills) +
@@ -127,16 +139,7 @@ public:
                            "\nshared_bytes: " + std::to_string(used->shared_bytes) +
                            "\ndynamic_shared_bytes: " + std::to_string(dynamic) +
                            "\nsgpr_spills: " + std::to_string(used->sgpr_spills) + "\n";
-      // The block's threads, as the lowering fixed them on the kernel (the LLVM
-      // function carries them as gpu.known_block_size).
-      int64_t threads = 0;
-      gpuModule->walk([&](mlir::Operation *op) {
-        auto size = op->getAttrOfType<mlir::DenseI32ArrayAttr>(
-            mlir::gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr());
-        if (size && size.size() == 3)
-          threads = std::max<int64_t>(threads, int64_t{size[0]} * size[1] * size[2]);
-      });
-      if (threads > 0) {
+      if (const int64_t threads = blockThreads(gpuModule); threads > 0) {
         const Occupancy o = vendor_->occupancy(options_.arch, *used, threads);
         report += "occupancy_blocks: " + std::to_string(o.blocks) + "\noccupancy_warps: " + std::to_string(o.warps) +
                   "\noccupancy_max_warps: " + std::to_string(o.max_warps) + "\noccupancy_limit: " + o.limit + "\n";
@@ -147,6 +150,29 @@ public:
   }
 
 private:
+  /// The block's threads, as the lowering fixed them on the kernel (the LLVM function
+  /// carries them as gpu.known_block_size); 0 if it did not.
+  static int64_t blockThreads(mlir::Operation *gpuModule) {
+    int64_t threads = 0;
+    gpuModule->walk([&](mlir::Operation *op) {
+      auto size =
+          op->getAttrOfType<mlir::DenseI32ArrayAttr>(mlir::gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr());
+      if (size && size.size() == 3)
+        threads = std::max<int64_t>(threads, int64_t{size[0]} * size[1] * size[2]);
+    });
+    return threads;
+  }
+  /// The dynamic shared memory a block asks for at launch (tegula-allocate-shared-memory
+  /// put the count on the kernel); the assembler counts only what the kernel declares.
+  static int64_t dynamicSharedBytes(mlir::Operation *gpuModule) {
+    int64_t dynamic = 0;
+    gpuModule->walk([&](mlir::Operation *op) {
+      if (auto bytes = op->getAttrOfType<mlir::IntegerAttr>(ir::kDynamicSharedBytesAttrName))
+        dynamic = std::max<int64_t>(dynamic, bytes.getInt());
+    });
+    return dynamic;
+  }
+
   std::shared_ptr<const VendorHooks> vendor_;
   GpuTargetOptions options_;
   TargetDescription description_;

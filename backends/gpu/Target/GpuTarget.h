@@ -83,6 +83,16 @@ public:
   virtual bool async_copies(const GpuArch &) const { return false; }
   /// The occupancy a kernel taking `used` with blocks of `threads` gets on `arch`.
   virtual Occupancy occupancy(const GpuArch &arch, const KernelResources &used, int64_t threads) const = 0;
+  /// The artifact a runtime driver of this vendor loads (executable()'s input), or ""
+  /// where this build has no driver for it: its kernels are emitted, not built.
+  virtual std::string executable_kind() const { return ""; }
+  /// The kernel the vendor's runtime driver runs, from the artifact of executable_kind(),
+  /// the block's `threads` and its `dynamic_shared_bytes`.
+  virtual Kernel executable(const GpuArch &, const KernelInfo &info, std::string artifact, int64_t threads,
+                            int64_t dynamic_shared_bytes) const {
+    (void)artifact, (void)threads, (void)dynamic_shared_bytes;
+    return Kernel(info, nullptr);
+  }
 };
 
 struct GpuTargetOptions {

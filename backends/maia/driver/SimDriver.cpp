@@ -53,6 +53,10 @@ void launch_on_simulator(const Kernel &kernel, const Grid &grid, std::span<const
   for (size_t i = 0; i < args.size(); ++i) {
     if (info.args[i].kind != ArgSpec::Kind::Buffer || !args[i].buffer()->on_device())
       continue;
+    if (std::string(args[i].buffer()->device_driver()) != ProgramExecutable::kDriver)
+      throw Error(ErrorCode::InvalidArgument, "kernel '" + info.name + "': argument " + std::to_string(i) + " ('" +
+                                                  info.args[i].name + "') lives on a " +
+                                                  args[i].buffer()->device_driver() + " device, not maia-sim");
     auto *owner = static_cast<SimDevice *>(const_cast<void *>(args[i].buffer()->device()));
     if (!device)
       device = owner;
@@ -136,7 +140,8 @@ public:
                                  std::shared_ptr<void>(nullptr, [keep, address](void *) {
                                    std::lock_guard<std::mutex> lock(keep->mutex);
                                    keep->sim.hbm().free(address);
-                                 }));
+                                 }),
+                                 ProgramExecutable::kDriver);
   }
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args, const LaunchOptions &,
               DeviceState *device) const override {

@@ -32,7 +32,11 @@ public:
   size_t bytes() const { return count_ * dtype_size(dtype_); }
   void *data() { return data_; }
   const void *data() const { return data_; }
-  bool empty() const { return data_ == nullptr; }
+  /// No storage at all: neither host memory nor a device address.
+  bool empty() const { return data_ == nullptr && device_address_ == 0; }
+  /// Whether the host reaches the elements through data() (a wrapped device pointer of
+  /// a GPU is not).
+  bool host_accessible() const { return data_ != nullptr; }
   BufferMode mode() const { return mode_; }
 
   template <typename T> std::span<T> as() {
@@ -45,10 +49,11 @@ public:
   void fill_bytes(unsigned char byte);
 
   /// Memory a driver allocated on a device: `host` is where the host reads and writes
-  /// it, `device` identifies the device (compared for identity only), `address` is its
-  /// address there, and `release` frees it when the buffer goes.
+  /// it (null where it cannot), `device` identifies the device (compared for identity
+  /// only), `address` is its address there, `release` frees it when the buffer goes, and
+  /// `driver` names the driver whose device it is (a static string).
   static Buffer device_memory(DType dtype, size_t count, void *host, const void *device, uint64_t address,
-                              std::shared_ptr<void> release);
+                              std::shared_ptr<void> release, const char *driver = "");
 
   /// Whether the buffer lives on a device rather than in host memory.
   bool on_device() const { return device_ != nullptr; }
@@ -56,11 +61,14 @@ public:
   uint64_t device_address() const { return device_address_; }
   /// The device it belongs to (compared for identity only), or null.
   const void *device() const { return device_; }
+  /// The driver whose device it lives on ("" for host memory).
+  const char *device_driver() const { return device_driver_; }
 
 private:
   void release();
   std::shared_ptr<void> device_allocation_; ///< frees the HBM range when reset
   const void *device_ = nullptr;
+  const char *device_driver_ = "";
   uint64_t device_address_ = 0;
   DType dtype_ = DType::F32;
   size_t count_ = 0;

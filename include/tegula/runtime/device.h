@@ -38,6 +38,9 @@ public:
 
   /// Launches `kernel`, which must have been compiled for this device's driver.
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args) const;
+  /// The same with options for the driver: a stream to queue on (LaunchOptions::stream).
+  /// `options.threads` 0 takes the device's own.
+  void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args, const LaunchOptions &options) const;
   template <typename... A>
     requires(std::is_constructible_v<Arg, A &&> && ...)
   void launch(const Kernel &kernel, const Grid &grid, A &&...args) const {

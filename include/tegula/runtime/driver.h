@@ -47,6 +47,16 @@ public:
   /// buffers, or a default one).
   virtual void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args,
                       const LaunchOptions &options, DeviceState *device) const = 0;
+
+  // AOT bundles (bundle.h). A driver whose executables are bytes (a GPU's binary)
+  // writes them down and reads them back; the others refuse (Error(Unsupported)).
+  /// `executable`, one of this driver's, as bytes.
+  virtual std::string serialize(const Executable &executable) const;
+  /// The executable `bytes` hold; Error(LoadError) naming what is malformed.
+  virtual std::shared_ptr<const Executable> deserialize(const std::string &bytes) const;
+  /// Whether `device` runs `executable` (it was made for that device's architecture);
+  /// where not, `why` says so.
+  virtual bool runs(const Executable &executable, const DeviceState &device, std::string *why) const;
 };
 
 /// Adds a driver (a second one of the same name is an error).

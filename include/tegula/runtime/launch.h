@@ -56,6 +56,10 @@ struct LaunchOptions {
   /// Worker threads for program instances; 0 means one per hardware thread, and no more
   /// than the hardware's threads run at once.
   int threads = 0;
+  /// A stream of the kernel's driver (a CUstream for cuda) to queue the launch on; the
+  /// launch then returns without waiting for the kernel. Null: the launch returns when
+  /// the kernel has run. Drivers without streams ignore it.
+  void *stream = nullptr;
 };
 
 /// What the last launch on this thread measured on a simulated machine (cycles at its

@@ -97,6 +97,8 @@ void run_on_host(const Kernel &kernel, const Grid &grid, std::span<const Arg> ar
   for (size_t i = 0; i < args.size(); ++i) {
     if (info.args[i].kind == ArgSpec::Kind::Buffer) {
       Buffer *buffer = args[i].buffer();
+      if (!buffer->host_accessible())
+        throw Error(ErrorCode::InvalidArgument, describe(info, i) + " is device memory the host cannot reach");
       dataPointers[i] = buffer->data();
       slots[i] = &dataPointers[i];
       auto begin = reinterpret_cast<uintptr_t>(buffer->data());
