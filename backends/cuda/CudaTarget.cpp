@@ -10,6 +10,9 @@
 #include "mlir/IR/Diagnostics.h"
 
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -82,6 +85,7 @@ public:
           global.setLinkage(llvm::GlobalValue::ExternalLinkage);
           global.setInitializer(nullptr);
         }
+      failed_asserts_to_assertfail(module);
     };
     return t;
   }
@@ -157,6 +161,46 @@ public:
   }
 
 private:
+  /// A failed device_assert comes from the GPU lowering as its report (vprintf) and a
+  /// trap, which a GPU reports as an illegal instruction. CUDA's own assertion is a call
+  /// of __assertfail(message, file, line, function, char size): the driver prints the
+  /// message with the failing block and thread, and the launch fails with
+  /// CUDA_ERROR_ASSERT, which the runtime reports as a failed assertion. Each trap
+  /// becomes that call, its message the report printed just before it.
+  static void failed_asserts_to_assertfail(llvm::Module &module) {
+    std::vector<llvm::CallInst *> traps;
+    for (llvm::Function &function : module)
+      for (llvm::BasicBlock &block : function)
+        for (llvm::Instruction &instruction : block)
+          if (auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction))
+            if (call->getIntrinsicID() == llvm::Intrinsic::trap)
+              traps.push_back(call);
+    if (traps.empty())
+      return;
+    llvm::LLVMContext &context = module.getContext();
+    llvm::IRBuilder<> builder(context);
+    llvm::Type *ptr = llvm::PointerType::get(context, 0);
+    llvm::FunctionCallee assertfail = module.getOrInsertFunction(
+        "__assertfail", llvm::FunctionType::get(builder.getVoidTy(),
+                                                {ptr, ptr, builder.getInt32Ty(), ptr, builder.getInt64Ty()}, false));
+    for (llvm::CallInst *trap : traps) {
+      builder.SetInsertPoint(trap);
+      llvm::Value *message = nullptr;
+      for (llvm::Instruction *at = trap->getPrevNode(); at && !message; at = at->getPrevNode())
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(at))
+          if (call->getCalledFunction() && call->getCalledFunction()->getName() == "vprintf")
+            message = call->getArgOperand(0);
+      if (!message)
+        message = builder.CreateGlobalString("device_assert failed", "__tegula_assert_message", 0, &module);
+      llvm::Value *file = builder.CreateGlobalString("device_assert", "__tegula_assert_file", 0, &module);
+      llvm::Value *name = builder.CreateGlobalString(trap->getFunction()->getName(), "__tegula_assert_function", 0,
+                                                     &module);
+      builder.CreateCall(assertfail, {builder.CreateAddrSpaceCast(message, ptr), file, builder.getInt32(0), name,
+                                      builder.getInt64(1)});
+      trap->eraseFromParent();
+    }
+  }
+
   /// ptxas on the PTX: the cubin and what -v reports.
   static mlir::LogicalResult assemble(mlir::Operation *module, const gpu::GpuArch &arch, const gpu::GpuCode &code,
                                       std::string &cubinBytes, std::string &info) {

@@ -7,6 +7,7 @@
 // faults) is an Error that names what was wrong. No GPU: the fake records launches
 // instead of running them.
 #include "tegula/compiler/compile.h"
+#include "tegula/dsl.h"
 #include "tegula/kernels/library.h"
 #include "tegula/runtime/bundle.h"
 #include "tegula/runtime/cuda.h"
@@ -93,6 +94,16 @@ std::vector<unsigned char> param_space(const std::vector<size_t> &sizes, const s
 
 std::vector<unsigned char> recorded(const TegulaFakeCudaLaunch &launch) {
   return {launch.parameters, launch.parameters + launch.parameter_bytes};
+}
+
+int gAssertLine = 0;
+void checked_sqrt(dsl::Ptr<dsl::f32> x, dsl::Int n) {
+  using namespace tegula::dsl;
+  auto i = program_id(0) * 128 + arange(128);
+  auto v = load(x + i, i < n, 0.0);
+  gAssertLine = __LINE__ + 1;
+  device_assert(v >= 0.0, "inputs must be non-negative");
+  store(x + i, sqrt(v), i < n);
 }
 
 template <typename F> std::string error_of(F &&f, ErrorCode expected) {
@@ -212,12 +223,19 @@ TEST_CASE("a launch on the caller's stream returns at once; a fault surfaces at 
   INFO(why);
   CHECK(why.find("cuLaunchKernel failed for kernel 'vector_add_f32'") != std::string::npos);
   fake.call<void (*)()>("tegula_fake_cuda_reset")();
-  // On the device's own stream the launch waits, so the fault is the launch's error.
+  // On the device's own stream the launch waits, so the fault is the launch's error: a
+  // failed device_assert (the kernel's __assertfail) names the kernel and its assertion.
+  const dsl::TracedKernel asserting = dsl::trace("checked_sqrt", &checked_sqrt, {"x", "n"});
+  const std::string ptx = emit(asserting, "cuda:sm_90", "ptx");
+  CHECK(ptx.find("call.uni __assertfail") != std::string::npos);
+  CHECK(ptx.find("trap;") == std::string::npos);
+  auto sqrtKernel = compile_traced(asserting, "cuda:sm_90");
   fake.call<void (*)(int)>("tegula_fake_cuda_fault_next_launch")(710); // CUDA_ERROR_ASSERT
-  why = error_of([&] { device.launch(kernel->kernel(), Grid(1), x, y, out, int64_t{64}); },
-                 ErrorCode::AssertionFailed);
-  CHECK(why.find("kernel 'vector_add_f32'") != std::string::npos);
-  CHECK(why.find("CUDA_ERROR_ASSERT") != std::string::npos);
+  why = error_of([&] { device.launch(sqrtKernel->kernel(), Grid(1), x, int64_t{64}); }, ErrorCode::AssertionFailed);
+  INFO(why);
+  CHECK(why.find("kernel 'checked_sqrt' failed a device_assert (CUDA_ERROR_ASSERT): kernel 'checked_sqrt': "
+                 "assertion \"inputs must be non-negative\" at ") != std::string::npos);
+  CHECK(why.find("cuda_driver_test.cpp:" + std::to_string(gAssertLine)) != std::string::npos);
   CHECK(why.find("unusable") != std::string::npos);
   fake.call<void (*)()>("tegula_fake_cuda_reset")();
   // Events time a stretch of a stream.

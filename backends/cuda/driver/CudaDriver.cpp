@@ -243,9 +243,24 @@ public:
                                      static_cast<unsigned>(grid.z), static_cast<unsigned>(executable->threads()), 1, 1,
                                      static_cast<unsigned>(executable->dynamic_shared_bytes()), stream, nullptr, extra),
                   "cuLaunchKernel", "kernel '" + info.name + "'");
-    if (!options.stream) // the device's own stream: the launch returns when the kernel has run
-      device->check(api.cuStreamSynchronize(stream), "cuStreamSynchronize",
-                    "kernel '" + info.name + "' (the CUDA context is unusable after a kernel fault)");
+    if (options.stream)
+      return; // queued on the caller's stream: cuda::synchronize reports how it ended
+    // The device's own stream: the launch returns when the kernel has run.
+    const CUresult r = api.cuStreamSynchronize(stream);
+    if (r == CUDA_ERROR_ASSERT) {
+      // The kernel's __assertfail: the driver printed the failing block and thread; the
+      // compiled kernel knows which assertions it has.
+      std::string which;
+      for (const std::string &site : info.sites)
+        if (site.rfind("device assertion failed: ", 0) == 0)
+          which += (which.empty() ? "" : "; ") + site.substr(std::string("device assertion failed: ").size());
+      throw Error(ErrorCode::AssertionFailed,
+                  "kernel '" + info.name + "' failed a device_assert (CUDA_ERROR_ASSERT" +
+                      (which.empty() ? std::string(")") : "): " + which) +
+                      "; the driver printed the failing block and thread, and the CUDA context is unusable from here on");
+    }
+    device->check(r, "cuStreamSynchronize",
+                  "kernel '" + info.name + "' (the CUDA context is unusable after a kernel fault)");
   }
 
   // In a bundle: "tegula-cuda 1", then a line each for the architecture, the entry, the

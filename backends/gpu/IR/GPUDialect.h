@@ -36,6 +36,9 @@ inline constexpr llvm::StringLiteral kDynamicSharedBytesAttrName = "tgpu.dynamic
 /// read, by one op of the tile kernel): its number, which tells the barrier insertion
 /// that the writes of one exchange never meet. Removed by tegula-insert-gpu-barriers.
 inline constexpr llvm::StringLiteral kExchangeAttrName = "tgpu.exchange";
+/// How the report of a failed device_assert starts (then the kernel, the message and the
+/// source position), so that what compiles a kernel can find its assertions.
+inline constexpr llvm::StringLiteral kAssertReportPrefix = "device assertion failed: kernel '";
 /// On a tile.dot: the matrix instruction (MatrixInstruction.h) its accumulator's layout
 /// is tiled for, which the lowering then issues.
 inline constexpr llvm::StringLiteral kMatrixInstructionAttrName = "tgpu.matrix_instruction";

@@ -5,6 +5,7 @@
 #include "tegula/runtime/error.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace tegula::gpu {
@@ -108,7 +109,17 @@ public:
     mlir::FailureOr<std::string> artifact = vendor_->finish(module, options_.arch, *code, kind);
     if (mlir::failed(artifact))
       return mlir::failure();
-    return vendor_->executable(options_.arch, info, std::move(*artifact), blockThreads(gpuModule),
+    // The kernel's assertions, as their reports name them (kernel, message, source
+    // position): a driver that learns only that one failed says which it may be.
+    KernelInfo withAsserts = info;
+    gpuModule->walk([&](mlir::LLVM::GlobalOp global) {
+      auto text = mlir::dyn_cast_or_null<mlir::StringAttr>(global.getValueOrNull());
+      if (!text || !text.getValue().starts_with(ir::kAssertReportPrefix))
+        return;
+      llvm::StringRef report = text.getValue();
+      withAsserts.sites.push_back(report.substr(0, report.find(" failed in program")).str());
+    });
+    return vendor_->executable(options_.arch, withAsserts, std::move(*artifact), blockThreads(gpuModule),
                                dynamicSharedBytes(gpuModule));
   }
 

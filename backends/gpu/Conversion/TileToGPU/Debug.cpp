@@ -2,7 +2,8 @@
 // by the thread holding its first copy, in the CPU's format ("[program (x,y,z)] print
 // "p" at file:line:col [i] = v"). A failed assertion prints its report from the failing
 // thread and traps: on a GPU the block stops there and the launch fails, where the CPU
-// runs on and reports once every instance has finished.
+// runs on and reports once every instance has finished. (The cuda target turns the
+// trap into CUDA's __assertfail, so that the driver reports an assertion.)
 #include "backends/gpu/Conversion/TileToGPU/Lowering.h"
 
 #include "dialects/tile/IR/TileDialect.h"
@@ -110,7 +111,7 @@ LogicalResult KernelLowering::lowerAssert(Operation *op) {
   auto check = cast<tile::AssertOp>(op);
   Location loc = op->getLoc();
   auto kernel = cast<::mlir::gpu::GPUFuncOp>(kernel_);
-  const std::string head = "device assertion failed: kernel '" + escapeFormat(kernel.getName()) +
+  const std::string head = ir::kAssertReportPrefix.str() + escapeFormat(kernel.getName()) +
                            "': assertion \"" + escapeFormat(check.getMessage()) + "\" at " +
                            escapeFormat(tile::sourcePosition(loc)) + " failed in program (%d,%d,%d)";
   return forEachOwnedElement(op, check.getCondition(), [&](Value ok, Value index, Value predicate) {
