@@ -8,6 +8,8 @@
 // The tegula_fake_cuda_* functions let a test read the records and plant failures: a
 // call that fails once, a kernel that faults (reported at the next synchronization,
 // after which the context is dead, as CUDA's is), no devices.
+#include "backends/cuda/driver/CudaApi.h"
+
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +23,16 @@
 #include <set>
 #include <string>
 #include <vector>
+
+// The handle types the runtime declares (CudaApi.h): called through pointers of exactly
+// these types, the functions must have them (UBSan's -fsanitize=function checks).
+using tegula::cuda::CUcontext;
+using tegula::cuda::CUdevice;
+using tegula::cuda::CUdeviceptr;
+using tegula::cuda::CUevent;
+using tegula::cuda::CUfunction;
+using tegula::cuda::CUmodule;
+using tegula::cuda::CUstream;
 
 namespace {
 
@@ -182,7 +194,7 @@ CUresult cuDeviceGetCount(int *count) {
   return kSuccess;
 }
 
-CUresult cuDeviceGet(int *device, int ordinal) {
+CUresult cuDeviceGet(CUdevice *device, int ordinal) {
   ENTER("cuDeviceGet");
   if (!device)
     return kInvalidValue;
@@ -192,7 +204,7 @@ CUresult cuDeviceGet(int *device, int ordinal) {
   return kSuccess;
 }
 
-CUresult cuDeviceGetName(char *name, int length, int device) {
+CUresult cuDeviceGetName(char *name, int length, CUdevice device) {
   ENTER("cuDeviceGetName");
   if (!name || length <= 0 || device < 0 || device >= s.devices)
     return kInvalidValue;
@@ -200,7 +212,7 @@ CUresult cuDeviceGetName(char *name, int length, int device) {
   return kSuccess;
 }
 
-CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
+CUresult cuDeviceGetAttribute(int *value, int attribute, CUdevice device) {
   ENTER("cuDeviceGetAttribute");
   if (!value || device < 0 || device >= s.devices)
     return kInvalidValue;
@@ -212,21 +224,21 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   }
 }
 
-CUresult cuDevicePrimaryCtxRetain(void **context, int device) {
+CUresult cuDevicePrimaryCtxRetain(CUcontext *context, CUdevice device) {
   ENTER("cuDevicePrimaryCtxRetain");
   if (!context || device < 0 || device >= s.devices)
     return kInvalidValue;
   static int contexts[64];
-  *context = &contexts[device % 64];
+  *context = reinterpret_cast<CUcontext>(&contexts[device % 64]);
   return kSuccess;
 }
 
-CUresult cuDevicePrimaryCtxRelease_v2(int device) {
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice device) {
   ENTER("cuDevicePrimaryCtxRelease_v2");
   return device >= 0 && device < s.devices ? kSuccess : kInvalidDevice;
 }
 
-CUresult cuCtxSetCurrent(void *context) {
+CUresult cuCtxSetCurrent(CUcontext context) {
   ENTER("cuCtxSetCurrent");
   return context ? kSuccess : kInvalidContext;
 }
@@ -236,22 +248,22 @@ CUresult cuCtxSynchronize() {
   return kSuccess;
 }
 
-CUresult cuModuleLoadData(void **module, const void *image) {
+CUresult cuModuleLoadData(CUmodule *module, const void *image) {
   ENTER("cuModuleLoadData");
   if (!module || !image)
     return kInvalidValue;
   auto loaded = std::make_unique<Module>();
   if (!read_image(image, loaded->functions))
     return kInvalidImage;
-  *module = loaded.get();
+  *module = reinterpret_cast<CUmodule>(loaded.get());
   s.modules.insert(loaded.release());
   ++s.modules_loaded;
   return kSuccess;
 }
 
-CUresult cuModuleUnload(void *module) {
+CUresult cuModuleUnload(CUmodule module) {
   ENTER("cuModuleUnload");
-  auto *m = static_cast<Module *>(module);
+  auto *m = reinterpret_cast<Module *>(module);
   if (!s.modules.erase(m))
     return kInvalidHandle;
   for (auto it = s.functions.begin(); it != s.functions.end();)
@@ -260,22 +272,22 @@ CUresult cuModuleUnload(void *module) {
   return kSuccess;
 }
 
-CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
+CUresult cuModuleGetFunction(CUfunction *function, CUmodule module, const char *name) {
   ENTER("cuModuleGetFunction");
-  auto *m = static_cast<Module *>(module);
+  auto *m = reinterpret_cast<Module *>(module);
   if (!function || !name || !s.modules.count(m))
     return kInvalidHandle;
   if (!m->functions.count(name))
     return kNotFound;
   auto f = std::make_unique<Function>(Function{m, name});
-  *function = f.get();
+  *function = reinterpret_cast<CUfunction>(f.get());
   s.functions.emplace(f.get(), std::move(f));
   return kSuccess;
 }
 
-CUresult cuFuncSetAttribute(void *function, int attribute, int value) {
+CUresult cuFuncSetAttribute(CUfunction function, int attribute, int value) {
   ENTER("cuFuncSetAttribute");
-  auto it = s.functions.find(static_cast<Function *>(function));
+  auto it = s.functions.find(reinterpret_cast<Function *>(function));
   if (it == s.functions.end())
     return kInvalidHandle;
   if (attribute != kMaxDynamicSharedAttribute || value < 0 || value > kOptinSharedLimit)
@@ -284,13 +296,13 @@ CUresult cuFuncSetAttribute(void *function, int attribute, int value) {
   return kSuccess;
 }
 
-CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
-                        unsigned shared, void *stream, void **params, void **extra) {
+CUresult cuLaunchKernel(CUfunction function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                        unsigned shared, CUstream stream, void **params, void **extra) {
   ENTER("cuLaunchKernel");
-  auto it = s.functions.find(static_cast<Function *>(function));
+  auto it = s.functions.find(reinterpret_cast<Function *>(function));
   if (it == s.functions.end())
     return kInvalidHandle;
-  if (stream && !s.streams.count(static_cast<Stream *>(stream)))
+  if (stream && !s.streams.count(reinterpret_cast<Stream *>(stream)))
     return kInvalidHandle;
   if (gx == 0 || gy == 0 || gz == 0 || gy > 65535 || gz > 65535 || bx == 0 || by == 0 || bz == 0 ||
       uint64_t{bx} * by * bz > 1024)
@@ -317,7 +329,7 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
   launch.grid[0] = gx, launch.grid[1] = gy, launch.grid[2] = gz;
   launch.block[0] = bx, launch.block[1] = by, launch.block[2] = bz;
   launch.shared_bytes = shared;
-  launch.stream = stream;
+  launch.stream = static_cast<void *>(stream);
   launch.parameter_bytes = *size;
   std::memcpy(launch.parameters, buffer, *size);
   if (s.record)
@@ -329,7 +341,7 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
   return kSuccess;
 }
 
-CUresult cuMemAllocManaged(uintptr_t *pointer, size_t bytes, unsigned flags) {
+CUresult cuMemAllocManaged(CUdeviceptr *pointer, size_t bytes, unsigned flags) {
   ENTER("cuMemAllocManaged");
   if (!pointer || bytes == 0 || flags != 1)
     return kInvalidValue;
@@ -344,7 +356,7 @@ CUresult cuMemAllocManaged(uintptr_t *pointer, size_t bytes, unsigned flags) {
   return kSuccess;
 }
 
-CUresult cuMemFree_v2(uintptr_t pointer) {
+CUresult cuMemFree_v2(CUdeviceptr pointer) {
   ENTER("cuMemFree_v2");
   auto it = s.allocations.find(pointer);
   if (it == s.allocations.end())
@@ -355,19 +367,19 @@ CUresult cuMemFree_v2(uintptr_t pointer) {
   return kSuccess;
 }
 
-CUresult cuStreamCreate(void **stream, unsigned) {
+CUresult cuStreamCreate(CUstream *stream, unsigned) {
   ENTER("cuStreamCreate");
   if (!stream)
     return kInvalidValue;
   auto *created = new Stream;
   s.streams.insert(created);
-  *stream = created;
+  *stream = reinterpret_cast<CUstream>(created);
   return kSuccess;
 }
 
-CUresult cuStreamDestroy_v2(void *stream) {
+CUresult cuStreamDestroy_v2(CUstream stream) {
   ENTER("cuStreamDestroy_v2");
-  auto *st = static_cast<Stream *>(stream);
+  auto *st = reinterpret_cast<Stream *>(stream);
   if (!s.streams.erase(st))
     return kInvalidHandle;
   delete st;
@@ -384,52 +396,52 @@ CUresult synchronize(State &s) {
   return kSuccess;
 }
 
-CUresult cuStreamSynchronize(void *stream) {
+CUresult cuStreamSynchronize(CUstream stream) {
   ENTER("cuStreamSynchronize");
-  if (stream && !s.streams.count(static_cast<Stream *>(stream)))
+  if (stream && !s.streams.count(reinterpret_cast<Stream *>(stream)))
     return kInvalidHandle;
   return synchronize(s);
 }
 
-CUresult cuEventCreate(void **event, unsigned) {
+CUresult cuEventCreate(CUevent *event, unsigned) {
   ENTER("cuEventCreate");
   if (!event)
     return kInvalidValue;
   auto *created = new Event;
   s.events.insert(created);
-  *event = created;
+  *event = reinterpret_cast<CUevent>(created);
   return kSuccess;
 }
 
-CUresult cuEventDestroy_v2(void *event) {
+CUresult cuEventDestroy_v2(CUevent event) {
   ENTER("cuEventDestroy_v2");
-  auto *e = static_cast<Event *>(event);
+  auto *e = reinterpret_cast<Event *>(event);
   if (!s.events.erase(e))
     return kInvalidHandle;
   delete e;
   return kSuccess;
 }
 
-CUresult cuEventRecord(void *event, void *stream) {
+CUresult cuEventRecord(CUevent event, CUstream stream) {
   ENTER("cuEventRecord");
-  auto *e = static_cast<Event *>(event);
-  if (!s.events.count(e) || (stream && !s.streams.count(static_cast<Stream *>(stream))))
+  auto *e = reinterpret_cast<Event *>(event);
+  if (!s.events.count(e) || (stream && !s.streams.count(reinterpret_cast<Stream *>(stream))))
     return kInvalidHandle;
   e->at = std::chrono::steady_clock::now();
   e->recorded = true;
   return kSuccess;
 }
 
-CUresult cuEventSynchronize(void *event) {
+CUresult cuEventSynchronize(CUevent event) {
   ENTER("cuEventSynchronize");
-  if (!s.events.count(static_cast<Event *>(event)))
+  if (!s.events.count(reinterpret_cast<Event *>(event)))
     return kInvalidHandle;
   return synchronize(s);
 }
 
-CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
+CUresult cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
   ENTER("cuEventElapsedTime");
-  auto *a = static_cast<Event *>(start), *b = static_cast<Event *>(end);
+  auto *a = reinterpret_cast<Event *>(start), *b = reinterpret_cast<Event *>(end);
   if (!ms || !s.events.count(a) || !s.events.count(b))
     return kInvalidHandle;
   if (!a->recorded || !b->recorded)

@@ -14,6 +14,7 @@
 #include "tegula/runtime/device.h"
 #include "tegula/runtime/error.h"
 
+#include "backends/cuda/driver/CudaApi.h"
 #include "backends/cuda/driver/CudaExecutable.h"
 
 #include <catch2/catch.hpp>
@@ -208,8 +209,8 @@ TEST_CASE("a launch on the caller's stream returns at once; a fault surfaces at 
   Device device = Device::open("cuda");
   Buffer x = device.allocate(DType::F32, 64), y = device.allocate(DType::F32, 64), out = device.allocate(DType::F32, 64);
   // A framework's own stream, made through its own CUDA calls.
-  void *stream = nullptr;
-  REQUIRE(fake.call<int (*)(void **, unsigned)>("cuStreamCreate")(&stream, 1) == 0);
+  cuda::CUstream stream = nullptr;
+  REQUIRE(fake.call<decltype(cuda::CudaApi::cuStreamCreate)>("cuStreamCreate")(&stream, 1) == 0);
   LaunchOptions options;
   options.stream = stream;
   std::vector<Arg> args{x, y, out, int64_t{64}};
@@ -243,16 +244,16 @@ TEST_CASE("a launch on the caller's stream returns at once; a fault surfaces at 
   timer.start();
   device.launch(kernel->kernel(), Grid(1), x, y, out, int64_t{64});
   CHECK(timer.stop() >= 0.0);
-  REQUIRE(fake.call<int (*)(void *)>("cuStreamDestroy_v2")(stream) == 0);
+  REQUIRE(fake.call<decltype(cuda::CudaApi::cuStreamDestroy)>("cuStreamDestroy_v2")(stream) == 0);
 }
 
 TEST_CASE("device pointers a framework owns are wrapped, launched on and never freed", "[cuda][driver]") {
   Fake fake;
   auto kernel = compile_traced(trace_vector_add(DType::F32, {}), "cuda:sm_90");
   Device device = Device::open("cuda");
-  auto allocate = fake.call<int (*)(uint64_t *, size_t, unsigned)>("cuMemAllocManaged");
-  uint64_t raw[3] = {};
-  for (uint64_t &p : raw)
+  auto allocate = fake.call<decltype(cuda::CudaApi::cuMemAllocManaged)>("cuMemAllocManaged");
+  cuda::CUdeviceptr raw[3] = {};
+  for (cuda::CUdeviceptr &p : raw)
     REQUIRE(allocate(&p, 400, 1) == 0);
   auto live = fake.call<int (*)()>("tegula_fake_cuda_live_allocations");
   const int owned = live();
@@ -272,8 +273,8 @@ TEST_CASE("device pointers a framework owns are wrapped, launched on and never f
     CHECK(why.find("device memory the host cannot reach") != std::string::npos);
   }
   CHECK(live() == owned); // the wrappers freed nothing
-  auto release = fake.call<int (*)(uint64_t)>("cuMemFree_v2");
-  for (uint64_t p : raw)
+  auto release = fake.call<decltype(cuda::CudaApi::cuMemFree)>("cuMemFree_v2");
+  for (cuda::CUdeviceptr p : raw)
     CHECK(release(p) == 0);
   error_of([&] { cuda::wrap_device_pointer(device, DType::F32, 4, 0); }, ErrorCode::NullBuffer);
   error_of([&] { cuda::wrap_device_pointer(device, DType::F32, 4, raw[0] + 2); }, ErrorCode::InvalidArgument);
