@@ -5,8 +5,8 @@
 // real one; otherwise (as on machines without a GPU) the fake libcuda.so.1 of the
 // tests, whose cuLaunchKernel only checks and counts, so the figures are the runtime's
 // own cost over a near-free call.
-#include "backends/cuda/driver/CudaApi.h"
-#include "backends/cuda/driver/CudaExecutable.h"
+#include "lib/runtime/cuda/CudaApi.h"
+#include "lib/runtime/cuda/CudaExecutable.h"
 
 #include "tegula/compiler/compile.h"
 #include "tegula/kernels/library.h"

@@ -2,7 +2,7 @@
 // conversion, LLVM's NVPTX backend (math from libdevice) and ptxas for the cubin.
 // `cuda:sm_80` (the default) or `cuda:sm_90`; num-warps=N. Nothing here runs a kernel:
 // the cubin is checked by ptxas, the answers by gpu-emu.
-#include "backends/cuda/driver/CudaExecutable.h"
+#include "lib/runtime/cuda/CudaExecutable.h"
 #include "backends/gpu/Target/GpuTarget.h"
 
 #include "tegula/runtime/error.h"

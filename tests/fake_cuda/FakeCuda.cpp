@@ -8,7 +8,7 @@
 // The tegula_fake_cuda_* functions let a test read the records and plant failures: a
 // call that fails once, a kernel that faults (reported at the next synchronization,
 // after which the context is dead, as CUDA's is), no devices.
-#include "backends/cuda/driver/CudaApi.h"
+#include "lib/runtime/cuda/CudaApi.h"
 
 #include <chrono>
 #include <cstdint>

@@ -14,8 +14,8 @@
 #include "tegula/runtime/device.h"
 #include "tegula/runtime/error.h"
 
-#include "backends/cuda/driver/CudaApi.h"
-#include "backends/cuda/driver/CudaExecutable.h"
+#include "lib/runtime/cuda/CudaApi.h"
+#include "lib/runtime/cuda/CudaExecutable.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "backends/cuda/driver/CudaApi.h"
+#include "CudaApi.h"
 
 #include "tegula/runtime/error.h"
 

@@ -2,8 +2,8 @@
 // name, and what a launch needs that the image does not say (the block's threads, the
 // dynamic shared memory it asks for). LLVM-free: the compiler makes it, the runtime
 // loads and launches it.
-#ifndef TEGULA_BACKENDS_CUDA_DRIVER_CUDAEXECUTABLE_H
-#define TEGULA_BACKENDS_CUDA_DRIVER_CUDAEXECUTABLE_H
+#ifndef TEGULA_LIB_RUNTIME_CUDA_CUDAEXECUTABLE_H
+#define TEGULA_LIB_RUNTIME_CUDA_CUDAEXECUTABLE_H
 
 #include "tegula/runtime/driver.h"
 

@@ -2,8 +2,8 @@
 // and resolved at run time with dlopen: the runtime builds, links and runs on machines
 // without CUDA, and says so when a CUDA launch is asked of it. The values below are the
 // driver API's (cuda.h); only what the driver uses is named.
-#ifndef TEGULA_BACKENDS_CUDA_DRIVER_CUDAAPI_H
-#define TEGULA_BACKENDS_CUDA_DRIVER_CUDAAPI_H
+#ifndef TEGULA_LIB_RUNTIME_CUDA_CUDAAPI_H
+#define TEGULA_LIB_RUNTIME_CUDA_CUDAAPI_H
 
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // as managed memory, launches through cuLaunchKernel with the parameters packed into
 // one buffer as the kernel's .param space lays them out (each at a multiple of its
 // size). LLVM-free; NVIDIA's library is loaded on first use (CudaApi.cpp).
-#include "backends/cuda/driver/CudaApi.h"
-#include "backends/cuda/driver/CudaExecutable.h"
+#include "CudaApi.h"
+#include "CudaExecutable.h"
 
 #include "tegula/runtime/cuda.h"
 #include "tegula/runtime/error.h"
