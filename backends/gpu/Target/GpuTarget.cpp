@@ -97,18 +97,10 @@ public:
     if (kind.empty())
       return module.emitError("the ") << vendor_->target_name()
                                       << " target compiles kernels but this build does not run them: emit an artifact";
-    mlir::Operation *gpuModule = nullptr;
-    for (auto m : module.getOps<mlir::gpu::GPUModuleOp>())
-      gpuModule = m;
-    if (!gpuModule)
-      return module.emitError("no gpu.module to generate code from");
-    mlir::FailureOr<GpuCode> code =
-        generate_gpu_code(gpuModule, vendor_->codegen(options_.arch), vendor_->needs_object(kind));
-    if (mlir::failed(code))
-      return mlir::failure();
-    mlir::FailureOr<std::string> artifact = vendor_->finish(module, options_.arch, *code, kind);
+    mlir::FailureOr<std::string> artifact = emit(module, kind, info);
     if (mlir::failed(artifact))
       return mlir::failure();
+    mlir::Operation *gpuModule = gpuModuleOf(module); // emit found it
     // The kernel's assertions, as their reports name them (kernel, message, source
     // position): a driver that learns only that one failed says which it may be.
     KernelInfo withAsserts = info;
@@ -125,9 +117,7 @@ public:
 
   mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
                                     const KernelInfo &) const override {
-    mlir::Operation *gpuModule = nullptr;
-    for (auto m : module.getOps<mlir::gpu::GPUModuleOp>())
-      gpuModule = m;
+    mlir::Operation *gpuModule = gpuModuleOf(module);
     if (!gpuModule)
       return module.emitError("no gpu.module to generate code from");
     mlir::FailureOr<GpuCode> code =
@@ -161,6 +151,13 @@ public:
   }
 
 private:
+  /// The gpu.module code is generated from (the last one), or null.
+  static mlir::Operation *gpuModuleOf(mlir::ModuleOp module) {
+    mlir::Operation *gpuModule = nullptr;
+    for (auto m : module.getOps<mlir::gpu::GPUModuleOp>())
+      gpuModule = m;
+    return gpuModule;
+  }
   /// The block's threads, as the lowering fixed them on the kernel (the LLVM function
   /// carries them as gpu.known_block_size); 0 if it did not.
   static int64_t blockThreads(mlir::Operation *gpuModule) {

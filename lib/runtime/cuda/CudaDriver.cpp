@@ -331,12 +331,10 @@ public:
 
 CudaExecutable::~CudaExecutable() {
   std::lock_guard<std::mutex> lock(mutex_);
+  // Through the library that loaded each module, whatever TEGULA_LIBCUDA names by now.
   for (auto &[ordinal, loaded] : loaded_)
     if (loaded.module)
-      try {
-        cuda_api().cuModuleUnload(static_cast<CUmodule>(loaded.module));
-      } catch (const Error &) {
-      }
+      static_cast<const CudaApi *>(loaded.api)->cuModuleUnload(static_cast<CUmodule>(loaded.module));
 }
 
 void *CudaExecutable::function(int ordinal) const {
@@ -370,6 +368,7 @@ void *CudaExecutable::function(int ordinal) const {
       throw_cuda_error(api, r, "cuFuncSetAttribute", what);
     }
   }
+  loaded.api = &api;
   loaded.module = module;
   loaded.function = function;
   return function;

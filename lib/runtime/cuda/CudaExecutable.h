@@ -31,13 +31,14 @@ public:
   int64_t dynamic_shared_bytes() const { return dynamic_shared_bytes_; }
 
   /// The loaded function on device `ordinal`: the module loaded on first use (under a
-  /// lock), with the dynamic shared memory it needs opted into (cudriver.cpp).
+  /// lock), with the dynamic shared memory it needs opted into (CudaDriver.cpp).
   void *function(int ordinal) const;
 
 private:
   std::string image_, entry_, arch_;
   int64_t threads_ = 0, dynamic_shared_bytes_ = 0;
   struct Loaded {
+    const void *api = nullptr; ///< the driver library's entry points that loaded it (a CudaApi)
     void *module = nullptr, *function = nullptr;
   };
   mutable std::mutex mutex_;
