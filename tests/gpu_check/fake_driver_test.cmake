@@ -1,0 +1,50 @@
+# The device check without a GPU: the small cases are prepared here (sm_90 bundles,
+# Philox inputs, fp64 references, gpu-emu's bytes, which must agree with the reference
+# first); the runner, linking only the runtime, runs them on the fake libcuda.so.1. That
+# driver loads modules and takes launches but runs no kernel, so every output stays
+# poisoned and every case must be reported failing, by both of its checks: a runner that
+# passed here would pass anything. A cases file with a malformed line is refused with
+# that line named.
+include(${CMAKE_CURRENT_LIST_DIR}/../conformance/test_seed.cmake)
+file(REMOVE_RECURSE ${WORK})
+execute_process(COMMAND ${PREPARE} ${WORK} --small-only --seed ${seed}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "${err}")
+string(REGEX MATCH "([0-9]+) cases written" written "${err}")
+if(NOT rc EQUAL 0 OR NOT written)
+  message(FATAL_ERROR "gpu_check_prepare failed (${rc}, seed ${seed}): ${err}")
+endif()
+set(cases ${CMAKE_MATCH_1})
+
+execute_process(COMMAND ${CMAKE_COMMAND} -E env TEGULA_LIBCUDA=${FAKE_LIBCUDA} ${RUNNER} ${WORK}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "${out}${err}")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "the runner passed cases whose kernels never ran")
+endif()
+if(NOT out MATCHES "\n0 of ${cases} cases passed")
+  message(FATAL_ERROR "the runner did not report all ${cases} cases failing")
+endif()
+string(REGEX MATCHALL "FAIL [0-9]+ of [0-9]+ over bound, [1-9][0-9]* unwritten" unwritten "${out}")
+string(REGEX MATCHALL "FAIL [1-9][0-9]* of [0-9]+ differ" differ "${out}")
+list(LENGTH unwritten unwritten_count)
+list(LENGTH differ differ_count)
+if(NOT unwritten_count EQUAL cases OR NOT differ_count EQUAL cases)
+  message(FATAL_ERROR "of ${cases} cases, ${unwritten_count} were reported unwritten and ${differ_count} "
+                      "different from gpu-emu; every one should be both")
+endif()
+if(out MATCHES "ERROR")
+  message(FATAL_ERROR "a case failed to load or launch on the fake driver")
+endif()
+
+# A cases file broken on one line: refused, naming it.
+file(READ ${WORK}/cases.txt text)
+string(REPLACE "grid " "grid 0 " broken "${text}")
+file(MAKE_DIRECTORY ${WORK}/broken)
+file(WRITE ${WORK}/broken/cases.txt "${broken}")
+file(COPY ${WORK}/cases.bin DESTINATION ${WORK}/broken)
+execute_process(COMMAND ${CMAKE_COMMAND} -E env TEGULA_LIBCUDA=${FAKE_LIBCUDA} ${RUNNER} ${WORK}/broken
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "load error: gpu-check cases: cases.txt line 3: expected three positive grid sizes")
+  message(FATAL_ERROR "a malformed cases file was not refused by line (${rc}): ${out}${err}")
+endif()
