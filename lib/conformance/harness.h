@@ -82,12 +82,18 @@ public:
       assembling_ = !describe_target(target).executes;
     return *assembling_;
   }
+  /// Compiles the case's kernels (into the compile cache) and launches and compares
+  /// nothing: suites compile ahead this way on several threads, then run one at a time.
+  bool compile_only = false;
+  /// Launches, comparisons and failures are skipped: assembling, or compiling only.
+  bool skipping() const { return compile_only || assembling(); }
+
   /// What the case's kernels took, worst of each (assembling only).
   int64_t registers = 0, spills = 0, scratch_bytes = 0, sgpr_spills = 0;
 
   /// Launches and adds the launch's time (the host's, or the simulated machine's).
   template <typename... A> void launch(const CompiledKernel &k, const Grid &grid, A &&...args) {
-    if (assembling())
+    if (skipping())
       return;
     auto start = std::chrono::steady_clock::now();
     k.launch(grid, std::forward<A>(args)...);
@@ -97,7 +103,7 @@ public:
 
   /// Compares `out`'s first reference.size() elements with the reference.
   void expect(const Buffer &out, const std::vector<double> &reference, const std::vector<double> &bound) {
-    if (assembling())
+    if (skipping())
       return;
     check.add(kernels::check(out, reference, bound));
     std::vector<double> got = kernels::to_doubles(out);
@@ -111,7 +117,7 @@ public:
   }
   /// A failure the case detects itself (an expected error that did not come).
   void fail(const std::string &why) {
-    if (assembling())
+    if (skipping())
       return;
     check.count += 1;
     check.failures += 1;

@@ -115,6 +115,16 @@ xcheck::Record run_case(const xcheck::Case &c, uint64_t base_seed) {
   return r;
 }
 
+void compile_case(const xcheck::Case &c, uint64_t base_seed) {
+  try {
+    Run run(c.backend, c.dtype, c.shape, case_seed(c, base_seed));
+    run.compile_only = true;
+    entry(c.kernel).run(run);
+  } catch (...) {
+    // run_case meets the same failure and reports it.
+  }
+}
+
 std::set<std::string> parse_refusal_list(const std::string &text, const std::string &file) {
   std::set<std::string> keys;
   std::istringstream in(text);

@@ -10,7 +10,7 @@ set(backend_args "")
 if(BACKENDS)
   set(backend_args --backend ${BACKENDS})
 endif()
-execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS} ${backend_args}
+execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --jobs 2 --expect-refused ${LISTS} ${backend_args}
                         --json ${WORK}/suite.json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REGEX MATCH "cpu: [^\n]*" cpu_line "${out}")
@@ -26,7 +26,7 @@ endif()
 # own list.
 if(EXTRA_BACKENDS AND NOT BACKENDS)
   string(REPLACE "," ";" extras "${EXTRA_BACKENDS}")
-  execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --expect-refused ${LISTS}
+  execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --jobs 2 --expect-refused ${LISTS}
                           --backend ${EXTRA_BACKENDS}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   foreach(extra ${extras})

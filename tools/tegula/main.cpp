@@ -64,7 +64,8 @@ commands:
                                   target that compiles but does not run here (cuda, rocm), each
                                   case is assembled by the vendor's tools instead: ASM, with no spills
       --backend B[,B] --seed S --json FILE
-      --jobs N                    assemble N cases at a time (runs on executing targets stay serial)
+      --jobs N                    assemble N cases at a time; on executing targets, compile N at a
+                                  time ahead of their serial runs
       --expect-refused DIR        exit 1 unless each backend refuses exactly what DIR/<backend>.txt lists
       --write-refused DIR         write each backend's refusals to DIR/<backend>.txt
   xcheck --programs N [--seed S] [--backend B[,B]]

@@ -26,6 +26,11 @@ std::string construct_of(const std::string &case_name);
 /// message is the refusal), Error for anything else that went wrong.
 xcheck::Record run_case(const xcheck::Case &c, uint64_t base_seed);
 
+/// Compiles one case's kernels into the compile cache, launching nothing and ignoring
+/// what fails (run_case reports it): several threads compile ahead this way, so that the
+/// cases then run one at a time with their kernels ready.
+void compile_case(const xcheck::Case &c, uint64_t base_seed);
+
 /// The key a refusal is listed under: "case dtype shape" (shape as "37x45").
 std::string refusal_key(const xcheck::Case &c);
 
