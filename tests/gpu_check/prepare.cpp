@@ -10,6 +10,7 @@
 #include "tegula/dsl/ops.h"
 #include "tegula/kernels/attention.h"
 #include "tegula/kernels/library.h"
+#include "tegula/kernels/lora.h"
 #include "tegula/kernels/norms.h"
 #include "tegula/kernels/reference.h"
 #include "tegula/runtime/bundle.h"
@@ -449,6 +450,74 @@ void attention(Prepare &p, DType dtype, int64_t B, int64_t H, int64_t Hkv, int64
         });
 }
 
+/// Multi-LoRA's shrink or expand over `slots` stacked adapters of ranks up to
+/// `max_rank`, tokens mapped in segments (some without an adapter) or one by one.
+void lora(Prepare &p, bool expand, LoraForm form, DType dtype, int64_t T, int64_t H, int64_t slots, int64_t max_rank,
+          bool small) {
+  const LoraConfig config = default_lora_config(kTarget, form, max_rank, H, H);
+  LoraConfig generic = config;
+  generic.hidden_multiple = 1;
+  Launch l(p.next_seed());
+  // Ranks: the largest, then smaller ones that stop inside the rank tile.
+  std::vector<double> ranks, scales, starts, adapters;
+  for (int64_t s = 0; s < slots; ++s) {
+    ranks.push_back(static_cast<double>(s == 0 ? max_rank : std::max<int64_t>(1, max_rank - 5 * s - 2)));
+    scales.push_back(0.5 + 0.25 * static_cast<double>(s));
+  }
+  int64_t segments = 0, longest = 0;
+  if (form == LoraForm::Segmented) {
+    // Segments of uneven lengths cycling through the adapters and "none" (-1).
+    for (int64_t at = 0; at < T; ++segments) {
+      const int64_t length = std::min<int64_t>(T - at, 1 + (segments * 37 + 11) % (T / 3 + 1));
+      starts.push_back(static_cast<double>(at));
+      adapters.push_back(static_cast<double>(segments % (slots + 1)) - 1);
+      longest = std::max(longest, length);
+      at += length;
+    }
+    starts.push_back(static_cast<double>(T));
+  } else
+    for (int64_t t = 0; t < T; ++t)
+      adapters.push_back(static_cast<double>((t * 7 + 3) % (slots + 1)) - 1);
+  const Buffer &in = expand ? l.uniform(DType::F32, T * max_rank) : l.uniform(dtype, T * H);
+  const Buffer &factor = expand ? l.uniform(dtype, slots * H * max_rank) : l.uniform(dtype, slots * max_rank * H);
+  const Buffer &out = expand ? l.uniform(dtype, T * H) : l.output(DType::F32, T * max_rank);
+  const Buffer *startsBuffer = form == LoraForm::Segmented ? &l.values(DType::I32, starts) : nullptr;
+  const Buffer &adapterBuffer = l.values(DType::I32, adapters);
+  const Buffer &rankBuffer = l.values(DType::I32, ranks);
+  const Buffer *scaleBuffer = expand ? &l.values(DType::F32, scales) : nullptr;
+  l.integer(slots);
+  l.integer(H);
+  l.integer(max_rank);
+  LoraWeights weights;
+  (expand ? weights.b : weights.a) = &factor;
+  weights.ranks = &rankBuffer;
+  weights.scales = scaleBuffer;
+  weights.slots = slots;
+  weights.max_rank = max_rank;
+  const LoraMapping mapping = form == LoraForm::Segmented ? LoraMapping::segmented(*startsBuffer, adapterBuffer, segments)
+                                                          : LoraMapping::gathered(adapterBuffer);
+  CheckCase c;
+  c.name = std::string(expand ? "lora_expand " : "lora_shrink ") + std::string(dtype_name(dtype)) + " " +
+           dims({T, H, max_rank}) + (form == LoraForm::Segmented ? " sgmv" : " bgmv");
+  if (form == LoraForm::Segmented)
+    c.grid = Grid(dsl::cdiv(longest, config.BT), expand ? dsl::cdiv(H, config.BN) : 1, segments);
+  else
+    c.grid = expand ? Grid(T, dsl::cdiv(H, config.BN)) : Grid(T);
+  c.small = small;
+  c.timed = !small;
+  c.bytes = (double(T) * H + double(slots) * max_rank * H) * dtype_size(dtype) + 4.0 * T * max_rank;
+  // The copy of y an expand starts from: the reference needs it as it was.
+  Buffer before(dtype, T * H);
+  std::memcpy(before.data(), out.data(), out.bytes());
+  auto trace = [&](const LoraConfig &cfg) { return expand ? trace_lora_expand(dtype, cfg) : trace_lora_shrink(dtype, cfg); };
+  p.add(c, trace(config), trace(generic), l, {&out}, [&](size_t, const auto &index, auto &r, auto &b) {
+    const std::vector<int32_t> tokens = lora_token_adapters(mapping, T, slots);
+    const LoraReference full = expand ? reference_lora_expand(in, weights, tokens, before, H)
+                                      : reference_lora_shrink(in, weights, tokens, H);
+    pick(index, full.value, full.bound, r, b);
+  });
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -487,6 +556,8 @@ int main(int argc, char **argv) {
     gemm(p, DType::F32, false, 33, 40, 17, true);
     attention(p, DType::BF16, 1, 2, 2, 100, 64, true, true);
     attention(p, DType::F16, 2, 4, 2, 65, 128, false, true);
+    lora(p, false, LoraForm::Segmented, DType::BF16, 45, 200, 3, 16, true);
+    lora(p, true, LoraForm::Gathered, DType::F16, 29, 136, 4, 32, true);
     // Large: timed with events beside the baselines, checked on samples.
     vector_add(p, DType::F32, (int64_t{1} << 24) + 3, false);
     softmax(p, DType::BF16, 4096, 4096, false);
@@ -501,6 +572,9 @@ int main(int argc, char **argv) {
     attention(p, DType::BF16, 4, 16, 16, 2048, 64, false, false);
     attention(p, DType::BF16, 4, 16, 16, 2048, 128, true, false);
     attention(p, DType::BF16, 2, 32, 8, 1999, 128, true, false);
+    lora(p, false, LoraForm::Segmented, DType::BF16, 4096, 4096, 8, 64, false);
+    lora(p, true, LoraForm::Segmented, DType::BF16, 4096, 4096, 8, 64, false);
+    lora(p, false, LoraForm::Gathered, DType::BF16, 4093, 4096, 8, 16, false);
     p.write();
     std::fprintf(stderr, "gpu_check_prepare: %zu cases written\n", p.count());
     return 0;
