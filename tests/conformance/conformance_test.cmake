@@ -9,6 +9,8 @@ file(MAKE_DIRECTORY ${WORK})
 set(backend_args "")
 if(BACKENDS)
   set(backend_args --backend ${BACKENDS})
+elseif(FIRST_DTYPE_ON)
+  set(backend_args --first-dtype-on ${FIRST_DTYPE_ON})
 endif()
 execute_process(COMMAND ${TEGULA} xcheck --suite language --seed ${seed} --jobs 2 --expect-refused ${LISTS} ${backend_args}
                         --json ${WORK}/suite.json

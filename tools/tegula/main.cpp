@@ -66,6 +66,7 @@ commands:
       --backend B[,B] --seed S --json FILE
       --jobs N                    assemble N cases at a time; on executing targets, compile N at a
                                   time ahead of their serial runs
+      --first-dtype-on B[,B]      on these backends, each case in its first dtype only
       --expect-refused DIR        exit 1 unless each backend refuses exactly what DIR/<backend>.txt lists
       --write-refused DIR         write each backend's refusals to DIR/<backend>.txt
   xcheck --programs N [--seed S] [--backend B[,B]]
@@ -414,6 +415,7 @@ int cmd_xcheck(const Args &args) {
     suite.expect_refused = args.get("--expect-refused", "");
     suite.write_refused = args.get("--write-refused", "");
     suite.jobs = std::stoi(args.get("--jobs", "1"));
+    suite.first_dtype_on = args.get("--first-dtype-on", "");
     if (suite.jobs < 1)
       throw Error(ErrorCode::InvalidArgument, "--jobs needs a positive count");
     return cli::run_suite_command(suite);

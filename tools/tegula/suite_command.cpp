@@ -101,6 +101,18 @@ int run_suite_command(const SuiteRequest &request) {
   for (const std::string &b : backends)
     require_suite_backend(b);
   std::vector<xcheck::Case> cases = conformance::suite_cases(request.filter, backends);
+  if (!request.first_dtype_on.empty()) {
+    const std::vector<std::string> quick = split_commas(request.first_dtype_on);
+    for (const std::string &b : quick)
+      if (std::find(backends.begin(), backends.end(), b) == backends.end())
+        throw Error(ErrorCode::InvalidArgument, "--first-dtype-on names '" + b + "', which this run does not include");
+    std::map<std::pair<std::string, std::string>, DType> first; // (case, backend) -> its first dtype
+    std::erase_if(cases, [&](const xcheck::Case &c) {
+      if (std::find(quick.begin(), quick.end(), c.backend) == quick.end())
+        return false;
+      return first.try_emplace({c.kernel, c.backend}, c.dtype).first->second != c.dtype;
+    });
+  }
   std::string joined;
   for (const std::string &b : backends)
     joined += (joined.empty() ? "" : ",") + b;
