@@ -4,8 +4,8 @@ one table beside Tegula's times (the runner's results file).
 
 Baselines: PyTorch if it imports (torch.matmul, scaled_dot_product_attention, softmax,
 rms_norm, layer_norm, add), else cuBLAS through ctypes if libcublas loads (matmul
-only). Each is timed as the runner times Tegula: CUDA events around single calls, the
-median of `repeats` after three warm-ups.
+only). Each is timed as the runner times Tegula: CUDA events around 10 calls queued back
+to back, the median per call of `repeats` such runs after three warm-ups.
 
     baselines.py RESULTS [--repeats N]
 """
@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 
+PER_RUN = 10  # calls queued between a pair of events, as the runner queues launches
 
 def parse_results(path):
     rows = []
@@ -53,10 +54,11 @@ class TorchBaselines:
         times = []
         for _ in range(repeats):
             start.record()
-            fn()
+            for _ in range(PER_RUN):
+                fn()
             stop.record()
             stop.synchronize()
-            times.append(start.elapsed_time(stop))
+            times.append(start.elapsed_time(stop) / PER_RUN)
         return statistics.median(times)
 
     def run(self, spec, repeats):
@@ -162,12 +164,13 @@ class CublasBaselines:
         times = []
         for _ in range(repeats):
             self.cudart.cudaEventRecord(start, None)
-            call()
+            for _ in range(PER_RUN):
+                call()
             self.cudart.cudaEventRecord(stop, None)
             self.check(self.cudart.cudaEventSynchronize(stop), "cudaEventSynchronize")
             ms = ctypes.c_float()
             self.cudart.cudaEventElapsedTime(ctypes.byref(ms), start, stop)
-            times.append(ms.value)
+            times.append(ms.value / PER_RUN)
         for p in (a, b, c):
             self.cudart.cudaFree(p)
         return statistics.median(times), "cublasGemmEx" + (" tf32" if dt == "tf32" else "")
@@ -177,7 +180,7 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
-    repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 20
+    repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 10
     rows = parse_results(sys.argv[1])
     baselines, why = None, []
     for kind in (TorchBaselines, CublasBaselines):

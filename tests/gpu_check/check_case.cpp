@@ -86,14 +86,21 @@ void write_cases(const std::string &dir, const std::vector<CheckCase> &cases) {
     }
     if (c.entry >= 0)
       text << "entry " << c.entry << "\n";
+    if (c.bits_required)
+      text << "bits required\n";
     text << "small " << (c.small ? 1 : 0) << "\n"
          << "timed " << (c.timed ? 1 : 0) << " " << real_text(c.flops) << " " << real_text(c.bytes) << "\n";
     if (!c.baseline.empty())
       text << "baseline " << c.baseline << "\n";
     text << "end\n";
   }
-  std::ofstream(dir + "/cases.txt") << text.str();
-  std::ofstream(dir + "/cases.bin", std::ios::binary) << blob;
+  std::ofstream textFile(dir + "/cases.txt"), blobFile(dir + "/cases.bin", std::ios::binary);
+  textFile << text.str();
+  blobFile << blob;
+  textFile.close();
+  blobFile.close();
+  if (!textFile || !blobFile)
+    throw Error(ErrorCode::InvalidArgument, "gpu-check cases: cannot write " + dir + "/cases.txt and cases.bin");
 }
 
 std::vector<CheckCase> read_cases(const std::string &dir) {
@@ -108,7 +115,8 @@ std::vector<CheckCase> read_cases(const std::string &dir) {
     const std::string where = "cases.txt line " + std::to_string(++number);
     std::istringstream words(line);
     std::string key;
-    words >> key;
+    if (!(words >> key))
+      continue; // a blank line
     auto need = [&](bool ok, const char *what) {
       if (!ok || words.fail())
         malformed(where, std::string("expected ") + what);
@@ -182,6 +190,11 @@ std::vector<CheckCase> read_cases(const std::string &dir) {
           malformed(where, "cases.bin ends before its record");
         open->exact.push_back({arg, blob.substr(offset, count)});
       }
+    } else if (key == "bits") {
+      std::string what;
+      words >> what;
+      need(what == "required", "'bits required'");
+      open->bits_required = true;
     } else if (key == "entry") {
       words >> open->entry;
       need(open->entry >= 0, "a bundle entry's index");

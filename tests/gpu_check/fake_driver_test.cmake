@@ -25,10 +25,18 @@ endif()
 if(NOT out MATCHES "\n0 of ${cases} cases passed")
   message(FATAL_ERROR "the runner did not report all ${cases} cases failing")
 endif()
-# Each case: elements over their bound, and bytes unlike gpu-emu's; outputs that start
-# poisoned (all but LoRA's expand, which updates y in place) reported unwritten.
+# Each case: elements over their bound, and bytes unlike gpu-emu's (a failure where the
+# case requires the bits); outputs that start poisoned (all but LoRA's expand, which
+# updates y in place) reported unwritten.
 string(REGEX MATCHALL "FAIL [1-9][0-9]* of [0-9]+ over bound" over "${out}")
-string(REGEX MATCHALL "FAIL [1-9][0-9]* of [0-9]+ differ" differ "${out}")
+string(REGEX MATCHALL "[1-9][0-9]* of [0-9]+ differ" differ "${out}")
+string(REGEX MATCHALL "FAIL [1-9][0-9]* of [0-9]+ differ" bits_failed "${out}")
+file(STRINGS ${WORK}/cases.txt bits_required REGEX "^bits required$")
+list(LENGTH bits_failed bits_failed_count)
+list(LENGTH bits_required bits_required_count)
+if(bits_required_count EQUAL 0 OR NOT bits_failed_count EQUAL bits_required_count)
+  message(FATAL_ERROR "${bits_required_count} cases require gpu-emu's bits, ${bits_failed_count} failed for them")
+endif()
 string(REGEX MATCHALL "over bound, [1-9][0-9]* unwritten" unwritten "${out}")
 list(LENGTH over over_count)
 list(LENGTH differ differ_count)

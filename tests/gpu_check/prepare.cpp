@@ -7,6 +7,7 @@
 #include "check_case.h"
 
 #include "tegula/compiler/compile.h"
+#include "tegula/dsl.h"
 #include "tegula/dsl/ops.h"
 #include "tegula/kernels/attention.h"
 #include "tegula/kernels/library.h"
@@ -261,6 +262,7 @@ void vector_add(Prepare &p, DType dtype, int64_t n, bool small) {
   l.integer(n);
   CheckCase c;
   c.name = "vector_add " + std::string(dtype_name(dtype)) + " " + std::to_string(n);
+  c.bits_required = true; // one add per element
   c.grid = Grid(dsl::cdiv(n, config.block));
   c.small = small;
   c.timed = !small;
@@ -340,6 +342,7 @@ void gemm(Prepare &p, DType dtype, bool tf32, int64_t M, int64_t N, int64_t K, b
   l.integer(K);
   CheckCase c;
   c.name = "gemm " + std::string(tf32 ? "tf32" : dtype_name(dtype)) + " " + dims({M, N, K});
+  c.bits_required = dtype == DType::F32 && !tf32; // FMAs in the order the code gives
   c.grid = Grid(dsl::cdiv(M, config.BM), dsl::cdiv(N, config.BN));
   c.small = small;
   c.timed = !small;
@@ -363,7 +366,7 @@ void gemm(Prepare &p, DType dtype, bool tf32, int64_t M, int64_t N, int64_t K, b
             magnitude.push_back(abs);
           }
           bnd = gemm_bound(magnitude, K);
-          if (tf32) // rounding A's and B's elements to tf32 (10 mantissa bits) adds 2^-11 of each product
+          if (tf32) // the tensor cores read A and B at tf32 (10 mantissa bits): 4 * 2^-11 of each product
             for (size_t i = 0; i < bnd.size(); ++i)
               bnd[i] += 4 * std::ldexp(1.0, -11) * magnitude[i];
         });
@@ -505,10 +508,12 @@ void lora(Prepare &p, bool expand, LoraForm form, DType dtype, int64_t T, int64_
     c.grid = expand ? Grid(T, dsl::cdiv(H, config.BN)) : Grid(T);
   c.small = small;
   c.timed = !small;
-  c.bytes = (double(T) * H + double(slots) * max_rank * H) * dtype_size(dtype) + 4.0 * T * max_rank;
+  // Read x (or y) and the adapters, and write t (or read and write y).
+  c.bytes = (double(T) * H * (expand ? 2 : 1) + double(slots) * max_rank * H) * dtype_size(dtype) + 4.0 * T * max_rank;
   // The copy of y an expand starts from: the reference needs it as it was.
-  Buffer before(dtype, T * H);
-  std::memcpy(before.data(), out.data(), out.bytes());
+  Buffer before(dtype, expand ? T * H : 1);
+  if (expand)
+    std::memcpy(before.data(), out.data(), out.bytes());
   auto trace = [&](const LoraConfig &cfg) { return expand ? trace_lora_expand(dtype, cfg) : trace_lora_shrink(dtype, cfg); };
   p.add(c, trace(config), trace(generic), l, {&out}, [&](size_t, const auto &index, auto &r, auto &b) {
     const std::vector<int32_t> tokens = lora_token_adapters(mapping, T, slots);
@@ -516,6 +521,98 @@ void lora(Prepare &p, bool expand, LoraForm form, DType dtype, int64_t T, int64_
                                       : reference_lora_shrink(in, weights, tokens, H);
     pick(index, full.value, full.bound, r, b);
   });
+}
+
+// --- small kernels of warp operations, held to gpu-emu's bits -------------------------
+struct RowCfg {
+  int BM, BN;
+};
+
+/// Each row's sum and the index of its largest element: reductions across the lanes of
+/// a warp (shuffles), in f32 adds and compares only.
+void row_reduce_kernel(dsl::Ptr<dsl::f32> x, dsl::Ptr<dsl::f32> sums, dsl::Ptr<dsl::i32> best, dsl::Int M,
+                       dsl::Int N, RowCfg cfg) {
+  using namespace tegula::dsl;
+  auto rows = program_id(0) * cfg.BM + arange(cfg.BM);
+  auto cols = arange(cfg.BN);
+  auto in = rows.col() < M && cols.row() < N;
+  auto t = load(x + rows.col() * N + cols.row(), in, 0.0);
+  store(sums + rows, sum(t, 1), rows < M);
+  auto u = load(x + rows.col() * N + cols.row(), in, -1e30);
+  store(best + rows, argmax(u, 1), rows < M);
+}
+
+/// Each row's running sums, in i32: a scan across lanes whose every bit is defined.
+void row_cumsum_kernel(dsl::Ptr<dsl::i32> x, dsl::Ptr<dsl::i32> out, dsl::Int M, dsl::Int N, RowCfg cfg) {
+  using namespace tegula::dsl;
+  auto rows = program_id(0) * cfg.BM + arange(cfg.BM);
+  auto cols = arange(cfg.BN);
+  auto in = rows.col() < M && cols.row() < N;
+  auto t = load(x + rows.col() * N + cols.row(), in, 0.0);
+  store(out + rows.col() * N + cols.row(), cumsum(t, 1), in);
+}
+
+int64_t next_pow2(int64_t n) {
+  int64_t p = 1;
+  while (p < n)
+    p *= 2;
+  return p;
+}
+
+void row_reduce(Prepare &p, int64_t M, int64_t N) {
+  const RowCfg cfg{4, static_cast<int>(next_pow2(N))};
+  Launch l(p.next_seed());
+  const Buffer &x = l.uniform(DType::F32, M * N, -4.0, 4.0);
+  const Buffer &sums = l.output(DType::F32, M);
+  const Buffer &best = l.output(DType::I32, M);
+  l.integer(M);
+  l.integer(N);
+  CheckCase c;
+  c.name = "warp row sum+argmax f32 " + dims({M, N});
+  c.grid = Grid(dsl::cdiv(M, cfg.BM));
+  c.small = true;
+  c.bits_required = true;
+  p.add(c, dsl::trace("row_reduce", &row_reduce_kernel, {}, cfg), std::nullopt, l, {&sums, &best},
+        [&](size_t output, const auto &index, auto &r, auto &b) {
+          for (uint64_t row : index) {
+            double total = 0, magnitude = 0, top = -INFINITY;
+            int64_t at = 0;
+            for (int64_t j = 0; j < N; ++j) {
+              const double v = read_element(x, row * N + j);
+              total += v;
+              magnitude += std::fabs(v);
+              if (v > top)
+                top = v, at = j;
+            }
+            r.push_back(output == 0 ? total : static_cast<double>(at));
+            b.push_back(output == 0 ? 2 * (N + 1) * unit_roundoff(DType::F32) * magnitude : 0.0);
+          }
+        });
+}
+
+void row_cumsum(Prepare &p, int64_t M, int64_t N) {
+  const RowCfg cfg{4, static_cast<int>(next_pow2(N))};
+  Launch l(p.next_seed());
+  const Buffer &x = l.uniform(DType::I32, M * N, -1000.0, 1000.0);
+  const Buffer &out = l.output(DType::I32, M * N);
+  l.integer(M);
+  l.integer(N);
+  CheckCase c;
+  c.name = "warp row cumsum i32 " + dims({M, N});
+  c.grid = Grid(dsl::cdiv(M, cfg.BM));
+  c.small = true;
+  c.bits_required = true;
+  p.add(c, dsl::trace("row_cumsum", &row_cumsum_kernel, {}, cfg), std::nullopt, l, {&out},
+        [&](size_t, const auto &index, auto &r, auto &b) {
+          for (uint64_t at : index) {
+            const int64_t row = static_cast<int64_t>(at) / N, col = static_cast<int64_t>(at) % N;
+            double total = 0;
+            for (int64_t j = 0; j <= col; ++j)
+              total += read_element(x, row * N + j);
+            r.push_back(total);
+            b.push_back(0.0);
+          }
+        });
 }
 
 } // namespace
@@ -544,7 +641,8 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "gpu_check_prepare: seed %llu, %s cases for %s into %s\n",
                  static_cast<unsigned long long>(seed), smallOnly ? "small" : "all", kTarget, dir.c_str());
     Prepare p(dir, seed, smallOnly);
-    // Small: gpu-emu's bytes and the whole reference; sizes off the blocks' multiples.
+    // Small: gpu-emu's bytes, and the reference of every element (sampled above 16,384);
+    // sizes off the blocks' multiples.
     vector_add(p, DType::F32, 1003, true);
     softmax(p, DType::F32, 37, 300, true);
     softmax(p, DType::BF16, 19, 256, true);
@@ -556,6 +654,8 @@ int main(int argc, char **argv) {
     gemm(p, DType::F32, false, 33, 40, 17, true);
     attention(p, DType::BF16, 1, 2, 2, 100, 64, true, true);
     attention(p, DType::F16, 2, 4, 2, 65, 128, false, true);
+    row_reduce(p, 37, 200);
+    row_cumsum(p, 21, 100);
     lora(p, false, LoraForm::Segmented, DType::BF16, 45, 200, 3, 16, true);
     lora(p, true, LoraForm::Gathered, DType::F16, 29, 136, 4, 32, true);
     // Large: timed with events beside the baselines, checked on samples.

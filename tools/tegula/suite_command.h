@@ -16,7 +16,8 @@ struct SuiteRequest {
   std::string json;           ///< where to write the records
   std::string expect_refused; ///< a folder of <backend>.txt refusal lists to hold the run to
   std::string write_refused;  ///< a folder to write each backend's refusal list into
-  int jobs = 1;               ///< cases assembled at once (cases that run stay serial)
+  int jobs = 1;               ///< cases assembled at once; on executing targets, compiled
+                              ///< at once ahead of their serial runs
   /// Comma-separated backends on which each case runs in its first dtype only: a pass
   /// over every construct for a target whose code another target's full run covers.
   std::string first_dtype_on;
