@@ -4,7 +4,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <cstring>
 #include <utility>
 
@@ -44,10 +46,25 @@ void Buffer::release() {
     device_driver_ = "";
   } else if (mapping_)
     munmap(mapping_, mapping_bytes_);
-  else
+  else if (!borrowed_)
     std::free(data_);
   data_ = mapping_ = nullptr;
   mapping_bytes_ = 0;
+  borrowed_ = false;
+}
+
+Buffer Buffer::wrap_host(DType dtype, size_t count, void *data) {
+  if (!data)
+    throw Error(ErrorCode::NullBuffer, "wrap_host: a null pointer");
+  if (reinterpret_cast<uintptr_t>(data) % dtype_size(dtype) != 0)
+    throw Error(ErrorCode::InvalidArgument, "wrap_host: address " + std::to_string(reinterpret_cast<uintptr_t>(data)) +
+                                                " is not aligned to its " + std::string(dtype_name(dtype)) + " elements");
+  Buffer b;
+  b.dtype_ = dtype;
+  b.count_ = count;
+  b.data_ = data;
+  b.borrowed_ = true;
+  return b;
 }
 
 Buffer::Buffer(Buffer &&other) noexcept { *this = std::move(other); }
@@ -61,6 +78,7 @@ Buffer &Buffer::operator=(Buffer &&other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     mapping_ = std::exchange(other.mapping_, nullptr);
     mapping_bytes_ = std::exchange(other.mapping_bytes_, 0);
+    borrowed_ = std::exchange(other.borrowed_, false);
     device_allocation_ = std::move(other.device_allocation_);
     device_ = std::exchange(other.device_, nullptr);
     device_address_ = std::exchange(other.device_address_, 0);

@@ -23,6 +23,10 @@ Buffer Device::allocate(DType dtype, size_t count, BufferMode mode) const {
   return driver_->allocate(*state_, dtype, count, mode);
 }
 
+Buffer Device::wrap(DType dtype, size_t count, uint64_t address) const {
+  return driver_->wrap(*state_, dtype, count, address);
+}
+
 void Device::launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args) const {
   launch(kernel, grid, args, LaunchOptions{});
 }

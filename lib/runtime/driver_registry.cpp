@@ -27,6 +27,10 @@ std::shared_ptr<const Executable> Driver::deserialize(const std::string &) const
 
 bool Driver::runs(const Executable &, const DeviceState &, std::string *) const { return true; }
 
+Buffer Driver::wrap(DeviceState &, DType, size_t, uint64_t) const {
+  throw Error(ErrorCode::Unsupported, "the " + name() + " driver's devices have no memory to wrap by address");
+}
+
 void register_driver(std::unique_ptr<Driver> driver) {
   std::lock_guard<std::mutex> lock(gDriversMutex);
   for (const auto &d : drivers())

@@ -72,6 +72,7 @@ ROLE_LAYERS = {"driver": "runtime", "compile-target": "backend", "cli-command": 
 # Public headers (under include/), longest prefix wins.
 HEADER_LAYERS = [
     ("tegula/runtime/", "runtime"),
+    ("tegula/c/", "runtime"),
     ("tegula/maia/emit.h", "backend-api"),
     ("tegula/maia/", "runtime"),
     ("tegula/compiler/target_backend.h", "target-interface"),

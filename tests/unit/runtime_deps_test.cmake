@@ -1,7 +1,7 @@
 # The runtime must not depend on LLVM or MLIR: read its DT_NEEDED entries (and the AOT
 # runners', which link only the runtime). Nor on CUDA: its cuda driver loads
 # libcuda.so.1 with dlopen when a CUDA launch asks for it.
-foreach(binary ${LIB} ${RUNNER} ${BUNDLE_RUNNER} ${GPU_CHECK_RUNNER})
+foreach(binary ${LIB} ${RUNNER} ${BUNDLE_RUNNER} ${GPU_CHECK_RUNNER} ${C_PROGRAM})
   execute_process(COMMAND readelf -d ${binary} OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "readelf failed on ${binary}")

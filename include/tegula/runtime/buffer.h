@@ -55,6 +55,10 @@ public:
   static Buffer device_memory(DType dtype, size_t count, void *host, const void *device, uint64_t address,
                               std::shared_ptr<void> release, const char *driver = "");
 
+  /// `count` elements at `data`, host memory the caller owns and frees after the
+  /// buffer is gone (the buffer never frees it).
+  static Buffer wrap_host(DType dtype, size_t count, void *data);
+
   /// Whether the buffer lives on a device rather than in host memory.
   bool on_device() const { return device_ != nullptr; }
   /// Its address on the device; 0 for host memory.
@@ -76,6 +80,7 @@ private:
   void *data_ = nullptr;
   void *mapping_ = nullptr;
   size_t mapping_bytes_ = 0;
+  bool borrowed_ = false; ///< host memory wrap_host was given: not freed here
 };
 
 } // namespace tegula

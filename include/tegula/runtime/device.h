@@ -36,6 +36,11 @@ public:
   /// memory (zero-initialized), and kernels launched on this device use them in place.
   Buffer allocate(DType dtype, size_t count, BufferMode mode = BufferMode::Plain) const;
 
+  /// Memory at `address` on this device that the caller allocated and frees (a
+  /// CUdeviceptr for cuda), as a buffer that never frees it; Error(Unsupported) from a
+  /// driver whose devices have no such memory.
+  Buffer wrap(DType dtype, size_t count, uint64_t address) const;
+
   /// Launches `kernel`, which must have been compiled for this device's driver.
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args) const;
   /// The same with options for the driver: a stream to queue on (LaunchOptions::stream).

@@ -42,6 +42,9 @@ public:
   virtual std::shared_ptr<DeviceState> open(const std::string &options) const = 0;
   /// `count` elements of `dtype` on `device`.
   virtual Buffer allocate(DeviceState &device, DType dtype, size_t count, BufferMode mode) const = 0;
+  /// Device memory the caller owns, at `address`, as a buffer (Device::wrap); the
+  /// default refuses (Error(Unsupported)).
+  virtual Buffer wrap(DeviceState &device, DType dtype, size_t count, uint64_t address) const;
   /// Runs `kernel`, an executable of this driver whose arguments were validated, on
   /// `device`; null when launched without one (the driver picks the device from the
   /// buffers, or a default one).

@@ -213,6 +213,15 @@ public:
     return Buffer::device_memory(dtype, count, reinterpret_cast<void *>(pointer), &device, pointer,
                                  std::move(release), CudaExecutable::kDriver);
   }
+  Buffer wrap(DeviceState &state, DType dtype, size_t count, uint64_t address) const override {
+    if (address == 0)
+      throw Error(ErrorCode::NullBuffer, "cuda: wrapping a null device pointer");
+    if (address % dtype_size(dtype) != 0)
+      throw Error(ErrorCode::InvalidArgument, "cuda: device address " + std::to_string(address) +
+                                                  " is not aligned to its " + std::string(dtype_name(dtype)) +
+                                                  " elements");
+    return Buffer::device_memory(dtype, count, nullptr, &state, address, nullptr, CudaExecutable::kDriver);
+  }
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args, const LaunchOptions &options,
               DeviceState *state) const override {
     const auto *executable = kernel.executable_as<CudaExecutable>();
@@ -394,14 +403,8 @@ CudaDevice &state_of(const Device &device) {
 } // namespace
 
 Buffer wrap_device_pointer(const Device &device, DType dtype, size_t count, uint64_t pointer) {
-  CudaDevice &state = state_of(device);
-  if (pointer == 0)
-    throw Error(ErrorCode::NullBuffer, "cuda::wrap_device_pointer: a null device pointer");
-  if (pointer % dtype_size(dtype) != 0)
-    throw Error(ErrorCode::InvalidArgument, "cuda::wrap_device_pointer: address " + std::to_string(pointer) +
-                                                " is not aligned to its " + std::string(dtype_name(dtype)) +
-                                                " elements");
-  return Buffer::device_memory(dtype, count, nullptr, &state, pointer, nullptr, CudaExecutable::kDriver);
+  state_of(device); // a cuda device, or InvalidArgument
+  return device.wrap(dtype, count, pointer);
 }
 
 void *default_stream(const Device &device) { return state_of(device).stream(); }
