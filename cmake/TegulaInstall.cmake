@@ -15,6 +15,8 @@ foreach(pair ${TEGULA_EXPORTED})
   list(GET pair 0 name)
   list(GET pair 1 target)
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+  # The same names inside a build that includes this tree (python/ without a prefix).
+  add_library(Tegula::${name} ALIAS ${target})
   list(APPEND exported_targets ${target})
 endforeach()
 install(TARGETS ${exported_targets} EXPORT TegulaTargets
