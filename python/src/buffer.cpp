@@ -60,13 +60,11 @@ nb::object export_dlpack(nb::handle self, nb::kwargs kwargs) {
   void *data = b.device_type == 1 ? b.buffer->data() : reinterpret_cast<void *>(b.buffer->device_address());
   // The view keeps `self` (and through it the memory) alive for as long as the consumer
   // holds the capsule.
-  nb::ndarray<> view(data, shape.size(), shape.data(), self, nullptr, to_dlpack(b.dtype()), b.device_type,
+  nb::ndarray<nb::array_api> view(data, shape.size(), shape.data(), self, nullptr, to_dlpack(b.dtype()), b.device_type,
                      b.device_id);
-  // Without a framework, nanobind returns the DLPack capsule itself ("dltensor", the
-  // unversioned form every consumer accepts). Stream and version requests need nothing:
-  // host memory has no stream, and a launch has finished before it returns.
-  (void)kwargs;
-  return nb::cast(view, nb::rv_policy::reference);
+  // nanobind's ndarray object answers the protocol's requests: a versioned capsule
+  // (writable) when the consumer asks for one, as NumPy 2 does, the legacy one otherwise.
+  return nb::cast(view, nb::rv_policy::reference).attr("__dlpack__")(**kwargs);
 }
 
 } // namespace

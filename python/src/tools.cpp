@@ -28,6 +28,8 @@ nb::list targets() {
     d["summary"] = t.summary;
     d["executes"] = t.executes;
     d["host"] = t.host;
+    d["emulated"] = t.emulated;
+    d["simulated_time"] = t.simulated_time;
     nb::list kinds;
     for (const EmitKindInfo &k : t.emit_kinds)
       kinds.append(k.name);
