@@ -7,13 +7,7 @@
 #   -DBUILD -DSOURCE -DWORK -DC_COMPILER -DCXX_COMPILER -DMAKE_PROGRAM -DPKG_CONFIG -DFAKE_LIBCUDA
 include(${CMAKE_CURRENT_LIST_DIR}/../conformance/test_seed.cmake)
 
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(run_output "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_step.cmake)
 
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})

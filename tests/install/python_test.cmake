@@ -4,13 +4,7 @@
 #   -DPYTHON -DSOURCE -DPREFIX -DWORK [-DCCACHE]
 include(${CMAKE_CURRENT_LIST_DIR}/../conformance/test_seed.cmake)
 
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  message(STATUS "${what}:\n${out}")
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_step.cmake)
 
 if(NOT EXISTS ${PREFIX}/lib/cmake/Tegula/TegulaConfig.cmake)
   message(FATAL_ERROR "no installed Tegula at ${PREFIX} (install_and_consume makes it)")
@@ -30,3 +24,4 @@ set(ENV{PYTHONDONTWRITEBYTECODE} 1)
 # From outside the checkout, so that `import tegula` is the installed package.
 run("pytest" ${WORK}/venv/bin/python -m pytest -q -p no:cacheprovider -rs ${SOURCE}/python/tests
     WORKING_DIRECTORY ${WORK})
+message(STATUS "${run_output}")
