@@ -2,8 +2,9 @@
  * object run on the cpu against an fp64 reference on random inputs (seed printed) with
  * a size off the block's multiple and a poisoned output; a GEMM bundle loaded and
  * launched on a cuda device (the fake libcuda.so.1 the test names in TEGULA_LIBCUDA);
- * and every error path, each returning its status with a message and no abort.
- *   runtime_c_test VADD_SO GEMM_BUNDLE [SEED] */
+ * a vector_add bundle of Maia program images run on the maia-sim device; and every
+ * error path, each returning its status with a message and no abort.
+ *   runtime_c_test VADD_SO GEMM_BUNDLE MAIA_BUNDLE [SEED] */
 #include "tegula/c/runtime.h"
 
 #include <math.h>
@@ -166,15 +167,69 @@ static void cuda_bundle(const char *path) {
   printf("gemm bundle on cuda (fake driver): launched both entries\n");
 }
 
+/* Program images for the Maia-style machine, run on its simulator: buffers in its HBM
+ * (allocated there, copied in and out) and the caller's host memory (copied by the
+ * launch), against the exact f32 sum. */
+static void maia_bundle(const char *path) {
+  tegula_bundle bundle = NULL;
+  EXPECT(tegula_bundle_load(path, &bundle) == TEGULA_OK);
+  EXPECT(tegula_bundle_entry_count(bundle) >= 1);
+  tegula_device maia = NULL, cpu = NULL;
+  EXPECT(tegula_device_open("maia-sim", &maia) == TEGULA_OK);
+  EXPECT(strcmp(tegula_device_driver(maia), "maia-sim") == 0);
+  enum { n = 3001 };
+  static float x[n], y[n], out[n];
+  for (int i = 0; i < n; ++i) {
+    x[i] = (float)uniform(-4, 4);
+    y[i] = (float)uniform(-4, 4);
+    out[i] = NAN;
+  }
+  tegula_buffer bx = NULL, by = NULL, bout = NULL, hout = NULL;
+  EXPECT(tegula_buffer_allocate(maia, TEGULA_F32, n, &bx) == TEGULA_OK);
+  EXPECT(tegula_buffer_allocate(maia, TEGULA_F32, n, &by) == TEGULA_OK);
+  EXPECT(tegula_buffer_allocate(maia, TEGULA_F32, n, &bout) == TEGULA_OK);
+  EXPECT(tegula_buffer_copy_in(bx, x, sizeof x) == TEGULA_OK);
+  EXPECT(tegula_buffer_copy_in(by, y, sizeof y) == TEGULA_OK);
+  EXPECT(tegula_buffer_copy_in(bout, out, sizeof out) == TEGULA_OK); /* poisoned there too */
+  const int64_t grid[3] = {(n + 1023) / 1024, 1, 1};
+  tegula_arg args[4] = {tegula_arg_buffer(bx), tegula_arg_buffer(by), tegula_arg_buffer(bout), tegula_arg_int(n)};
+  EXPECT(tegula_bundle_launch(maia, bundle, grid, args, 4, NULL) == TEGULA_OK);
+  EXPECT(tegula_buffer_copy_out(bout, out, sizeof out) == TEGULA_OK);
+  int wrong = 0;
+  for (int i = 0; i < n; ++i)
+    if (!(out[i] == (float)((double)x[i] + (double)y[i])) && wrong++ == 0)
+      fprintf(stderr, "maia out[%d] = %.9g, expected %.9g\n", i, out[i], (double)x[i] + (double)y[i]);
+  EXPECT(wrong == 0);
+  static float host_out[n];
+  for (int i = 0; i < n; ++i)
+    host_out[i] = NAN;
+  EXPECT(tegula_buffer_wrap_host(TEGULA_F32, n, host_out, &hout) == TEGULA_OK);
+  args[2] = tegula_arg_buffer(hout);
+  EXPECT(tegula_bundle_launch(maia, bundle, grid, args, 4, NULL) == TEGULA_OK);
+  EXPECT(memcmp(host_out, out, sizeof out) == 0);
+  printf("vector_add bundle on maia-sim: %d of %d elements wrong\n", wrong, n);
+  /* The bundle holds nothing for the cpu. */
+  EXPECT(tegula_device_open("cpu", &cpu) == TEGULA_OK);
+  EXPECT_FAILS(TEGULA_UNSUPPORTED, "tegula_bundle_launch", tegula_bundle_launch(cpu, bundle, grid, args, 4, NULL));
+  tegula_buffer_release(bx);
+  tegula_buffer_release(by);
+  tegula_buffer_release(bout);
+  tegula_buffer_release(hout);
+  tegula_device_release(cpu);
+  tegula_device_release(maia);
+  tegula_bundle_release(bundle);
+}
+
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: runtime_c_test VADD_SO GEMM_BUNDLE [SEED]\n");
+  if (argc < 4) {
+    fprintf(stderr, "usage: runtime_c_test VADD_SO GEMM_BUNDLE MAIA_BUNDLE [SEED]\n");
     return 2;
   }
-  state = argc > 3 ? strtoull(argv[3], NULL, 10) : (uint64_t)time(NULL);
+  state = argc > 4 ? strtoull(argv[4], NULL, 10) : (uint64_t)time(NULL);
   printf("seed %llu\n", (unsigned long long)state);
   cpu_vector_add(argv[1]);
   cuda_bundle(argv[2]);
+  maia_bundle(argv[3]);
 
   /* Loading and opening what is not there. */
   tegula_device device = NULL;

@@ -12,7 +12,8 @@ import os
 import re
 import sys
 
-TOP = ("lib/", "include/", "backends/", "dialects/", "tests/", "tools/", "scripts/", "bench/", "docs/", "tegula/")
+TOP = ("lib/", "include/", "backends/", "dialects/", "tests/", "tools/", "scripts/", "bench/", "docs/", "tegula/",
+       "examples/", "python/", "cmake/")
 SOURCE_SUFFIXES = (".cpp", ".h", ".td", ".py", ".cmake", ".txt", ".in", ".mlir", ".machine")
 MD_NAME = re.compile(r"(?<![\w./-])([\w./-]+\.md)\b")
 BACKTICKED = re.compile(r"`([^`\s]+)`")

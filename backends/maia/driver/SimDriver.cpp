@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace tegula::maia {
 
@@ -146,6 +148,16 @@ public:
   void launch(const Kernel &kernel, const Grid &grid, std::span<const Arg> args, const LaunchOptions &,
               DeviceState *device) const override {
     launch_on_simulator(kernel, grid, args, static_cast<SimDevice *>(device));
+  }
+  // A kernel is its program image, so bundles carry it (`tegula compile K --target maia
+  // --emit bundle`). The image holds no source lines: a fault in a loaded program names
+  // the instruction, not the kernel's line.
+  std::string serialize(const Executable &executable) const override {
+    const std::vector<uint8_t> image = to_binary(static_cast<const ProgramExecutable &>(executable).program);
+    return std::string(image.begin(), image.end());
+  }
+  std::shared_ptr<const Executable> deserialize(const std::string &bytes) const override {
+    return std::make_shared<const ProgramExecutable>(from_binary(std::vector<uint8_t>(bytes.begin(), bytes.end())));
   }
 };
 
