@@ -4,6 +4,7 @@
 #ifndef TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
 #define TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
 
+#include "backends/maia/Conversion/Refusal.h"
 #include "dialects/maia/IR/MaiaDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -144,8 +145,41 @@ public:
   int64_t tsramUsed() const { return peak_; }
 
 private:
-  [[noreturn]] void fail(Operation *op, const std::string &why) { throw LoweringError(op, why); }
+  /// Refuses the construct `op` (the op being lowered when null) as not lowered yet;
+  /// exceed() as beyond the machine (Refusal.h).
+  [[noreturn]] void fail(Operation *op, const std::string &why) { refuse(op, RefusalKind::NotLowered, why); }
+  [[noreturn]] void exceed(Operation *op, const std::string &why) { refuse(op, RefusalKind::MachineLimit, why); }
+  [[noreturn]] void refuse(Operation *op, RefusalKind kind, const std::string &why) {
+    Operation *at = op ? op : current_;
+    throw LoweringError(at, refusalMessage(at, kind, why));
+  }
+  /// What the lowering holds for a value, in the language's terms.
+  static std::string describe(const Info &i) {
+    if (auto *a = std::get_if<Affine>(&i))
+      return llvm::all_of(a->strides, [](Value s) { return !s; }) ? "a uniform integer"
+                                                                   : "an index tile (from `arange` and `program_id`)";
+    if (std::holds_alternative<Mask>(i))
+      return "a mask";
+    if (std::holds_alternative<Buffer>(i))
+      return "a data tile";
+    if (std::holds_alternative<RowBroadcast>(i) || std::holds_alternative<ColBroadcast>(i))
+      return "a broadcast vector";
+    if (std::holds_alternative<Transposed>(i))
+      return "a transposed tile";
+    if (std::holds_alternative<PtrTile>(i))
+      return "a tile of pointers";
+    if (std::holds_alternative<Desc>(i))
+      return "a descriptor";
+    if (std::holds_alternative<FloatConst>(i))
+      return "a float scalar";
+    return "nothing the lowering knows";
+  }
   Location loc() const { return loc_; }
+  static std::string typeName(Type t) {
+    std::string name;
+    llvm::raw_string_ostream(name) << t;
+    return name;
+  }
   Value cst(int64_t v) { return arith::ConstantIntOp::create(b_, loc(), b_.getI64Type(), v); }
   std::optional<int64_t> constOf(Value v) {
     APInt value;
@@ -171,20 +205,20 @@ private:
   Value scalar(Value v, Operation *user) {
     auto it = scalars_.find(v);
     if (it == scalars_.end())
-      fail(user, "a scalar operand the Maia lowering does not know (a float or boolean scalar?)");
+      fail(user, "an operand is a scalar the lowering does not hold (float and boolean scalars are not lowered)");
     return it->second;
   }
   Info &info(Value v, Operation *user) {
     auto it = tiles_.find(v);
     if (it == tiles_.end())
-      fail(user, "a tile operand the Maia lowering does not know");
+      fail(user, "an operand is a tile the lowering does not hold (made by a construct it skipped)");
     return it->second;
   }
   template <typename T> T &as(Value v, Operation *user, const char *what) {
     Info &i = info(v, user);
     if (auto *p = std::get_if<T>(&i))
       return *p;
-    fail(user, std::string("expected ") + what + " here");
+    fail(user, std::string("it needs ") + what + " here, and this operand is " + describe(i));
   }
 
   Buffer allocate(ArrayRef<int64_t> shape, Type elem, Operation *op) {
@@ -200,7 +234,7 @@ private:
     next_ = buf.offset + buf.numel() * bytesOf(elem);
     peak_ = std::max(peak_, next_);
     if (next_ > tsram_)
-      fail(op, "the kernel's tiles need more than the tile's " + std::to_string(tsram_) +
+      exceed(op, "the kernel's live tiles need more than the tile's " + std::to_string(tsram_) +
                    " bytes of TSRAM; use smaller blocks");
     return buf;
   }
@@ -247,9 +281,15 @@ private:
       uint64_t h = f.bitcastToAPInt().getZExtValue();
       return static_cast<int64_t>((h << 16) | h);
     }
-    fail(nullptr, "only f32 and bf16 tiles live in TSRAM (the vector unit has no f16)");
+    fail(nullptr, "tiles in TSRAM are filled (with zeros, or a masked load's `other`) as f32 and bf16 only");
   }
   void fill(const Buffer &buf, double value) { fillWith(buf, cst(fillBits(value, buf.elem))); }
+  /// dst = lhs <kind> rhs over dst's elements (dst may be lhs or rhs).
+  void vector(mir::VectorKind kind, const Buffer &dst, const Buffer &lhs, const Buffer &rhs) {
+    int32_t sem = begin({lhs, rhs}, {dst});
+    mir::VectorBinaryOp::create(b_, loc(), kind, cst(dst.offset), cst(lhs.offset), cst(rhs.offset), cst(dst.numel()),
+                                sem);
+  }
   /// Fills `buf` with a bit pattern held in a register.
   void fillWith(const Buffer &buf, Value bits) {
     int32_t sem = begin({}, {buf});
@@ -260,7 +300,7 @@ private:
     if (!c.bits)
       return cst(fillBits(c.value, elem));
     if (!elem.isF32())
-      fail(op, "a float known only at run time fills f32 tiles on Maia; cast to f32 first");
+      fail(op, "a float known only at run time fills f32 tiles only; cast it to f32 first");
     return c.bits;
   }
   void copy(const Buffer &to, const Buffer &from) {
@@ -293,6 +333,7 @@ private:
   void lowerBlock(Block &block);
   void lowerOp(Operation *op);
   void lowerFor(scf::ForOp op);
+  void lowerIf(scf::IfOp op);
   void lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation *> loads, Value lb, Value ub,
                          ValueRange inits, ArrayRef<int> scalarSlot, ArrayRef<Buffer> carried);
   SmallVector<Operation *> prefetchableLoads(scf::ForOp op);
@@ -369,6 +410,8 @@ private:
   // Loads of the loop being lowered whose data a prefetch already placed in TSRAM.
   DenseMap<Operation *, Buffer> prefetched_;
   Location loc_ = mlir::UnknownLoc::get(b_.getContext());
+  /// The op being lowered: what a refusal from a helper that does not know it names.
+  Operation *current_ = nullptr;
   DenseMap<Value, Value> scalars_;
   DenseMap<Value, Info> tiles_;
 };

@@ -54,7 +54,29 @@ Buffer Lowering::materialize(Value v, Operation *user) {
     fillWith(buf, splatBits(splat, splat.elem, user));
     return buf;
   }
-  fail(user, "this tile has no data the Maia lowering can place in TSRAM");
+  if (std::holds_alternative<RowBroadcast>(i) || std::holds_alternative<ColBroadcast>(i)) {
+    // The whole tile: ones times the vector along its axis, exact (a row or column
+    // operation), for the operators the row and column units do not have.
+    const bool row = std::holds_alternative<RowBroadcast>(i);
+    Buffer vector = row ? std::get<RowBroadcast>(i).vector : std::get<ColBroadcast>(i).vector;
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!vector.elem.isF32() || type.getRank() != 2)
+      fail(user, "a broadcast is made a whole tile in f32 2-D tiles only");
+    Buffer whole = allocate(type.getShape(), vector.elem, user);
+    fill(whole, 1.0);
+    const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    int32_t sem = begin({whole, vector}, {whole});
+    if (row)
+      mir::RowOp::create(b_, loc(), mir::RowKind::Mul, cst(whole.offset), cst(whole.offset), cst(vector.offset),
+                         cst(cols), cst(rows), sem);
+    else
+      mir::ColOp::create(b_, loc(), mir::ColKind::Mul, cst(whole.offset), cst(whole.offset), cst(vector.offset),
+                         cst(cols), cst(rows), sem);
+    return whole;
+  }
+  fail(user, "an operand is " + describe(i) +
+                 ", which the lowering keeps as addresses or masks, not as data in TSRAM; computing with it as "
+                 "values is not lowered");
 }
 
 void Lowering::dma(bool in, const Buffer &buf, Value nearAddress, Value farAddress, Value farRowStrideElems,
@@ -130,7 +152,7 @@ Value Lowering::liveRows(Value rows, int64_t blockRows) {
 void Lowering::lowerScalarLoad(tile::LoadOp op) {
   Type elem = op.getResult().getType();
   if (!elem.isInteger(32) && !elem.isF32())
-    fail(op, "the Maia control processor loads i32 and f32 scalars");
+    fail(op, "the control processor's scalar loads are lowered for i32 and f32 only");
   Value address = scalar(op.getOperand(0), op);
   Value word;
   if (Value mask = op.getMask()) {
@@ -138,14 +160,14 @@ void Lowering::lowerScalarLoad(tile::LoadOp op) {
     int64_t otherBits = 0;
     if (Value o = op.getOther()) {
       if (elem.isF32()) {
-        FloatConst &c = as<FloatConst>(o, op, "a constant `other`");
+        FloatConst &c = as<FloatConst>(o, op, "a float constant as `other`");
         if (c.bits)
-          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+          fail(op, "`other` must be a compile-time constant");
         otherBits = fillBits(c.value, elem);
       } else {
         std::optional<int64_t> c = constOf(scalar(o, op));
         if (!c)
-          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+          fail(op, "`other` must be a compile-time constant");
         otherBits = *c;
       }
     }
@@ -174,25 +196,25 @@ void Lowering::lowerLoadStore(Operation *op) {
   Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
   auto type = dyn_cast<RankedTensorType>(ptr.getType());
   if (!type || type.getRank() > 2)
-    fail(op, "the Maia lowering moves 1-D and 2-D tiles (scalar and higher-rank accesses are not supported)");
+    fail(op, "accesses of 1-D and 2-D tiles are lowered, not scalar stores or tiles of higher rank");
   PtrTile &p = as<PtrTile>(ptr, op, "a tile of pointers");
   int64_t rank = type.getRank();
   auto innermost = constOf(p.offsets.strides[rank - 1]);
   if (!innermost || *innermost != 1)
-    fail(op, "the innermost dimension of this access is not contiguous; the Maia lowering needs unit-stride rows");
+    fail(op, "the innermost dimension of this access is not contiguous, and DMA rows are lowered for unit strides only");
   Value rowStride = rank == 2 ? p.offsets.strides[0] : Value();
   int64_t rowsBlock = rank == 2 ? type.getDimSize(0) : 1, colsBlock = type.getShape().back();
   if (rank == 2 && rowsBlock > 1) {
     auto stride = constOf(rowStride);
     if (!rowStride || (stride && *stride == 0))
-      fail(op, "every row of this access reads the same memory; the Maia lowering needs a row stride (load "
+      fail(op, "every row of this access reads the same memory; the lowering needs a row stride (load "
                "one row and broadcast it instead)");
   }
   Value rows = cst(rowsBlock), cols = cst(colsBlock);
   if (maskValue) {
     Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
     if (m.diagonal)
-      fail(op, "a diagonal mask cannot bound a transfer on Maia; select with it instead");
+      fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
     if (rank == 2 && m.limits[0])
       rows = min(rows, m.limits[0]);
     if (m.limits[rank - 1])
@@ -206,13 +228,11 @@ void Lowering::lowerLoadStore(Operation *op) {
       other = 0.0;
       if (Value o = cast<tile::LoadOp>(op).getOther()) {
         if (!p.elem.isF32() && !p.elem.isBF16()) {
-          std::string elem;
-          llvm::raw_string_ostream(elem) << p.elem;
-          fail(op, "the Maia lowering fills the masked-off lanes of f32 and bf16 tiles only, not of " + elem);
+          fail(op, "masked-off lanes are filled in f32 and bf16 tiles only");
         }
         auto *c = std::get_if<FloatConst>(&info(o, op));
         if (!c || c->bits)
-          fail(op, "a masked load's `other` must be a compile-time constant on Maia");
+          fail(op, "`other` must be a compile-time constant");
         other = c->value;
       }
     }
@@ -228,7 +248,7 @@ void Lowering::lowerDesc(Operation *op) {
   Desc d = as<Desc>(descValue, op, "a tensor descriptor"); // a copy: the map grows below
   auto descType = cast<tile::TensorDescType>(descValue.getType());
   if (descType.getRank() != 2)
-    fail(op, "the Maia lowering handles 2-D descriptors");
+    fail(op, "only 2-D descriptors are lowered");
   auto unit = constOf(d.strides[1]);
   if (!unit || *unit != 1)
     fail(op, "the descriptor's last stride must be the constant 1 (contiguous rows)");

@@ -25,8 +25,8 @@ void Lowering::waitForOldestUnreserved() {
   for (size_t i = 0; i < pending_.size(); ++i)
     if (!llvm::is_contained(reservedSems_, pending_[i].sem))
       return waitFor(i);
-  fail(nullptr, "every semaphore is reserved for a pipelined loop's prefetches; the kernel needs fewer loads in "
-                "its loops");
+  fail(nullptr, "every semaphore is reserved for a pipelined loop's prefetches, and an unpipelined form is not "
+                "lowered; the kernel needs fewer loads in its loops");
 }
 
 void Lowering::drain(ArrayRef<int32_t> keep) {
@@ -103,7 +103,7 @@ SmallVector<int32_t> Lowering::reserveSems(size_t n, Operation *op) {
     if (freeSems_.empty()) {
       bool waitable = llvm::any_of(pending_, [&](const Pending &p) { return !llvm::is_contained(reservedSems_, p.sem); });
       if (!waitable)
-        fail(op, "not enough semaphores to pipeline this loop");
+        fail(op, "the loop's loads need more semaphores than are free, and an unpipelined form is not lowered");
       waitForOldestUnreserved();
       continue;
     }

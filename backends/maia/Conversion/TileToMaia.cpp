@@ -31,7 +31,7 @@ void Lowering::lowerElementwise(Operation *op) {
     return;
   }
   if (!elem.isF32())
-    fail(op, "the Maia vector unit computes in f32 (and bf16 through f32); cast " +
+    fail(op, "vector arithmetic is lowered in f32 (and bf16 through f32); cast " +
                  std::to_string(elem.getIntOrFloatBitWidth()) + "-bit floats to f32 first");
   if (lowerBroadcastOperand(op))
     return;
@@ -57,6 +57,28 @@ void Lowering::lowerElementwise(Operation *op) {
     tiles_[result] = minusOne;
     return;
   }
+  if (isa<math::AbsFOp>(op)) { // max(x, -x): exact, and a NaN stays a NaN
+    Buffer x = materialize(op->getOperand(0), op);
+    Buffer out = allocate(type.getShape(), elem, op);
+    fill(out, -1.0);
+    vector(mir::VectorKind::Mul, out, out, x);
+    vector(mir::VectorKind::Max, out, out, x);
+    tiles_[result] = out;
+    return;
+  }
+  if (isa<arith::MinNumFOp>(op)) { // -max(-a, -b): exact; max drops a NaN as minnum does
+    Buffer a = materialize(op->getOperand(0), op), bb = materialize(op->getOperand(1), op);
+    Buffer out = allocate(type.getShape(), elem, op), minusB = allocate(type.getShape(), elem, op);
+    fill(out, -1.0);
+    vector(mir::VectorKind::Mul, out, out, a);
+    fill(minusB, -1.0);
+    vector(mir::VectorKind::Mul, minusB, minusB, bb);
+    vector(mir::VectorKind::Max, out, out, minusB);
+    fill(minusB, -1.0);
+    vector(mir::VectorKind::Mul, out, out, minusB);
+    tiles_[result] = out;
+    return;
+  }
   mir::VectorKind kind;
   if (isa<arith::AddFOp>(op))
     kind = mir::VectorKind::Add;
@@ -69,7 +91,7 @@ void Lowering::lowerElementwise(Operation *op) {
   else if (isa<arith::DivFOp>(op))
     kind = mir::VectorKind::Div;
   else
-    fail(op, "has no Maia vector-unit equivalent");
+    fail(op, "no vector-unit sequence is written for it");
   Buffer lhs = materialize(op->getOperand(0), op), rhs = materialize(op->getOperand(1), op);
   Buffer out = allocate(type.getShape(), elem, op);
   int32_t sem = begin({lhs, rhs}, {out});
@@ -97,29 +119,28 @@ bool Lowering::lowerBroadcastOperand(Operation *op) {
     return false;
   Info vectorInfo = info(op->getOperand(side), op); // a copy: materialize may grow the map
   bool row = std::holds_alternative<RowBroadcast>(vectorInfo);
+  // The row unit takes x - v[:,None], x / v[:,None] and x * v[:,None]; the column unit
+  // x + w[None,:] and x * w[None,:]. Other operators take the broadcast materialized as a
+  // whole tile (materialize), one more vector pass.
+  std::optional<mir::RowKind> rowKind;
+  if (isa<arith::SubFOp>(op))
+    rowKind = mir::RowKind::Sub;
+  else if (isa<arith::DivFOp>(op))
+    rowKind = mir::RowKind::Div;
+  else if (isa<arith::MulFOp>(op))
+    rowKind = mir::RowKind::Mul;
+  if (row ? !rowKind : !commutes)
+    return false;
   Buffer vector = row ? std::get<RowBroadcast>(vectorInfo).vector : std::get<ColBroadcast>(vectorInfo).vector;
   Buffer x = materialize(op->getOperand(1 - side), op);
   Buffer out = allocate(type.getShape(), type.getElementType(), op);
   int32_t sem = begin({x, vector}, {out});
-  if (row) {
-    // x - v[:,None], x / v[:,None], x * v[:,None].
-    mir::RowKind kind;
-    if (isa<arith::SubFOp>(op))
-      kind = mir::RowKind::Sub;
-    else if (isa<arith::DivFOp>(op))
-      kind = mir::RowKind::Div;
-    else if (isa<arith::MulFOp>(op))
-      kind = mir::RowKind::Mul;
-    else
-      fail(op, "the Maia vector unit broadcasts a row vector in -, / and * only");
-    mir::RowOp::create(b_, loc(), kind, cst(out.offset), cst(x.offset), cst(vector.offset), cst(cols), cst(rows), sem);
-  } else {
-    // x + w[None,:], x * w[None,:].
-    if (!commutes)
-      fail(op, "the Maia vector unit broadcasts a column vector in + and * only");
+  if (row)
+    mir::RowOp::create(b_, loc(), *rowKind, cst(out.offset), cst(x.offset), cst(vector.offset), cst(cols), cst(rows),
+                       sem);
+  else
     mir::ColOp::create(b_, loc(), isa<arith::AddFOp>(op) ? mir::ColKind::Add : mir::ColKind::Mul, cst(out.offset),
                        cst(x.offset), cst(vector.offset), cst(cols), cst(rows), sem);
-  }
   tiles_[op->getResult(0)] = out;
   return true;
 }
@@ -130,7 +151,7 @@ void Lowering::lowerSelect(arith::SelectOp op) {
   // at cols * (limit - r), clamped to the row).
   auto type = cast<RankedTensorType>(op.getType());
   if (!type.getElementType().isF32() || type.getRank() > 2)
-    fail(op, "the Maia lowering selects in f32 tiles of rank 1 or 2");
+    fail(op, "`where` is lowered for f32 tiles of rank 1 or 2");
   Mask mask = as<Mask>(op.getCondition(), op, "a mask of index comparisons");
   FloatConst fill = as<FloatConst>(op.getFalseValue(), op, "a float constant where the mask is false");
   Buffer x = materialize(op.getTrueValue(), op);
@@ -195,8 +216,36 @@ void Lowering::lowerWidened(Operation *op) {
   }
 }
 
+void Lowering::lowerIf(scf::IfOp op) {
+  // `when` (and `if_else` without results): a branch of the control processor around
+  // the commands of each side. No command is pending as a side starts or ends, so the
+  // code after the branch sees one state whichever side ran.
+  if (op.getNumResults() != 0)
+    fail(op, "a branch that yields values (tiles or scalars chosen by a condition) is not lowered; `when` "
+             "without results is");
+  if (!reservedSems_.empty())
+    fail(op, "a branch inside a loop whose loads are prefetched is not lowered (the prefetches must stay pending "
+             "on both sides)");
+  Value condition = scalar(op.getCondition(), op);
+  drain();
+  auto set = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::ne, condition, cst(0));
+  const bool hasElse = !op.getElseRegion().empty();
+  auto branch = scf::IfOp::create(b_, loc(), set, hasElse);
+  OpBuilder::InsertionGuard guard(b_);
+  auto lowerSide = [&](Block *from, Block *to) {
+    b_.setInsertionPoint(to->getTerminator());
+    for (Operation &inner : from->without_terminator())
+      lowerOp(&inner);
+    drain();
+  };
+  lowerSide(op.thenBlock(), branch.thenBlock());
+  if (hasElse)
+    lowerSide(op.elseBlock(), branch.elseBlock());
+}
+
 void Lowering::lowerOp(Operation *op) {
   loc_ = op->getLoc();
+  current_ = op;
   auto isTile = [](Value v) { return isa<RankedTensorType>(v.getType()); };
   if (auto c = dyn_cast<arith::ConstantOp>(op)) {
     Attribute value = c.getValue();
@@ -217,7 +266,7 @@ void Lowering::lowerOp(Operation *op) {
       tiles_[c.getResult()] = FloatConst{f.getValueAsDouble(), f.getType()};
       return;
     }
-    fail(op, "unsupported constant");
+    fail(op, "constants of this type are not held (bool constants, and tiles that are not splats)");
   }
   if (auto pid = dyn_cast<tile::ProgramIdOp>(op)) {
     int32_t axis = static_cast<int32_t>(pid.getAxis());
@@ -242,6 +291,13 @@ void Lowering::lowerOp(Operation *op) {
     scalars_[op->getResult(0)] = r;
     return;
   }
+  if (isa<arith::RemSIOp>(op) && !isTile(op->getResult(0))) { // a - (a / c) c, truncating as remsi does
+    Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
+    scalars_[op->getResult(0)] = sub(a, mul(arith::DivSIOp::create(b_, loc(), a, c), c));
+    return;
+  }
+  if (auto branch = dyn_cast<scf::IfOp>(op))
+    return lowerIf(branch);
   if (isa<arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp>(op) && !isTile(op->getResult(0))) {
     scalars_[op->getResult(0)] = scalar(op->getOperand(0), op);
     return;
@@ -260,7 +316,7 @@ void Lowering::lowerOp(Operation *op) {
     case P::sge: flag = sub(cst(1), less(a, c)); break;
     case P::eq: flag = sub(cst(1), add(less(a, c), less(c, a))); break;
     case P::ne: flag = add(less(a, c), less(c, a)); break;
-    default: fail(op, "unsigned comparisons of scalars are not supported on Maia");
+    default: fail(op, "unsigned comparisons of scalars are not lowered");
     }
     scalars_[cmp.getResult()] = flag;
     return;
@@ -287,7 +343,7 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (auto toFloat = dyn_cast<arith::SIToFPOp>(op); toFloat && !isTile(toFloat.getResult())) {
     if (!toFloat.getType().isF32())
-      fail(op, "the Maia control processor converts integers to f32 only");
+      fail(op, "the control processor's conversions of integers are lowered to f32 only");
     tiles_[toFloat.getResult()] =
         FloatConst{0.0, toFloat.getType(), mir::CvtfOp::create(b_, loc(), b_.getI64Type(), scalar(toFloat.getIn(), op))};
     return;
@@ -323,7 +379,7 @@ void Lowering::lowerOp(Operation *op) {
       tiles_[e.getResult()] = out;
     } else if (auto *m = std::get_if<Mask>(&i)) {
       if (m->diagonal)
-        fail(op, "a diagonal mask cannot change rank on Maia");
+        fail(op, "a diagonal mask does not change rank in this lowering");
       Mask out = *m;
       out.limits.insert(out.limits.begin() + axis, Value());
       tiles_[e.getResult()] = out;
@@ -359,7 +415,7 @@ void Lowering::lowerOp(Operation *op) {
         tiles_[bc.getResult()] = ColBroadcast{*buf};
         return;
       }
-      fail(op, "the Maia lowering broadcasts data tiles along one axis ([rows,1] or [1,cols] -> [rows,cols])");
+      fail(op, "data tiles are broadcast along one axis only ([rows,1] or [1,cols] -> [rows,cols])");
     }
     Info copy = i; // copied first: inserting into the map may move `i`
     tiles_[bc.getResult()] = copy; // symbolic tiles and constants do not depend on the size
@@ -393,7 +449,7 @@ void Lowering::lowerOp(Operation *op) {
     // or, in 2-D, `col <= row + s` / `col < row + s`: a bound on the diagonal.
     bool inclusive = cmp.getPredicate() == arith::CmpIPredicate::sle;
     if (cmp.getPredicate() != arith::CmpIPredicate::slt && !inclusive)
-      fail(op, "masks must be `index < bound` or `index <= bound` comparisons");
+      fail(op, "comparisons of integer tiles are lowered as masks `index < bound` and `index <= bound` only");
     Affine &x = as<Affine>(cmp.getLhs(), op, "an index tile");
     Affine &bound = as<Affine>(cmp.getRhs(), op, "a bound");
     auto varyingDim = [&](const Affine &a, const char *what) {
@@ -435,7 +491,7 @@ void Lowering::lowerOp(Operation *op) {
       if (!flag)
         continue;
       if (!llvm::all_of(flag->strides, [](Value s) { return !s; }))
-        fail(op, "a mask can be combined with a uniform condition, not with an index tile");
+        fail(op, "bitwise operations on index tiles are not lowered; `&` combines a mask with a uniform condition only");
       Value condition = flag->base ? flag->base : cst(0);
       Mask out = as<Mask>(op->getOperand(1 - side), op, "a mask");
       Value &last = out.limits.back();
@@ -484,15 +540,15 @@ void Lowering::lowerOp(Operation *op) {
     return lowerDesc(op);
   if (auto tr = dyn_cast<tile::TransOp>(op)) {
     if (tr.getSrc().getType().getRank() != 2)
-      fail(op, "the Maia lowering transposes 2-D tiles");
+      fail(op, "only 2-D tiles are transposed");
     tiles_[tr.getResult()] = Transposed{materialize(tr.getSrc(), op)};
     return;
   }
   if (auto dot = dyn_cast<tile::DotOp>(op)) {
     auto aType = dot.getA().getType();
     if (!aType.getElementType().isBF16())
-      fail(op, "the Maia tensor unit multiplies bf16 tiles; this dot has " +
-                   std::string(aType.getElementType().isF32() ? "f32" : "non-bf16") + " operands");
+      fail(op, "the tensor unit multiplies bf16 tiles, and dots of other dtypes on the vector unit are not "
+               "lowered yet");
     // B given transposed (stored [N, K]) is read as such by mma.t.
     std::optional<Buffer> bTransposed;
     if (auto *t = std::get_if<Transposed>(&info(dot.getB(), op)))
@@ -519,13 +575,31 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (auto red = dyn_cast<tile::ReduceOp>(op)) {
     auto type = red.getSrc().getType();
-    if (static_cast<int64_t>(static_cast<int32_t>(red.getAxis())) != type.getRank() - 1 || type.getRank() > 2 ||
-        !type.getElementType().isF32())
-      fail(op, "the Maia lowering reduces f32 tiles along their last axis");
+    const int64_t axis = static_cast<int32_t>(red.getAxis());
+    if (type.getRank() > 2 || !type.getElementType().isF32())
+      fail(op, "reductions are lowered for f32 tiles of rank 1 or 2 only");
     if (red.getKind() != tile::ReduceKind::Max && red.getKind() != tile::ReduceKind::Sum)
-      fail(op, "the Maia vector unit reduces rows by max or sum");
+      fail(op, "tiles are reduced by `max` and `sum` only");
     if (type.getRank() == 1)
-      fail(op, "a reduction to a scalar is not supported on Maia yet");
+      fail(op, "reductions to a scalar are not lowered (reductions along an axis are)");
+    if (axis == 0) {
+      // Down the columns: the first row, then one vector operation per further row (a
+      // tile of R rows takes R - 1 commands: slow for tall tiles).
+      const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+      Buffer src = materialize(red.getSrc(), op);
+      Buffer out = allocate({cols}, type.getElementType(), op);
+      auto row = [&](int64_t r) {
+        Buffer view = src;
+        view.shape = {cols};
+        view.offset = src.offset + r * cols * bytesOf(src.elem);
+        return view;
+      };
+      copy(out, row(0));
+      for (int64_t r = 1; r < rows; ++r)
+        vector(red.getKind() == tile::ReduceKind::Max ? mir::VectorKind::Max : mir::VectorKind::Add, out, out, row(r));
+      tiles_[red.getResult()] = out;
+      return;
+    }
     Buffer src = materialize(red.getSrc(), op);
     Buffer out = allocate({type.getDimSize(0)}, type.getElementType(), op);
     int32_t sem = begin({src}, {out});
@@ -539,7 +613,7 @@ void Lowering::lowerOp(Operation *op) {
     auto to = cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
     bool widen = from.isBF16() && to.isF32(), narrow = from.isF32() && to.isBF16();
     if (!widen && !narrow)
-      fail(op, "the Maia vector unit converts only between bf16 and f32");
+      fail(op, "the vector unit's conversions between bf16 and f32 are the only casts of tiles lowered");
     Buffer src = materialize(op->getOperand(0), op);
     Buffer out = allocate(src.shape, to, op);
     int32_t sem = begin({src}, {out});
@@ -548,8 +622,8 @@ void Lowering::lowerOp(Operation *op) {
     tiles_[op->getResult(0)] = out;
     return;
   }
-  if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::NegFOp,
-          math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp>(op) &&
+  if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::MinNumFOp,
+          arith::NegFOp, math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp, math::AbsFOp>(op) &&
       isTile(op->getResult(0)))
     return lowerElementwise(op);
   if (auto loop = dyn_cast<scf::ForOp>(op))
@@ -561,7 +635,7 @@ void Lowering::lowerOp(Operation *op) {
   }
   // Name the operation: the kernel's line alone does not say which of its constructs
   // the lowering lacks.
-  fail(op, "'" + op->getName().getStringRef().str() + "' is not supported by the Maia lowering yet");
+  fail(op, "no lowering is written for '" + op->getName().getStringRef().str() + "'");
 }
 
 void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {
@@ -570,12 +644,12 @@ void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {
   loc_ = src.getLoc();
   for (auto [i, arg] : llvm::enumerate(src.getArguments())) {
     if (isa<RankedTensorType>(arg.getType()))
-      fail(src, "tile-typed kernel arguments are not supported");
+      fail(src, "tile-typed kernel arguments are not lowered");
     Value read = mir::ArgOp::create(b_, loc(), b_.getI64Type(), static_cast<int32_t>(i));
     if (isa<FloatType>(arg.getType())) {
       // A float argument arrives as its f32 bit pattern (the launcher converts it).
       if (!arg.getType().isF32())
-        fail(src, "the Maia lowering takes f32 float arguments only");
+        fail(src, "float arguments are lowered as f32 only");
       tiles_[arg] = FloatConst{0.0, arg.getType(), read};
       continue;
     }

@@ -49,7 +49,7 @@ func.func @gemm(%a: !tile.ptr<bf16>, %b: !tile.ptr<bf16>, %c: !tile.ptr<f32>, %M
   %db = tile.make_desc %b, shape [%K, %N], strides [%N, %c1] : !tile.ptr<bf16> -> !tile.desc<16x32xbf16>
   %dc = tile.make_desc %c, shape [%M, %N], strides [%N, %c1] : !tile.ptr<f32> -> !tile.desc<32x32xf32>
   %acc0 = arith.constant dense<0.0> : tensor<32x32xf32>
-  // expected-error @+1 {{not enough semaphores to pipeline this loop}}
+  // expected-error @+1 {{the loop's loads need more semaphores than are free, and an unpipelined form is not lowered}}
   %acc = scf.for %k = %c0 to %K step %c16 iter_args(%acc1 = %acc0) -> (tensor<32x32xf32>) : i32 {
     %ta = tile.desc_load %da[%c0, %k] : !tile.desc<32x16xbf16> -> tensor<32x16xbf16>
     %tb = tile.desc_load %db[%k, %c0] : !tile.desc<16x32xbf16> -> tensor<16x32xbf16>

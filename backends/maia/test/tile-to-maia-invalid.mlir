@@ -1,13 +1,14 @@
 // RUN: tegula-opt %s -split-input-file --tegula-convert-tile-to-maia -verify-diagnostics
 
-// What the machine's units cannot compute is refused with the reason, at the op.
+// A refusal names the construct as the language writes it, says whether the machine
+// cannot compute it or the lowering does not yet, and why, at the construct's op.
 func.func @f32_dot(%a: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
   %d = tile.make_desc %a, shape [%n, %n], strides [%n, %c1] : !tile.ptr<f32> -> !tile.desc<16x16xf32>
   %t = tile.desc_load %d[%c0, %c0] : !tile.desc<16x16xf32> -> tensor<16x16xf32>
   %acc = arith.constant dense<0.0> : tensor<16x16xf32>
-  // expected-error @+1 {{the Maia tensor unit multiplies bf16 tiles; this dot has f32 operands}}
+  // expected-error @+1 {{`dot` of f32 tiles: not lowered to Maia yet: the tensor unit multiplies bf16 tiles, and dots of other dtypes on the vector unit are not lowered yet}}
   %r = tile.dot %t, %t, %acc : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
   return
 }
@@ -17,7 +18,7 @@ func.func @f32_dot(%a: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
 // A gather has no structured access to turn into a DMA.
 func.func @gather(%a: !tile.ptr<f32>, %i: !tile.ptr<i32>) attributes {tile.kernel} {
   %r = tile.range 0 to 16 : tensor<16xi32>
-  // expected-error @+1 {{is not supported by the Maia lowering yet}}
+  // expected-error @+1 {{a gather (`load` through pointers that are not a block) of f32 tiles: not lowered to Maia yet: no lowering is written for 'tile.gather'}}
   %g = tile.gather %a[%r] : !tile.ptr<f32>, tensor<16xi32> -> tensor<16xf32>
   return
 }
@@ -31,7 +32,7 @@ func.func @strided(%a: !tile.ptr<f32>) attributes {tile.kernel} {
   %s = arith.muli %r, %c2 : tensor<16xi32>
   %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
   %q = tile.addptr %p, %s : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
-  // expected-error @+1 {{the innermost dimension of this access is not contiguous}}
+  // expected-error @+1 {{`load` of f32 tiles: not lowered to Maia yet: the innermost dimension of this access is not contiguous}}
   %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
   return
 }
@@ -45,7 +46,83 @@ func.func @repeated_rows(%a: !tile.ptr<f32>) attributes {tile.kernel} {
   %all = tile.broadcast %row : tensor<1x16xi32> -> tensor<4x16xi32>
   %p = tile.splat %a : tensor<4x16x!tile.ptr<f32>>
   %q = tile.addptr %p, %all : tensor<4x16x!tile.ptr<f32>>, tensor<4x16xi32>
-  // expected-error @+1 {{every row of this access reads the same memory}}
+  // expected-error @+1 {{`load` of f32 tiles: not lowered to Maia yet: every row of this access reads the same memory}}
   %v = tile.load %q : tensor<4x16x!tile.ptr<f32>> -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// An op with no lowering is named as the language writes it, with its dtype.
+func.func @tanh(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
+  // expected-error @+1 {{`tanh` of f32 tiles: not lowered to Maia yet: no lowering is written for 'math.tanh'}}
+  %t = math.tanh %v : tensor<16xf32>
+  return
+}
+
+// -----
+
+// A comparison names the data it compares, not its boolean result.
+func.func @float_compare(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
+  // expected-error @+1 {{a comparison (`<`, `==`, ...) of f32 tiles: not lowered to Maia yet: no lowering is written for 'arith.cmpf'}}
+  %m = arith.cmpf olt, %v, %v : tensor<16xf32>
+  return
+}
+
+// -----
+
+// `i & 1` on an index tile is a bitwise operation, not a mask combined with a condition.
+func.func @bitwise_index(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %one = arith.constant dense<1> : tensor<16xi32>
+  // expected-error @+1 {{`&` of i32 tiles: not lowered to Maia yet: bitwise operations on index tiles are not lowered}}
+  %b = arith.andi %r, %one : tensor<16xi32>
+  return
+}
+
+// -----
+
+// An index tile used as data says what it is.
+func.func @store_index(%a: !tile.ptr<i32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  // expected-error @+1 {{`store` of i32 tiles: not lowered to Maia yet: an operand is an index tile (from `arange` and `program_id`), which the lowering keeps as addresses or masks, not as data in TSRAM}}
+  tile.store %q, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  return
+}
+
+// -----
+
+// A masked load says it is masked, and of which dtype.
+func.func @masked_int_load(%a: !tile.ptr<i32>, %n: i32) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %bound = tile.splat %n : tensor<16xi32>
+  %m = arith.cmpi slt, %r, %bound : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  %o = arith.constant dense<7> : tensor<16xi32>
+  // expected-error @+1 {{a masked `load` of i32 tiles: not lowered to Maia yet: masked-off lanes are filled in f32 and bf16 tiles only}}
+  %v = tile.load %q, %m, %o : tensor<16x!tile.ptr<i32>> -> tensor<16xi32>, tensor<16xi1>, tensor<16xi32>
+  return
+}
+
+// -----
+
+// The one machine limit: tiles that do not fit a tile's TSRAM.
+func.func @too_large(%a: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %d = tile.make_desc %a, shape [%n, %n], strides [%n, %c1] : !tile.ptr<f32> -> !tile.desc<2048x2048xf32>
+  // expected-error @+1 {{a descriptor's `load` of f32 tiles: beyond the Maia machine: the kernel's live tiles need more than the tile's}}
+  %t = tile.desc_load %d[%c0, %c0] : !tile.desc<2048x2048xf32> -> tensor<2048x2048xf32>
   return
 }
