@@ -12,6 +12,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -47,6 +48,12 @@ std::string key_of(std::initializer_list<std::string> parts) {
 }
 std::string str(int64_t v) { return std::to_string(v); }
 std::string str(DType d) { return std::string(dtype_name(d)); }
+/// Every digit: eps is compiled into the norms, so 1e-7 and 1e-8 are different kernels.
+std::string exact(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", v);
+  return text;
+}
 
 Activation activation_arg(const std::string &name) {
   for (Activation a : {Activation::None, Activation::Relu, Activation::Gelu, Activation::Silu})
@@ -87,7 +94,7 @@ void gemm(const std::string &target, PyBuffer &a, PyBuffer &b, PyBuffer * bias, 
 void rms_norm(const std::string &target, PyBuffer &x, PyBuffer &w, PyBuffer &y, int64_t M, int64_t N, double eps) {
   const kernels::NormConfig config = kernels::default_norm_config(target, N, eps);
   auto k = cached<kernels::RmsNorm>(
-      key_of({"rms_norm", target, str(x.dtype()), str(config.block), str(config.n_multiple), std::to_string(eps)}),
+      key_of({"rms_norm", target, str(x.dtype()), str(config.block), str(config.n_multiple), exact(eps)}),
       [&] { return kernels::RmsNorm(x.dtype(), target, {}, config); });
   (*k)(*x.buffer, *w.buffer, *y.buffer, M, N);
 }
@@ -96,7 +103,7 @@ void layer_norm(const std::string &target, PyBuffer &x, PyBuffer &w, PyBuffer &b
                 double eps) {
   const kernels::NormConfig config = kernels::default_norm_config(target, N, eps);
   auto k = cached<kernels::LayerNorm>(
-      key_of({"layer_norm", target, str(x.dtype()), str(config.block), str(config.n_multiple), std::to_string(eps)}),
+      key_of({"layer_norm", target, str(x.dtype()), str(config.block), str(config.n_multiple), exact(eps)}),
       [&] { return kernels::LayerNorm(x.dtype(), target, {}, config); });
   (*k)(*x.buffer, *w.buffer, *b.buffer, *y.buffer, M, N);
 }

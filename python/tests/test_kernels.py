@@ -75,6 +75,16 @@ def test_rms_norm(rng, dtype):
     check_close(y, ref, (UNIT[dtype] + (N + 8) * UNIT["f32"]) * np.abs(ref) * 2 + 1e-6, "rms_norm")
 
 
+def test_rms_norm_eps_is_part_of_the_kernel(rng):
+    # eps is compiled in: two values that print alike at 6 decimals are two kernels.
+    M, N = 3, 40
+    x, w = rng.standard_normal((M, N)).astype(np.float32) * 1e-4, np.ones(N, np.float32)
+    for eps in (1e-7, 1e-8):
+        y = tegula.rms_norm(x, w, eps=eps)
+        ref = f64(x) / np.sqrt((f64(x) ** 2).mean(axis=1, keepdims=True) + eps)
+        check_close(y, ref, 1e-5 * np.abs(ref), f"rms_norm eps={eps}")
+
+
 @pytest.mark.parametrize("dtype", ["f32", "bf16"])
 def test_layer_norm(rng, dtype):
     M, N, eps = 31, 513, 1e-5
