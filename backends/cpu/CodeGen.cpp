@@ -10,6 +10,7 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -58,6 +59,47 @@ mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>> host_target_machine(mlir::
   return std::move(*tm);
 }
 
+bool uses_bfloat(const llvm::Module &module) {
+  auto isBF16 = [](llvm::Type *t) { return t->getScalarType()->isBFloatTy(); };
+  for (const llvm::Function &f : module)
+    for (const llvm::BasicBlock &block : f)
+      for (const llvm::Instruction &i : block) {
+        if (isBF16(i.getType()))
+          return true;
+        for (const llvm::Value *operand : i.operands())
+          if (isBF16(operand->getType()))
+            return true;
+      }
+  return false;
+}
+
+/// Defines `__truncsfbf2` (f32 -> bf16, to nearest even) in a module that uses bf16.
+/// On hosts without a bf16 conversion instruction LLVM promotes bf16 values held in
+/// registers (phis, selects) to f32 and calls that function to narrow them back, and
+/// neither the JIT, the LLVM-free runtime nor GCC 12's libgcc provides it. Defined here,
+/// weak and hidden, the call binds to this copy in the kernel itself, with the calling
+/// convention LLVM chose for both sides, and nothing is exported.
+void define_bf16_narrowing(llvm::Module &module) {
+  if (module.getFunction("__truncsfbf2") || !uses_bfloat(module))
+    return;
+  llvm::LLVMContext &context = module.getContext();
+  auto *type = llvm::FunctionType::get(llvm::Type::getBFloatTy(context), {llvm::Type::getFloatTy(context)}, false);
+  auto *f = llvm::Function::Create(type, llvm::GlobalValue::WeakODRLinkage, "__truncsfbf2", module);
+  f->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  f->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(context, "entry", f));
+  llvm::Value *x = f->getArg(0);
+  llvm::Value *bits = b.CreateBitCast(x, b.getInt32Ty());
+  // Round to nearest even: add 0x7fff plus the lowest kept bit, keep the high half.
+  llvm::Value *lsb = b.CreateAnd(b.CreateLShr(bits, 16), 1);
+  llvm::Value *rounded = b.CreateLShr(b.CreateAdd(bits, b.CreateAdd(lsb, b.getInt32(0x7fff))), 16);
+  // A NaN stays a NaN (quieted), whatever its payload.
+  llvm::Value *quiet = b.CreateOr(b.CreateLShr(bits, 16), 0x40);
+  llvm::Value *isNaN = b.CreateFCmpUNO(x, x);
+  llvm::Value *half = b.CreateTrunc(b.CreateSelect(isNaN, quiet, rounded), b.getInt16Ty());
+  b.CreateRet(b.CreateBitCast(half, llvm::Type::getBFloatTy(context)));
+}
+
 } // namespace
 
 std::vector<std::string> access_sites(mlir::ModuleOp module) {
@@ -77,7 +119,11 @@ mlir::FailureOr<Kernel> jit_cpu(mlir::ModuleOp module, const KernelInfo &info) {
   // so a local that lives to the end of this function is enough. (Bound to the
   // temporary makeOptimizingTransformer returns, it read a dead stack object: ASan's
   // stack-use-after-scope in the sanitizer build.)
-  std::function<llvm::Error(llvm::Module *)> optimize = mlir::makeOptimizingTransformer(3, 0, tm->get());
+  std::function<llvm::Error(llvm::Module *)> optimizeOnly = mlir::makeOptimizingTransformer(3, 0, tm->get());
+  std::function<llvm::Error(llvm::Module *)> optimize = [&](llvm::Module *m) {
+    define_bf16_narrowing(*m);
+    return optimizeOnly(m);
+  };
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
@@ -111,6 +157,7 @@ mlir::FailureOr<std::string> emit_cpu(mlir::ModuleOp module, const KernelInfo &i
   if (!llvmModule)
     return module.emitError("translation of '") << info.name << "' to LLVM IR failed";
   mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), tm);
+  define_bf16_narrowing(*llvmModule);
   if (auto err = mlir::makeOptimizingTransformer(3, 0, tm)(llvmModule.get()))
     return module.emitError("LLVM optimization failed: ") << llvm_error(std::move(err));
   // The loader finds the signature next to the entry point.

@@ -62,6 +62,25 @@ def TegulaCopiesToLinalg : Pass<"tegula-copies-to-linalg", "::mlir::func::FuncOp
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TegulaExpandBF16Conversions : Pass<"tegula-expand-bf16-conversions", "::mlir::ModuleOp"> {
+  let summary = "Convert between f32 and bf16 with integer arithmetic, without a libcall";
+  let description = [{
+    LLVM lowers `fptrunc float to bfloat` to an instruction on x86 hosts with
+    AVX512-BF16 or AVX-NE-CONVERT and to a call of `__truncsfbf2` on the others;
+    neither the JIT nor the LLVM-free runtime provides that function (GCC 12's libgcc
+    does not either), so a kernel compiled on such a host would not load. The rounding
+    to nearest even (and the widening, a shift) are spelled out as integer operations
+    on the bit patterns instead, so the code is the same on every host. Runs on
+    scalars, after the loops are formed, and after bf16 arithmetic has been made f32
+    arithmetic between conversions (`arith-emulate-unsupported-floats`,
+    `math-extend-to-supported-types`): LLVM would otherwise promote it the same way,
+    calling `__truncsfbf2` for each result. (bf16 values LLVM still promotes, in phis
+    and selects, call the copy of `__truncsfbf2` the code generator defines in each
+    kernel that uses bf16: CodeGen.cpp.)
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def TegulaExpandF64ToBF16 : Pass<"tegula-expand-f64-to-bf16", "::mlir::ModuleOp"> {
   let summary = "Round f64 to bf16 through f32 with round-to-odd, without a libcall";
   let description = [{

@@ -18,7 +18,10 @@ std::vector<PipelineStage> pipelineStages(bool boundsCheck) {
       {"bufferized", "one-shot-bufferize{bufferize-function-boundaries=1 allow-return-allocs-from-loops=1},"
                      "canonicalize,cse,ownership-based-buffer-deallocation,canonicalize,"
                      "buffer-deallocation-simplification,bufferization-lower-deallocations,canonicalize,cse"},
-      {"loops", "func.func(tegula-lower-matmul-to-microkernel,tegula-copies-to-linalg),convert-linalg-to-loops,lower-affine,canonicalize,cse"},
+      {"loops", "func.func(tegula-lower-matmul-to-microkernel,tegula-copies-to-linalg),convert-linalg-to-loops,lower-affine,"
+                 "arith-emulate-unsupported-floats{source-types=bf16 target-type=f32},"
+                 "math-extend-to-supported-types{extra-types=f16 target-type=f32},tegula-expand-bf16-conversions,"
+                 "canonicalize,cse"},
       {"llvm", "convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,expand-strided-metadata,"
                "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,canonicalize"},
   };

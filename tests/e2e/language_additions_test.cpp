@@ -1,8 +1,9 @@
 // Language additions kernel authors reach for: compound assignment on tiles (also on a
 // loop-carried accumulator), minimum/maximum with a C++ number, and cdiv inside a
-// kernel. Each runs on cpu (and maia where it lowers) against an fp64 host computation
-// on Philox inputs, with sizes that are not multiples of the block and poisoned
-// outputs; a construct the Maia lowering refuses is pinned with the line it names.
+// kernel, tanh, a sum to a scalar stored through one pointer. Each runs on cpu and maia
+// against an fp64 host computation on Philox inputs, with sizes that are not multiples
+// of the block and poisoned outputs; a construct the Maia lowering refuses is pinned
+// with the line it names.
 #include "testing.h"
 
 #include "tegula/compiler/compile.h"
@@ -34,13 +35,20 @@ void compound_kernel(Ptr<f32> x, Ptr<f32> y, Ptr<f32> out, Int n) {
   store(out + i, maximum(-0.5, minimum(v, 0.75)), ok);
 }
 
-int gTanhLine = 0; // set while tracing: the line of tanh_kernel's tanh
+int gArgmaxLine = 0; // set while tracing: the line of argmax_kernel's argmax
 
-// tanh has no Maia lowering yet: its refusal must name the line and the construct.
+// argmax has no Maia lowering yet: its refusal must name the line and the construct.
+void argmax_kernel(Ptr<f32> x, Ptr<i32> out, Int n) {
+  auto i = arange(kBlock);
+  auto v = load(x + i, i < n, 0.0);
+  gArgmaxLine = __LINE__ + 1;
+  store(out, argmax(v, 0));
+}
+
+// tanh, which the f32 vector unit lacks (the typed unit's vt.tanh on maia).
 void tanh_kernel(Ptr<f32> x, Ptr<f32> out, Int n) {
   auto i = program_id(0) * kBlock + arange(kBlock);
   auto v = load(x + i, i < n, 0.0);
-  gTanhLine = __LINE__ + 1;
   store(out + i, tanh(v), i < n);
 }
 
@@ -93,13 +101,31 @@ TEST_CASE("compound assignment and minimum/maximum with numbers, on cpu and maia
 
 TEST_CASE("a construct the Maia lowering refuses is named with its line and why", "[e2e][language]") {
   try {
-    tegula::compile("tanh", &tanh_kernel, "maia");
-    FAIL("maia compiled tanh: pick a construct it still refuses");
+    tegula::compile("argmax", &argmax_kernel, "maia");
+    FAIL("maia compiled argmax: pick a construct it still refuses");
   } catch (const Error &e) {
     CHECK(e.code() == ErrorCode::CompileError);
     const std::string what = e.what();
-    CHECK_THAT(what, Catch::Contains("language_additions_test.cpp:" + std::to_string(gTanhLine) + ":"));
-    CHECK_THAT(what, Catch::Contains("`tanh` of f32 tiles: not lowered to Maia yet"));
+    CHECK_THAT(what, Catch::Contains("language_additions_test.cpp:" + std::to_string(gArgmaxLine) + ":"));
+    CHECK_THAT(what, Catch::Contains("of f32 tiles: not lowered to Maia yet: `argmax` and `argmin` are not lowered"));
+  }
+}
+
+TEST_CASE("tanh on cpu and maia", "[e2e][language]") {
+  const int64_t n = 1000;
+  const uint64_t seed = case_seed("tanh");
+  INFO("seed " << seed);
+  Buffer x(DType::F32, n), out(DType::F32, n);
+  kernels::fill_uniform(x, seed, -4.0, 4.0);
+  std::vector<double> want(n);
+  for (int64_t i = 0; i < n; ++i)
+    want[i] = std::tanh(static_cast<double>(x.as<float>()[i]));
+  for (const char *target : {"cpu", "maia"}) {
+    INFO("target " << target);
+    auto k = tegula::compile("tanh", &tanh_kernel, target);
+    out.fill_bytes(0xFF);
+    k->launch(Grid(cdiv(n, kBlock)), x, out, n);
+    CHECK(count_wrong(out, want, 8 * 0x1p-24) == 0); // a few ulps of a single-precision tanh
   }
 }
 
@@ -115,13 +141,16 @@ TEST_CASE("cdiv inside a kernel and += on a carried accumulator", "[e2e][languag
       want[r] += x.as<float>()[r * N + c];
       magnitude[r] += std::abs(x.as<float>()[r * N + c]);
     }
-  auto k = tegula::compile("row_sum", &row_sum_kernel, "cpu");
-  out.fill_bytes(0xFF);
-  blocks.fill_bytes(0xFF);
-  k->launch(Grid(M), x, out, blocks, N);
-  for (int64_t r = 0; r < M; ++r) {
-    INFO("row " << r);
-    CHECK(blocks.as<int32_t>()[r] == 3);
-    CHECK(std::abs(out.as<float>()[r] - want[r]) <= 2 * (N + 1) * 0x1p-24 * magnitude[r]);
+  for (const char *target : {"cpu", "maia"}) {
+    INFO("target " << target);
+    auto k = tegula::compile("row_sum", &row_sum_kernel, target);
+    out.fill_bytes(0xFF);
+    blocks.fill_bytes(0xFF);
+    k->launch(Grid(M), x, out, blocks, N);
+    for (int64_t r = 0; r < M; ++r) {
+      INFO("row " << r);
+      CHECK(blocks.as<int32_t>()[r] == 3);
+      CHECK(std::abs(out.as<float>()[r] - want[r]) <= 2 * (N + 1) * 0x1p-24 * magnitude[r]);
+    }
   }
 }

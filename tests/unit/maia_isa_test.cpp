@@ -59,12 +59,17 @@ int shift_of(const std::string &name) {
   return 26; // sem
 }
 
+/// Whether the opcode reads `field`; `type` and `types` (an element type or a
+/// conversion, isa.h) are the imm field spelled otherwise.
 bool uses(const OpcodeInfo &info, const std::string &field) {
   for (const std::string &name : split_operands(info.operands))
-    if (name == field)
+    if (name == field || (field == "imm" && (name == "type" || name == "types")))
       return true;
   return false;
 }
+
+/// Whether imm holds a number (not an element type or conversion).
+bool numeric_imm(const OpcodeInfo &info) { return imm_form(info.opcode) == ImmForm::Number; }
 
 /// Catch's --rng-seed when given, so a failure can be replayed; a fixed seed otherwise.
 unsigned test_seed() { return Catch::rngSeed() ? Catch::rngSeed() : 20240613u; }
@@ -77,6 +82,11 @@ Instruction random_instruction(const OpcodeInfo &info, std::mt19937 &rng) {
   for (const std::string &name : split_operands(info.operands)) {
     if (name == "imm")
       instruction.imm = imm(rng);
+    else if (name == "type")
+      instruction.imm = std::uniform_int_distribution<int32_t>(1, kElemTypes)(rng);
+    else if (name == "types")
+      instruction.imm = conversion_imm(static_cast<ElemType>(std::uniform_int_distribution<int>(1, kElemTypes)(rng)),
+                                       static_cast<ElemType>(std::uniform_int_distribution<int>(1, kElemTypes)(rng)));
     else
       small_field(instruction, name) = static_cast<uint8_t>(small(rng));
   }
@@ -145,8 +155,43 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
       {Opcode::VColMul, "vcolmul", Unit::Tvp, "rd,ra,rb,rc,re,sem"},
       {Opcode::VFillTail, "vfilltail", Unit::Tvp, "rd,ra,rb,rc,re,imm,sem"},
   };
-  REQUIRE(opcode_table().size() == expected.size());
-  for (const Expected &e : expected) {
+  std::vector<Expected> typed;
+  for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
+           {Opcode::VtAdd, "vt.add"}, {Opcode::VtSub, "vt.sub"}, {Opcode::VtMul, "vt.mul"},
+           {Opcode::VtDiv, "vt.div"}, {Opcode::VtRem, "vt.rem"}, {Opcode::VtMax, "vt.max"},
+           {Opcode::VtMin, "vt.min"}, {Opcode::VtAnd, "vt.and"}, {Opcode::VtOr, "vt.or"},
+           {Opcode::VtXor, "vt.xor"}, {Opcode::VtShl, "vt.shl"}, {Opcode::VtShr, "vt.shr"},
+           {Opcode::VtShrU, "vt.shru"}, {Opcode::VtLt, "vt.lt"}, {Opcode::VtLe, "vt.le"},
+           {Opcode::VtEq, "vt.eq"}, {Opcode::VtNe, "vt.ne"}, {Opcode::VtLtU, "vt.ltu"},
+           {Opcode::VtLeU, "vt.leu"}})
+    typed.push_back({opcode, mnemonic, Unit::Tvp, "rd,ra,rb,rc,type,sem"});
+  for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
+           {Opcode::DmaAdd, "dma.add"}, {Opcode::DmaMax, "dma.max"}, {Opcode::DmaMin, "dma.min"},
+           {Opcode::DmaXchg, "dma.xchg"}})
+    typed.push_back({opcode, mnemonic, Unit::Dma, "rd,ra,rb,rc,re,type,sem"});
+  for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
+           {Opcode::And, "and"}, {Opcode::Or, "or"}, {Opcode::Xor, "xor"},
+           {Opcode::Shl, "shl"}, {Opcode::Shr, "shr"}, {Opcode::Shru, "shru"}})
+    typed.push_back({opcode, mnemonic, Unit::Tcp, "rd,ra,rb"});
+  typed.push_back({Opcode::VtSel, "vt.sel", Unit::Tvp, "rd,ra,rb,rc,re,type,sem"});
+  typed.push_back({Opcode::VtCvt, "vt.cvt", Unit::Tvp, "rd,ra,rc,types,sem"});
+  typed.push_back({Opcode::VtFill, "vt.fill", Unit::Tvp, "rd,rb,rc,type,sem"});
+  typed.push_back({Opcode::VtIota, "vt.iota", Unit::Tvp, "rd,ra,rc,type,sem"});
+  for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
+           {Opcode::VtRowBcast, "vt.rowbcast"}, {Opcode::VtRowSum, "vt.rowsum"}, {Opcode::VtRowMax, "vt.rowmax"},
+           {Opcode::VtRowMin, "vt.rowmin"}, {Opcode::VtTrans, "vt.trans"}, {Opcode::VtScanSum, "vt.scansum"},
+           {Opcode::VtScanMax, "vt.scanmax"}, {Opcode::VtScanMin, "vt.scanmin"}, {Opcode::VtRowRev, "vt.rowrev"}})
+    typed.push_back({opcode, mnemonic, Unit::Tvp, "rd,ra,rc,re,type,sem"});
+  for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
+           {Opcode::VtExp, "vt.exp"}, {Opcode::VtLog, "vt.log"}, {Opcode::VtSqrt, "vt.sqrt"},
+           {Opcode::VtRsqrt, "vt.rsqrt"}, {Opcode::VtErf, "vt.erf"}, {Opcode::VtSigmoid, "vt.sigmoid"},
+           {Opcode::VtTanh, "vt.tanh"}, {Opcode::VtSin, "vt.sin"}, {Opcode::VtCos, "vt.cos"},
+           {Opcode::VtExp2, "vt.exp2"}, {Opcode::VtLog2, "vt.log2"}})
+    typed.push_back({opcode, mnemonic, Unit::Tvp, "rd,ra,rc,type,sem"});
+  std::vector<Expected> all = expected;
+  all.insert(all.end(), typed.begin(), typed.end());
+  REQUIRE(opcode_table().size() == all.size());
+  for (const Expected &e : all) {
     INFO(e.mnemonic);
     const OpcodeInfo *by_opcode = opcode_info(e.opcode);
     REQUIRE(by_opcode);
@@ -187,7 +232,7 @@ TEST_CASE("decode inverts encode for every opcode", "[maia][isa]") {
       REQUIRE(decoded);
       REQUIRE(*decoded == instruction);
     }
-    if (uses(info, "imm")) {
+    if (uses(info, "imm") && numeric_imm(info)) {
       for (int32_t imm : {kImmMin, kImmMax, 0, -1, 1}) {
         Instruction instruction = random_instruction(info, rng);
         instruction.imm = imm;
@@ -212,7 +257,14 @@ TEST_CASE("encode rejects fields out of range or unused", "[maia][isa]") {
         CHECK_THAT(error.what(), Contains("does not use field " + name));
     }
     Instruction instruction{info.opcode};
-    if (uses(info, "imm")) {
+    if (!numeric_imm(info)) {
+      // An element type or conversion: numbers that name none are refused.
+      for (int32_t imm : {0, -7, 13, 0x1ff}) {
+        instruction.imm = imm;
+        CHECK_THAT(error_of([&] { encode(instruction); }).what(),
+                   Contains("field imm") && Contains("names no element type"));
+      }
+    } else if (uses(info, "imm")) {
       instruction.imm = kImmMax + 1;
       CHECK_THAT(error_of([&] { encode(instruction); }).what(),
                  Contains("field imm") && Contains("33554432, outside -33554432..33554431"));
@@ -246,7 +298,10 @@ TEST_CASE("decode refuses words that are not instructions", "[maia][isa]") {
   // One stray bit in any field the opcode does not read.
   for (const OpcodeInfo &info : opcode_table()) {
     INFO(info.mnemonic);
-    uint64_t base = encode(Instruction{info.opcode});
+    Instruction zero{info.opcode};
+    if (!numeric_imm(info)) // the smallest valid element type (or conversion)
+      zero.imm = imm_form(info.opcode) == ImmForm::Type ? 1 : conversion_imm(ElemType::I8, ElemType::I8);
+    uint64_t base = encode(zero);
     for (const std::string &name : kSmallFields)
       if (!uses(info, name))
         CHECK_FALSE(decode(base | uint64_t{1} << shift_of(name)));
@@ -321,13 +376,67 @@ loop: blt x3, x4, done
   mma.t x15, x14, x16, x3, x4, 64, s3
 done:
   halt
+  # the typed vector unit: element types by name, a conversion as from.to
+  and x1, x2, x3
+  or x1, x2, x3
+  xor x1, x2, x3
+  shl x1, x2, x3
+  shr x1, x2, x3
+  shru x1, x2, x3
+  dma.add x1, x14, x3, x4, x5, f32, s2
+  dma.max x1, x14, x3, x4, x5, i32, s2
+  dma.min x1, x14, x3, x4, x5, i64, s2
+  dma.xchg x1, x14, x3, x4, x5, f64, s2
+  vt.add x17, x18, x19, x3, i8, s4
+  vt.sub x17, x18, x19, x3, i16, s4
+  vt.mul x17, x18, x19, x3, i32, s4
+  vt.div x17, x18, x19, x3, i64, s4
+  vt.rem x17, x18, x19, x3, u8, s4
+  vt.max x17, x18, x19, x3, u16, s4
+  vt.min x17, x18, x19, x3, u32, s4
+  vt.and x17, x18, x19, x3, u64, s4
+  vt.or x17, x18, x19, x3, f16, s4
+  vt.xor x17, x18, x19, x3, bf16, s4
+  vt.shl x17, x18, x19, x3, f32, s4
+  vt.shr x17, x18, x19, x3, f64, s4
+  vt.shru x17, x18, x19, x3, i8, s4
+  vt.lt x17, x18, x19, x3, i16, s4
+  vt.le x17, x18, x19, x3, i32, s4
+  vt.eq x17, x18, x19, x3, i64, s4
+  vt.ne x17, x18, x19, x3, u8, s4
+  vt.ltu x17, x18, x19, x3, u16, s4
+  vt.leu x17, x18, x19, x3, u32, s4
+  vt.sel x17, x18, x19, x3, x20, bf16, s4
+  vt.cvt x17, x18, x3, u8.f64, s4
+  vt.fill x17, x5, x3, i64, s4
+  vt.iota x17, x5, x3, i16, s4
+  vt.rowbcast x17, x18, x3, x4, i64, s4
+  vt.rowsum x17, x18, x3, x4, u8, s4
+  vt.rowmax x17, x18, x3, x4, u16, s4
+  vt.rowmin x17, x18, x3, x4, u32, s4
+  vt.trans x17, x18, x3, x4, u64, s4
+  vt.scansum x17, x18, x3, x4, f16, s4
+  vt.scanmax x17, x18, x3, x4, bf16, s4
+  vt.scanmin x17, x18, x3, x4, f32, s4
+  vt.rowrev x17, x18, x3, x4, f64, s4
+  vt.exp x17, x18, x3, f16, s4
+  vt.log x17, x18, x3, bf16, s4
+  vt.sqrt x17, x18, x3, f32, s4
+  vt.rsqrt x17, x18, x3, f64, s4
+  vt.erf x17, x18, x3, f16, s4
+  vt.sigmoid x17, x18, x3, bf16, s4
+  vt.tanh x17, x18, x3, f32, s4
+  vt.sin x17, x18, x3, f64, s4
+  vt.cos x17, x18, x3, f16, s4
+  vt.exp2 x17, x18, x3, bf16, s4
+  vt.log2 x17, x18, x3, f32, s4
 )";
 
 } // namespace
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 53);
+  REQUIRE(program.code.size() == 53 + 53); // then the typed unit's
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -358,6 +467,10 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[48] == Instruction{Opcode::VFillTail, 27, 5, 22, 3, 4, 9, -1});
   CHECK(program.code[50] == Instruction{Opcode::Div, 11, 10, 4});
   CHECK(program.code[52] == Instruction{Opcode::Halt});
+  CHECK(program.code[53] == Instruction{Opcode::And, 1, 2, 3});
+  CHECK(program.code[59] == Instruction{Opcode::DmaAdd, 1, 14, 3, 4, 5, 2, static_cast<int32_t>(ElemType::F32)});
+  CHECK(program.code[63] == Instruction{Opcode::VtAdd, 17, 18, 19, 3, 0, 4, static_cast<int32_t>(ElemType::I8)});
+  CHECK(disassemble(program.code[63 + 20]) == "vt.cvt x17, x18, x3, u8.f64, s4");
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -442,7 +555,7 @@ TEST_CASE("binary images round-trip", "[maia][image]") {
   REQUIRE(bytes.size() == 16 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
   CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 16) ==
-        std::vector<uint8_t>{2, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0});
+        std::vector<uint8_t>{2, 0, 0, 0, 53 + 53, 0, 0, 0, 0, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
   CHECK(bytes[16 + 7] == 0x10);
 

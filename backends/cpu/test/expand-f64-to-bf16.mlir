@@ -29,3 +29,25 @@ func.func @scalar(%x: f64) -> (bf16, f16) {
   %h = arith.truncf %x : f64 to f16
   return %r, %h : bf16, f16
 }
+
+// -----
+
+// tegula-expand-bf16-conversions: f32 -> bf16 rounds to nearest even on the bit pattern
+// (no `__truncsfbf2` call, whatever the host), bf16 -> f32 is a shift.
+// RUN: tegula-opt %s --tegula-expand-bf16-conversions --split-input-file | FileCheck %s --check-prefix=BF16
+// BF16-LABEL: func.func @tensor
+// BF16-LABEL: func.func @scalar
+// BF16-LABEL: func.func @f32_to_bf16
+// BF16-NOT: arith.truncf
+// BF16: arith.bitcast %{{.*}} : f32 to i32
+// BF16: arith.shrui
+// BF16: arith.trunci %{{.*}} : i32 to i16
+// BF16: arith.bitcast %{{.*}} : i16 to bf16
+// BF16-NOT: arith.extf
+// BF16: arith.shli
+// BF16: return
+func.func @f32_to_bf16(%x: f32) -> f32 {
+  %r = arith.truncf %x : f32 to bf16
+  %w = arith.extf %r : bf16 to f32
+  return %w : f32
+}

@@ -23,6 +23,9 @@
 
 namespace tegula::tile {
 class LoadOp;
+class AtomicRMWOp;
+class ReduceOp;
+class ScanOp;
 } // namespace tegula::tile
 
 namespace tegula::maia::lowering {
@@ -283,7 +286,14 @@ private:
     }
     fail(nullptr, "tiles in TSRAM are filled (with zeros, or a masked load's `other`) as f32 and bf16 only");
   }
-  void fill(const Buffer &buf, double value) { fillWith(buf, cst(fillBits(value, buf.elem))); }
+  void fill(const Buffer &buf, double value) {
+    int32_t sem = begin({}, {buf});
+    emitFill(buf, value, sem);
+  }
+  /// Fills `buf` with `value` (any dtype) under semaphore `sem`.
+  void emitFill(const Buffer &buf, double value, int32_t sem);
+  /// The bit pattern of one element of `elem` holding `value`.
+  int64_t elementBits(double value, Type elem);
   /// dst = lhs <kind> rhs over dst's elements (dst may be lhs or rhs).
   void vector(mir::VectorKind kind, const Buffer &dst, const Buffer &lhs, const Buffer &rhs) {
     int32_t sem = begin({lhs, rhs}, {dst});
@@ -366,15 +376,54 @@ private:
   /// 1 in the instance that fetches `load` for its pair, 0 in the other.
   Value fetchesShared(const SharedLoad &load);
 
+  // The typed vector unit (TypedArithmetic.cpp).
+  /// Lowers `op` on the typed unit when it computes on tiles the f32 unit does not
+  /// take (integers, f16, f64, data masks, casts); false when it is not such an op.
+  bool lowerTyped(Operation *op);
+  /// Whether a comparison of index tiles is kept as a symbolic mask.
+  bool maskable(arith::CmpIOp cmp);
+  /// Float scalar arithmetic on scalars the vector unit holds; false when `op` is not that.
+  bool lowerScalarOnVectorUnit(Operation *op);
+  /// A scalar as a one-element TSRAM buffer (float constants and registers are filled in).
+  Buffer materializeScalar(Value v, Operation *user);
+  /// `v` as a TSRAM buffer of its own dtype, index tiles and masks included.
+  Buffer materializeAs(Value v, Operation *user);
+  Buffer materializeAffine(const Affine &a, ArrayRef<int64_t> shape, Type elem, Operation *user);
+  /// A mask as bytes (1 where it holds).
+  Buffer materializeMask(const Mask &m, ArrayRef<int64_t> shape, Operation *user);
+  void typedFill(const Buffer &buf, Value bits);
+  void typedBinary(mir::TypedKind kind, const Buffer &dst, const Buffer &lhs, const Buffer &rhs);
+  Buffer typedConvert(const Buffer &src, Type to, Operation *op);
+  /// A row operation of the typed unit on `src` as a rows x cols matrix, into `dst`.
+  void typedRow(mir::TypedRowKind kind, const Buffer &dst, const Buffer &src, int64_t cols, int64_t rows);
+  /// A float function (math dialect) on the typed unit.
+  void lowerTypedFunction(Operation *op);
+  void lowerTypedReduce(tile::ReduceOp op);
+  void lowerScan(tile::ScanOp op);
+  /// `buf` in f32 when it is f16 or bf16 (their reductions and scans accumulate in
+  /// f32, as on the CPU), else itself.
+  Buffer widenedForAccumulation(const Buffer &buf, Operation *op);
+
   void lowerElementwise(Operation *op);
   /// A broadcast operand (row or column vector) of an elementwise op; false if none.
   bool lowerBroadcastOperand(Operation *op);
   void lowerSelect(arith::SelectOp op);
   void lowerWidened(Operation *op);
+  /// The block a tile of pointers covers, bounded by an index mask: a 2-D transfer.
+  struct BlockAccess {
+    Value address;   ///< of the block's first element, in bytes
+    Value rowStride; ///< in elements; null for a 1-D block
+    Value rows, cols;
+    int64_t rowsBlock = 1;
+    Type elem; ///< what the pointers point to
+  };
+  BlockAccess blockAccess(Operation *op, Value ptr, Value maskValue);
   void lowerLoadStore(Operation *op);
   /// A load through one pointer: an i32 or f32 word read into a register.
   void lowerScalarLoad(tile::LoadOp op);
   void lowerDesc(Operation *op);
+  /// An atomic read-modify-write of a block or of one element: one DMA atomic.
+  void lowerAtomic(tile::AtomicRMWOp op);
 
   OpBuilder &b_;
   int64_t tsram_;

@@ -40,7 +40,7 @@ void Lowering::fillIfPartial(const Buffer &buf, double value, Value rows, Value 
   b_.setInsertionPointToStart(branch.elseBlock());
   mir::SignalOp::create(b_, loc(), sem, 1);
   b_.setInsertionPointToStart(branch.thenBlock());
-  mir::VectorFillOp::create(b_, loc(), cst(buf.offset), cst(fillBits(value, buf.elem)), words(buf), sem);
+  emitFill(buf, value, sem);
 }
 
 Buffer Lowering::materialize(Value v, Operation *user) {
@@ -60,8 +60,10 @@ Buffer Lowering::materialize(Value v, Operation *user) {
     const bool row = std::holds_alternative<RowBroadcast>(i);
     Buffer vector = row ? std::get<RowBroadcast>(i).vector : std::get<ColBroadcast>(i).vector;
     auto type = cast<RankedTensorType>(v.getType());
-    if (!vector.elem.isF32() || type.getRank() != 2)
-      fail(user, "a broadcast is made a whole tile in f32 2-D tiles only");
+    if (type.getRank() != 2)
+      fail(user, "a broadcast is made a whole tile in 2-D tiles only");
+    if (!vector.elem.isF32())
+      return materializeAs(v, user); // the typed unit's row broadcast or row copies
     Buffer whole = allocate(type.getShape(), vector.elem, user);
     fill(whole, 1.0);
     const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
@@ -73,6 +75,16 @@ Buffer Lowering::materialize(Value v, Operation *user) {
       mir::ColOp::create(b_, loc(), mir::ColKind::Mul, cst(whole.offset), cst(whole.offset), cst(vector.offset),
                          cst(cols), cst(rows), sem);
     return whole;
+  }
+  if (std::holds_alternative<Affine>(i) || std::holds_alternative<Mask>(i))
+    return materializeAs(v, user); // index tiles and masks used as values
+  if (auto *t = std::get_if<Transposed>(&i)) {
+    // A transposed tile used as data (the tensor unit reads it in place): one typed
+    // transpose.
+    Buffer src = t->buffer;
+    Buffer out = allocate({src.shape[1], src.shape[0]}, src.elem, user);
+    typedRow(mir::TypedRowKind::Trans, out, src, src.shape[1], src.shape[0]);
+    return out;
   }
   fail(user, "an operand is " + describe(i) +
                  ", which the lowering keeps as addresses or masks, not as data in TSRAM; computing with it as "
@@ -188,59 +200,136 @@ void Lowering::lowerScalarLoad(tile::LoadOp op) {
     scalars_[op.getResult()] = word;
 }
 
-void Lowering::lowerLoadStore(Operation *op) {
-  bool isLoad = isa<tile::LoadOp>(op);
-  if (isLoad && !isa<RankedTensorType>(op->getResult(0).getType()))
-    return lowerScalarLoad(cast<tile::LoadOp>(op));
-  Value ptr = op->getOperand(0);
-  Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
-  auto type = dyn_cast<RankedTensorType>(ptr.getType());
-  if (!type || type.getRank() > 2)
-    fail(op, "accesses of 1-D and 2-D tiles are lowered, not scalar stores or tiles of higher rank");
+Lowering::BlockAccess Lowering::blockAccess(Operation *op, Value ptr, Value maskValue) {
+  auto type = cast<RankedTensorType>(ptr.getType());
   PtrTile &p = as<PtrTile>(ptr, op, "a tile of pointers");
   int64_t rank = type.getRank();
   auto innermost = constOf(p.offsets.strides[rank - 1]);
   if (!innermost || *innermost != 1)
     fail(op, "the innermost dimension of this access is not contiguous, and DMA rows are lowered for unit strides only");
-  Value rowStride = rank == 2 ? p.offsets.strides[0] : Value();
-  int64_t rowsBlock = rank == 2 ? type.getDimSize(0) : 1, colsBlock = type.getShape().back();
-  if (rank == 2 && rowsBlock > 1) {
-    auto stride = constOf(rowStride);
-    if (!rowStride || (stride && *stride == 0))
+  BlockAccess access;
+  access.rowStride = rank == 2 ? p.offsets.strides[0] : Value();
+  access.rowsBlock = rank == 2 ? type.getDimSize(0) : 1;
+  if (rank == 2 && access.rowsBlock > 1) {
+    auto stride = constOf(access.rowStride);
+    if (!access.rowStride || (stride && *stride == 0))
       fail(op, "every row of this access reads the same memory; the lowering needs a row stride (load "
                "one row and broadcast it instead)");
   }
-  Value rows = cst(rowsBlock), cols = cst(colsBlock);
+  access.rows = cst(access.rowsBlock);
+  access.cols = cst(type.getShape().back());
   if (maskValue) {
     Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
     if (m.diagonal)
       fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
     if (rank == 2 && m.limits[0])
-      rows = min(rows, m.limits[0]);
+      access.rows = min(access.rows, m.limits[0]);
     if (m.limits[rank - 1])
-      cols = min(cols, m.limits[rank - 1]);
+      access.cols = min(access.cols, m.limits[rank - 1]);
   }
-  int64_t esize = bytesOf(p.elem);
-  Value address = add(p.base, mul(p.offsets.base, cst(esize)));
+  access.address = add(p.base, mul(p.offsets.base, cst(bytesOf(p.elem))));
+  access.elem = p.elem;
+  return access;
+}
+
+void Lowering::lowerLoadStore(Operation *op) {
+  bool isLoad = isa<tile::LoadOp>(op);
+  if (isLoad && !isa<RankedTensorType>(op->getResult(0).getType()))
+    return lowerScalarLoad(cast<tile::LoadOp>(op));
+  if (!isLoad && !isa<RankedTensorType>(op->getOperand(0).getType())) {
+    // A store through one pointer: the value as a one-element buffer, one DMA of one
+    // element (of no rows when the scalar mask is false).
+    auto store = cast<tile::StoreOp>(op);
+    Buffer one = materializeScalar(store.getValue(), op);
+    Value rows = cst(1);
+    if (Value mask = store.getMask())
+      rows = min(scalar(mask, op), cst(1));
+    dma(/*in=*/false, one, cst(one.offset), scalar(store.getPtr(), op), Value(), liveRows(rows, 1), cst(1));
+    return;
+  }
+  Value ptr = op->getOperand(0);
+  Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
+  auto type = dyn_cast<RankedTensorType>(ptr.getType());
+  if (!type || type.getRank() > 2)
+    fail(op, "accesses of 1-D and 2-D tiles are lowered, not scalar stores or tiles of higher rank");
+  BlockAccess access = blockAccess(op, ptr, maskValue);
+  Value rowStride = access.rowStride, rows = access.rows, cols = access.cols, address = access.address;
+  const int64_t rowsBlock = access.rowsBlock;
   if (isLoad) {
     std::optional<double> other;
     if (maskValue) {
       other = 0.0;
       if (Value o = cast<tile::LoadOp>(op).getOther()) {
-        if (!p.elem.isF32() && !p.elem.isBF16()) {
-          fail(op, "masked-off lanes are filled in f32 and bf16 tiles only");
+        Info &oi = info(o, op);
+        if (auto *a = std::get_if<Affine>(&oi); a && llvm::all_of(a->strides, [](Value s) { return !s; })) {
+          std::optional<int64_t> c = a->base ? constOf(a->base) : std::optional<int64_t>(0);
+          if (!c)
+            fail(op, "`other` must be a compile-time constant");
+          other = static_cast<double>(*c);
+        } else {
+          auto *c = std::get_if<FloatConst>(&oi);
+          if (!c || c->bits)
+            fail(op, "`other` must be a compile-time constant");
+          other = c->value;
         }
-        auto *c = std::get_if<FloatConst>(&info(o, op));
-        if (!c || c->bits)
-          fail(op, "`other` must be a compile-time constant");
-        other = c->value;
       }
     }
-    tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), p.elem, cst(0), address, rowStride, rows, cols, other);
+    tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), access.elem, cst(0), address, rowStride, rows, cols, other);
   } else {
     Buffer buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
     dma(/*in=*/false, buf, cst(buf.offset), address, rowStride, liveRows(rows, rowsBlock), cols);
   }
+}
+
+void Lowering::lowerAtomic(tile::AtomicRMWOp op) {
+  // One DMA atomic over the block the pointers cover (a masked-off row or column is not
+  // touched); the value is copied into a buffer of its own, which the command fills
+  // with the old values: the op's result.
+  mir::AtomicKind kind = op.getKind() == tile::AtomicKind::Add   ? mir::AtomicKind::Add
+                         : op.getKind() == tile::AtomicKind::Max ? mir::AtomicKind::Max
+                         : op.getKind() == tile::AtomicKind::Min ? mir::AtomicKind::Min
+                                                                 : mir::AtomicKind::Xchg;
+  Value address, rowStride, rows = cst(1), cols = cst(1);
+  Buffer value;
+  if (auto type = dyn_cast<RankedTensorType>(op.getPtr().getType())) {
+    if (type.getRank() > 2)
+      fail(op, "atomics on 1-D and 2-D tiles are lowered");
+    BlockAccess access = blockAccess(op, op.getPtr(), op.getMask());
+    address = access.address;
+    rowStride = access.rowStride;
+    rows = access.rows;
+    cols = access.cols;
+    Buffer src = materializeAs(op.getValue(), op);
+    value = typedConvert(src, src.elem, op); // a copy the command may overwrite
+  } else {
+    address = scalar(op.getPtr(), op);
+    if (Value maskValue = op.getMask())
+      rows = min(scalar(maskValue, op), cst(1));
+    Buffer src = materializeScalar(op.getValue(), op);
+    value = typedConvert(src, src.elem, op);
+  }
+  const int64_t esize = bytesOf(value.elem);
+  rows = liveRows(rows, value.shape.size() == 2 ? value.shape[0] : 1);
+  Value rowBytes = mul(cols, cst(esize));
+  Value farStride = rowStride ? mul(rowStride, cst(esize)) : rowBytes;
+  int32_t sem = begin({value}, {value});
+  // Nothing to update when the mask leaves no row or column; the semaphore is signalled
+  // all the same.
+  auto any = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::sgt, min(rows, cols), cst(0));
+  auto branch = scf::IfOp::create(b_, loc(), any, /*withElse=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(branch.elseBlock());
+    mir::SignalOp::create(b_, loc(), sem, 1);
+    b_.setInsertionPointToStart(branch.thenBlock());
+    // TSRAM rows are dense: a partial block's rows start `cols` elements apart, so a
+    // 2-D block with columns masked off goes row by row.
+    if (value.shape.size() == 2 && !constOf(cols).has_value()) {
+      fail(op, "an atomic on a 2-D block whose columns are masked is not lowered (its TSRAM rows are not dense)");
+    }
+    mir::DmaAtomicOp::create(b_, loc(), kind, value.elem, address, cst(value.offset), rows, rowBytes, farStride, sem);
+  }
+  tiles_[op.getResult()] = value;
 }
 
 void Lowering::lowerDesc(Operation *op) {

@@ -24,15 +24,19 @@ void Lowering::lowerElementwise(Operation *op) {
   Value result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
   Type elem = type.getElementType();
-  if (elem.isBF16()) {
-    // bf16 arithmetic is f32 arithmetic rounded once, as on the CPU: widen the
-    // operands, compute, narrow the result.
+  if (elem.isBF16() || elem.isF16()) {
+    // bf16 and f16 functions are f32 ones rounded once, as on the CPU: widen the
+    // operands, compute, narrow the result (f16 arithmetic is the typed unit's).
     lowerWidened(op);
     return;
   }
   if (!elem.isF32())
     fail(op, "vector arithmetic is lowered in f32 (and bf16 through f32); cast " +
                  std::to_string(elem.getIntOrFloatBitWidth()) + "-bit floats to f32 first");
+  if (isa<math::TanhOp, math::SinOp, math::CosOp, math::Exp2Op, math::Log2Op>(op)) {
+    lowerTypedFunction(op); // functions the f32 unit lacks, on the typed unit in f32
+    return;
+  }
   if (lowerBroadcastOperand(op))
     return;
   if (isa<math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp>(op)) {
@@ -176,6 +180,8 @@ void Lowering::lowerWidened(Operation *op) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   auto f32 = Float32Type::get(op->getContext());
   auto convert = [&](const Buffer &src, Type to, mir::VectorUnaryKind kind) {
+    if (!src.elem.isBF16() && !to.isBF16())
+      return typedConvert(src, to, op);
     Buffer out = allocate(src.shape, to, op);
     int32_t sem = begin({src}, {out});
     mir::VectorUnaryOp::create(b_, loc(), kind, cst(out.offset), cst(src.offset), cst(src.numel()), sem);
@@ -253,13 +259,14 @@ void Lowering::lowerOp(Operation *op) {
       Type elem = dense.getElementType();
       if (isa<FloatType>(elem))
         tiles_[c.getResult()] = FloatConst{dense.getSplatValue<APFloat>().convertToDouble(), elem};
-      else
-        tiles_[c.getResult()] = Affine{cst(dense.getSplatValue<APInt>().getSExtValue()),
+      else // a bool splat is 0 or 1, as comparisons make them
+        tiles_[c.getResult()] = Affine{cst(elem.isInteger(1) ? dense.getSplatValue<APInt>().getZExtValue()
+                                                             : dense.getSplatValue<APInt>().getSExtValue()),
                                        SmallVector<Value>(dense.getType().getRank())};
       return;
     }
-    if (auto i = dyn_cast<IntegerAttr>(value); i && !i.getType().isInteger(1)) {
-      scalars_[c.getResult()] = cst(i.getInt());
+    if (auto i = dyn_cast<IntegerAttr>(value)) { // a bool is 0 or 1
+      scalars_[c.getResult()] = cst(i.getType().isInteger(1) ? (i.getValue().isZero() ? 0 : 1) : i.getInt());
       return;
     }
     if (auto f = dyn_cast<FloatAttr>(value)) {
@@ -279,6 +286,8 @@ void Lowering::lowerOp(Operation *op) {
     scalars_[n.getResult()] = mir::NumProgramsOp::create(b_, loc(), b_.getI64Type(), axis);
     return;
   }
+  if (lowerScalarOnVectorUnit(op)) // float scalars held in TSRAM (reductions to a scalar)
+    return;
   // Scalar integer arithmetic.
   if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MinSIOp, arith::DivSIOp>(op) &&
       !isTile(op->getResult(0))) {
@@ -291,6 +300,11 @@ void Lowering::lowerOp(Operation *op) {
     scalars_[op->getResult(0)] = r;
     return;
   }
+  if (isa<math::AbsIOp>(op) && !isTile(op->getResult(0))) { // -min(-x, x), wrapping as abs does
+    Value x = scalar(op->getOperand(0), op);
+    scalars_[op->getResult(0)] = sub(cst(0), min(sub(cst(0), x), x));
+    return;
+  }
   if (isa<arith::RemSIOp>(op) && !isTile(op->getResult(0))) { // a - (a / c) c, truncating as remsi does
     Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
     scalars_[op->getResult(0)] = sub(a, mul(arith::DivSIOp::create(b_, loc(), a, c), c));
@@ -298,7 +312,10 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (auto branch = dyn_cast<scf::IfOp>(op))
     return lowerIf(branch);
-  if (isa<arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp>(op) && !isTile(op->getResult(0))) {
+  const bool boolWidened = isa<arith::ExtUIOp>(op) && op->getOperand(0).getType().isInteger(1);
+  if ((isa<arith::ExtSIOp, arith::TruncIOp, arith::IndexCastOp>(op) || boolWidened) && !isTile(op->getResult(0))) {
+    // Registers hold i64, sign-extended: a widened integer keeps its value, and so does
+    // a bool (0 or 1) widened without sign.
     scalars_[op->getResult(0)] = scalar(op->getOperand(0), op);
     return;
   }
@@ -319,6 +336,37 @@ void Lowering::lowerOp(Operation *op) {
     default: fail(op, "unsigned comparisons of scalars are not lowered");
     }
     scalars_[cmp.getResult()] = flag;
+    return;
+  }
+  if (isa<arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::ShLIOp, arith::ShRSIOp, arith::ShRUIOp>(op) &&
+      !isTile(op->getResult(0)) && !op->getResult(0).getType().isInteger(1)) {
+    // Bitwise operators and shifts of integer scalars. Registers hold the value
+    // sign-extended to 64 bits: a narrower result is sign-extended again, and a logical
+    // shift reads its operand zero-extended.
+    Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
+    const int64_t width = op->getResult(0).getType().getIntOrFloatBitWidth(), spare = 64 - width;
+    auto signExtend = [&](Value v) -> Value {
+      if (spare == 0)
+        return v;
+      return arith::ShRSIOp::create(b_, loc(), arith::ShLIOp::create(b_, loc(), v, cst(spare)), cst(spare));
+    };
+    Value r;
+    if (isa<arith::AndIOp>(op))
+      r = arith::AndIOp::create(b_, loc(), a, c);
+    else if (isa<arith::OrIOp>(op))
+      r = arith::OrIOp::create(b_, loc(), a, c);
+    else if (isa<arith::XOrIOp>(op))
+      r = arith::XOrIOp::create(b_, loc(), a, c);
+    else if (isa<arith::ShLIOp>(op))
+      r = signExtend(arith::ShLIOp::create(b_, loc(), a, c));
+    else if (isa<arith::ShRSIOp>(op))
+      r = arith::ShRSIOp::create(b_, loc(), a, c);
+    else {
+      Value zeroExtended =
+          spare == 0 ? a : Value(arith::ShRUIOp::create(b_, loc(), arith::ShLIOp::create(b_, loc(), a, cst(spare)), cst(spare)));
+      r = signExtend(arith::ShRUIOp::create(b_, loc(), zeroExtended, c));
+    }
+    scalars_[op->getResult(0)] = r;
     return;
   }
   if (isa<arith::AndIOp, arith::OrIOp>(op) && !isTile(op->getResult(0)) && op->getResult(0).getType().isInteger(1)) {
@@ -348,6 +396,8 @@ void Lowering::lowerOp(Operation *op) {
         FloatConst{0.0, toFloat.getType(), mir::CvtfOp::create(b_, loc(), b_.getI64Type(), scalar(toFloat.getIn(), op))};
     return;
   }
+  if (lowerTyped(op))
+    return;
   if (auto select = dyn_cast<arith::SelectOp>(op); select && isTile(select.getResult()))
     return lowerSelect(select);
   // Index tiles, masks and pointer tiles (symbolic).
@@ -363,6 +413,14 @@ void Lowering::lowerOp(Operation *op) {
       tiles_[s.getResult()] = PtrTile{scalar(src, op), Affine{Value(), zeros},
                                       cast<tile::PointerType>(src.getType()).getPointeeType()};
     else if (isa<FloatType>(src.getType())) {
+      if (std::holds_alternative<Buffer>(info(src, op))) {
+        // A scalar computed by the vector unit (a reduction): every element a copy.
+        Buffer one = std::get<Buffer>(info(src, op));
+        Buffer out = allocate(type.getShape(), one.elem, op);
+        typedRow(mir::TypedRowKind::Bcast, out, one, out.numel(), 1);
+        tiles_[s.getResult()] = out;
+        return;
+      }
       FloatConst c = as<FloatConst>(src, op, "a float scalar");
       tiles_[s.getResult()] = c;
     }
@@ -525,6 +583,8 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (isa<tile::LoadOp, tile::StoreOp>(op))
     return lowerLoadStore(op);
+  if (auto atomic = dyn_cast<tile::AtomicRMWOp>(op))
+    return lowerAtomic(atomic);
   if (auto md = dyn_cast<tile::MakeDescOp>(op)) {
     Desc d;
     d.base = scalar(md.getBase(), op);
@@ -538,6 +598,8 @@ void Lowering::lowerOp(Operation *op) {
   }
   if (isa<tile::DescLoadOp, tile::DescStoreOp>(op))
     return lowerDesc(op);
+  if (auto scan = dyn_cast<tile::ScanOp>(op))
+    return lowerScan(scan);
   if (auto tr = dyn_cast<tile::TransOp>(op)) {
     if (tr.getSrc().getType().getRank() != 2)
       fail(op, "only 2-D tiles are transposed");
@@ -576,10 +638,11 @@ void Lowering::lowerOp(Operation *op) {
   if (auto red = dyn_cast<tile::ReduceOp>(op)) {
     auto type = red.getSrc().getType();
     const int64_t axis = static_cast<int32_t>(red.getAxis());
-    if (type.getRank() > 2 || !type.getElementType().isF32())
-      fail(op, "reductions are lowered for f32 tiles of rank 1 or 2 only");
-    if (red.getKind() != tile::ReduceKind::Max && red.getKind() != tile::ReduceKind::Sum)
-      fail(op, "tiles are reduced by `max` and `sum` only");
+    if (type.getRank() > 2)
+      fail(op, "reductions are lowered for tiles of rank 1 or 2 only");
+    if (!type.getElementType().isF32() || type.getRank() == 1 ||
+        (red.getKind() != tile::ReduceKind::Max && red.getKind() != tile::ReduceKind::Sum))
+      return lowerTypedReduce(red); // other dtypes and kinds: the typed unit's row operations
     if (type.getRank() == 1)
       fail(op, "reductions to a scalar are not lowered (reductions along an axis are)");
     if (axis == 0) {
@@ -623,7 +686,8 @@ void Lowering::lowerOp(Operation *op) {
     return;
   }
   if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp, arith::MinNumFOp,
-          arith::NegFOp, math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp, math::AbsFOp>(op) &&
+          arith::NegFOp, math::ExpOp, math::SqrtOp, math::ErfOp, math::LogOp, math::AbsFOp, math::TanhOp,
+          math::SinOp, math::CosOp, math::Exp2Op, math::Log2Op>(op) &&
       isTile(op->getResult(0)))
     return lowerElementwise(op);
   if (auto loop = dyn_cast<scf::ForOp>(op))

@@ -267,6 +267,29 @@ uint8_t Assembler::parse_small(std::string_view operand, Field field) {
 
 void Assembler::parse_imm(std::string_view operand, Instruction &instruction) {
   std::string op = "'" + std::string(opcode_info(instruction.opcode)->mnemonic) + "'";
+  switch (imm_form(instruction.opcode)) {
+  case ImmForm::Number: break;
+  case ImmForm::Type: {
+    std::optional<ElemType> type = parse_elem(operand);
+    if (!type)
+      fail(op + " takes an element type (i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f64), got '" +
+           std::string(operand) + "'");
+    instruction.imm = static_cast<int32_t>(*type);
+    return;
+  }
+  case ImmForm::Conversion: {
+    size_t dot = operand.find('.');
+    std::optional<ElemType> from, to;
+    if (dot != std::string_view::npos) {
+      from = parse_elem(operand.substr(0, dot));
+      to = parse_elem(operand.substr(dot + 1));
+    }
+    if (!from || !to)
+      fail(op + " takes a conversion written `from.to` (as i32.f32), got '" + std::string(operand) + "'");
+    instruction.imm = conversion_imm(*from, *to);
+    return;
+  }
+  }
   if (is_identifier(operand) && !indexed_name(operand, 'x') && !indexed_name(operand, 's')) {
     if (!is_branch(instruction.opcode))
       fail(op + " takes a number for imm, not label '" + std::string(operand) +
@@ -328,6 +351,15 @@ std::string disassemble(const Instruction &instruction) {
     separator = ", ";
     if (field == Field::Imm) {
       // Print ori's mask the way it is meant: unsigned, in hex.
+      ImmForm form = imm_form(instruction.opcode);
+      if (form != ImmForm::Number && imm_valid(form, instruction.imm)) {
+        if (form == ImmForm::Type)
+          text += elem_name(static_cast<ElemType>(instruction.imm));
+        else
+          text += std::string(elem_name(static_cast<ElemType>(instruction.imm & 0xf))) + "." +
+                  std::string(elem_name(static_cast<ElemType>(instruction.imm >> 4)));
+        continue;
+      }
       if (instruction.opcode == Opcode::Ori)
         text += hex(static_cast<uint64_t>(instruction.imm) & (kImmSpan - 1), 1);
       else

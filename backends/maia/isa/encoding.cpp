@@ -68,6 +68,8 @@ uint64_t encode(const Instruction &instruction) {
       if (value < kImmMin || value > kImmMax)
         fail("field imm of " + op + " is " + std::to_string(value) + ", outside " +
              std::to_string(kImmMin) + ".." + std::to_string(kImmMax));
+      if (!imm_valid(imm_form(instruction.opcode), static_cast<int32_t>(value)))
+        fail("field imm of " + op + " is " + std::to_string(value) + ", which names no element type");
       word |= static_cast<uint64_t>(value) & kImmMask;
       continue;
     }
@@ -100,6 +102,8 @@ std::optional<Instruction> decode(uint64_t word) {
       int64_t value = static_cast<int64_t>(bits ^ (uint64_t{1} << (kImmBits - 1))) -
                       (int64_t{1} << (kImmBits - 1));
       instruction.imm = static_cast<int32_t>(value);
+      if (!imm_valid(imm_form(info->opcode), instruction.imm))
+        return std::nullopt;
       continue;
     }
     auto bits = static_cast<uint8_t>((word >> shift_of(field)) & kSmallMask);

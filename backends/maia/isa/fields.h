@@ -53,6 +53,10 @@ inline OperandFields operand_fields(std::string_view operands) {
     size_t comma = operands.find(',');
     std::string_view name = operands.substr(0, comma);
     operands = comma == std::string_view::npos ? std::string_view() : operands.substr(comma + 1);
+    if ((name == "type" || name == "types") && result.size < 7) { // imm in another spelling
+      result.fields[result.size++] = Field::Imm;
+      continue;
+    }
     for (Field field : kAllFields)
       if (field_name(field) == name && result.size < 7)
         result.fields[result.size++] = field;

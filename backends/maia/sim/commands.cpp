@@ -100,6 +100,10 @@ bool is_matrix_op(Opcode op) {
 }
 
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm) {
+  if (is_typed_vector(ins.opcode))
+    return plan_typed_vector(ins, ops, spec);
+  if (is_dma_atomic(ins.opcode))
+    return plan_dma_atomic(ins, ops, spec, hbm);
   CommandPlan plan;
   // Element counts of the vector unit: rc elements, or re rows of rc.
   if (ins.opcode >= Opcode::VAdd && ins.opcode <= Opcode::VFillTail) {
@@ -221,6 +225,10 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
 }
 
 void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, uint8_t *csram, Hbm &hbm) {
+  if (is_typed_vector(ins.opcode))
+    return execute_typed_vector(ins, ops, tsram);
+  if (is_dma_atomic(ins.opcode))
+    return execute_dma_atomic(ins, ops, tsram, hbm);
   switch (ins.opcode) {
   case Opcode::DmaIn:
   case Opcode::DmaOut: {

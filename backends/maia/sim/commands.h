@@ -44,6 +44,16 @@ struct Fault : std::runtime_error {
 /// Checks the command against TSRAM, CSRAM and HBM and works out its accesses and cost.
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
 
+/// The typed vector unit's commands (vt.*, typed_vector.cpp).
+bool is_typed_vector(Opcode op);
+CommandPlan plan_typed_vector(const Instruction &ins, const Operands &ops, const MachineSpec &spec);
+void execute_typed_vector(const Instruction &ins, const Operands &ops, uint8_t *tsram);
+
+/// The DMA atomics (dma.add, dma.max, dma.min, dma.xchg, typed_vector.cpp).
+bool is_dma_atomic(Opcode op);
+CommandPlan plan_dma_atomic(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
+void execute_dma_atomic(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm);
+
 /// Applies the command to TSRAM, the cluster's CSRAM and HBM (functional runs only).
 void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, uint8_t *csram, Hbm &hbm);
 

@@ -203,6 +203,12 @@ void Run::step(TileState &tile, double now) {
   case Opcode::Sub: set(ins.rd, wrap(u(reg(ins.ra)) - u(reg(ins.rb)))); break;
   case Opcode::Mul: set(ins.rd, wrap(u(reg(ins.ra)) * u(reg(ins.rb)))); break;
   case Opcode::Min: set(ins.rd, std::min(reg(ins.ra), reg(ins.rb))); break;
+  case Opcode::And: set(ins.rd, reg(ins.ra) & reg(ins.rb)); break;
+  case Opcode::Or: set(ins.rd, reg(ins.ra) | reg(ins.rb)); break;
+  case Opcode::Xor: set(ins.rd, reg(ins.ra) ^ reg(ins.rb)); break;
+  case Opcode::Shl: set(ins.rd, static_cast<int64_t>(u(reg(ins.ra)) << (reg(ins.rb) & 63))); break;
+  case Opcode::Shr: set(ins.rd, reg(ins.ra) >> (reg(ins.rb) & 63)); break;
+  case Opcode::Shru: set(ins.rd, static_cast<int64_t>(u(reg(ins.ra)) >> (reg(ins.rb) & 63))); break;
   case Opcode::Blt: if (reg(ins.ra) < reg(ins.rb)) next = pc + ins.imm; break;
   case Opcode::Bge: if (reg(ins.ra) >= reg(ins.rb)) next = pc + ins.imm; break;
   case Opcode::Bne: if (reg(ins.ra) != reg(ins.rb)) next = pc + ins.imm; break;
@@ -423,7 +429,11 @@ void Run::complete_command(TileState &tile, int u, double now) {
         cluster.csram.assign(spec_.csram_bytes, 0);
       csram = cluster.csram.data();
     }
-    execute_command(cmd.ins, cmd.ops, tile.tsram.data(), csram, hbm_);
+    try {
+      execute_command(cmd.ins, cmd.ops, tile.tsram.data(), csram, hbm_);
+    } catch (const Fault &f) { // a fault of the data (an integer division by zero)
+      fault(tile, cmd.pc, f.what());
+    }
   }
   UnitStats &s = u == 0 ? stats_.dma : u == 1 ? stats_.ttu : stats_.tvp;
   s.busy_cycles += now - unit.start;

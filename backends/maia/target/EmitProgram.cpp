@@ -87,6 +87,8 @@ private:
   void emit(Operation *op);
   void emitFor(scf::ForOp op);
   void emitIf(scf::IfOp op);
+  /// The typed vector unit's ops (vt.*): their element type becomes the imm.
+  void emitTyped(Operation *op);
   void move(uint8_t to, uint8_t from, Operation *op);
   void parallelMove(const std::vector<std::pair<uint8_t, uint8_t>> &moves, Operation *op);
   void constant(uint8_t rd, int64_t value, Operation *op);
@@ -343,6 +345,12 @@ void Emitter::emit(Operation *op) {
   if (isa<arith::SubIOp>(op)) return binary(Opcode::Sub);
   if (isa<arith::MulIOp>(op)) return binary(Opcode::Mul);
   if (isa<arith::MinSIOp>(op)) return binary(Opcode::Min);
+  if (isa<arith::AndIOp>(op)) return binary(Opcode::And);
+  if (isa<arith::OrIOp>(op)) return binary(Opcode::Or);
+  if (isa<arith::XOrIOp>(op)) return binary(Opcode::Xor);
+  if (isa<arith::ShLIOp>(op)) return binary(Opcode::Shl);
+  if (isa<arith::ShRSIOp>(op)) return binary(Opcode::Shr);
+  if (isa<arith::ShRUIOp>(op)) return binary(Opcode::Shru);
   if (isa<arith::DivSIOp>(op)) return binary(Opcode::Div);
   if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(op)) {
     move(r(op->getResult(0)), r(op->getOperand(0)), op);
@@ -418,11 +426,90 @@ void Emitter::emit(Operation *op) {
     return void(push({Opcode::MmaT, r(m.getC()), r(m.getA()), r(m.getB()), r(m.getM()), r(m.getN()), sem(m.getSem()),
                       static_cast<int32_t>(m.getK())},
                      op));
+  if (isa<mir::TypedBinaryOp, mir::TypedSelectOp, mir::TypedConvertOp, mir::TypedFillOp, mir::TypedIotaOp,
+          mir::TypedRowOp, mir::TypedUnaryOp, mir::DmaAtomicOp>(op))
+    return emitTyped(op);
   if (auto l = dyn_cast<mir::LoadWordOp>(op))
     return void(push({Opcode::Ldw, r(l.getResult()), r(l.getAddress()), 0, 0, 0, 0, 0}, op));
   if (auto c = dyn_cast<mir::CvtfOp>(op))
     return void(push({Opcode::Cvtf, r(c.getResult()), r(c.getValue()), 0, 0, 0, 0, 0}, op));
   fail(op, "has no Maia instruction");
+}
+
+/// The ISA's name for an element type of the typed vector unit (a bool is a byte).
+std::optional<ElemType> elemTypeOf(Type t) {
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool u = i.isUnsigned() || i.getWidth() == 1;
+    switch (i.getWidth()) {
+    case 1:
+    case 8: return u ? ElemType::U8 : ElemType::I8;
+    case 16: return u ? ElemType::U16 : ElemType::I16;
+    case 32: return u ? ElemType::U32 : ElemType::I32;
+    case 64: return u ? ElemType::U64 : ElemType::I64;
+    default: return std::nullopt;
+    }
+  }
+  if (t.isF16()) return ElemType::F16;
+  if (t.isBF16()) return ElemType::BF16;
+  if (t.isF32()) return ElemType::F32;
+  if (t.isF64()) return ElemType::F64;
+  return std::nullopt;
+}
+
+void Emitter::emitTyped(Operation *op) {
+  auto r = [&](Value v) { return reg(v, op); };
+  auto typeImm = [&](Type t) -> int32_t {
+    std::optional<ElemType> e = elemTypeOf(t);
+    if (!e) {
+      fail(op, "has an element type the vector unit does not take");
+      return 0;
+    }
+    return static_cast<int32_t>(*e);
+  };
+  auto sem = [](int32_t s) { return static_cast<uint8_t>(s); };
+  if (auto v = dyn_cast<mir::TypedBinaryOp>(op)) {
+    static const Opcode codes[] = {Opcode::VtAdd, Opcode::VtSub, Opcode::VtMul, Opcode::VtDiv, Opcode::VtRem,
+                                   Opcode::VtMax, Opcode::VtMin, Opcode::VtAnd, Opcode::VtOr,  Opcode::VtXor,
+                                   Opcode::VtShl, Opcode::VtShr, Opcode::VtShrU, Opcode::VtLt, Opcode::VtLe,
+                                   Opcode::VtEq,  Opcode::VtNe,  Opcode::VtLtU, Opcode::VtLeU};
+    push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getLhs()), r(v.getRhs()), r(v.getCount()), 0,
+          sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedSelectOp>(op)) {
+    push({Opcode::VtSel, r(v.getDst()), r(v.getMask()), r(v.getOnTrue()), r(v.getCount()), r(v.getOnFalse()),
+          sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedConvertOp>(op)) {
+    int32_t from = typeImm(v.getFrom()), to = typeImm(v.getTo());
+    push({Opcode::VtCvt, r(v.getDst()), r(v.getSrc()), 0, r(v.getCount()), 0, sem(v.getSem()), from | (to << 4)}, op);
+  } else if (auto v = dyn_cast<mir::TypedFillOp>(op)) {
+    push({Opcode::VtFill, r(v.getDst()), 0, r(v.getValue()), r(v.getCount()), 0, sem(v.getSem()),
+          typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedRowOp>(op)) {
+    static const Opcode codes[] = {Opcode::VtRowBcast, Opcode::VtRowSum,  Opcode::VtRowMax,
+                                   Opcode::VtRowMin,   Opcode::VtTrans,   Opcode::VtScanSum,
+                                   Opcode::VtScanMax,  Opcode::VtScanMin, Opcode::VtRowRev};
+    push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), 0, r(v.getCols()), r(v.getRows()),
+          sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedUnaryOp>(op)) {
+    static const Opcode codes[] = {Opcode::VtExp,     Opcode::VtLog,  Opcode::VtSqrt, Opcode::VtRsqrt,
+                                   Opcode::VtErf,     Opcode::VtSigmoid, Opcode::VtTanh, Opcode::VtSin,
+                                   Opcode::VtCos,     Opcode::VtExp2, Opcode::VtLog2};
+    push({codes[static_cast<int>(v.getFn())], r(v.getDst()), r(v.getSrc()), 0, r(v.getCount()), 0, sem(v.getSem()),
+          typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::DmaAtomicOp>(op)) {
+    static const Opcode codes[] = {Opcode::DmaAdd, Opcode::DmaMax, Opcode::DmaMin, Opcode::DmaXchg};
+    push({codes[static_cast<int>(v.getKind())], r(v.getHbm()), r(v.getTsram()), r(v.getRows()), r(v.getRowBytes()),
+          r(v.getHbmStride()), sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedIotaOp>(op)) {
+    push({Opcode::VtIota, r(v.getDst()), r(v.getStart()), 0, r(v.getCount()), 0, sem(v.getSem()),
+          typeImm(v.getElem())},
+         op);
+  }
 }
 
 /// Constants are cheap to rebuild (one `li`) and costly to keep (a register for their

@@ -54,64 +54,54 @@ func.func @repeated_rows(%a: !tile.ptr<f32>) attributes {tile.kernel} {
 // -----
 
 // An op with no lowering is named as the language writes it, with its dtype.
-func.func @tanh(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+func.func @join(%a: !tile.ptr<f32>) attributes {tile.kernel} {
   %r = tile.range 0 to 16 : tensor<16xi32>
   %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
   %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
   %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
-  // expected-error @+1 {{`tanh` of f32 tiles: not lowered to Maia yet: no lowering is written for 'math.tanh'}}
-  %t = math.tanh %v : tensor<16xf32>
+  // expected-error @+1 {{`join` of f32 tiles: not lowered to Maia yet: no lowering is written for 'tile.join'}}
+  %j = tile.join %v, %v : tensor<16xf32> -> tensor<16x2xf32>
   return
 }
 
 // -----
 
-// A comparison names the data it compares, not its boolean result.
-func.func @float_compare(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+// A comparison names the data it compares, not its boolean result; the predicates the
+// typed unit has no relation for are refused by name.
+func.func @float_compare_unordered(%a: !tile.ptr<f32>) attributes {tile.kernel} {
   %r = tile.range 0 to 16 : tensor<16xi32>
   %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
   %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
   %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
-  // expected-error @+1 {{a comparison (`<`, `==`, ...) of f32 tiles: not lowered to Maia yet: no lowering is written for 'arith.cmpf'}}
+  // expected-error @+1 {{a comparison (`<`, `==`, ...) of f32 tiles: not lowered to Maia yet: this comparison's predicate (unordered or ordered-not-equal) is not lowered}}
+  %m = arith.cmpf ult, %v, %v : tensor<16xf32>
+  return
+}
+
+// -----
+
+// A reduction kind the row operations lack says which and why.
+func.func @argmax(%a: !tile.ptr<i32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  %v = tile.load %q : tensor<16x!tile.ptr<i32>> -> tensor<16xi32>
+  // expected-error @+1 {{a reduction (`sum`, `max`, `min`, `argmax`, `argmin`) of i32 tiles: not lowered to Maia yet: `argmax` and `argmin` are not lowered (they need the index of each row's extremum)}}
+  %s = tile.reduce argmax %v {axis = 0 : i32} : tensor<16xi32> -> i32
+  return
+}
+
+// -----
+
+// A load masked by data (not by index comparisons) is a gather, and says what it got.
+func.func @data_masked_load(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
   %m = arith.cmpf olt, %v, %v : tensor<16xf32>
-  return
-}
-
-// -----
-
-// `i & 1` on an index tile is a bitwise operation, not a mask combined with a condition.
-func.func @bitwise_index(%a: !tile.ptr<f32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %one = arith.constant dense<1> : tensor<16xi32>
-  // expected-error @+1 {{`&` of i32 tiles: not lowered to Maia yet: bitwise operations on index tiles are not lowered}}
-  %b = arith.andi %r, %one : tensor<16xi32>
-  return
-}
-
-// -----
-
-// An index tile used as data says what it is.
-func.func @store_index(%a: !tile.ptr<i32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
-  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
-  // expected-error @+1 {{`store` of i32 tiles: not lowered to Maia yet: an operand is an index tile (from `arange` and `program_id`), which the lowering keeps as addresses or masks, not as data in TSRAM}}
-  tile.store %q, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
-  return
-}
-
-// -----
-
-// A masked load says it is masked, and of which dtype.
-func.func @masked_int_load(%a: !tile.ptr<i32>, %n: i32) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %bound = tile.splat %n : tensor<16xi32>
-  %m = arith.cmpi slt, %r, %bound : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
-  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
-  %o = arith.constant dense<7> : tensor<16xi32>
-  // expected-error @+1 {{a masked `load` of i32 tiles: not lowered to Maia yet: masked-off lanes are filled in f32 and bf16 tiles only}}
-  %v = tile.load %q, %m, %o : tensor<16x!tile.ptr<i32>> -> tensor<16xi32>, tensor<16xi1>, tensor<16xi32>
+  // expected-error @+1 {{a masked `load` of f32 tiles: not lowered to Maia yet: it needs a mask of index comparisons here, and this operand is a data tile}}
+  %w = tile.load %q, %m : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>, tensor<16xi1>
   return
 }
 

@@ -199,6 +199,119 @@ def Maia_FillTailOp : Maia_Op<"vfilltail", [MemoryEffects<[MemWrite]>]> {
   let assemblyFormat = "$dst `,` $first `,` $value `,` $cols `,` $rows `step` $step `sem` $sem attr-dict";
 }
 
+//===----------------------------------------------------------------------===//
+// Typed vector unit (vt.*): integer and float elements of any width
+//===----------------------------------------------------------------------===//
+
+// The element types the typed unit takes: i8..i64 (i1 is a byte holding 0 or 1),
+// ui8..ui64 (how a conversion reads its source), f16, bf16, f32, f64.
+def Maia_ElemType : TypeAttrOf<AnyTypeOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, F16, BF16, F32, F64]>>;
+
+def Maia_TypedKind : I32EnumAttr<"TypedKind", "typed vector-unit operation", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Sub", 1, "sub">,
+    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Div", 3, "div">,
+    I32EnumAttrCase<"Rem", 4, "rem">, I32EnumAttrCase<"Max", 5, "max">,
+    I32EnumAttrCase<"Min", 6, "min">, I32EnumAttrCase<"And", 7, "and">,
+    I32EnumAttrCase<"Or", 8, "or">, I32EnumAttrCase<"Xor", 9, "xor">,
+    I32EnumAttrCase<"Shl", 10, "shl">, I32EnumAttrCase<"Shr", 11, "shr">,
+    I32EnumAttrCase<"ShrU", 12, "shru">, I32EnumAttrCase<"Lt", 13, "lt">,
+    I32EnumAttrCase<"Le", 14, "le">, I32EnumAttrCase<"Eq", 15, "eq">,
+    I32EnumAttrCase<"Ne", 16, "ne">, I32EnumAttrCase<"LtU", 17, "ltu">,
+    I32EnumAttrCase<"LeU", 18, "leu">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_TypedBinaryOp : Maia_Op<"vt.binary", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = lhs[i] (op) rhs[i] for `count` elements of `elem`";
+  let description = [{
+    Comparisons (`lt` ... `leu`) write one byte per element, 1 where the relation
+    holds. Integers wrap at their width; floats are rounded once to `elem`.
+  }];
+  let arguments = (ins Maia_TypedKind:$kind, Maia_ElemType:$elem, I64:$dst, I64:$lhs, I64:$rhs, I64:$count,
+                       Maia_Sem:$sem);
+  let assemblyFormat = "$kind $elem $dst `,` $lhs `,` $rhs `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_TypedSelectOp : Maia_Op<"vt.select", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = mask[i] (a byte) ? on_true[i] : on_false[i] for `count` elements of `elem`";
+  let arguments = (ins Maia_ElemType:$elem, I64:$dst, I64:$mask, I64:$on_true, I64:$on_false, I64:$count,
+                       Maia_Sem:$sem);
+  let assemblyFormat = "$elem $dst `,` $mask `,` $on_true `,` $on_false `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_TypedConvertOp : Maia_Op<"vt.convert", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = src[i] converted from `from` to `to` for `count` elements";
+  let arguments = (ins Maia_ElemType:$from, Maia_ElemType:$to, I64:$dst, I64:$src, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$from `to` $to $dst `,` $src `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_TypedFillOp : Maia_Op<"vt.fill", [MemoryEffects<[MemWrite]>]> {
+  let summary = "dst[i] = the low bits of `value` for `count` elements of `elem`";
+  let arguments = (ins Maia_ElemType:$elem, I64:$dst, I64:$value, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$elem $dst `,` $value `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_TypedIotaOp : Maia_Op<"vt.iota", [MemoryEffects<[MemWrite]>]> {
+  let summary = "dst[i] = start + i for `count` elements of the integer type `elem`";
+  let arguments = (ins Maia_ElemType:$elem, I64:$dst, I64:$start, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$elem $dst `,` $start `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_TypedRowKind : I32EnumAttr<"TypedRowKind", "typed row operation", [
+    I32EnumAttrCase<"Bcast", 0, "bcast">, I32EnumAttrCase<"Sum", 1, "sum">,
+    I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
+    I32EnumAttrCase<"Trans", 4, "trans">, I32EnumAttrCase<"ScanSum", 5, "scansum">,
+    I32EnumAttrCase<"ScanMax", 6, "scanmax">, I32EnumAttrCase<"ScanMin", 7, "scanmin">,
+    I32EnumAttrCase<"Rev", 8, "rev">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_TypedRowOp : Maia_Op<"vt.row", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "A row operation on a rows x cols matrix of `elem`";
+  let description = [{
+    `bcast`: dst[r*cols + c] = src[r]. `sum`/`max`/`min`: dst[r] = the reduction of
+    row r in column order. `trans`: dst (cols x rows) = src transposed. `scansum`,
+    `scanmax`, `scanmin`: inclusive scans along each row. `rev`: each row reversed.
+  }];
+  let arguments = (ins Maia_TypedRowKind:$kind, Maia_ElemType:$elem, I64:$dst, I64:$src, I64:$cols, I64:$rows,
+                       Maia_Sem:$sem);
+  let assemblyFormat = "$kind $elem $dst `,` $src `,` $cols `,` $rows `sem` $sem attr-dict";
+}
+
+def Maia_TypedFunction : I32EnumAttr<"TypedFunction", "typed float function", [
+    I32EnumAttrCase<"Exp", 0, "exp">, I32EnumAttrCase<"Log", 1, "log">,
+    I32EnumAttrCase<"Sqrt", 2, "sqrt">, I32EnumAttrCase<"Rsqrt", 3, "rsqrt">,
+    I32EnumAttrCase<"Erf", 4, "erf">, I32EnumAttrCase<"Sigmoid", 5, "sigmoid">,
+    I32EnumAttrCase<"Tanh", 6, "tanh">, I32EnumAttrCase<"Sin", 7, "sin">,
+    I32EnumAttrCase<"Cos", 8, "cos">, I32EnumAttrCase<"Exp2", 9, "exp2">,
+    I32EnumAttrCase<"Log2", 10, "log2">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_TypedUnaryOp : Maia_Op<"vt.unary", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "dst[i] = fn(src[i]) for `count` float elements of `elem`";
+  let arguments = (ins Maia_TypedFunction:$fn, Maia_ElemType:$elem, I64:$dst, I64:$src, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$fn $elem $dst `,` $src `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_AtomicKind : I32EnumAttr<"AtomicKind", "DMA atomic operation", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Max", 1, "max">,
+    I32EnumAttrCase<"Min", 2, "min">, I32EnumAttrCase<"Xchg", 3, "xchg">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_DmaAtomicOp : Maia_Op<"dma_atomic", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "hbm[i] = op(hbm[i], tsram[i]) atomically, the old values into tsram";
+  let description = [{
+    `rows` rows of `row_bytes` bytes: dense in TSRAM, `hbm_stride` bytes apart in HBM.
+  }];
+  let arguments = (ins Maia_AtomicKind:$kind, Maia_ElemType:$elem, I64:$hbm, I64:$tsram, I64:$rows,
+                       I64:$row_bytes, I64:$hbm_stride, Maia_Sem:$sem);
+  let assemblyFormat = [{
+    $kind $elem $hbm `,` $tsram `,` $rows `,` $row_bytes `,` $hbm_stride `sem` $sem attr-dict
+  }];
+}
+
 def Maia_LoadWordOp : Maia_Op<"ldw", [MemoryEffects<[MemRead]>]> {
   let summary = "The 32-bit word at an HBM address, sign-extended (a synchronous read)";
   let arguments = (ins I64:$address);

@@ -50,12 +50,26 @@ enum class Opcode : uint8_t {
   Cvtf = 0x15,   ///< rd = the f32 bit pattern of x[ra] converted to float (round to nearest even)
   Ldw = 0x16,    ///< rd = the 32-bit word at HBM address x[ra], sign-extended (waits the DMA latency)
   Div = 0x17,    ///< rd = x[ra] / x[rb] (signed, toward zero; a zero divisor faults)
+  And = 0x18,    ///< rd = ra & rb
+  Or = 0x19,     ///< rd = ra | rb
+  Xor = 0x1A,    ///< rd = ra ^ rb
+  Shl = 0x1B,    ///< rd = ra << (rb & 63)
+  Shr = 0x1C,    ///< rd = ra >> (rb & 63), arithmetic
+  Shru = 0x1D,   ///< rd = ra >> (rb & 63), logical
 
   // DMA engine: 2-D strided copies. The near side (rd of dma.in, ra of dma.out) is TSRAM,
   // or the cluster's CSRAM when the address has kCsramWindow set; the far side is HBM,
   // or CSRAM the same way. Strides: re on the far side, imm on the near side.
   DmaIn = 0x20,  ///< near[rd] <- far[ra]: rb rows of rc bytes, far row stride re, near row stride imm (0: rc)
   DmaOut = 0x21, ///< far[rd] <- near[ra]: rb rows of rc bytes, far row stride re, near row stride imm (0: rc)
+  // DMA atomics on HBM: for each element of rb rows of rc bytes (HBM row stride re, TSRAM
+  // rows dense), of the element type in imm: old = far[i]; far[i] = op(old, near[i]);
+  // near[i] = old. A command is atomic: no other command touches HBM between its read
+  // and its write of an element.
+  DmaAdd = 0x22,
+  DmaMax = 0x23,
+  DmaMin = 0x24,
+  DmaXchg = 0x25,
 
   // Tensor unit.
   Mma = 0x30, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb] (bf16, imm x re); dense row-major
@@ -88,7 +102,80 @@ enum class Opcode : uint8_t {
   /// Row r of re rows of rc words: words from min(max(x[ra] + r * imm, 0), rc) on get the
   /// bit pattern x[rb] (a masked-off tail; imm = 1 follows a diagonal).
   VFillTail = 0x56,
+
+  // Typed vector unit: arrays of rc elements of the element type in imm (ElemType),
+  // integer or float. Integers wrap at their width; float results are rounded once to
+  // the type (f16 and bf16 as the correctly rounded result of the f32 operation). The
+  // f32-only ops above stay the fast path for f32 tiles.
+  VtAdd = 0x60,  ///< rd[i] = ra[i] + rb[i]
+  VtSub = 0x61,  ///< rd[i] = ra[i] - rb[i]
+  VtMul = 0x62,  ///< rd[i] = ra[i] * rb[i]
+  VtDiv = 0x63,  ///< rd[i] = ra[i] / rb[i] (integers: signed, toward zero; a zero divisor faults)
+  VtRem = 0x64,  ///< rd[i] = ra[i] - (ra[i] / rb[i]) * rb[i] (integers only)
+  VtMax = 0x65,  ///< rd[i] = max(ra[i], rb[i]) (signed; floats: a NaN operand is dropped)
+  VtMin = 0x66,  ///< rd[i] = min(ra[i], rb[i]) (as VtMax)
+  VtAnd = 0x67,  ///< rd[i] = ra[i] & rb[i] (integers only)
+  VtOr = 0x68,   ///< rd[i] = ra[i] | rb[i]
+  VtXor = 0x69,  ///< rd[i] = ra[i] ^ rb[i]
+  VtShl = 0x6A,  ///< rd[i] = ra[i] << rb[i] (0 for counts outside [0, width))
+  VtShr = 0x6B,  ///< rd[i] = ra[i] >> rb[i], arithmetic (sign fill past the width)
+  VtShrU = 0x6C, ///< rd[i] = ra[i] >> rb[i], logical (0 past the width)
+  // Comparisons: rd[i] is one byte, 1 where the relation holds, else 0. Floats: lt, le
+  // and eq are false and ne true when either side is a NaN.
+  VtLt = 0x70,
+  VtLe = 0x71,
+  VtEq = 0x72,
+  VtNe = 0x73,
+  VtLtU = 0x74, ///< unsigned (integers only)
+  VtLeU = 0x75,
+  /// rd[i] = ra[i] (a byte) != 0 ? rb[i] : re[i], for rc elements of the type.
+  VtSel = 0x78,
+  /// rd[i] = ra[i] converted; imm holds the source type in bits [3:0] and the result
+  /// type in [7:4]. Floats to integers truncate toward zero and saturate (NaN gives 0).
+  VtCvt = 0x79,
+  /// rd[i] = the low bits of x[rb] (all 64 for 8-byte types) for rc elements.
+  VtFill = 0x7A,
+  /// rd[i] = x[ra] + i for rc elements (an integer type).
+  VtIota = 0x7B,
+  // Typed row operations on a matrix ra of re rows by rc columns, dense row-major.
+  VtRowBcast = 0x80, ///< rd[r*rc + c] = ra[r]
+  VtRowSum = 0x81,   ///< rd[r] = sum over c, in column order, rounded to the type at each step
+  VtRowMax = 0x82,   ///< rd[r] = max over c (floats: a NaN is dropped)
+  VtRowMin = 0x83,   ///< rd[r] = min over c
+  VtTrans = 0x84,    ///< rd (rc rows by re columns) = the transpose of ra
+  VtScanSum = 0x85,  ///< rd[r*rc + c] = sum of ra[r*rc + c'] for c' <= c, in column order
+  VtScanMax = 0x86,  ///< rd[r*rc + c] = max of ra[r*rc + c'] for c' <= c
+  VtScanMin = 0x87,  ///< rd[r*rc + c] = min of ra[r*rc + c'] for c' <= c
+  VtRowRev = 0x88,   ///< rd[r*rc + c] = ra[r*rc + rc - 1 - c]
+  // Typed functions of floats: rd[i] = f(ra[i]) for rc elements, evaluated in the
+  // type's precision (f16 and bf16 in f32, rounded once) with the host's C library.
+  VtExp = 0x90,
+  VtLog = 0x91,
+  VtSqrt = 0x92,
+  VtRsqrt = 0x93,
+  VtErf = 0x94,
+  VtSigmoid = 0x95,
+  VtTanh = 0x96,
+  VtSin = 0x97,
+  VtCos = 0x98,
+  VtExp2 = 0x99,
+  VtLog2 = 0x9A,
 };
+
+/// Element types of the typed vector unit. Unsigned types only say how a conversion
+/// reads its source (zero-extended); arithmetic on them is that of the signed type.
+enum class ElemType : uint8_t { I8 = 1, I16, I32, I64, U8, U16, U32, U64, F16, BF16, F32, F64 };
+inline constexpr int kElemTypes = 12;
+bool is_elem_type(int64_t code);
+int elem_bytes(ElemType type);
+bool elem_is_float(ElemType type);
+bool elem_is_unsigned(ElemType type);
+std::string_view elem_name(ElemType type);
+std::optional<ElemType> parse_elem(std::string_view name);
+/// The imm of a VtCvt.
+inline int32_t conversion_imm(ElemType from, ElemType to) {
+  return static_cast<int32_t>(static_cast<uint8_t>(from) | (static_cast<uint8_t>(to) << 4));
+}
 
 /// A DMA address with this bit set names a byte of the issuing tile's cluster SRAM
 /// (the offset is the address without the bit).
@@ -101,9 +188,16 @@ struct OpcodeInfo {
   Opcode opcode;
   std::string_view mnemonic;
   Unit unit;
-  /// Operand fields in assembler order, e.g. "rd,ra,imm" or "sem,imm".
+  /// Operand fields in assembler order, e.g. "rd,ra,imm" or "sem,imm". `type` is imm
+  /// holding an ElemType (written `i32`), `types` imm holding a conversion (`i32.f32`).
   std::string_view operands;
 };
+
+/// How an opcode's imm is written: a number, an element type or a conversion.
+enum class ImmForm : uint8_t { Number, Type, Conversion };
+ImmForm imm_form(Opcode opcode);
+/// Whether `imm` is a value that form allows (a known type or pair of types).
+bool imm_valid(ImmForm form, int32_t imm);
 
 const std::vector<OpcodeInfo> &opcode_table();
 const OpcodeInfo *opcode_info(Opcode opcode);
