@@ -104,16 +104,19 @@ template <typename T> void check_integers(const char *type, uint64_t seed) {
       divisors[i] = 3;
   }
   using U = std::make_unsigned_t<T>;
-  auto ua = [&](int i) { return static_cast<U>(a[i]); };
+  // Wrapping arithmetic in uint64 (narrower unsigned types would promote to int, whose
+  // overflow is undefined); the cast to T keeps the low bits.
+  auto ua = [&](int i) { return static_cast<uint64_t>(static_cast<U>(a[i])); };
+  auto ub = [&](const std::vector<T> &v, int i) { return static_cast<uint64_t>(static_cast<U>(v[i])); };
   struct Case {
     const char *op;
     std::vector<T> rhs;
     std::function<T(int)> want;
   };
   std::vector<Case> cases = {
-      {"add", b, [&](int i) { return static_cast<T>(ua(i) + static_cast<U>(b[i])); }},
-      {"sub", b, [&](int i) { return static_cast<T>(ua(i) - static_cast<U>(b[i])); }},
-      {"mul", b, [&](int i) { return static_cast<T>(ua(i) * static_cast<U>(b[i])); }},
+      {"add", b, [&](int i) { return static_cast<T>(ua(i) + ub(b, i)); }},
+      {"sub", b, [&](int i) { return static_cast<T>(ua(i) - ub(b, i)); }},
+      {"mul", b, [&](int i) { return static_cast<T>(ua(i) * ub(b, i)); }},
       {"div", divisors, [&](int i) { return static_cast<T>(a[i] / divisors[i]); }},
       {"rem", divisors, [&](int i) { return static_cast<T>(a[i] % divisors[i]); }},
       {"max", b, [&](int i) { return std::max(a[i], b[i]); }},
@@ -142,7 +145,7 @@ template <typename T> void check_integers(const char *type, uint64_t seed) {
   auto ltu = run_op(std::string("vt.ltu x23, x20, x21, x5, ") + type + ", s3", bytes_of(a), bytes_of(b), {});
   for (int i = 0; i < kCount; ++i) {
     CHECK(lt[i] == (a[i] < b[i] ? 1 : 0));
-    CHECK(ltu[i] == (ua(i) < static_cast<U>(b[i]) ? 1 : 0));
+    CHECK(ltu[i] == (ua(i) < ub(b, i) ? 1 : 0));
   }
 }
 
@@ -285,6 +288,9 @@ TEST_CASE("an integer division by zero faults and names the instruction", "[maia
     CHECK_THAT(e.what(), Catch::Contains("integer division by zero (element 11)"));
     CHECK_THAT(e.what(), Catch::Contains("vt.div x23, x20, x21, x5, i32, s3"));
   }
+  // A row operation whose size no TSRAM holds faults, whatever the product wraps to.
+  CHECK_THROWS_WITH(run_op("vt.rowsum x23, x20, x6, x6, i64, s3", {}, {}, {}, int64_t{1} << 32),
+                    Catch::Contains("out of range"));
   // Bitwise operators take integers only.
   CHECK_THROWS_WITH(run_op("vt.and x23, x20, x21, x5, f32, s3", bytes_of(a), bytes_of(b), {}),
                     Catch::Contains("vt.and takes integer elements, not f32"));

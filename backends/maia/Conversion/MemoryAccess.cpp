@@ -94,7 +94,7 @@ Buffer Lowering::materialize(Value v, Operation *user) {
 void Lowering::dma(bool in, const Buffer &buf, Value nearAddress, Value farAddress, Value farRowStrideElems,
                    Value rows, Value cols, bool nearIsCsram) {
   int64_t esize = bytesOf(buf.elem);
-  int64_t blockCols = buf.shape.back();
+  int64_t blockCols = buf.shape.empty() ? 1 : buf.shape.back(); // a scalar is one element
   Value rowBytes = mul(cols, cst(esize));
   Value farStride = farRowStrideElems ? mul(farRowStrideElems, cst(esize)) : rowBytes;
   // A transfer into CSRAM has no TSRAM footprint; the cluster barrier orders it.

@@ -352,7 +352,9 @@ CommandPlan plan_typed_vector(const Instruction &ins, const Operands &ops, const
                   std::string(elem_name(t)));
     if (is_row_op(ins.opcode)) {
       const uint64_t rows = ops.e;
-      if (static_cast<int64_t>(rows) < 0 || rows > (uint64_t{1} << 32) || n > (uint64_t{1} << 32))
+      // Bounded so that the sizes below cannot wrap: a matrix past 2^40 elements is
+      // larger than any TSRAM.
+      if (static_cast<int64_t>(rows) < 0 || rows > (uint64_t{1} << 20) || n > (uint64_t{1} << 20))
         throw Fault("row operation of " + std::to_string(static_cast<int64_t>(rows)) + " x " + std::to_string(n) +
                     " is out of range");
       const bool reduces =
@@ -392,6 +394,14 @@ CommandPlan plan_typed_vector(const Instruction &ins, const Operands &ops, const
 void execute_typed_vector(const Instruction &ins, const Operands &ops, uint8_t *tsram) {
   const uint64_t n = ops.c;
   uint8_t *d = tsram + ops.d;
+  // vt.fill's rb and vt.iota's ra hold values, not addresses: no pointer is formed from
+  // them.
+  if (ins.opcode == Opcode::VtFill || ins.opcode == Opcode::VtIota) {
+    const ElemType t = type_of(ins.imm);
+    for (uint64_t i = 0; i < n; ++i)
+      write_int(d, i, t, static_cast<int64_t>(ins.opcode == Opcode::VtFill ? ops.b : ops.a + i));
+    return;
+  }
   const uint8_t *a = tsram + ops.a, *b = tsram + ops.b;
   if (ins.opcode == Opcode::VtCvt) {
     ElemType from = type_of(ins.imm & 0xf), to = type_of(ins.imm >> 4);
@@ -428,14 +438,6 @@ void execute_typed_vector(const Instruction &ins, const Operands &ops, uint8_t *
     return;
   }
   switch (ins.opcode) {
-  case Opcode::VtFill:
-    for (uint64_t i = 0; i < n; ++i)
-      write_int(d, i, t, static_cast<int64_t>(ops.b));
-    return;
-  case Opcode::VtIota:
-    for (uint64_t i = 0; i < n; ++i)
-      write_int(d, i, t, static_cast<int64_t>(ops.a + i));
-    return;
   case Opcode::VtSel: {
     const uint8_t *e = tsram + ops.e;
     for (uint64_t i = 0; i < n; ++i)
