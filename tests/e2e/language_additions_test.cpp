@@ -35,14 +35,15 @@ void compound_kernel(Ptr<f32> x, Ptr<f32> y, Ptr<f32> out, Int n) {
   store(out + i, maximum(-0.5, minimum(v, 0.75)), ok);
 }
 
-int gArgmaxLine = 0; // set while tracing: the line of argmax_kernel's argmax
+int gProductLine = 0; // set while tracing: the line of product_kernel's reduce
 
-// argmax has no Maia lowering yet: its refusal must name the line and the construct.
-void argmax_kernel(Ptr<f32> x, Ptr<i32> out, Int n) {
+// A reduction by a product (a combine function the row unit has no operation for) has
+// no Maia lowering yet: its refusal must name the line and the construct.
+void product_kernel(Ptr<f32> x, Ptr<f32> out, Int n) {
   auto i = arange(kBlock);
-  auto v = load(x + i, i < n, 0.0);
-  gArgmaxLine = __LINE__ + 1;
-  store(out, argmax(v, 0));
+  auto v = load(x + i, i < n, 1.0);
+  gProductLine = __LINE__ + 1;
+  store(out, reduce(v, 0, [](auto a, auto b) { return a * b; }));
 }
 
 // tanh, which the f32 vector unit lacks (the typed unit's vt.tanh on maia).
@@ -101,13 +102,14 @@ TEST_CASE("compound assignment and minimum/maximum with numbers, on cpu and maia
 
 TEST_CASE("a construct the Maia lowering refuses is named with its line and why", "[e2e][language]") {
   try {
-    tegula::compile("argmax", &argmax_kernel, "maia");
-    FAIL("maia compiled argmax: pick a construct it still refuses");
+    tegula::compile("product", &product_kernel, "maia");
+    FAIL("maia compiled a product reduction: pick a construct it still refuses");
   } catch (const Error &e) {
     CHECK(e.code() == ErrorCode::CompileError);
     const std::string what = e.what();
-    CHECK_THAT(what, Catch::Contains("language_additions_test.cpp:" + std::to_string(gArgmaxLine) + ":"));
-    CHECK_THAT(what, Catch::Contains("of f32 tiles: not lowered to Maia yet: `argmax` and `argmin` are not lowered"));
+    CHECK_THAT(what, Catch::Contains("language_additions_test.cpp:" + std::to_string(gProductLine) + ":"));
+    CHECK_THAT(what, Catch::Contains("`reduce` with a combine function of f32 tiles: not lowered to Maia yet: a "
+                                     "combine function is lowered when it is one `+`, `maximum` or `minimum`"));
   }
 }
 

@@ -45,14 +45,27 @@ TEST_CASE("vector add on maia-sim matches the reference", "[e2e][maia]") {
   }
 }
 
-TEST_CASE("what maia cannot run yet is refused at compile time, with the reason", "[e2e][maia]") {
+TEST_CASE("f32 and f16 GEMMs run on maia's vector unit", "[e2e][maia]") {
+  // The tensor unit multiplies bf16 only; other dtypes are rank-1 updates (vt.ger) on
+  // the vector unit, f16 converted to f32 first.
+  for (DType dtype : {DType::F32, DType::F16}) {
+    Gemm gemm(dtype, "maia");
+    for (auto [M, N, K] : std::vector<std::array<int64_t, 3>>{{1, 1, 1}, {37, 29, 45}, {70, 9, 130}})
+      tegula::testing::check_gemm(gemm, dtype, M, N, K,
+                                  "maia gemm " + std::string(dtype_name(dtype)) + " " + std::to_string(M) + "x" +
+                                      std::to_string(N) + "x" + std::to_string(K));
+  }
+}
+
+TEST_CASE("what the machine cannot hold is refused at compile time, with the reason", "[e2e][maia]") {
   try {
-    Gemm gemm(DType::F32, "maia");
-    FAIL("an f32 GEMM compiled for maia");
+    Gemm gemm(DType::BF16, "maia", {}, GemmConfig{1024, 1024, 256});
+    FAIL("a GEMM with 1024x1024 f32 accumulator blocks compiled for maia");
   } catch (const Error &e) {
     INFO(e.what());
     CHECK(e.code() == ErrorCode::CompileError);
-    CHECK(std::string(e.what()).find("tensor unit multiplies bf16") != std::string::npos);
+    CHECK(std::string(e.what()).find("beyond the Maia machine") != std::string::npos);
+    CHECK(std::string(e.what()).find("bytes of TSRAM; use smaller blocks") != std::string::npos);
     CHECK(std::string(e.what()).find("gemm.cpp") != std::string::npos);
   }
 }

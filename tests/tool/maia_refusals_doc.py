@@ -9,7 +9,7 @@ row, with their dtypes; rows are ordered by how many runs they refuse.
 
   --check          fail when docs/maia.md's list differs from the one the set gives
   --write          rewrite the list in docs/maia.md
-  --expect-stale   check against the set without its first refusal: succeeds only
+  --expect-stale   check against the set with one refusal added: succeeds only
                    when the check then fails (the check can fail)
 """
 import argparse
@@ -48,6 +48,8 @@ def generate(refusals):
             g["cases"].append(case)
     rows = sorted(groups.items(), key=lambda kv: (-kv[1]["runs"], kv[0]))
     limits = sum(g["runs"] for p, g in rows if ": beyond the Maia machine: " in p)
+    if not refusals:
+        return "\n".join([BEGIN, "", "No run of the conformance suite is refused on maia.", "", END])
     lines = [
         BEGIN,
         "",
@@ -94,8 +96,10 @@ def main():
         open(doc_path, "w").write(doc.replace(have, generate(refusals)))
         return 0
     if args.expect_stale:
-        if generate(refusals[1:]) == have:
-            print("error: the check passed with a refusal taken off the set: it cannot fail")
+        # One refusal more than the set holds (the set may be empty) must not match.
+        extra = ("math.exp", "f32", "`exp` of f32 tiles: not lowered to Maia yet: planted by the check")
+        if generate(refusals + [extra]) == have:
+            print("error: the check passed with a refusal added to the set: it cannot fail")
             return 1
         print("the check fails when the set and the list differ, as it should")
         return 0

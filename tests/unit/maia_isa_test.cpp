@@ -167,7 +167,9 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
     typed.push_back({opcode, mnemonic, Unit::Tvp, "rd,ra,rb,rc,type,sem"});
   for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
            {Opcode::DmaAdd, "dma.add"}, {Opcode::DmaMax, "dma.max"}, {Opcode::DmaMin, "dma.min"},
-           {Opcode::DmaXchg, "dma.xchg"}})
+           {Opcode::DmaXchg, "dma.xchg"}, {Opcode::DmaGather, "dma.gather"}, {Opcode::DmaScatter, "dma.scatter"},
+           {Opcode::DmaAddX, "dma.add.x"}, {Opcode::DmaMaxX, "dma.max.x"}, {Opcode::DmaMinX, "dma.min.x"},
+           {Opcode::DmaXchgX, "dma.xchg.x"}, {Opcode::DmaCasX, "dma.cas.x"}})
     typed.push_back({opcode, mnemonic, Unit::Dma, "rd,ra,rb,rc,re,type,sem"});
   for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
            {Opcode::And, "and"}, {Opcode::Or, "or"}, {Opcode::Xor, "xor"},
@@ -180,8 +182,12 @@ TEST_CASE("the opcode table names every opcode once", "[maia][isa]") {
   for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
            {Opcode::VtRowBcast, "vt.rowbcast"}, {Opcode::VtRowSum, "vt.rowsum"}, {Opcode::VtRowMax, "vt.rowmax"},
            {Opcode::VtRowMin, "vt.rowmin"}, {Opcode::VtTrans, "vt.trans"}, {Opcode::VtScanSum, "vt.scansum"},
-           {Opcode::VtScanMax, "vt.scanmax"}, {Opcode::VtScanMin, "vt.scanmin"}, {Opcode::VtRowRev, "vt.rowrev"}})
+           {Opcode::VtScanMax, "vt.scanmax"}, {Opcode::VtScanMin, "vt.scanmin"}, {Opcode::VtRowRev, "vt.rowrev"},
+           {Opcode::VtRowArgMax, "vt.rowargmax"}, {Opcode::VtRowArgMin, "vt.rowargmin"}})
     typed.push_back({opcode, mnemonic, Unit::Tvp, "rd,ra,rc,re,type,sem"});
+  typed.push_back({Opcode::VtGer, "vt.ger", Unit::Tvp, "rd,ra,rb,rc,re,type,sem"});
+  typed.push_back({Opcode::DbgPrint, "dbg.print", Unit::Tvp, "ra,rb,rc,type,sem"});
+  typed.push_back({Opcode::DbgAssert, "dbg.assert", Unit::Tvp, "ra,rb,rc,sem"});
   for (auto [opcode, mnemonic] : std::vector<std::pair<Opcode, const char *>>{
            {Opcode::VtExp, "vt.exp"}, {Opcode::VtLog, "vt.log"}, {Opcode::VtSqrt, "vt.sqrt"},
            {Opcode::VtRsqrt, "vt.rsqrt"}, {Opcode::VtErf, "vt.erf"}, {Opcode::VtSigmoid, "vt.sigmoid"},
@@ -387,6 +393,13 @@ done:
   dma.max x1, x14, x3, x4, x5, i32, s2
   dma.min x1, x14, x3, x4, x5, i64, s2
   dma.xchg x1, x14, x3, x4, x5, f64, s2
+  dma.gather x14, x1, x3, x4, x5, bf16, s2
+  dma.scatter x1, x14, x3, x4, x0, u16, s2
+  dma.add.x x1, x14, x3, x4, x5, f32, s2
+  dma.max.x x1, x14, x3, x4, x5, i8, s2
+  dma.min.x x1, x14, x3, x4, x5, u64, s2
+  dma.xchg.x x1, x14, x3, x4, x5, f16, s2
+  dma.cas.x x1, x14, x3, x4, x0, i32, s2
   vt.add x17, x18, x19, x3, i8, s4
   vt.sub x17, x18, x19, x3, i16, s4
   vt.mul x17, x18, x19, x3, i32, s4
@@ -419,6 +432,9 @@ done:
   vt.scanmax x17, x18, x3, x4, bf16, s4
   vt.scanmin x17, x18, x3, x4, f32, s4
   vt.rowrev x17, x18, x3, x4, f64, s4
+  vt.rowargmax x17, x18, x3, x4, i8, s4
+  vt.rowargmin x17, x18, x3, x4, bf16, s4
+  vt.ger x17, x18, x19, x3, x4, f64, s4
   vt.exp x17, x18, x3, f16, s4
   vt.log x17, x18, x3, bf16, s4
   vt.sqrt x17, x18, x3, f32, s4
@@ -430,13 +446,15 @@ done:
   vt.cos x17, x18, x3, f16, s4
   vt.exp2 x17, x18, x3, bf16, s4
   vt.log2 x17, x18, x3, f32, s4
+  dbg.print x18, x5, x3, i16, s4
+  dbg.assert x18, x5, x3, s4
 )";
 
 } // namespace
 
 TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   Program program = assemble(kEveryMnemonic);
-  REQUIRE(program.code.size() == 53 + 53); // then the typed unit's
+  REQUIRE(program.code.size() == 53 + 65); // then the typed unit's
   REQUIRE(program.source.size() == program.code.size());
 
   std::set<Opcode> seen;
@@ -469,8 +487,10 @@ TEST_CASE("assemble reads every mnemonic, labels and comments", "[maia][asm]") {
   CHECK(program.code[52] == Instruction{Opcode::Halt});
   CHECK(program.code[53] == Instruction{Opcode::And, 1, 2, 3});
   CHECK(program.code[59] == Instruction{Opcode::DmaAdd, 1, 14, 3, 4, 5, 2, static_cast<int32_t>(ElemType::F32)});
-  CHECK(program.code[63] == Instruction{Opcode::VtAdd, 17, 18, 19, 3, 0, 4, static_cast<int32_t>(ElemType::I8)});
-  CHECK(disassemble(program.code[63 + 20]) == "vt.cvt x17, x18, x3, u8.f64, s4");
+  CHECK(program.code[64] == Instruction{Opcode::DmaScatter, 1, 14, 3, 4, 0, 2, static_cast<int32_t>(ElemType::U16)});
+  CHECK(disassemble(program.code[69]) == "dma.cas.x x1, x14, x3, x4, x0, i32, s2");
+  CHECK(program.code[70] == Instruction{Opcode::VtAdd, 17, 18, 19, 3, 0, 4, static_cast<int32_t>(ElemType::I8)});
+  CHECK(disassemble(program.code[70 + 20]) == "vt.cvt x17, x18, x3, u8.f64, s4");
 }
 
 TEST_CASE("disassembly reassembles to the same program", "[maia][asm]") {
@@ -555,7 +575,7 @@ TEST_CASE("binary images round-trip", "[maia][image]") {
   REQUIRE(bytes.size() == 16 + 8 * program.code.size());
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "TGMA");
   CHECK(std::vector<uint8_t>(bytes.begin() + 4, bytes.begin() + 16) ==
-        std::vector<uint8_t>{2, 0, 0, 0, 53 + 53, 0, 0, 0, 0, 0, 0, 0});
+        std::vector<uint8_t>{2, 0, 0, 0, 53 + 65, 0, 0, 0, 0, 0, 0, 0});
   // Little-endian: the opcode byte of word 0 (arg, 0x10) is its last byte.
   CHECK(bytes[16 + 7] == 0x10);
 

@@ -277,6 +277,83 @@ TEST_CASE("vt.fill writes all 64 bits of a register and vt.iota counts from one"
   }
 }
 
+TEST_CASE("vt.rowargmax and vt.rowargmin give each row's first extremum", "[maia][sim][typed]") {
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 gen(seed);
+  constexpr int rows = 5, cols = 7; // 35 of the 37 elements
+  // Few distinct values, so that most rows hold ties; NaNs first in row 1 (nothing
+  // beats it) and in the middle of row 3 (never taken).
+  std::vector<float> f(kCount);
+  std::vector<int64_t> i64(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    f[i] = static_cast<float>(static_cast<int>(gen() % 5) - 2);
+    i64[i] = static_cast<int64_t>(gen() % 4) - (int64_t{1} << 40);
+  }
+  f[1 * cols] = NAN;
+  f[3 * cols + 3] = NAN;
+  auto reference = [&](auto values, bool max, int r) {
+    int best = 0;
+    for (int c = 1; c < cols; ++c) {
+      auto x = values[r * cols + c], y = values[r * cols + best];
+      if (max ? x > y : x < y)
+        best = c;
+    }
+    return best;
+  };
+  for (bool max : {true, false}) {
+    std::string op = max ? "vt.rowargmax" : "vt.rowargmin";
+    INFO(op);
+    std::string sizes = "li x12, " + std::to_string(cols) + "\n  li x13, " + std::to_string(rows) + "\n  ";
+    auto gotF = run_op(sizes + op + " x23, x20, x12, x13, f32, s3", bytes_of(f), {}, {});
+    auto gotI = run_op(sizes + op + " x23, x20, x12, x13, i64, s3", bytes_of(i64), {}, {});
+    for (int r = 0; r < rows; ++r) {
+      INFO("row " << r);
+      CHECK(at<int32_t>(gotF, r) == reference(f, max, r));
+      CHECK(at<int32_t>(gotI, r) == reference(i64, max, r));
+    }
+    CHECK(at<int32_t>(gotF, 1) == 0);
+    CHECK(at<uint8_t>(gotF, 4 * rows) == 0x5a); // nothing past the rows' indices
+  }
+}
+
+TEST_CASE("vt.ger adds an outer product with one rounding per element", "[maia][sim][typed]") {
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> dist(-3.0, 3.0);
+  constexpr int rows = 7, cols = 5;
+  // A holds the column vector (rows elements) then the row vector; B the accumulator,
+  // copied into the result before the update.
+  std::vector<float> fa(kCount), fc(kCount);
+  std::vector<int32_t> ia(kCount), ic(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    fa[i] = static_cast<float>(dist(gen));
+    fc[i] = static_cast<float>(dist(gen));
+    ia[i] = static_cast<int32_t>(gen());
+    ic[i] = static_cast<int32_t>(gen());
+  }
+  auto program = [&](const char *type, int esize) {
+    return std::string("vt.cvt x23, x21, x5, ") + type + "." + type + ", s5\n  wait s5, 1\n  li x12, " +
+           std::to_string(cols) + "\n  li x13, " + std::to_string(rows) + "\n  addi x24, x20, " +
+           std::to_string(rows * esize) + "\n  vt.ger x23, x20, x24, x12, x13, " + type + ", s3";
+  };
+  auto gotF = run_op(program("f32", 4), bytes_of(fa), bytes_of(fc), {});
+  auto gotI = run_op(program("i32", 4), bytes_of(ia), bytes_of(ic), {});
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      const int i = r * cols + c;
+      INFO("element " << r << ", " << c);
+      // f32: the exact a*b + c, rounded once (f64 holds the product exactly).
+      CHECK(at<float>(gotF, i) ==
+            static_cast<float>(std::fma(double{fa[r]}, double{fa[rows + c]}, double{fc[i]})));
+      CHECK(at<int32_t>(gotI, i) == static_cast<int32_t>(static_cast<uint32_t>(ic[i]) +
+                                                         static_cast<uint32_t>(ia[r]) *
+                                                             static_cast<uint32_t>(ia[rows + c])));
+    }
+  CHECK(at<float>(gotF, rows * cols) == fc[rows * cols]); // past the matrix: the copy, untouched
+}
+
 TEST_CASE("an integer division by zero faults and names the instruction", "[maia][sim][typed]") {
   std::vector<int32_t> a(kCount, 5), b(kCount, 1);
   b[11] = 0;
@@ -377,6 +454,181 @@ TEST_CASE("DMA atomics update HBM in place and return the old values", "[maia][s
   // Atomics act on HBM only.
   CHECK_THROWS_WITH(run_op("dma.add x23, x20, x8, x9, x9, f32, s3", {}, {}, {}),
                     Catch::Contains("atomic DMA destination HBM"));
+}
+
+TEST_CASE("indexed DMAs gather, scatter and update element by element", "[maia][sim][typed]") {
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 gen(seed);
+  // 37 offsets into a table of 50 i64 elements, with repeats; a mask of about two in
+  // three. TSRAM: offsets at 0, mask at 512, data at 1024 (gather), 2048 (scatter
+  // source), 3072 (add.x values), 4096 (cas.x compare then new values).
+  constexpr int kTable = 50;
+  std::vector<int64_t> table(kTable), offsets(kCount), values(kCount), adds(kCount), cas(2 * kCount);
+  std::vector<uint8_t> mask(kCount);
+  for (int64_t &v : table)
+    v = static_cast<int64_t>(gen());
+  for (int i = 0; i < kCount; ++i) {
+    offsets[i] = static_cast<int64_t>(gen() % 12); // repeats, so that order matters
+    mask[i] = gen() % 3 != 0;
+    values[i] = static_cast<int64_t>(gen());
+    adds[i] = static_cast<int64_t>(gen() % 1000);
+    cas[i] = gen() % 2 ? table[offsets[i]] : 7; // the compare value: matching or not
+    cas[kCount + i] = static_cast<int64_t>(gen());
+  }
+  Simulator sim;
+  auto upload = [&](const void *data, uint64_t bytes, const char *name) {
+    uint64_t at = sim.hbm().allocate(bytes, name);
+    std::memcpy(sim.hbm().host(at, bytes), data, bytes);
+    return static_cast<int64_t>(at);
+  };
+  const uint64_t n8 = kCount * 8;
+  int64_t hoff = upload(offsets.data(), n8, "offsets"), hmask = upload(mask.data(), kCount, "mask"),
+          hval = upload(values.data(), n8, "values"), hadd = upload(adds.data(), n8, "adds"),
+          hcas = upload(cas.data(), 2 * n8, "cas"), htable = upload(table.data(), kTable * 8, "table"),
+          hscatter = upload(table.data(), kTable * 8, "scattered"), hsum = upload(table.data(), kTable * 8, "sums"),
+          hswap = upload(table.data(), kTable * 8, "swapped");
+  std::vector<int64_t> poison(kCount, 0x5a5a5a5a5a5a5a5a);
+  int64_t hout = upload(poison.data(), n8, "gathered");
+  std::string program = R"(
+  arg x1, 0
+  arg x2, 1
+  arg x3, 2
+  arg x4, 3
+  arg x6, 4
+  arg x7, 5
+  arg x8, 6
+  arg x9, 7
+  arg x10, 8
+  arg x11, 9
+  li x12, 1
+  li x13, )" + std::to_string(n8) + R"(
+  li x14, )" + std::to_string(kCount) + R"(
+  li x15, )" + std::to_string(2 * n8) + R"(
+  li x20, 0
+  li x21, 512
+  li x22, 1024
+  li x23, 2048
+  li x24, 3072
+  li x25, 4096
+  dma.in x20, x1, x12, x13, x13, 0, s1
+  dma.in x21, x2, x12, x14, x14, 0, s1
+  dma.in x22, x11, x12, x13, x13, 0, s1
+  dma.in x23, x3, x12, x13, x13, 0, s1
+  dma.in x24, x4, x12, x13, x13, 0, s1
+  dma.in x25, x6, x12, x15, x15, 0, s1
+  wait s1, 6
+  dma.gather x22, x7, x20, x14, x21, i64, s2
+  dma.scatter x8, x23, x20, x14, x21, i64, s2
+  dma.add.x x9, x24, x20, x14, x21, i64, s2
+  dma.cas.x x10, x25, x20, x14, x0, i64, s2
+  wait s2, 4
+  dma.out x11, x22, x12, x13, x13, 0, s3
+  dma.out x4, x24, x12, x13, x13, 0, s3
+  dma.out x6, x25, x12, x13, x13, 0, s3
+  wait s3, 3
+  halt
+)";
+  sim.run(assemble(program), {1, 1, 1}, {hoff, hmask, hval, hadd, hcas, htable, hscatter, hsum, hswap, hout});
+  auto read = [&](int64_t at, size_t count) {
+    std::vector<int64_t> v(count);
+    std::memcpy(v.data(), sim.hbm().host(static_cast<uint64_t>(at), count * 8), count * 8);
+    return v;
+  };
+  std::vector<int64_t> gathered = read(hout, kCount), scattered = read(hscatter, kTable), sums = read(hsum, kTable),
+                       swapped = read(hswap, kTable), olds = read(hadd, kCount), casOld = read(hcas, kCount);
+  // The expected effects, element by element in index order.
+  std::vector<int64_t> wantScatter = table, wantSums = table, wantSwap = table;
+  for (int i = 0; i < kCount; ++i) {
+    INFO("element " << i << " offset " << offsets[i] << " mask " << int{mask[i]});
+    const int64_t o = offsets[i];
+    CHECK(gathered[i] == (mask[i] ? table[o] : poison[i]));
+    if (mask[i]) {
+      wantScatter[o] = values[i];
+      CHECK(olds[i] == wantSums[o]); // the partial sum this element saw
+      wantSums[o] = static_cast<int64_t>(static_cast<uint64_t>(wantSums[o]) + static_cast<uint64_t>(adds[i]));
+    } else {
+      CHECK(olds[i] == adds[i]); // untouched
+    }
+    CHECK(casOld[i] == wantSwap[o]); // unmasked: every element compares
+    if (wantSwap[o] == cas[i])
+      wantSwap[o] = cas[kCount + i];
+  }
+  CHECK(scattered == wantScatter);
+  CHECK(sums == wantSums);
+  CHECK(swapped == wantSwap);
+
+  // An offset outside every allocation faults, naming the element.
+  std::vector<int64_t> far(kCount);
+  for (int i = 0; i < kCount; ++i)
+    far[i] = i; // A's own elements, read through A's address
+  far[9] = int64_t{1} << 30;
+  CHECK_THROWS_WITH(run_op("dma.gather x23, x1, x20, x5, x0, i64, s3", bytes_of(far), {}, {}),
+                    Catch::Contains("dma.gather element 9: HBM"));
+}
+
+TEST_CASE("dbg.print hands values to the host and dbg.assert fails the launch", "[maia][sim][typed]") {
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 gen(seed);
+  std::vector<float> values(kCount);
+  std::vector<uint8_t> mask(kCount, 1);
+  for (float &v : values)
+    v = static_cast<float>(static_cast<int>(gen() % 2001) - 1000) / 8;
+  const int bad = 3 + static_cast<int>(gen() % (kCount - 3)); // past the first three
+  mask[bad] = 0;
+  Simulator sim;
+  uint64_t hv = sim.hbm().allocate(kCount * 4, "values"), hm = sim.hbm().allocate(kCount, "mask");
+  std::memcpy(sim.hbm().host(hv, kCount * 4), values.data(), kCount * 4);
+  std::memcpy(sim.hbm().host(hm, kCount), mask.data(), kCount);
+  // Prints the values at site 1, then asserts the first x9 mask bytes at site 2.
+  auto program = [&](int checked) {
+    return R"(
+  arg x1, 0
+  arg x2, 1
+  li x3, 0
+  li x4, 512
+  li x5, )" + std::to_string(kCount) + R"(
+  li x6, )" + std::to_string(kCount * 4) + R"(
+  li x7, 1
+  li x8, 1
+  li x9, )" + std::to_string(checked) + R"(
+  li x10, 2
+  dma.in x3, x1, x7, x6, x6, 0, s1
+  dma.in x4, x2, x7, x5, x5, 0, s1
+  wait s1, 2
+  dbg.print x3, x8, x5, f32, s2
+  dbg.assert x4, x10, x9, s3
+  wait s2, 1
+  wait s3, 1
+  halt
+)";
+  };
+  SimOptions options;
+  options.kernel_name = "k";
+  options.debug_sites = {"print \"a\" at k.cpp:1:1", "print \"v\" at k.cpp:2:1",
+                         "assertion \"the mask holds\" at k.cpp:3:1"};
+  const std::vector<int64_t> args = {static_cast<int64_t>(hv), static_cast<int64_t>(hm)};
+  // The first three bytes are set: the assertion holds, and each instance's values
+  // reach the log.
+  SimStats stats = sim.run(assemble(program(3)), {2, 1, 1}, args, options);
+  REQUIRE(stats.prints.size() == 2);
+  for (const DebugPrint &print : stats.prints) {
+    CHECK(print.site == 1);
+    CHECK(print.floating);
+    CHECK(print.reals == std::vector<double>(values.begin(), values.end()));
+  }
+  CHECK(stats.prints[0].program[0] != stats.prints[1].program[0]);
+  // Every byte checked: the zero fails the launch, naming the site, the instance and the
+  // element.
+  try {
+    sim.run(assemble(program(kCount)), {1, 1, 1}, args, options);
+    FAIL("the assertion held with a zero byte");
+  } catch (const Error &e) {
+    CHECK(e.code() == ErrorCode::AssertionFailed);
+    CHECK_THAT(e.what(), Catch::Contains("kernel 'k': assertion \"the mask holds\" at k.cpp:3:1 failed in program "
+                                         "(0,0,0) at element " + std::to_string(bad)));
+  }
 }
 
 TEST_CASE("the control processor's bitwise operators and shifts", "[maia][sim][typed]") {

@@ -15,6 +15,8 @@
 #include "backends/maia/Conversion/Lowering.h"
 #include "dialects/tile/IR/TileDialect.h"
 
+#include <functional>
+
 namespace tegula::maia::lowering {
 
 using namespace mlir;
@@ -35,9 +37,13 @@ void terminate(OpBuilder &b, Location loc, scf::ForOp loop, ValueRange values) {
 }
 
 bool isAddressArithmetic(Operation *op) {
+  // Only `<` and `<=` make index masks; other comparisons make masks of data, whose
+  // loads are indexed DMAs and not prefetched.
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op))
+    return cmp.getPredicate() == arith::CmpIPredicate::slt || cmp.getPredicate() == arith::CmpIPredicate::sle;
   return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::MulIOp, arith::MinSIOp, arith::ExtSIOp,
-             arith::TruncIOp, arith::IndexCastOp, arith::CmpIOp, arith::AndIOp, tile::RangeOp, tile::SplatOp,
-             tile::ExpandDimsOp, tile::BroadcastOp, tile::AddPtrOp, tile::MakeDescOp>(op);
+             arith::TruncIOp, arith::IndexCastOp, arith::AndIOp, tile::RangeOp, tile::SplatOp, tile::ExpandDimsOp,
+             tile::BroadcastOp, tile::AddPtrOp, tile::MakeDescOp>(op);
 }
 } // namespace
 
@@ -139,8 +145,11 @@ SmallVector<Value> Lowering::lowerIteration(scf::ForOp op, Value iv, ValueRange 
                                             ArrayRef<int32_t> inFlight) {
   ++loopDepth_;
   scalars_[op.getInductionVar()] = iv;
+  const SmallVector<Info> &layouts = carriedLayouts_[op];
   for (auto [i, arg] : llvm::enumerate(op.getRegionIterArgs())) {
-    if (scalarSlot[i] >= 0)
+    if (!std::holds_alternative<std::monostate>(layouts[i]))
+      tiles_[arg] = withCarriedBase(layouts[i], scalarArgs[scalarSlot[i]]);
+    else if (scalarSlot[i] >= 0)
       scalars_[arg] = scalarArgs[scalarSlot[i]];
     else
       tiles_[arg] = carried[i];
@@ -162,6 +171,10 @@ SmallVector<Value> Lowering::lowerIteration(scf::ForOp op, Value iv, ValueRange 
   // buffer before any carried buffer is written.
   SmallVector<std::pair<Buffer, Buffer>> copies; // (target, source)
   for (auto [i, value] : llvm::enumerate(yield.getOperands())) {
+    if (!std::holds_alternative<std::monostate>(carriedLayouts_[op][i])) {
+      next.push_back(carriedBase(carriedLayouts_[op][i], value, op));
+      continue;
+    }
     if (scalarSlot[i] >= 0) {
       next.push_back(scalar(value, yield));
       continue;
@@ -187,15 +200,31 @@ void Lowering::lowerFor(scf::ForOp op) {
   SmallVector<Value> inits;
   SmallVector<int> scalarSlot; // per iter arg: index among the new loop's iter args, or -1
   SmallVector<Buffer> carried(op.getNumRegionIterArgs());
+  SmallVector<Info> layouts(op.getNumRegionIterArgs());
   for (auto [i, init] : llvm::enumerate(op.getInitArgs())) {
     if (isa<RankedTensorType>(init.getType())) {
       auto type = cast<RankedTensorType>(init.getType());
       Info &i0 = info(init, op);
+      // Tiles of pointers and index tiles stay symbolic: the loop carries their base
+      // (the offset in elements that `ptrs + step` advances) in a register, and every
+      // iteration shares their strides.
+      auto *index = std::get_if<Affine>(&i0);
+      bool varies = index && llvm::any_of(index->strides, [](Value s) { return static_cast<bool>(s); }) &&
+                    advancesByUniform(op, static_cast<unsigned>(i));
+      if (std::holds_alternative<PtrTile>(i0) || varies) {
+        layouts[i] = i0;
+        Value base = std::holds_alternative<PtrTile>(i0) ? std::get<PtrTile>(i0).offsets.base
+                                                         : std::get<Affine>(i0).base;
+        scalarSlot.push_back(static_cast<int>(inits.size()));
+        inits.push_back(base ? base : cst(0));
+        continue;
+      }
       if (auto *c = std::get_if<FloatConst>(&i0)) {
         carried[i] = allocate(type.getShape(), c->elem, op);
         fill(carried[i], c->value);
       } else {
-        Buffer from = materialize(init, op);
+        // A uniform integer (an integer accumulator's zeros) is carried as data.
+        Buffer from = index ? materializeAs(init, op) : materialize(init, op);
         carried[i] = allocate(type.getShape(), from.elem, op);
         copy(carried[i], from);
       }
@@ -205,6 +234,7 @@ void Lowering::lowerFor(scf::ForOp op) {
       inits.push_back(scalar(init, op));
     }
   }
+  carriedLayouts_[op] = layouts;
   // Buffers allocated after this point die with the loop; everything is drained at
   // its end, so the allocator can hand their TSRAM out again.
   int64_t mark = next_;
@@ -229,10 +259,107 @@ void Lowering::lowerFor(scf::ForOp op) {
   } else {
     lowerPipelinedFor(op, *stepValue, loads, lb, ub, inits, scalarSlot, carried);
   }
-  for (auto [i, result] : llvm::enumerate(op.getResults()))
-    if (scalarSlot[i] < 0)
+  for (auto [i, result] : llvm::enumerate(op.getResults())) {
+    if (!std::holds_alternative<std::monostate>(layouts[i])) {
+      tiles_[result] = withCarriedBase(layouts[i], scalars_[result]);
+      scalars_.erase(result);
+    } else if (scalarSlot[i] < 0) {
       tiles_[result] = carried[i];
+    }
+  }
+  carriedLayouts_.erase(op);
   next_ = mark;
+}
+
+bool Lowering::advancesByUniform(scf::ForOp loop, unsigned i) {
+  // Each value of the yield's computation is the iter arg plus a uniform value (Self),
+  // a uniform value (the same in every element), or anything else; only Self keeps
+  // the strides the loop carries.
+  enum Kind { Self, Uniform, Other };
+  Value arg = loop.getRegionIterArgs()[i];
+  DenseMap<Value, Kind> memo;
+  std::function<Kind(Value)> kindOf = [&](Value v) -> Kind {
+    if (v == arg)
+      return Self;
+    if (auto it = memo.find(v); it != memo.end())
+      return it->second;
+    Kind k = Other;
+    Operation *def = v.getDefiningOp();
+    if (!isa<RankedTensorType>(v.getType())) {
+      k = Uniform; // a scalar
+    } else if (!def || !loop->isAncestor(def)) {
+      // A tile from outside the loop (or another iter arg): uniform when the lowering
+      // holds it as an index tile without strides.
+      auto it = tiles_.find(v);
+      auto *a = it == tiles_.end() ? nullptr : std::get_if<Affine>(&it->second);
+      k = a && llvm::all_of(a->strides, [](Value s) { return !s; }) ? Uniform : Other;
+    } else if (isa<arith::ConstantOp, tile::SplatOp>(def)) {
+      k = Uniform;
+    } else if (isa<tile::BroadcastOp, tile::ExpandDimsOp>(def)) {
+      k = kindOf(def->getOperand(0)) == Uniform ? Uniform : Other;
+    } else if (isa<arith::ExtSIOp, arith::TruncIOp>(def)) {
+      k = kindOf(def->getOperand(0));
+    } else if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def)) {
+      Kind x = kindOf(def->getOperand(0)), y = kindOf(def->getOperand(1));
+      if (x == Uniform && y == Uniform)
+        k = Uniform;
+      else if (isa<arith::AddIOp>(def) && ((x == Self && y == Uniform) || (x == Uniform && y == Self)))
+        k = Self;
+      else if (isa<arith::SubIOp>(def) && x == Self && y == Uniform)
+        k = Self;
+    }
+    memo[v] = k;
+    return k;
+  };
+  return kindOf(loop.getBody()->getTerminator()->getOperand(i)) == Self;
+}
+
+Info Lowering::withCarriedBase(const Info &layout, Value base) {
+  Info out = layout;
+  if (auto *p = std::get_if<PtrTile>(&out))
+    p->offsets.base = base;
+  else
+    std::get<Affine>(out).base = base;
+  return out;
+}
+
+Value Lowering::carriedBase(const Info &layout, Value value, Operation *loop) {
+  // Two values agree when they are the same register or the same constant (a null
+  // value is zero).
+  auto same = [&](Value x, Value y) {
+    if (x == y)
+      return true;
+    std::optional<int64_t> cx = x ? constOf(x) : std::optional<int64_t>(0);
+    std::optional<int64_t> cy = y ? constOf(y) : std::optional<int64_t>(0);
+    return cx && cy && *cx == *cy;
+  };
+  auto sameStrides = [&](const Affine &x, const Affine &y) {
+    if (x.strides.size() != y.strides.size())
+      return false;
+    for (auto [s, t] : llvm::zip(x.strides, y.strides))
+      if (!same(s, t))
+        return false;
+    return true;
+  };
+  // Refusals name the loop: the yield is no construct of the language.
+  Info now = info(value, loop);
+  if (auto *p = std::get_if<PtrTile>(&layout)) {
+    auto *q = std::get_if<PtrTile>(&now);
+    if (!q)
+      fail(loop, "a tile of pointers carried through a loop is yielded as " + describe(now));
+    if (q->elem != p->elem || !same(q->base, p->base) || !sameStrides(q->offsets, p->offsets))
+      fail(loop, "a tile of pointers carried through a loop keeps its base pointer and strides; advance it by "
+                  "a uniform offset (`ptrs + step`) rather than rebuilding it");
+    return q->offsets.base ? q->offsets.base : cst(0);
+  }
+  auto &a = std::get<Affine>(layout);
+  auto *q = std::get_if<Affine>(&now);
+  if (!q)
+    fail(loop, "an index tile carried through a loop is yielded as " + describe(now));
+  if (!sameStrides(*q, a))
+    fail(loop, "an index tile carried through a loop keeps its strides; add a uniform value to it rather than "
+                "rebuilding it");
+  return q->base ? q->base : cst(0);
 }
 
 void Lowering::lowerPipelinedFor(scf::ForOp op, int64_t step, ArrayRef<Operation *> loads, Value lb, Value ub,

@@ -1,6 +1,8 @@
 // The state of tegula-convert-tile-to-maia while it lowers one kernel, shared by the
-// files that lower shapes and arithmetic (TileToMaia.cpp), memory accesses
-// (MemoryAccess.cpp) and loops (Loops.cpp).
+// files that lower it: shapes and f32 arithmetic (TileToMaia.cpp), the typed vector
+// unit (TypedArithmetic.cpp), shape changes (Shapes.cpp), block accesses
+// (MemoryAccess.cpp), indexed accesses (IndexedAccess.cpp), debugging (Debug.cpp),
+// loops (Loops.cpp) and branches (Branches.cpp).
 #ifndef TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
 #define TEGULA_BACKENDS_MAIA_CONVERSION_LOWERING_H
 
@@ -26,6 +28,17 @@ class LoadOp;
 class AtomicRMWOp;
 class ReduceOp;
 class ScanOp;
+class DotOp;
+class ReduceWithOp;
+class ReshapeOp;
+class JoinOp;
+class SplitOp;
+class AddPtrOp;
+class GatherOp;
+class AtomicCASOp;
+class TransOp;
+class PrintOp;
+class AssertOp;
 } // namespace tegula::tile
 
 namespace tegula::maia::lowering {
@@ -89,6 +102,14 @@ struct PtrTile {
   Affine offsets; ///< in elements
   Type elem;
 };
+/// A tile of pointers whose offsets are data (a gather's or scatter's addresses):
+/// element i points at base + offsets[i] elements, `offsets` an i64 TSRAM buffer of the
+/// tile's shape.
+struct PtrData {
+  Value base; ///< HBM byte address
+  Buffer offsets;
+  Type elem;
+};
 struct Desc {
   Value base;
   SmallVector<Value> shape, strides;
@@ -102,8 +123,8 @@ struct FloatConst {
   Value bits = {};
 };
 using Info =
-    std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, ColBroadcast, Transposed, PtrTile, Desc,
-                 FloatConst>;
+    std::variant<std::monostate, Affine, Mask, Buffer, RowBroadcast, ColBroadcast, Transposed, PtrTile, PtrData,
+                 Desc, FloatConst>;
 
 struct LoweringError : std::runtime_error {
   Operation *op;
@@ -171,6 +192,8 @@ private:
       return "a transposed tile";
     if (std::holds_alternative<PtrTile>(i))
       return "a tile of pointers";
+    if (std::holds_alternative<PtrData>(i))
+      return "a tile of pointers offset by data";
     if (std::holds_alternative<Desc>(i))
       return "a descriptor";
     if (std::holds_alternative<FloatConst>(i))
@@ -399,6 +422,26 @@ private:
   /// A float function (math dialect) on the typed unit.
   void lowerTypedFunction(Operation *op);
   void lowerTypedReduce(tile::ReduceOp op);
+  void lowerReduceWith(tile::ReduceWithOp op);
+  /// A reshape: a new shape for the same row-major elements (Shapes.cpp).
+  void lowerReshape(tile::ReshapeOp op);
+  void lowerJoin(tile::JoinOp op);
+  void lowerSplit(tile::SplitOp op);
+  /// `trans` of a tile of rank above 2: batched transposes of the data.
+  void lowerPermute(tile::TransOp op);
+
+  // Debugging (Debug.cpp).
+  /// A new debug site: `what` at the op's source position.
+  int64_t debugSite(Operation *op, const std::string &what);
+  void lowerPrint(tile::PrintOp op);
+  void lowerAssert(tile::AssertOp op);
+  /// A reduction of `source` along `axis` (or to a scalar) into `result` by one row
+  /// operation; `widen` accumulates f16 and bf16 in f32.
+  void lowerRowReduction(Operation *red, Value source, Value result, int64_t axis, mir::TypedRowKind kind,
+                         bool widen);
+  /// A dot of a dtype the tensor unit does not take, as rank-1 updates on the vector
+  /// unit (slow: one command per step along K).
+  void lowerVectorDot(tile::DotOp op);
   void lowerScan(tile::ScanOp op);
   /// `buf` in f32 when it is f16 or bf16 (their reductions and scans accumulate in
   /// f32, as on the CPU), else itself.
@@ -419,11 +462,36 @@ private:
   };
   BlockAccess blockAccess(Operation *op, Value ptr, Value maskValue);
   void lowerLoadStore(Operation *op);
+  /// A load or store whose innermost dimension is not contiguous: a DMA per row.
+  void lowerStridedAccess(Operation *op, Value ptr, Value maskValue);
+  /// A masked load's `other` of `op`, a compile-time constant (0 when it has none).
+  double constantOther(Value other, Operation *op);
   /// A load through one pointer: an i32 or f32 word read into a register.
   void lowerScalarLoad(tile::LoadOp op);
   void lowerDesc(Operation *op);
   /// An atomic read-modify-write of a block or of one element: one DMA atomic.
   void lowerAtomic(tile::AtomicRMWOp op);
+
+  // Indexed accesses (IndexedAccess.cpp): pointers offset by data, masks of data.
+  /// `ptr + offset` where either side is data: pointers with i64 element offsets.
+  void lowerDataAddPtr(tile::AddPtrOp op);
+  /// A tile of pointers as base + i64 element offsets (index tiles made data).
+  PtrData pointerData(Value ptr, Operation *user);
+  /// Whether an access through `ptr` under `mask` needs an indexed DMA: its pointers
+  /// are offset by data, or its mask is not one of index comparisons.
+  bool needsIndexedAccess(Value ptr, Value mask, Operation *user);
+  /// `out` holding a masked load's `other`: a constant fill, or a copy of a tile.
+  void fillWithOther(const Buffer &out, Value other, Operation *op);
+  /// A load or store as one dma.gather or dma.scatter.
+  void lowerIndexedAccess(Operation *op, Value ptr, Value mask);
+  void lowerGather(tile::GatherOp op);
+  /// An atomic through pointers offset by data or under a data mask: one indexed atomic.
+  void lowerIndexedAtomic(tile::AtomicRMWOp op);
+  void lowerAtomicCas(tile::AtomicCASOp op);
+  /// Issues one indexed DMA (in an instance that stands in for a missing member of its
+  /// square, only the reads run).
+  void indexedDma(mir::IndexedKind kind, const PtrData &p, const Buffer &data, std::optional<Buffer> mask,
+                  ArrayRef<Buffer> reads, ArrayRef<Buffer> writes);
 
   OpBuilder &b_;
   int64_t tsram_;
@@ -463,6 +531,20 @@ private:
   Operation *current_ = nullptr;
   DenseMap<Value, Value> scalars_;
   DenseMap<Value, Info> tiles_;
+  /// Per loop being lowered: for each iter arg that is a tile of pointers or an index
+  /// tile, its layout (strides, pointee), whose varying base rides in a scalar iter
+  /// arg; monostate for the others.
+  DenseMap<Operation *, SmallVector<Info>> carriedLayouts_;
+  /// The kernel's debug sites, by number (set on the kernel as `maia.debug_sites`).
+  SmallVector<std::string> debugSites_;
+  /// Whether `loop` yields for its iter arg `i` the iter arg plus a uniform value (an
+  /// index tile advanced by a step keeps its strides and is carried symbolically).
+  bool advancesByUniform(scf::ForOp loop, unsigned i);
+  /// `layout` with its varying base set to `base`.
+  static Info withCarriedBase(const Info &layout, Value base);
+  /// The varying base of `value` yielded for a carried `layout` by `loop`; refuses a
+  /// value whose layout differs from it.
+  Value carriedBase(const Info &layout, Value value, Operation *loop);
 };
 
 

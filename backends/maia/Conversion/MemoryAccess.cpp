@@ -232,6 +232,76 @@ Lowering::BlockAccess Lowering::blockAccess(Operation *op, Value ptr, Value mask
   return access;
 }
 
+double Lowering::constantOther(Value o, Operation *op) {
+  if (!o)
+    return 0.0;
+  Info &oi = info(o, op);
+  if (auto *a = std::get_if<Affine>(&oi); a && llvm::all_of(a->strides, [](Value s) { return !s; })) {
+    std::optional<int64_t> c = a->base ? constOf(a->base) : std::optional<int64_t>(0);
+    if (!c)
+      fail(op, "`other` must be a compile-time constant");
+    return static_cast<double>(*c);
+  }
+  auto *c = std::get_if<FloatConst>(&oi);
+  if (!c || c->bits)
+    fail(op, "`other` must be a compile-time constant");
+  return c->value;
+}
+
+void Lowering::lowerStridedAccess(Operation *op, Value ptr, Value maskValue) {
+  // The innermost dimension is not contiguous (a stride other than 1, or one known only
+  // at run time): each row of the block is one DMA of one-element rows, `stride` apart
+  // in memory and dense in TSRAM. Slow (a command per block row, an element per DMA
+  // row), and exact.
+  auto type = cast<RankedTensorType>(ptr.getType());
+  PtrTile p = as<PtrTile>(ptr, op, "a tile of pointers");
+  const int64_t rank = type.getRank(), blockRows = rank == 2 ? type.getDimSize(0) : 1;
+  const int64_t blockCols = type.getShape().back(), esize = bytesOf(p.elem);
+  if (blockRows > 1 && (prefetchTarget_ || sharedFetch_))
+    fail(op, "a 2-D access whose innermost dimension is not contiguous is not lowered in a loop whose loads are "
+             "prefetched (it takes a DMA per row)");
+  if (blockRows > 256)
+    exceed(op, "a block of more than 256 rows whose innermost dimension is not contiguous takes a DMA per row; "
+               "use smaller blocks");
+  Value inner = p.offsets.strides[rank - 1] ? p.offsets.strides[rank - 1] : cst(0);
+  Value outer = rank == 2 ? p.offsets.strides[0] : Value();
+  Value rows = cst(blockRows), cols = cst(blockCols);
+  if (maskValue) {
+    Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
+    if (m.diagonal)
+      fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
+    if (rank == 2 && m.limits[0])
+      rows = min(rows, m.limits[0]);
+    if (m.limits[rank - 1])
+      cols = min(cols, m.limits[rank - 1]);
+  }
+  Value address = add(p.base, mul(p.offsets.base, cst(esize)));
+  const bool isLoad = isa<tile::LoadOp>(op);
+  Buffer buf;
+  if (isLoad) {
+    if (sharedFetch_ || sharedSource_.count(op))
+      fail(op, "an access whose innermost dimension is not contiguous is not shared through cluster SRAM");
+    buf = loadTarget(type.getShape(), p.elem, op);
+    if (maskValue)
+      fillIfPartial(buf, constantOther(cast<tile::LoadOp>(op).getOther(), op), rows, cols);
+  } else {
+    buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
+  }
+  for (int64_t r = 0; r < blockRows; ++r) {
+    Buffer row = buf;
+    row.offset += r * blockCols * esize;
+    row.shape = {blockCols, 1};
+    // Row r moves its columns when it lies inside the mask (rows - r >= 1), and no
+    // positive count otherwise (the DMA is then skipped).
+    Value count = min(cols, mul(min(sub(rows, cst(r)), cst(1)), cst(blockCols)));
+    count = isLoad ? guardRows(count, blockCols) : liveRows(count, blockCols);
+    Value rowAddress = r == 0 ? address : add(address, mul(mul(outer, cst(r)), cst(esize)));
+    dma(isLoad, row, cst(row.offset), rowAddress, inner, count, cst(1));
+  }
+  if (isLoad)
+    tiles_[op->getResult(0)] = buf;
+}
+
 void Lowering::lowerLoadStore(Operation *op) {
   bool isLoad = isa<tile::LoadOp>(op);
   if (isLoad && !isa<RankedTensorType>(op->getResult(0).getType()))
@@ -249,31 +319,22 @@ void Lowering::lowerLoadStore(Operation *op) {
   }
   Value ptr = op->getOperand(0);
   Value maskValue = isLoad ? cast<tile::LoadOp>(op).getMask() : cast<tile::StoreOp>(op).getMask();
+  if (needsIndexedAccess(ptr, maskValue, op))
+    return lowerIndexedAccess(op, ptr, maskValue);
   auto type = dyn_cast<RankedTensorType>(ptr.getType());
   if (!type || type.getRank() > 2)
     fail(op, "accesses of 1-D and 2-D tiles are lowered, not scalar stores or tiles of higher rank");
+  if (auto *p = std::get_if<PtrTile>(&info(ptr, op))) {
+    std::optional<int64_t> innermost = constOf(p->offsets.strides[type.getRank() - 1]);
+    if (!innermost || *innermost != 1)
+      return lowerStridedAccess(op, ptr, maskValue);
+  }
   BlockAccess access = blockAccess(op, ptr, maskValue);
   Value rowStride = access.rowStride, rows = access.rows, cols = access.cols, address = access.address;
   const int64_t rowsBlock = access.rowsBlock;
   if (isLoad) {
-    std::optional<double> other;
-    if (maskValue) {
-      other = 0.0;
-      if (Value o = cast<tile::LoadOp>(op).getOther()) {
-        Info &oi = info(o, op);
-        if (auto *a = std::get_if<Affine>(&oi); a && llvm::all_of(a->strides, [](Value s) { return !s; })) {
-          std::optional<int64_t> c = a->base ? constOf(a->base) : std::optional<int64_t>(0);
-          if (!c)
-            fail(op, "`other` must be a compile-time constant");
-          other = static_cast<double>(*c);
-        } else {
-          auto *c = std::get_if<FloatConst>(&oi);
-          if (!c || c->bits)
-            fail(op, "`other` must be a compile-time constant");
-          other = c->value;
-        }
-      }
-    }
+    std::optional<double> other =
+        maskValue ? std::optional<double>(constantOther(cast<tile::LoadOp>(op).getOther(), op)) : std::nullopt;
     tiles_[op->getResult(0)] = loadBlock(op, type.getShape(), access.elem, cst(0), address, rowStride, rows, cols, other);
   } else {
     Buffer buf = materialize(cast<tile::StoreOp>(op).getValue(), op);
@@ -292,9 +353,18 @@ void Lowering::lowerAtomic(tile::AtomicRMWOp op) {
   Value address, rowStride, rows = cst(1), cols = cst(1);
   Buffer value;
   if (auto type = dyn_cast<RankedTensorType>(op.getPtr().getType())) {
-    if (type.getRank() > 2)
-      fail(op, "atomics on 1-D and 2-D tiles are lowered");
+    if (needsIndexedAccess(op.getPtr(), op.getMask(), op))
+      return lowerIndexedAtomic(op);
+    if (auto *p = std::get_if<PtrTile>(&info(op.getPtr(), op))) {
+      std::optional<int64_t> innermost = constOf(p->offsets.strides.back());
+      if (type.getRank() > 2 || !innermost || *innermost != 1)
+        return lowerIndexedAtomic(op); // not a block of dense rows
+    }
     BlockAccess access = blockAccess(op, op.getPtr(), op.getMask());
+    // TSRAM rows are dense: a partial block's rows would start `cols` elements apart,
+    // so a 2-D block whose columns are masked goes element by element.
+    if (type.getRank() == 2 && !constOf(access.cols).has_value())
+      return lowerIndexedAtomic(op);
     address = access.address;
     rowStride = access.rowStride;
     rows = access.rows;
@@ -322,11 +392,6 @@ void Lowering::lowerAtomic(tile::AtomicRMWOp op) {
     b_.setInsertionPointToStart(branch.elseBlock());
     mir::SignalOp::create(b_, loc(), sem, 1);
     b_.setInsertionPointToStart(branch.thenBlock());
-    // TSRAM rows are dense: a partial block's rows start `cols` elements apart, so a
-    // 2-D block with columns masked off goes row by row.
-    if (value.shape.size() == 2 && !constOf(cols).has_value()) {
-      fail(op, "an atomic on a 2-D block whose columns are masked is not lowered (its TSRAM rows are not dense)");
-    }
     mir::DmaAtomicOp::create(b_, loc(), kind, value.elem, address, cst(value.offset), rows, rowBytes, farStride, sem);
   }
   tiles_[op.getResult()] = value;

@@ -222,33 +222,6 @@ void Lowering::lowerWidened(Operation *op) {
   }
 }
 
-void Lowering::lowerIf(scf::IfOp op) {
-  // `when` (and `if_else` without results): a branch of the control processor around
-  // the commands of each side. No command is pending as a side starts or ends, so the
-  // code after the branch sees one state whichever side ran.
-  if (op.getNumResults() != 0)
-    fail(op, "a branch that yields values (tiles or scalars chosen by a condition) is not lowered; `when` "
-             "without results is");
-  if (!reservedSems_.empty())
-    fail(op, "a branch inside a loop whose loads are prefetched is not lowered (the prefetches must stay pending "
-             "on both sides)");
-  Value condition = scalar(op.getCondition(), op);
-  drain();
-  auto set = arith::CmpIOp::create(b_, loc(), arith::CmpIPredicate::ne, condition, cst(0));
-  const bool hasElse = !op.getElseRegion().empty();
-  auto branch = scf::IfOp::create(b_, loc(), set, hasElse);
-  OpBuilder::InsertionGuard guard(b_);
-  auto lowerSide = [&](Block *from, Block *to) {
-    b_.setInsertionPoint(to->getTerminator());
-    for (Operation &inner : from->without_terminator())
-      lowerOp(&inner);
-    drain();
-  };
-  lowerSide(op.thenBlock(), branch.thenBlock());
-  if (hasElse)
-    lowerSide(op.elseBlock(), branch.elseBlock());
-}
-
 void Lowering::lowerOp(Operation *op) {
   loc_ = op->getLoc();
   current_ = op;
@@ -298,6 +271,11 @@ void Lowering::lowerOp(Operation *op) {
               : isa<arith::DivSIOp>(op)  ? Value(arith::DivSIOp::create(b_, loc(), a, c))
                                          : Value(arith::MinSIOp::create(b_, loc(), a, c));
     scalars_[op->getResult(0)] = r;
+    return;
+  }
+  if (isa<arith::MaxSIOp>(op) && !isTile(op->getResult(0))) { // a + c - min(a, c), exact modulo 2^64
+    Value a = scalar(op->getOperand(0), op), c = scalar(op->getOperand(1), op);
+    scalars_[op->getResult(0)] = sub(add(a, c), min(a, c));
     return;
   }
   if (isa<math::AbsIOp>(op) && !isTile(op->getResult(0))) { // -min(-x, x), wrapping as abs does
@@ -412,9 +390,10 @@ void Lowering::lowerOp(Operation *op) {
     if (isa<tile::PointerType>(src.getType()))
       tiles_[s.getResult()] = PtrTile{scalar(src, op), Affine{Value(), zeros},
                                       cast<tile::PointerType>(src.getType()).getPointeeType()};
-    else if (isa<FloatType>(src.getType())) {
+    else if (isa<FloatType>(src.getType()) || (tiles_.count(src) && std::holds_alternative<Buffer>(tiles_[src]))) {
       if (std::holds_alternative<Buffer>(info(src, op))) {
-        // A scalar computed by the vector unit (a reduction): every element a copy.
+        // A scalar computed by the vector unit (a reduction, a comparison of float
+        // scalars): every element a copy.
         Buffer one = std::get<Buffer>(info(src, op));
         Buffer out = allocate(type.getShape(), one.elem, op);
         typedRow(mir::TypedRowKind::Bcast, out, one, out.numel(), 1);
@@ -573,6 +552,8 @@ void Lowering::lowerOp(Operation *op) {
       scalars_[ap.getResult()] = add(scalar(ap.getPtr(), op), mul(off, cst(esize)));
       return;
     }
+    if (std::holds_alternative<PtrData>(info(ap.getPtr(), op)) || !std::holds_alternative<Affine>(info(ap.getOffset(), op)))
+      return lowerDataAddPtr(ap); // offsets of data: an indexed access
     PtrTile p = as<PtrTile>(ap.getPtr(), op, "a tile of pointers");
     Affine &o = as<Affine>(ap.getOffset(), op, "an index tile");
     p.offsets.base = add(p.offsets.base, o.base);
@@ -585,6 +566,10 @@ void Lowering::lowerOp(Operation *op) {
     return lowerLoadStore(op);
   if (auto atomic = dyn_cast<tile::AtomicRMWOp>(op))
     return lowerAtomic(atomic);
+  if (auto cas = dyn_cast<tile::AtomicCASOp>(op))
+    return lowerAtomicCas(cas);
+  if (auto gather = dyn_cast<tile::GatherOp>(op))
+    return lowerGather(gather);
   if (auto md = dyn_cast<tile::MakeDescOp>(op)) {
     Desc d;
     d.base = scalar(md.getBase(), op);
@@ -600,17 +585,28 @@ void Lowering::lowerOp(Operation *op) {
     return lowerDesc(op);
   if (auto scan = dyn_cast<tile::ScanOp>(op))
     return lowerScan(scan);
+  if (auto red = dyn_cast<tile::ReduceWithOp>(op))
+    return lowerReduceWith(red);
+  if (auto reshape = dyn_cast<tile::ReshapeOp>(op))
+    return lowerReshape(reshape);
+  if (auto join = dyn_cast<tile::JoinOp>(op))
+    return lowerJoin(join);
+  if (auto print = dyn_cast<tile::PrintOp>(op))
+    return lowerPrint(print);
+  if (auto check = dyn_cast<tile::AssertOp>(op))
+    return lowerAssert(check);
+  if (auto split = dyn_cast<tile::SplitOp>(op))
+    return lowerSplit(split);
   if (auto tr = dyn_cast<tile::TransOp>(op)) {
     if (tr.getSrc().getType().getRank() != 2)
-      fail(op, "only 2-D tiles are transposed");
+      return lowerPermute(tr);
     tiles_[tr.getResult()] = Transposed{materialize(tr.getSrc(), op)};
     return;
   }
   if (auto dot = dyn_cast<tile::DotOp>(op)) {
     auto aType = dot.getA().getType();
     if (!aType.getElementType().isBF16())
-      fail(op, "the tensor unit multiplies bf16 tiles, and dots of other dtypes on the vector unit are not "
-               "lowered yet");
+      return lowerVectorDot(dot); // the tensor unit takes bf16 only
     // B given transposed (stored [N, K]) is read as such by mma.t.
     std::optional<Buffer> bTransposed;
     if (auto *t = std::get_if<Transposed>(&info(dot.getB(), op)))
@@ -726,6 +722,12 @@ void Lowering::lowerKernel(func::FuncOp src, func::FuncOp dst) {
   }
   for (Operation &op : src.getBody().front())
     lowerOp(&op);
+  if (!debugSites_.empty()) {
+    SmallVector<Attribute> sites;
+    for (const std::string &site : debugSites_)
+      sites.push_back(b_.getStringAttr(site));
+    dst->setAttr(mir::kDebugSitesAttrName, b_.getArrayAttr(sites));
+  }
 }
 
 } // namespace tegula::maia::lowering

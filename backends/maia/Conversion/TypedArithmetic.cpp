@@ -9,6 +9,8 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include <cmath>
+
 using namespace mlir;
 namespace tile = tegula::tile;
 
@@ -137,26 +139,47 @@ static Buffer rowOf(const Buffer &buf, int64_t r) {
 }
 
 Buffer Lowering::materializeAffine(const Affine &a, ArrayRef<int64_t> shape, Type elem, Operation *user) {
-  // base + s_r * r + s_c * c: a fill (uniform rows) or an iota (unit column stride) per
-  // row, its start computed on the control processor. A tall tile takes as many
-  // commands as it has rows.
-  if (shape.size() > 2)
-    fail(user, "index tiles of rank above 2 are not made data");
+  // base + sum_d s_d * i_d, row by row (a row is the last axis; the leading axes of any
+  // rank are flattened): a fill (uniform rows), an iota (unit column stride) or a fill
+  // plus the column steps (any other stride) per row, its start computed on the
+  // control processor. A tall tile takes as many commands as it has rows.
+  const int rank = static_cast<int>(shape.size());
+  const int64_t cols = shape.empty() ? 1 : shape.back();
+  int64_t rows = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    rows *= shape[d];
   Value colStride = shape.empty() ? Value() : a.strides.back();
-  if (colStride && constOf(colStride) != std::optional<int64_t>(1))
-    fail(user, "an index tile is made data when it steps by 1 or 0 along its columns; this one steps by another "
-               "amount");
+  std::optional<int64_t> unit = colStride ? constOf(colStride) : std::optional<int64_t>(0);
   Buffer out = allocate(shape, elem, user);
-  const int64_t rows = shape.size() == 2 ? shape[0] : 1;
+  // The column steps c * stride, for a stride other than 0 and 1.
+  std::optional<Buffer> steps;
+  if (!unit || (*unit != 0 && *unit != 1)) {
+    steps = allocate({cols}, elem, user);
+    Buffer stride = allocate({cols}, elem, user);
+    int32_t sem = begin({}, {*steps});
+    mir::TypedIotaOp::create(b_, loc(), elem, cst(steps->offset), cst(0), cst(cols), sem);
+    typedFill(stride, colStride);
+    typedBinary(mir::TypedKind::Mul, *steps, *steps, stride);
+  }
   Value base = a.base ? a.base : cst(0);
   for (int64_t r = 0; r < rows; ++r) {
-    Buffer row = shape.empty() ? out : rowOf(out, r);
-    Value start = shape.size() == 2 && a.strides[0] ? add(base, mul(a.strides[0], cst(r))) : base;
+    Buffer row = out;
+    row.shape = {cols};
+    row.offset = out.offset + r * cols * bytesOf(elem);
+    Value start = base;
+    for (int64_t d = rank - 2, left = r; d >= 0; --d) {
+      const int64_t index = left % shape[d];
+      left /= shape[d];
+      if (index != 0)
+        start = add(start, mul(a.strides[d], cst(index)));
+    }
     int32_t sem = begin({}, {row});
-    if (colStride)
-      mir::TypedIotaOp::create(b_, loc(), elem, cst(row.offset), start, cst(row.numel()), sem);
+    if (unit && *unit == 1)
+      mir::TypedIotaOp::create(b_, loc(), elem, cst(row.offset), start, cst(cols), sem);
     else
-      mir::TypedFillOp::create(b_, loc(), elem, cst(row.offset), start, cst(row.numel()), sem);
+      mir::TypedFillOp::create(b_, loc(), elem, cst(row.offset), start, cst(cols), sem);
+    if (steps)
+      typedBinary(mir::TypedKind::Add, row, row, *steps);
   }
   return out;
 }
@@ -165,21 +188,28 @@ Buffer Lowering::materializeMask(const Mask &m, ArrayRef<int64_t> shape, Operati
   // Row r keeps the columns c < limit(r) = min(column limit, the diagonal's d + r, and
   // cols or 0 as r is below the row limit or not). Each row gets c - limit(r) by one
   // iota; one comparison with zero makes the mask.
-  if (shape.size() > 2)
-    fail(user, "masks of rank above 2 are not made data");
+  // The leading axes of a tile of rank above 2 are flattened into rows, each bounded
+  // by its own limit.
   auto i32 = b_.getI32Type();
-  const int64_t cols = shape.empty() ? 1 : shape.back(), rows = shape.size() == 2 ? shape[0] : 1;
+  const int rank = static_cast<int>(shape.size());
+  const int64_t cols = shape.empty() ? 1 : shape.back();
+  int64_t rows = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    rows *= shape[d];
   SmallVector<int64_t> flat{rows * cols};
   Buffer offsets = allocate(flat, i32, user), zero = allocate(flat, i32, user);
-  const int rank = static_cast<int>(shape.size());
   for (int64_t r = 0; r < rows; ++r) {
     Value limit = cst(cols);
     if (rank >= 1 && m.limits[rank - 1])
       limit = min(limit, m.limits[rank - 1]);
-    if (rank == 2 && m.limits[0]) {
-      // cols when r < row limit, else 0: min(max(rowLimit - r, 0), 1) * cols.
-      Value left = sub(m.limits[0], cst(r));
-      Value positive = sub(cst(0), min(sub(cst(0), left), cst(0)));
+    for (int64_t d = rank - 2, left = r; d >= 0; --d) {
+      const int64_t index = left % shape[d];
+      left /= shape[d];
+      if (!m.limits[d])
+        continue;
+      // cols when the index is below its limit, else 0: min(max(limit - index, 0), 1) * cols.
+      Value room = sub(m.limits[d], cst(index));
+      Value positive = sub(cst(0), min(sub(cst(0), room), cst(0)));
       limit = min(limit, mul(min(positive, cst(1)), cst(cols)));
     }
     if (m.diagonal)
@@ -267,7 +297,22 @@ Buffer Lowering::materializeScalar(Value v, Operation *user) {
 
 bool Lowering::lowerScalarOnVectorUnit(Operation *op) {
   // Float scalars the vector unit computed (reductions to a scalar) stay in TSRAM as
-  // one-element buffers; arithmetic on them is one-element vector commands.
+  // one-element buffers; arithmetic on them is one-element vector commands. A
+  // comparison of float scalars is a one-byte mask held the same way (the control
+  // processor has no float arithmetic).
+  if (auto cmp = dyn_cast<arith::CmpFOp>(op); cmp && !isTile(cmp.getResult())) {
+    std::optional<Relation> rel = relationOf(op);
+    if (!rel)
+      fail(op, "this comparison's predicate (unordered or ordered-not-equal) is not lowered");
+    Buffer lhs = materializeScalar(op->getOperand(rel->swap ? 1 : 0), op);
+    Buffer rhs = materializeScalar(op->getOperand(rel->swap ? 0 : 1), op);
+    Buffer out = allocate({}, b_.getI1Type(), op);
+    int32_t sem = begin({lhs, rhs}, {out});
+    mir::TypedBinaryOp::create(b_, loc(), rel->kind, lhs.elem, cst(out.offset), cst(lhs.offset), cst(rhs.offset),
+                               cst(1), sem);
+    tiles_[cmp.getResult()] = out;
+    return true;
+  }
   if (op->getNumResults() != 1 || isTile(op->getResult(0)) || !isa<FloatType>(op->getResult(0).getType()))
     return false;
   auto held = [&](Value v) {
@@ -282,7 +327,45 @@ bool Lowering::lowerScalarOnVectorUnit(Operation *op) {
   const bool floatCast = isa<arith::ExtFOp, arith::TruncFOp>(op);
   const bool function = isa<math::ExpOp, math::LogOp, math::SqrtOp, math::RsqrtOp, math::ErfOp, math::TanhOp,
                             math::SinOp, math::CosOp, math::Exp2Op, math::Log2Op, math::AbsFOp>(op);
-  if (!llvm::any_of(op->getOperands(), held) && !castNotToF32 && !floatCast && !function)
+  // Arithmetic on compile-time float scalars is folded: the operation in f64 on the
+  // operands, rounded once to the type (as the typed unit rounds it).
+  auto constant = [&](Value v) -> const FloatConst * {
+    auto it = tiles_.find(v);
+    auto *c = it == tiles_.end() ? nullptr : std::get_if<FloatConst>(&it->second);
+    return c && !c->bits ? c : nullptr;
+  };
+  if (op->getNumOperands() >= 1 && llvm::all_of(op->getOperands(), constant) &&
+      (floatKind(op) || isa<arith::NegFOp>(op))) {
+    double x = constant(op->getOperand(0))->value;
+    double value = -x;
+    if (auto kind = floatKind(op)) {
+      double y = constant(op->getOperand(1))->value;
+      switch (*kind) {
+      case mir::TypedKind::Add: value = x + y; break;
+      case mir::TypedKind::Sub: value = x - y; break;
+      case mir::TypedKind::Mul: value = x * y; break;
+      case mir::TypedKind::Div: value = x / y; break;
+      case mir::TypedKind::Max: value = std::fmax(x, y); break;
+      default: value = std::fmin(x, y); break;
+      }
+    }
+    APFloat f(value);
+    bool lost;
+    f.convert(cast<FloatType>(elem).getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    tiles_[result] = FloatConst{f.convertToDouble(), elem};
+    return true;
+  }
+  // Float scalars known at run time (arguments, or constants next to them) are
+  // computed there too.
+  auto runtimeFloat = [&](Value v) {
+    auto it = tiles_.find(v);
+    auto *c = it == tiles_.end() ? nullptr : std::get_if<FloatConst>(&it->second);
+    return c && c->bits;
+  };
+  const bool arithmetic = isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp, arith::MaxNumFOp,
+                              arith::MinNumFOp, arith::NegFOp>(op);
+  if (!llvm::any_of(op->getOperands(), held) && !(arithmetic && llvm::any_of(op->getOperands(), runtimeFloat)) &&
+      !castNotToF32 && !floatCast && !function)
     return false;
   if (floatCast || castNotToF32) {
     auto known = tiles_.find(op->getOperand(0));
@@ -332,10 +415,16 @@ bool Lowering::lowerScalarOnVectorUnit(Operation *op) {
     return true;
   }
   if (auto select = dyn_cast<arith::SelectOp>(op)) {
-    // c ? x : y with a control-processor condition: the condition filled into a byte.
+    // c ? x : y with a control-processor condition (filled into a byte) or a condition
+    // the vector unit holds (a comparison of float scalars).
     Buffer x = materializeScalar(select.getTrueValue(), op), y = materializeScalar(select.getFalseValue(), op);
-    Buffer mask = allocate({}, b_.getI1Type(), op);
-    typedFill(mask, scalar(select.getCondition(), op));
+    Buffer mask;
+    if (held(select.getCondition())) {
+      mask = std::get<Buffer>(tiles_[select.getCondition()]);
+    } else {
+      mask = allocate({}, b_.getI1Type(), op);
+      typedFill(mask, scalar(select.getCondition(), op));
+    }
     Buffer out = allocate({}, elem, op);
     int32_t sem = begin({mask, x, y}, {out});
     mir::TypedSelectOp::create(b_, loc(), elem, cst(out.offset), cst(mask.offset), cst(x.offset), cst(y.offset),
@@ -513,25 +602,66 @@ void Lowering::lowerTypedFunction(Operation *op) {
 }
 
 void Lowering::lowerTypedReduce(tile::ReduceOp red) {
-  // Along the columns (axis 1) one row reduction; along the rows (axis 0) a transpose
-  // first. f16 and bf16 accumulate in f32 and are rounded once at the end.
-  auto type = red.getSrc().getType();
-  const int64_t axis = static_cast<int32_t>(red.getAxis());
-  Type elem = type.getElementType();
   mir::TypedRowKind kind;
   switch (red.getKind()) {
   case tile::ReduceKind::Sum: kind = mir::TypedRowKind::Sum; break;
   case tile::ReduceKind::Max: kind = mir::TypedRowKind::Max; break;
   case tile::ReduceKind::Min: kind = mir::TypedRowKind::Min; break;
-  default: fail(red, "`argmax` and `argmin` are not lowered (they need the index of each row's extremum)");
+  case tile::ReduceKind::ArgMax: kind = mir::TypedRowKind::ArgMax; break;
+  case tile::ReduceKind::ArgMin: kind = mir::TypedRowKind::ArgMin; break;
   }
-  Buffer src = widenedForAccumulation(materializeAs(red.getSrc(), red), red);
+  // f16 and bf16 sums accumulate in f32 and are rounded once at the end, as on the CPU.
+  lowerRowReduction(red, red.getSrc(), red.getResult(), red.getAxis(), kind, /*widen=*/true);
+}
+
+void Lowering::lowerReduceWith(tile::ReduceWithOp red) {
+  // A combine function that is one operation of the row unit on its two elements (a
+  // sum, maxNum or min) is that reduction, combined in the tile's own dtype as the
+  // function says. Others would need the function applied column by column.
+  Block &body = red.getCombiner().front();
+  auto yield = cast<tile::YieldOp>(body.getTerminator());
+  std::optional<mir::TypedRowKind> kind;
+  if (body.getNumArguments() == 2 && yield.getValues().size() == 1 && body.getOperations().size() == 2) {
+    Operation &only = body.front();
+    Value x = body.getArgument(0), y = body.getArgument(1);
+    bool onBoth = only.getNumOperands() == 2 && only.getNumResults() == 1 && yield.getValues()[0] == only.getResult(0) &&
+                  ((only.getOperand(0) == x && only.getOperand(1) == y) ||
+                   (only.getOperand(0) == y && only.getOperand(1) == x));
+    if (onBoth && isa<arith::AddFOp, arith::AddIOp>(only))
+      kind = mir::TypedRowKind::Sum;
+    else if (onBoth && isa<arith::MaxNumFOp, arith::MaxSIOp>(only))
+      kind = mir::TypedRowKind::Max;
+    else if (onBoth && isa<arith::MinNumFOp, arith::MinSIOp>(only))
+      kind = mir::TypedRowKind::Min;
+  }
+  if (!kind)
+    fail(red, "a combine function is lowered when it is one `+`, `maximum` or `minimum` of its two elements; "
+              "others are not lowered yet");
+  lowerRowReduction(red, red.getSrc(), red.getResult(), red.getAxis(), *kind, /*widen=*/false);
+}
+
+void Lowering::lowerRowReduction(Operation *red, Value source, Value result, int64_t axis, mir::TypedRowKind kind,
+                                 bool widen) {
+  // Along the columns (axis 1) one row reduction; along the rows (axis 0) a transpose
+  // first.
+  auto type = cast<RankedTensorType>(source.getType());
+  Type elem = type.getElementType();
+  if (type.getRank() > 2)
+    fail(red, "reductions are lowered for tiles of rank 1 or 2 only");
+  // argmax and argmin compare in the tile's own dtype and yield i32 columns.
+  const bool isArg = kind == mir::TypedRowKind::ArgMax || kind == mir::TypedRowKind::ArgMin;
+  Buffer src = materializeAs(source, red);
+  if (!isArg && widen)
+    src = widenedForAccumulation(src, red);
+  Type outElem = isArg ? b_.getI32Type() : src.elem;
+  auto finish = [&](const Buffer &out) {
+    tiles_[result] = isArg || src.elem == elem ? out : typedConvert(out, elem, red);
+  };
   if (type.getRank() == 1) {
     // To a scalar: one row, held as a one-element buffer (a scalar of the vector unit).
-    Buffer out = allocate({}, src.elem, red);
+    Buffer out = allocate({}, outElem, red);
     typedRow(kind, out, src, type.getDimSize(0), 1);
-    tiles_[red.getResult()] = src.elem == elem ? out : typedConvert(out, elem, red);
-    return;
+    return finish(out);
   }
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
   if (axis == 0) {
@@ -540,9 +670,46 @@ void Lowering::lowerTypedReduce(tile::ReduceOp red) {
     src = transposed;
     std::swap(rows, cols);
   }
-  Buffer out = allocate({rows}, src.elem, red);
+  Buffer out = allocate({rows}, outElem, red);
   typedRow(kind, out, src, cols, rows);
-  tiles_[red.getResult()] = src.elem == elem ? out : typedConvert(out, elem, red);
+  finish(out);
+}
+
+void Lowering::lowerVectorDot(tile::DotOp dot) {
+  // acc[M,N] += A[M,K] B[K,N] as K rank-1 updates: column k of A (row k of A's
+  // transpose) times row k of B. Operands narrower than the accumulator (f16, i8) are
+  // widened to it first; their products are exact there, as on the CPU.
+  auto aType = dot.getA().getType(), bType = dot.getB().getType();
+  auto accType = dot.getAcc().getType();
+  Type accElem = accType.getElementType();
+  const int64_t m = aType.getDimSize(0), k = aType.getDimSize(1), n = bType.getDimSize(1);
+  auto widened = [&](Buffer buf) { return buf.elem == accElem ? buf : typedConvert(buf, accElem, dot); };
+  Buffer b;
+  if (auto *t = std::get_if<Transposed>(&info(dot.getB(), dot))) {
+    Buffer stored = t->buffer; // [N, K]
+    b = allocate({k, n}, stored.elem, dot);
+    typedRow(mir::TypedRowKind::Trans, b, stored, k, n);
+  } else {
+    b = materializeAs(dot.getB(), dot);
+  }
+  b = widened(b);
+  Buffer a = widened(materializeAs(dot.getA(), dot));
+  Buffer at = allocate({k, m}, accElem, dot);
+  typedRow(mir::TypedRowKind::Trans, at, a, k, m);
+  Buffer acc = materializeAs(dot.getAcc(), dot);
+  // In place only when nothing else reads the old value (as for the tensor unit).
+  if (!dot.getAcc().hasOneUse() || dot.getAcc().getParentBlock() != dot->getBlock()) {
+    Buffer fresh = allocate(acc.shape, acc.elem, dot);
+    copy(fresh, acc);
+    acc = fresh;
+  }
+  for (int64_t step = 0; step < k; ++step) {
+    Buffer column = rowOf(at, step), row = rowOf(b, step);
+    int32_t sem = begin({acc, column, row}, {acc});
+    mir::TypedGerOp::create(b_, loc(), accElem, cst(acc.offset), cst(column.offset), cst(row.offset), cst(n),
+                            cst(m), sem);
+  }
+  tiles_[dot.getResult()] = acc;
 }
 
 void Lowering::lowerScan(tile::ScanOp scan) {

@@ -5,6 +5,8 @@
 #include "tegula/runtime/error.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -46,6 +48,26 @@ struct Staging {
       hbm.free(a);
   }
 };
+
+/// What the launch's dbg.print commands handed to the host, one line per element, as
+/// the CPU prints device_print: the program instance, the site and the element.
+void print_debug_log(const SimStats &stats, const KernelInfo &info) {
+  for (const DebugPrint &print : stats.prints) {
+    const std::string site = print.site >= 0 && static_cast<size_t>(print.site) < info.sites.size()
+                                 ? info.sites[print.site]
+                                 : "debug site " + std::to_string(print.site);
+    const size_t count = print.floating ? print.reals.size() : print.integers.size();
+    for (size_t i = 0; i < count; ++i) {
+      std::printf("[program (%" PRId64 ",%" PRId64 ",%" PRId64 ")] %s [%zu] = ", print.program[0], print.program[1],
+                  print.program[2], site.c_str(), i);
+      if (print.floating)
+        std::printf("%.9g\n", print.reals[i]);
+      else
+        std::printf("%" PRId64 "\n", print.integers[i]);
+    }
+  }
+  std::fflush(stdout);
+}
 
 /// `device` may be null: the buffers' own device is used, or a fresh machine (the
 /// default description, or TEGULA_MAIA_MACHINE's) when every buffer is host memory.
@@ -103,7 +125,11 @@ void launch_on_simulator(const Kernel &kernel, const Grid &grid, std::span<const
                                               "; Maia takes integer and f32 scalars");
     }
   }
-  SimStats stats = sim.run(*program_of(kernel), {grid.x, grid.y, grid.z}, values);
+  SimOptions options;
+  options.kernel_name = info.name;
+  options.debug_sites = info.sites;
+  SimStats stats = sim.run(*program_of(kernel), {grid.x, grid.y, grid.z}, values, options);
+  print_debug_log(stats, info);
   for (auto [i, address] : copies) {
     Buffer *buffer = args[i].buffer();
     std::memcpy(buffer->data(), sim.hbm().host(address, buffer->bytes()), buffer->bytes());

@@ -55,6 +55,13 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::DmaMax, "dma.max", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
       {Opcode::DmaMin, "dma.min", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
       {Opcode::DmaXchg, "dma.xchg", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaGather, "dma.gather", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaScatter, "dma.scatter", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaAddX, "dma.add.x", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaMaxX, "dma.max.x", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaMinX, "dma.min.x", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaXchgX, "dma.xchg.x", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
+      {Opcode::DmaCasX, "dma.cas.x", Unit::Dma, "rd,ra,rb,rc,re,type,sem"},
 
       // rd C, ra A, rb B, rc M, re N, imm K.
       {Opcode::Mma, "mma", Unit::Ttu, "rd,ra,rb,rc,re,imm,sem"},
@@ -128,6 +135,9 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::VtScanMax, "vt.scanmax", Unit::Tvp, "rd,ra,rc,re,type,sem"},
       {Opcode::VtScanMin, "vt.scanmin", Unit::Tvp, "rd,ra,rc,re,type,sem"},
       {Opcode::VtRowRev, "vt.rowrev", Unit::Tvp, "rd,ra,rc,re,type,sem"},
+      {Opcode::VtRowArgMax, "vt.rowargmax", Unit::Tvp, "rd,ra,rc,re,type,sem"},
+      {Opcode::VtRowArgMin, "vt.rowargmin", Unit::Tvp, "rd,ra,rc,re,type,sem"},
+      {Opcode::VtGer, "vt.ger", Unit::Tvp, "rd,ra,rb,rc,re,type,sem"},
       {Opcode::VtExp, "vt.exp", Unit::Tvp, "rd,ra,rc,type,sem"},
       {Opcode::VtLog, "vt.log", Unit::Tvp, "rd,ra,rc,type,sem"},
       {Opcode::VtSqrt, "vt.sqrt", Unit::Tvp, "rd,ra,rc,type,sem"},
@@ -139,6 +149,8 @@ const std::vector<OpcodeInfo> &opcode_table() {
       {Opcode::VtCos, "vt.cos", Unit::Tvp, "rd,ra,rc,type,sem"},
       {Opcode::VtExp2, "vt.exp2", Unit::Tvp, "rd,ra,rc,type,sem"},
       {Opcode::VtLog2, "vt.log2", Unit::Tvp, "rd,ra,rc,type,sem"},
+      {Opcode::DbgPrint, "dbg.print", Unit::Tvp, "ra,rb,rc,type,sem"},
+      {Opcode::DbgAssert, "dbg.assert", Unit::Tvp, "ra,rb,rc,sem"},
   };
   return table;
 }
@@ -157,7 +169,8 @@ const OpcodeInfo *opcode_info(Opcode opcode) {
 ImmForm imm_form(Opcode opcode) {
   if (opcode == Opcode::VtCvt)
     return ImmForm::Conversion;
-  if ((opcode >= Opcode::VtAdd && opcode <= Opcode::VtLog2) || (opcode >= Opcode::DmaAdd && opcode <= Opcode::DmaXchg))
+  if ((opcode >= Opcode::VtAdd && opcode <= Opcode::VtLog2) || (opcode >= Opcode::DmaAdd && opcode <= Opcode::DmaCasX) ||
+      opcode == Opcode::DbgPrint)
     return ImmForm::Type;
   return ImmForm::Number;
 }

@@ -17,15 +17,6 @@ std::string range_text(uint64_t begin, uint64_t end) {
   return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
 }
 
-/// A dense TSRAM range, checked against the tile's SRAM size.
-TsramRange tsram_range(uint64_t begin, uint64_t bytes, bool write, const MachineSpec &spec, const char *what) {
-  uint64_t end = begin + bytes;
-  if (end < begin || end > spec.tsram_bytes)
-    throw Fault(std::string(what) + " TSRAM " + range_text(begin, end) + " lies outside the tile's " +
-                std::to_string(spec.tsram_bytes) + " bytes");
-  return {begin, end, write};
-}
-
 /// Rows of a strided TSRAM region, each checked.
 void tsram_rows(std::vector<TsramRange> &out, uint64_t base, uint64_t rows, uint64_t row_bytes, uint64_t stride,
                 bool write, const MachineSpec &spec, const char *what) {
@@ -94,6 +85,14 @@ float bf16_at(const uint8_t *base, uint64_t index) {
 
 } // namespace
 
+TsramRange tsram_range(uint64_t begin, uint64_t bytes, bool write, const MachineSpec &spec, const char *what) {
+  uint64_t end = begin + bytes;
+  if (end < begin || end > spec.tsram_bytes)
+    throw Fault(std::string(what) + " TSRAM " + range_text(begin, end) + " lies outside the tile's " +
+                std::to_string(spec.tsram_bytes) + " bytes");
+  return {begin, end, write};
+}
+
 /// The vector ops on re rows of rc elements (the others take rc elements).
 bool is_matrix_op(Opcode op) {
   return (op >= Opcode::VRowMax && op <= Opcode::VRowDiv) || (op >= Opcode::VRowMul && op <= Opcode::VFillTail);
@@ -104,6 +103,8 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
     return plan_typed_vector(ins, ops, spec);
   if (is_dma_atomic(ins.opcode))
     return plan_dma_atomic(ins, ops, spec, hbm);
+  if (is_indexed_dma(ins.opcode))
+    return plan_indexed_dma(ins, ops, spec);
   CommandPlan plan;
   // Element counts of the vector unit: rc elements, or re rows of rc.
   if (ins.opcode >= Opcode::VAdd && ins.opcode <= Opcode::VFillTail) {
@@ -214,6 +215,16 @@ CommandPlan plan_command(const Instruction &ins, const Operands &ops, const Mach
     plan.cycles = vector_cycles(ops.e * ops.c, 1, spec);
     return plan;
   }
+  case Opcode::DbgPrint:
+  case Opcode::DbgAssert: {
+    // The elements (or mask bytes) are read when the command finishes.
+    const uint64_t size = ins.opcode == Opcode::DbgPrint ? elem_bytes(static_cast<ElemType>(ops.imm)) : 1;
+    if (ops.c == 0 || ops.c > (uint64_t{1} << 32))
+      throw Fault("debug command of " + std::to_string(static_cast<int64_t>(ops.c)) + " elements is out of range");
+    plan.tsram.push_back(tsram_range(ops.a, ops.c * size, false, spec, "debug operand"));
+    plan.cycles = vector_cycles(ops.c, 1, spec);
+    return plan;
+  }
   case Opcode::VFillTail:
     // The whole matrix counts as written: which words the tail covers is data.
     plan.tsram.push_back(tsram_range(ops.d, ops.e * ops.c * 4, true, spec, "matrix result"));
@@ -229,6 +240,8 @@ void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram
     return execute_typed_vector(ins, ops, tsram);
   if (is_dma_atomic(ins.opcode))
     return execute_dma_atomic(ins, ops, tsram, hbm);
+  if (is_indexed_dma(ins.opcode))
+    return execute_indexed_dma(ins, ops, tsram, hbm);
   switch (ins.opcode) {
   case Opcode::DmaIn:
   case Opcode::DmaOut: {

@@ -41,6 +41,9 @@ struct Fault : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A dense TSRAM range, checked against the tile's SRAM size (a Fault naming `what`).
+TsramRange tsram_range(uint64_t begin, uint64_t bytes, bool write, const MachineSpec &spec, const char *what);
+
 /// Checks the command against TSRAM, CSRAM and HBM and works out its accesses and cost.
 CommandPlan plan_command(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
 
@@ -53,6 +56,15 @@ void execute_typed_vector(const Instruction &ins, const Operands &ops, uint8_t *
 bool is_dma_atomic(Opcode op);
 CommandPlan plan_dma_atomic(const Instruction &ins, const Operands &ops, const MachineSpec &spec, Hbm &hbm);
 void execute_dma_atomic(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm);
+/// An element of a typed array as a double (floats) or an integer (sign- or
+/// zero-extended), for the debug commands (typed_vector.cpp).
+double element_float(const uint8_t *base, uint64_t index, ElemType type);
+int64_t element_int(const uint8_t *base, uint64_t index, ElemType type);
+
+/// The indexed DMAs (dma.gather, dma.scatter, dma.add.x ... dma.cas.x, typed_vector.cpp).
+bool is_indexed_dma(Opcode op);
+CommandPlan plan_indexed_dma(const Instruction &ins, const Operands &ops, const MachineSpec &spec);
+void execute_indexed_dma(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm);
 
 /// Applies the command to TSRAM, the cluster's CSRAM and HBM (functional runs only).
 void execute_command(const Instruction &ins, const Operands &ops, uint8_t *tsram, uint8_t *csram, Hbm &hbm);

@@ -103,6 +103,8 @@ private:
   void step(TileState &tile, double now);
   void start_command(TileState &tile, int u, double now);
   void complete_command(TileState &tile, int u, double now);
+  /// dbg.print and dbg.assert, which need the instance and the run's options.
+  void debug_command(const TileState &tile, const Command &cmd);
   void advance_dma(double from, double to);
   /// Bytes per cycle of every tile's running DMA at time `at` (0 while in latency).
   std::vector<double> dma_rates(double at) const;
@@ -415,6 +417,36 @@ void Run::arrive_at_barrier(TileState &tile, double now) {
   }
 }
 
+void Run::debug_command(const TileState &tile, const Command &cmd) {
+  const int64_t site = static_cast<int64_t>(cmd.ops.b);
+  const std::array<int64_t, 3> program = {tile.pid[0], tile.pid[1], tile.pid[2]};
+  const uint8_t *data = tile.tsram.data() + cmd.ops.a;
+  if (cmd.ins.opcode == Opcode::DbgPrint) {
+    DebugPrint print{site, program, false, {}, {}};
+    const ElemType type = static_cast<ElemType>(cmd.ins.imm);
+    print.floating = elem_is_float(type);
+    for (uint64_t i = 0; i < cmd.ops.c; ++i) {
+      if (print.floating)
+        print.reals.push_back(element_float(data, i, type));
+      else
+        print.integers.push_back(element_int(data, i, type));
+    }
+    stats_.prints.push_back(std::move(print));
+    return;
+  }
+  for (uint64_t i = 0; i < cmd.ops.c; ++i) {
+    if (data[i] != 0)
+      continue;
+    const bool named = site >= 0 && static_cast<size_t>(site) < options_.debug_sites.size();
+    throw Error(ErrorCode::AssertionFailed,
+                "kernel '" + options_.kernel_name + "': " +
+                    (named ? options_.debug_sites[site] : "assertion at debug site " + std::to_string(site)) +
+                    " failed in program (" + std::to_string(program[0]) + "," + std::to_string(program[1]) + "," +
+                    std::to_string(program[2]) + ") at element " + std::to_string(i) + " (" +
+                    describe(tile, cmd.pc) + ")");
+  }
+}
+
 void Run::complete_command(TileState &tile, int u, double now) {
   UnitState &unit = tile.units[u];
   Command cmd = std::move(unit.queue.front());
@@ -429,10 +461,14 @@ void Run::complete_command(TileState &tile, int u, double now) {
         cluster.csram.assign(spec_.csram_bytes, 0);
       csram = cluster.csram.data();
     }
-    try {
-      execute_command(cmd.ins, cmd.ops, tile.tsram.data(), csram, hbm_);
-    } catch (const Fault &f) { // a fault of the data (an integer division by zero)
-      fault(tile, cmd.pc, f.what());
+    if (cmd.ins.opcode == Opcode::DbgPrint || cmd.ins.opcode == Opcode::DbgAssert) {
+      debug_command(tile, cmd);
+    } else {
+      try {
+        execute_command(cmd.ins, cmd.ops, tile.tsram.data(), csram, hbm_);
+      } catch (const Fault &f) { // a fault of the data (an integer division by zero)
+        fault(tile, cmd.pc, f.what());
+      }
     }
   }
   UnitStats &s = u == 0 ? stats_.dma : u == 1 ? stats_.ttu : stats_.tvp;

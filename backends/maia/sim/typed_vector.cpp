@@ -212,7 +212,12 @@ int64_t float_to_int(double v, ElemType to) {
   return static_cast<int64_t>(t);
 }
 
-bool is_row_op(Opcode op) { return op >= Opcode::VtRowBcast && op <= Opcode::VtRowRev; }
+bool is_row_op(Opcode op) { return op >= Opcode::VtRowBcast && op <= Opcode::VtGer; }
+bool reduces_rows(Opcode op) {
+  return op == Opcode::VtRowSum || op == Opcode::VtRowMax || op == Opcode::VtRowMin || op == Opcode::VtRowArgMax ||
+         op == Opcode::VtRowArgMin;
+}
+bool is_arg_row_op(Opcode op) { return op == Opcode::VtRowArgMax || op == Opcode::VtRowArgMin; }
 bool is_function(Opcode op) { return op >= Opcode::VtExp && op <= Opcode::VtLog2; }
 
 /// `v` rounded to the type and read back (a float step of a row reduction or scan).
@@ -261,10 +266,50 @@ void execute_row_op(Opcode op, const Operands &ops, ElemType t, uint8_t *tsram) 
   const uint64_t rows = ops.e, cols = ops.c;
   const int size = elem_bytes(t);
   const uint8_t *a = tsram + ops.a;
-  const bool reduces = op == Opcode::VtRowSum || op == Opcode::VtRowMax || op == Opcode::VtRowMin;
-  std::vector<uint8_t> out((reduces ? rows : rows * cols) * size);
+  const bool reduces = reduces_rows(op);
+  std::vector<uint8_t> out(is_arg_row_op(op) ? rows * 4 : (reduces ? rows : rows * cols) * size);
   auto element = [&](uint64_t index) { return a + index * size; };
   switch (op) {
+  case Opcode::VtGer: {
+    const uint8_t *b = tsram + ops.b, *c = tsram + ops.d;
+    for (uint64_t r = 0; r < rows; ++r)
+      for (uint64_t j = 0; j < cols; ++j) {
+        const uint64_t i = r * cols + j;
+        if (elem_is_float(t))
+          write_float(out.data(), i, t, std::fma(read_float(a, r, t), read_float(b, j, t), read_float(c, i, t)));
+        else
+          write_int(out.data(), i, t,
+                    static_cast<int64_t>(static_cast<uint64_t>(read_int(c, i, t)) +
+                                         static_cast<uint64_t>(read_int(a, r, t)) *
+                                             static_cast<uint64_t>(read_int(b, j, t))));
+      }
+    break;
+  }
+  case Opcode::VtRowArgMax:
+  case Opcode::VtRowArgMin: {
+    const bool max = op == Opcode::VtRowArgMax;
+    for (uint64_t r = 0; r < rows; ++r) {
+      uint64_t best = 0;
+      for (uint64_t j = 1; j < cols; ++j) {
+        const uint64_t i = r * cols + j, at = r * cols + best;
+        bool better;
+        if (elem_is_float(t)) {
+          double x = read_float(a, i, t), y = read_float(a, at, t);
+          better = max ? x > y : x < y; // false when either is NaN
+        } else if (elem_is_unsigned(t)) {
+          uint64_t x = static_cast<uint64_t>(read_int(a, i, t)), y = static_cast<uint64_t>(read_int(a, at, t));
+          better = max ? x > y : x < y;
+        } else {
+          int64_t x = read_int(a, i, t), y = read_int(a, at, t);
+          better = max ? x > y : x < y;
+        }
+        if (better)
+          best = j;
+      }
+      write_int(out.data(), r, ElemType::I32, static_cast<int64_t>(best));
+    }
+    break;
+  }
   case Opcode::VtRowBcast:
     for (uint64_t r = 0; r < rows; ++r)
       for (uint64_t c = 0; c < cols; ++c)
@@ -329,11 +374,7 @@ CommandPlan plan_typed_vector(const Instruction &ins, const Operands &ops, const
   if (n > (uint64_t{1} << 40))
     throw Fault("element count " + std::to_string(n) + " is out of range");
   auto range = [&](uint64_t begin, uint64_t bytes, bool write, const char *what) {
-    uint64_t end = begin + bytes;
-    if (end < begin || end > spec.tsram_bytes)
-      throw Fault(std::string(what) + " TSRAM [" + std::to_string(begin) + ", " + std::to_string(end) +
-                  ") lies outside the tile's " + std::to_string(spec.tsram_bytes) + " bytes");
-    plan.tsram.push_back({begin, end, write});
+    plan.tsram.push_back(tsram_range(begin, bytes, write, spec, what));
   };
   int cost = 1; // cycles per group of lanes
   if (ins.opcode == Opcode::VtCvt) {
@@ -357,11 +398,15 @@ CommandPlan plan_typed_vector(const Instruction &ins, const Operands &ops, const
       if (static_cast<int64_t>(rows) < 0 || rows > (uint64_t{1} << 20) || n > (uint64_t{1} << 20))
         throw Fault("row operation of " + std::to_string(static_cast<int64_t>(rows)) + " x " + std::to_string(n) +
                     " is out of range");
-      const bool reduces =
-          ins.opcode == Opcode::VtRowSum || ins.opcode == Opcode::VtRowMax || ins.opcode == Opcode::VtRowMin;
+      const bool reduces = reduces_rows(ins.opcode);
       const uint64_t whole = rows * n * elem_bytes(t), vector = rows * elem_bytes(t);
-      range(ops.a, ins.opcode == Opcode::VtRowBcast ? vector : whole, false, "matrix operand");
-      range(ops.d, reduces ? vector : whole, true, "matrix result");
+      const bool vectorIn = ins.opcode == Opcode::VtRowBcast || ins.opcode == Opcode::VtGer;
+      range(ops.a, vectorIn ? vector : whole, false, "matrix operand");
+      if (ins.opcode == Opcode::VtGer) {
+        range(ops.b, n * elem_bytes(t), false, "vector operand");
+        range(ops.d, whole, false, "matrix accumulator");
+      }
+      range(ops.d, is_arg_row_op(ins.opcode) ? rows * 4 : reduces ? vector : whole, true, "matrix result");
       uint64_t groups = (rows * n + spec.tvp_lanes - 1) / spec.tvp_lanes;
       plan.cycles = static_cast<double>(groups * (elem_bytes(t) == 8 ? 2 : 1) + spec.tvp_latency_cycles);
       return plan;
@@ -523,6 +568,104 @@ void execute_dma_atomic(const Instruction &ins, const Operands &ops, uint8_t *ts
         write_int(f, i, t, next);
         write_int(n, i, t, old);
       }
+    }
+  }
+}
+
+double element_float(const uint8_t *base, uint64_t index, ElemType type) { return read_float(base, index, type); }
+int64_t element_int(const uint8_t *base, uint64_t index, ElemType type) { return read_int(base, index, type); }
+
+bool is_indexed_dma(Opcode op) { return op >= Opcode::DmaGather && op <= Opcode::DmaCasX; }
+
+namespace {
+/// HBM bytes an indexed element costs: one sector, however small the element.
+constexpr uint64_t kSectorBytes = 32;
+} // namespace
+
+CommandPlan plan_indexed_dma(const Instruction &ins, const Operands &ops, const MachineSpec &spec) {
+  CommandPlan plan;
+  const ElemType t = type_of(ins.imm);
+  const uint64_t n = ops.c, size = elem_bytes(t);
+  if (static_cast<int64_t>(n) <= 0 || n > (uint64_t{1} << 32))
+    throw Fault("indexed DMA of " + std::to_string(static_cast<int64_t>(n)) + " elements is out of range");
+  const Opcode op = ins.opcode;
+  const uint64_t tsramData = op == Opcode::DmaGather ? ops.d : ops.a;
+  if ((tsramData | ops.b | (ins.re ? ops.e : 0)) & kCsramWindow)
+    throw Fault("indexed DMAs act between TSRAM and HBM only");
+  auto range = [&](uint64_t begin, uint64_t bytes, bool write, const char *what) {
+    plan.tsram.push_back(tsram_range(begin, bytes, write, spec, what));
+  };
+  range(ops.b, n * 8, false, "offsets");
+  if (ins.re != 0)
+    range(ops.e, n, false, "mask");
+  const uint64_t dataBytes = (op == Opcode::DmaCasX ? 2 : 1) * n * size;
+  if (op != Opcode::DmaGather)
+    range(tsramData, dataBytes, false, "indexed DMA source");
+  if (op != Opcode::DmaScatter)
+    range(tsramData, op == Opcode::DmaCasX ? n * size : dataBytes, true, "indexed DMA destination");
+  plan.uses_hbm = true;
+  plan.dma_bytes = n * std::max(size, kSectorBytes);
+  if (op != Opcode::DmaScatter)
+    plan.hbm_read = n * size;
+  if (op != Opcode::DmaGather)
+    plan.hbm_written = n * size;
+  return plan;
+}
+
+void execute_indexed_dma(const Instruction &ins, const Operands &ops, uint8_t *tsram, Hbm &hbm) {
+  // Each element's address is checked as it is reached: the offsets are data, known
+  // only when the command runs.
+  const ElemType t = type_of(ins.imm);
+  const Opcode op = ins.opcode;
+  const uint64_t n = ops.c, size = elem_bytes(t);
+  const uint64_t base = op == Opcode::DmaGather ? ops.a : ops.d;
+  uint8_t *near = tsram + (op == Opcode::DmaGather ? ops.d : ops.a);
+  const uint8_t *offsets = tsram + ops.b, *mask = ins.re ? tsram + ops.e : nullptr;
+  const std::string mnemonic(opcode_info(op)->mnemonic);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (mask && !mask[i])
+      continue;
+    const int64_t off = read_int(offsets, i, ElemType::I64);
+    if (off < -(int64_t{1} << 40) || off > (int64_t{1} << 40))
+      throw Fault(mnemonic + " element " + std::to_string(i) + ": offset " + std::to_string(off) +
+                  " is out of range");
+    const uint64_t address = base + static_cast<uint64_t>(off) * size;
+    if (!hbm.find(address, size))
+      throw Fault(mnemonic + " element " + std::to_string(i) + ": HBM [" + std::to_string(address) +
+                  ", " + std::to_string(address + size) + ") is not inside an allocation");
+    uint8_t *far = hbm.host(address, size);
+    switch (op) {
+    case Opcode::DmaGather: std::memcpy(near + i * size, far, size); break;
+    case Opcode::DmaScatter: std::memcpy(far, near + i * size, size); break;
+    case Opcode::DmaCasX: {
+      uint8_t *compare = near + i * size;
+      const uint8_t *value = near + (n + i) * size;
+      uint8_t old[8];
+      std::memcpy(old, far, size);
+      if (std::memcmp(old, compare, size) == 0)
+        std::memcpy(far, value, size);
+      std::memcpy(compare, old, size);
+      break;
+    }
+    default:
+      if (elem_is_float(t)) {
+        double old = read_float(far, 0, t), x = read_float(near, i, t);
+        double next = op == Opcode::DmaAddX   ? old + x
+                      : op == Opcode::DmaMaxX ? std::fmax(old, x)
+                      : op == Opcode::DmaMinX ? std::fmin(old, x)
+                                              : x;
+        write_float(far, 0, t, next);
+        write_float(near, i, t, old);
+      } else {
+        int64_t old = read_int(far, 0, t), x = read_int(near, i, t);
+        int64_t next = op == Opcode::DmaAddX ? static_cast<int64_t>(static_cast<uint64_t>(old) + static_cast<uint64_t>(x))
+                       : op == Opcode::DmaMaxX ? std::max(old, x)
+                       : op == Opcode::DmaMinX ? std::min(old, x)
+                                               : x;
+        write_int(far, 0, t, next);
+        write_int(near, i, t, old);
+      }
+      break;
     }
   }
 }

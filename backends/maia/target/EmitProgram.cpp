@@ -80,7 +80,20 @@ private:
         end = std::max(end, end_[parent]);
     extend(v, end);
   }
-  void allocate();
+  /// Assigns registers by linear scan. Out of registers, it fails with a diagnostic
+  /// when `lastTry`, and otherwise only sets outOfRegisters_.
+  void allocate(bool lastTry);
+  bool outOfRegisters_ = false;
+  /// Forgets the numbering, intervals and registers, for another try.
+  void resetAllocation() {
+    index_.clear();
+    end_.clear();
+    intervals_.clear();
+    defined_.clear();
+    registers_.clear();
+    counter_ = 0;
+    outOfRegisters_ = false;
+  }
   // Emission.
   uint8_t reg(Value v, Operation *user);
   void emit(Region &region);
@@ -123,7 +136,7 @@ void Emitter::number(Region &region) {
   }
 }
 
-void Emitter::allocate() {
+void Emitter::allocate(bool lastTry) {
   // Uses: a value lives to its last use; a use inside a loop (or an if inside one)
   // defined outside it lives to that loop's end.
   for (auto &[op, at] : index_) {
@@ -170,6 +183,10 @@ void Emitter::allocate() {
       active.erase(active.begin());
     }
     if (free.empty()) {
+      if (!lastTry) {
+        outOfRegisters_ = true;
+        return;
+      }
       Operation *at = v.getDefiningOp() ? v.getDefiningOp() : v.getParentRegion()->getParentOp();
       return fail(at, "more than " + std::to_string(kAllocatable) + " scalars are live here; the control processor has " +
                           std::to_string(kAllocatable) + " allocatable registers");
@@ -427,7 +444,7 @@ void Emitter::emit(Operation *op) {
                       static_cast<int32_t>(m.getK())},
                      op));
   if (isa<mir::TypedBinaryOp, mir::TypedSelectOp, mir::TypedConvertOp, mir::TypedFillOp, mir::TypedIotaOp,
-          mir::TypedRowOp, mir::TypedUnaryOp, mir::DmaAtomicOp>(op))
+          mir::TypedRowOp, mir::TypedGerOp, mir::TypedUnaryOp, mir::DmaAtomicOp, mir::DmaIndexedOp, mir::DebugPrintOp, mir::DebugAssertOp>(op))
     return emitTyped(op);
   if (auto l = dyn_cast<mir::LoadWordOp>(op))
     return void(push({Opcode::Ldw, r(l.getResult()), r(l.getAddress()), 0, 0, 0, 0, 0}, op));
@@ -489,8 +506,13 @@ void Emitter::emitTyped(Operation *op) {
   } else if (auto v = dyn_cast<mir::TypedRowOp>(op)) {
     static const Opcode codes[] = {Opcode::VtRowBcast, Opcode::VtRowSum,  Opcode::VtRowMax,
                                    Opcode::VtRowMin,   Opcode::VtTrans,   Opcode::VtScanSum,
-                                   Opcode::VtScanMax,  Opcode::VtScanMin, Opcode::VtRowRev};
+                                   Opcode::VtScanMax,  Opcode::VtScanMin, Opcode::VtRowRev,
+                                   Opcode::VtRowArgMax, Opcode::VtRowArgMin};
     push({codes[static_cast<int>(v.getKind())], r(v.getDst()), r(v.getSrc()), 0, r(v.getCols()), r(v.getRows()),
+          sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::TypedGerOp>(op)) {
+    push({Opcode::VtGer, r(v.getAcc()), r(v.getLhs()), r(v.getRhs()), r(v.getCols()), r(v.getRows()),
           sem(v.getSem()), typeImm(v.getElem())},
          op);
   } else if (auto v = dyn_cast<mir::TypedUnaryOp>(op)) {
@@ -505,6 +527,20 @@ void Emitter::emitTyped(Operation *op) {
     push({codes[static_cast<int>(v.getKind())], r(v.getHbm()), r(v.getTsram()), r(v.getRows()), r(v.getRowBytes()),
           r(v.getHbmStride()), sem(v.getSem()), typeImm(v.getElem())},
          op);
+  } else if (auto v = dyn_cast<mir::DmaIndexedOp>(op)) {
+    static const Opcode codes[] = {Opcode::DmaGather, Opcode::DmaScatter, Opcode::DmaAddX, Opcode::DmaMaxX,
+                                   Opcode::DmaMinX,   Opcode::DmaXchgX,   Opcode::DmaCasX};
+    const bool gather = v.getKind() == mir::IndexedKind::Gather;
+    uint8_t hbm = r(v.getHbm()), tsram = r(v.getTsram());
+    push({codes[static_cast<int>(v.getKind())], gather ? tsram : hbm, gather ? hbm : tsram, r(v.getOffsets()),
+          r(v.getCount()), v.getMask() ? r(v.getMask()) : uint8_t{0}, sem(v.getSem()), typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::DebugPrintOp>(op)) {
+    push({Opcode::DbgPrint, 0, r(v.getSrc()), r(v.getSite()), r(v.getCount()), 0, sem(v.getSem()),
+          typeImm(v.getElem())},
+         op);
+  } else if (auto v = dyn_cast<mir::DebugAssertOp>(op)) {
+    push({Opcode::DbgAssert, 0, r(v.getMask()), r(v.getSite()), r(v.getCount()), 0, sem(v.getSem()), 0}, op);
   } else if (auto v = dyn_cast<mir::TypedIotaOp>(op)) {
     push({Opcode::VtIota, r(v.getDst()), r(v.getStart()), 0, r(v.getCount()), 0, sem(v.getSem()),
           typeImm(v.getElem())},
@@ -548,10 +584,11 @@ bool isRematerializable(Operation *op) {
 }
 
 /// The ops that compute `v` from rematerializable leaves, operands first, or nothing
-/// when that takes more than `budget` ops or reaches anything else.
+/// when that takes more than `budget` ops or reaches anything else. Values of `loop`
+/// (when given) are leaves.
 bool collectTree(Value v, Region *loop, llvm::SetVector<Operation *> &tree, int budget) {
   Operation *def = v.getDefiningOp();
-  if (!def || loop->isAncestor(def->getParentRegion()) || tree.contains(def))
+  if (!def || (loop && loop->isAncestor(def->getParentRegion())) || tree.contains(def))
     return true; // a block argument, a value of the loop itself, or one rebuilt already
   if (!isRematerializable(def) || static_cast<int>(tree.size()) >= budget)
     return false;
@@ -574,6 +611,20 @@ void rebuildAtUses(ArrayRef<OpOperand *> uses, Region *keep, int budget) {
     for (Operation *op : tree)
       map.map(op->getResult(0), b.clone(*op, map)->getResult(0));
     use->set(map.lookup(use->get()));
+  }
+}
+
+/// Removes the rematerializable ops left without uses, then their operands' definitions.
+void eraseDeadRematerializable(func::FuncOp func) {
+  for (bool changed = true; changed;) {
+    SmallVector<Operation *> dead;
+    func.walk([&](Operation *op) {
+      if (isRematerializable(op) && op->use_empty())
+        dead.push_back(op);
+    });
+    changed = !dead.empty();
+    for (Operation *op : dead)
+      op->erase();
   }
 }
 
@@ -618,16 +669,27 @@ void rematerializeInLoops(func::FuncOp func) {
     rebuildAtUses(uses, &loop.getRegion(), kBudget);
   }
   // Originals that lost all their uses, and then their operands' definitions.
-  for (bool changed = true; changed;) {
-    SmallVector<Operation *> dead;
-    func.walk([&](Operation *op) {
-      if (isRematerializable(op) && op->use_empty())
-        dead.push_back(op);
-    });
-    changed = !dead.empty();
-    for (Operation *op : dead)
-      op->erase();
-  }
+  eraseDeadRematerializable(func);
+}
+
+/// When the scalars live at once outnumber the registers: every use of a value that
+/// address arithmetic computes (from argument reads, program ids and integer ops) gets
+/// its own copy of that computation, right before it, so that no such value stays live
+/// between its uses. It costs control-processor instructions, so it is the fallback.
+void rematerializeAtEveryUse(func::FuncOp func) {
+  constexpr int kBudget = 40; // ops per rebuilt value
+  SmallVector<OpOperand *> uses;
+  func.walk([&](Operation *user) {
+    if (isa<scf::YieldOp>(user))
+      return; // a yielded value must dominate the yield as it is
+    for (OpOperand &use : user->getOpOperands()) {
+      Operation *def = use.get().getDefiningOp();
+      if (def && isRematerializable(def) && !isa<arith::ConstantOp>(def))
+        uses.push_back(&use);
+    }
+  });
+  rebuildAtUses(uses, nullptr, kBudget);
+  eraseDeadRematerializable(func);
 }
 
 FailureOr<Program> Emitter::run(func::FuncOp func) {
@@ -638,7 +700,14 @@ FailureOr<Program> Emitter::run(func::FuncOp func) {
   rematerializeInLoops(func);
   sinkConstants(func);
   number(func.getBody());
-  allocate();
+  allocate(/*lastTry=*/false);
+  if (outOfRegisters_ && !failed_) {
+    resetAllocation();
+    rematerializeAtEveryUse(func);
+    sinkConstants(func);
+    number(func.getBody());
+    allocate(/*lastTry=*/true);
+  }
   if (failed_)
     return failure();
   if (func->hasAttr(mir::kClusterSquaresAttrName))

@@ -9,6 +9,9 @@
 #include "tegula/maia/machine.h"
 #include "tegula/runtime/error.h"
 
+#include "dialects/maia/IR/MaiaDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace tegula::maia {
@@ -71,7 +74,7 @@ public:
     mlir::FailureOr<Program> program = emit_program(module);
     if (mlir::failed(program))
       return mlir::failure();
-    return Kernel(info, std::make_shared<const ProgramExecutable>(std::move(*program)));
+    return Kernel(with_debug_sites(module, info), std::make_shared<const ProgramExecutable>(std::move(*program)));
   }
   mlir::FailureOr<std::string> emit(mlir::ModuleOp module, const std::string &kind,
                                     const KernelInfo &) const override {
@@ -88,6 +91,16 @@ public:
   }
 
 private:
+  /// The text of the kernel's debug sites (device_print, device_assert), which the
+  /// driver names in what it prints and in a failed assertion.
+  static KernelInfo with_debug_sites(mlir::ModuleOp module, KernelInfo info) {
+    module.walk([&](mlir::func::FuncOp f) {
+      if (auto sites = f->getAttrOfType<mlir::ArrayAttr>(tegula::maia::ir::kDebugSitesAttrName))
+        for (mlir::Attribute site : sites)
+          info.sites.push_back(mlir::cast<mlir::StringAttr>(site).str());
+    });
+    return info;
+  }
   MaiaOptions options_;
   TargetDescription description_;
 };

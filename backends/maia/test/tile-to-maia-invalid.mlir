@@ -2,38 +2,43 @@
 
 // A refusal names the construct as the language writes it, says whether the machine
 // cannot compute it or the lowering does not yet, and why, at the construct's op.
-func.func @f32_dot(%a: !tile.ptr<f32>, %n: i32) attributes {tile.kernel} {
+func.func @cas_one_pointer(%a: !tile.ptr<i32>) attributes {tile.kernel} {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
-  %d = tile.make_desc %a, shape [%n, %n], strides [%n, %c1] : !tile.ptr<f32> -> !tile.desc<16x16xf32>
-  %t = tile.desc_load %d[%c0, %c0] : !tile.desc<16x16xf32> -> tensor<16x16xf32>
-  %acc = arith.constant dense<0.0> : tensor<16x16xf32>
-  // expected-error @+1 {{`dot` of f32 tiles: not lowered to Maia yet: the tensor unit multiplies bf16 tiles, and dots of other dtypes on the vector unit are not lowered yet}}
-  %r = tile.dot %t, %t, %acc : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
+  // expected-error @+1 {{`atomic_cas` of i32 scalars: not lowered to Maia yet: a compare-and-swap through one pointer is not lowered; use a tile of one element}}
+  %old = tile.atomic_cas %a, %c0, %c1 : !tile.ptr<i32>, i32
   return
 }
 
 // -----
 
-// A gather has no structured access to turn into a DMA.
-func.func @gather(%a: !tile.ptr<f32>, %i: !tile.ptr<i32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  // expected-error @+1 {{a gather (`load` through pointers that are not a block) of f32 tiles: not lowered to Maia yet: no lowering is written for 'tile.gather'}}
-  %g = tile.gather %a[%r] : !tile.ptr<f32>, tensor<16xi32> -> tensor<16xf32>
+// A scan of a tile of rank 3 says which ranks are lowered.
+func.func @scan3d(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 64 : tensor<64xi32>
+  %p = tile.splat %a : tensor<64x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+  %v = tile.load %q : tensor<64x!tile.ptr<f32>> -> tensor<64xf32>
+  %t = tile.reshape %v : tensor<64xf32> -> tensor<4x4x4xf32>
+  // expected-error @+1 {{a scan (`cumsum`, `cummax`, ...) of f32 tiles: not lowered to Maia yet: scans of tiles of rank 1 or 2 are lowered}}
+  %s = tile.scan sum %t {axis = 2 : i32} : tensor<4x4x4xf32>
   return
 }
 
 // -----
 
-// Columns that are not contiguous cannot be one DMA row.
-func.func @strided(%a: !tile.ptr<f32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %c2 = arith.constant dense<2> : tensor<16xi32>
-  %s = arith.muli %r, %c2 : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
-  %q = tile.addptr %p, %s : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
-  // expected-error @+1 {{`load` of f32 tiles: not lowered to Maia yet: the innermost dimension of this access is not contiguous}}
-  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
+// A tile of pointers yielded with other strides than it entered with is refused at
+// its loop, naming what to do instead.
+func.func @pointer_loop_restrided(%a: !tile.ptr<f32>, %K: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = tile.range 0 to 8 : tensor<8xi32>
+  %ap = tile.splat %a : tensor<8x!tile.ptr<f32>>
+  %p0 = tile.addptr %ap, %r : tensor<8x!tile.ptr<f32>>, tensor<8xi32>
+  // expected-error @+1 {{a `range` loop: not lowered to Maia yet: a tile of pointers carried through a loop keeps its base pointer and strides; advance it by a uniform offset (`ptrs + step`) rather than rebuilding it}}
+  %pn = scf.for %k = %c0 to %K step %c1 iter_args(%p = %p0) -> (tensor<8x!tile.ptr<f32>>) : i32 {
+    %p2 = tile.addptr %p, %r : tensor<8x!tile.ptr<f32>>, tensor<8xi32>
+    scf.yield %p2 : tensor<8x!tile.ptr<f32>>
+  }
   return
 }
 
@@ -53,14 +58,19 @@ func.func @repeated_rows(%a: !tile.ptr<f32>) attributes {tile.kernel} {
 
 // -----
 
-// An op with no lowering is named as the language writes it, with its dtype.
-func.func @join(%a: !tile.ptr<f32>) attributes {tile.kernel} {
+// A combine function of more than one operation is refused, naming what is lowered.
+func.func @combiner_two_ops(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kernel} {
   %r = tile.range 0 to 16 : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
-  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
-  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
-  // expected-error @+1 {{`join` of f32 tiles: not lowered to Maia yet: no lowering is written for 'tile.join'}}
-  %j = tile.join %v, %v : tensor<16xf32> -> tensor<16x2xf32>
+  %xp = tile.splat %x : tensor<16x!tile.ptr<f32>>
+  %xq = tile.addptr %xp, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %t = tile.load %xq : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
+  // expected-error @+1 {{`reduce` with a combine function of f32 tiles: not lowered to Maia yet: a combine function is lowered when it is one `+`, `maximum` or `minimum` of its two elements; others are not lowered yet}}
+  %s = tile.reduce_with %t {axis = 0 : i32} : tensor<16xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %p = arith.mulf %a, %b : f32
+    %q = arith.addf %p, %a : f32
+    tile.yield %q : f32
+  }
   return
 }
 
@@ -80,28 +90,33 @@ func.func @float_compare_unordered(%a: !tile.ptr<f32>) attributes {tile.kernel} 
 
 // -----
 
-// A reduction kind the row operations lack says which and why.
-func.func @argmax(%a: !tile.ptr<i32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<i32>>
-  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
-  %v = tile.load %q : tensor<16x!tile.ptr<i32>> -> tensor<16xi32>
-  // expected-error @+1 {{a reduction (`sum`, `max`, `min`, `argmax`, `argmin`) of i32 tiles: not lowered to Maia yet: `argmax` and `argmin` are not lowered (they need the index of each row's extremum)}}
-  %s = tile.reduce argmax %v {axis = 0 : i32} : tensor<16xi32> -> i32
+// A reduction of a tile of rank 3 says which ranks are lowered.
+func.func @reduce3d(%a: !tile.ptr<i32>) attributes {tile.kernel} {
+  %r = tile.range 0 to 64 : tensor<64xi32>
+  %p = tile.splat %a : tensor<64x!tile.ptr<i32>>
+  %q = tile.addptr %p, %r : tensor<64x!tile.ptr<i32>>, tensor<64xi32>
+  %v = tile.load %q : tensor<64x!tile.ptr<i32>> -> tensor<64xi32>
+  %t = tile.reshape %v : tensor<64xi32> -> tensor<4x4x4xi32>
+  // expected-error @+1 {{a reduction (`sum`, `max`, `min`, `argmax`, `argmin`) of i32 tiles: not lowered to Maia yet: reductions are lowered for tiles of rank 1 or 2 only}}
+  %s = tile.reduce sum %t {axis = 2 : i32} : tensor<4x4x4xi32> -> tensor<4x4xi32>
   return
 }
 
 // -----
 
-// A load masked by data (not by index comparisons) is a gather, and says what it got.
-func.func @data_masked_load(%a: !tile.ptr<f32>) attributes {tile.kernel} {
-  %r = tile.range 0 to 16 : tensor<16xi32>
-  %p = tile.splat %a : tensor<16x!tile.ptr<f32>>
-  %q = tile.addptr %p, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
-  %v = tile.load %q : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>
-  %m = arith.cmpf olt, %v, %v : tensor<16xf32>
-  // expected-error @+1 {{a masked `load` of f32 tiles: not lowered to Maia yet: it needs a mask of index comparisons here, and this operand is a data tile}}
-  %w = tile.load %q, %m : tensor<16x!tile.ptr<f32>> -> tensor<16xf32>, tensor<16xi1>
+// A branch yielding a float scalar says how to write it instead.
+func.func @branch_float_scalar(%a: !tile.ptr<f32>, %flag: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %one = arith.constant 1.0 : f32
+  %two = arith.constant 2.0 : f32
+  %cond = arith.cmpi sgt, %flag, %c0 : i32
+  // expected-error @+1 {{a branch yielding a float scalar is not lowered; yield it as a tile of one element}}
+  %v = scf.if %cond -> (f32) {
+    scf.yield %one : f32
+  } else {
+    scf.yield %two : f32
+  }
+  tile.store %a, %v : !tile.ptr<f32>, f32
   return
 }
 

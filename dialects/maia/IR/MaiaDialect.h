@@ -21,6 +21,9 @@ inline constexpr llvm::StringLiteral kKernelAttrName = "maia.kernel";
 /// Unit attribute on a Maia kernel whose program runs on 2x2 squares of the grid, one
 /// per cluster group (tegula::maia::GridMapping::ClusterSquares).
 inline constexpr llvm::StringLiteral kClusterSquaresAttrName = "maia.cluster_squares";
+/// Array of strings on a Maia kernel: the text of each debug site its dbg.print and
+/// dbg.assert name by number (device_print, device_assert).
+inline constexpr llvm::StringLiteral kDebugSitesAttrName = "maia.debug_sites";
 } // namespace tegula::maia::ir
 
 #endif

@@ -262,7 +262,8 @@ def Maia_TypedRowKind : I32EnumAttr<"TypedRowKind", "typed row operation", [
     I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
     I32EnumAttrCase<"Trans", 4, "trans">, I32EnumAttrCase<"ScanSum", 5, "scansum">,
     I32EnumAttrCase<"ScanMax", 6, "scanmax">, I32EnumAttrCase<"ScanMin", 7, "scanmin">,
-    I32EnumAttrCase<"Rev", 8, "rev">]> {
+    I32EnumAttrCase<"Rev", 8, "rev">, I32EnumAttrCase<"ArgMax", 9, "argmax">,
+    I32EnumAttrCase<"ArgMin", 10, "argmin">]> {
   let cppNamespace = "::tegula::maia::ir";
 }
 
@@ -272,10 +273,21 @@ def Maia_TypedRowOp : Maia_Op<"vt.row", [MemoryEffects<[MemRead, MemWrite]>]> {
     `bcast`: dst[r*cols + c] = src[r]. `sum`/`max`/`min`: dst[r] = the reduction of
     row r in column order. `trans`: dst (cols x rows) = src transposed. `scansum`,
     `scanmax`, `scanmin`: inclusive scans along each row. `rev`: each row reversed.
+    `argmax`/`argmin`: dst[r] (i32) = the column of row r's first extremum.
   }];
   let arguments = (ins Maia_TypedRowKind:$kind, Maia_ElemType:$elem, I64:$dst, I64:$src, I64:$cols, I64:$rows,
                        Maia_Sem:$sem);
   let assemblyFormat = "$kind $elem $dst `,` $src `,` $cols `,` $rows `sem` $sem attr-dict";
+}
+
+def Maia_TypedGerOp : Maia_Op<"vt.ger", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "acc[r*cols + c] += lhs[r] * rhs[c] over a rows x cols matrix of `elem`";
+  let description = [{
+    A rank-1 update on the vector unit, one rounding per element: the step of a dot
+    product of a dtype the tensor unit does not take.
+  }];
+  let arguments = (ins Maia_ElemType:$elem, I64:$acc, I64:$lhs, I64:$rhs, I64:$cols, I64:$rows, Maia_Sem:$sem);
+  let assemblyFormat = "$elem $acc `,` $lhs `,` $rhs `,` $cols `,` $rows `sem` $sem attr-dict";
 }
 
 def Maia_TypedFunction : I32EnumAttr<"TypedFunction", "typed float function", [
@@ -310,6 +322,46 @@ def Maia_DmaAtomicOp : Maia_Op<"dma_atomic", [MemoryEffects<[MemRead, MemWrite]>
   let assemblyFormat = [{
     $kind $elem $hbm `,` $tsram `,` $rows `,` $row_bytes `,` $hbm_stride `sem` $sem attr-dict
   }];
+}
+
+def Maia_IndexedKind : I32EnumAttr<"IndexedKind", "indexed DMA", [
+    I32EnumAttrCase<"Gather", 0, "gather">, I32EnumAttrCase<"Scatter", 1, "scatter">,
+    I32EnumAttrCase<"Add", 2, "add">, I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Min", 4, "min">, I32EnumAttrCase<"Xchg", 5, "xchg">,
+    I32EnumAttrCase<"Cas", 6, "cas">]> {
+  let cppNamespace = "::tegula::maia::ir";
+}
+
+def Maia_DmaIndexedOp : Maia_Op<"dma_indexed", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "One DMA element per index: HBM hbm + offsets[i] * size against tsram[i]";
+  let description = [{
+    `offsets` is a TSRAM array of `count` i64 element offsets; `mask`, when given, a
+    TSRAM array of one byte per element (0: the element is not touched). `gather`
+    reads HBM into tsram, `scatter` writes tsram to HBM, the atomics update HBM and
+    return the old values into tsram, and `cas` reads compare values then new values
+    from tsram (2 x count elements) and returns the old values over the first half.
+  }];
+  let arguments = (ins Maia_IndexedKind:$kind, Maia_ElemType:$elem, I64:$hbm, I64:$tsram, I64:$offsets,
+                       I64:$count, Optional<I64>:$mask, Maia_Sem:$sem);
+  let assemblyFormat = [{
+    $kind $elem $hbm `,` $tsram `,` $offsets `,` $count (`mask` $mask^)? `sem` $sem attr-dict
+  }];
+}
+
+def Maia_DebugPrintOp : Maia_Op<"dbg_print", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Hand `count` elements of `elem` at TSRAM `src` to the host's debug log";
+  let description = [{
+    Tagged with the program instance and `site`, an index into the kernel's debug-site
+    table (the module's `maia.debug_sites`); the driver prints them after the launch.
+  }];
+  let arguments = (ins Maia_ElemType:$elem, I64:$src, I64:$site, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$elem $src `,` $site `,` $count `sem` $sem attr-dict";
+}
+
+def Maia_DebugAssertOp : Maia_Op<"dbg_assert", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Fail the launch when a byte of the `count`-byte mask at TSRAM `mask` is 0";
+  let arguments = (ins I64:$mask, I64:$site, I64:$count, Maia_Sem:$sem);
+  let assemblyFormat = "$mask `,` $site `,` $count `sem` $sem attr-dict";
 }
 
 def Maia_LoadWordOp : Maia_Op<"ldw", [MemoryEffects<[MemRead]>]> {

@@ -70,6 +70,20 @@ enum class Opcode : uint8_t {
   DmaMax = 0x23,
   DmaMin = 0x24,
   DmaXchg = 0x25,
+  // Indexed DMA, one element per index: element i (of rc, of the type in imm) moves
+  // between TSRAM and HBM address x[ra-or-rd] + off[i] * size, off being the i64
+  // element offsets at TSRAM x[rb]; re is a TSRAM mask (one byte per element; x0 as re:
+  // no mask) and masked-off elements are not touched on either side. Elements go in
+  // index order, so a later one wins, and an atomic sees the earlier ones' updates.
+  DmaGather = 0x26,  ///< TSRAM rd[i] <- HBM x[ra] + off[i]
+  DmaScatter = 0x27, ///< HBM x[rd] + off[i] <- TSRAM ra[i]
+  DmaAddX = 0x28,    ///< old = HBM x[rd] + off[i]; it becomes old + ra[i]; ra[i] = old
+  DmaMaxX = 0x29,
+  DmaMinX = 0x2A,
+  DmaXchgX = 0x2B,
+  /// ra holds rc compare values then rc new values: where HBM x[rd] + off[i] equals
+  /// compare i (bitwise) it becomes new i; compare i becomes the old value.
+  DmaCasX = 0x2C,
 
   // Tensor unit.
   Mma = 0x30, ///< C[rd] (f32, rc x re) += A[ra] (bf16, rc x imm) * B[rb] (bf16, imm x re); dense row-major
@@ -147,6 +161,14 @@ enum class Opcode : uint8_t {
   VtScanMax = 0x86,  ///< rd[r*rc + c] = max of ra[r*rc + c'] for c' <= c
   VtScanMin = 0x87,  ///< rd[r*rc + c] = min of ra[r*rc + c'] for c' <= c
   VtRowRev = 0x88,   ///< rd[r*rc + c] = ra[r*rc + rc - 1 - c]
+  /// rd[r] (i32) = the column of row r's first maximum (minimum): column 0, then each
+  /// later column that compares strictly greater (less); a NaN never compares so.
+  VtRowArgMax = 0x89,
+  VtRowArgMin = 0x8A,
+  /// rd[r*rc + c] += ra[r] * rb[c] for re rows by rc columns: a rank-1 update, each
+  /// element rounded once (a fused multiply-add; integers wrap). A dot of K steps is K
+  /// of these on the vector unit, where the tensor unit takes bf16 only.
+  VtGer = 0x8B,
   // Typed functions of floats: rd[i] = f(ra[i]) for rc elements, evaluated in the
   // type's precision (f16 and bf16 in f32, rounded once) with the host's C library.
   VtExp = 0x90,
@@ -160,6 +182,15 @@ enum class Opcode : uint8_t {
   VtCos = 0x98,
   VtExp2 = 0x99,
   VtLog2 = 0x9A,
+
+  // Debugging, on the vector unit's queue (ordered with its commands by semaphores).
+  // x[rb] names a site of the kernel's debug-site table (its KernelInfo's sites).
+  /// Hands rc elements of the type in imm at TSRAM ra to the host's debug log, tagged
+  /// with the program instance and the site; the driver prints them after the launch.
+  DbgPrint = 0xA0,
+  /// Fails the launch (an assertion failure naming the site, the program instance and
+  /// the first element) when a byte of the rc-byte mask at TSRAM ra is 0.
+  DbgAssert = 0xA1,
 };
 
 /// Element types of the typed vector unit. Unsigned types only say how a conversion

@@ -56,6 +56,19 @@ struct SimOptions {
   bool check_races = true;   ///< happens-before race detection on TSRAM
   bool record_trace = false; ///< keep unit activity for chrome_trace_json()
   double max_cycles = 1e13;  ///< stop a runaway program
+  /// What a failed dbg.assert names: the kernel, and the text of its debug sites
+  /// (KernelInfo::sites); a site without text is named by its number.
+  std::string kernel_name;
+  std::vector<std::string> debug_sites;
+};
+
+/// The elements one dbg.print handed to the host, in the order the commands finished.
+struct DebugPrint {
+  int64_t site = 0;
+  std::array<int64_t, 3> program{};
+  bool floating = false;
+  std::vector<double> reals;       ///< when floating
+  std::vector<int64_t> integers;   ///< otherwise
 };
 
 struct UnitStats {
@@ -73,6 +86,7 @@ struct SimStats {
   uint64_t csram_bytes = 0; ///< moved by DMAs to or from cluster SRAM
   uint64_t barriers = 0;    ///< cluster barriers completed
   uint64_t macs = 0;
+  std::vector<DebugPrint> prints;
   /// Fraction of the used tiles' time a unit was busy.
   double utilization(const UnitStats &unit) const {
     return cycles > 0 && tiles_used > 0 ? unit.busy_cycles / (cycles * tiles_used) : 0.0;
