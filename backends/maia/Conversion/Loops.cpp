@@ -297,15 +297,13 @@ bool Lowering::advancesByUniform(scf::ForOp loop, unsigned i) {
       k = Uniform;
     } else if (isa<tile::BroadcastOp, tile::ExpandDimsOp>(def)) {
       k = kindOf(def->getOperand(0)) == Uniform ? Uniform : Other;
-    } else if (isa<arith::ExtSIOp, arith::TruncIOp>(def)) {
-      k = kindOf(def->getOperand(0));
-    } else if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def)) {
+    } else if (isa<arith::AddIOp, arith::MulIOp>(def)) {
+      // The sums and products TileToMaia.cpp keeps symbolic; other integer operations
+      // on tiles (differences, casts) make data.
       Kind x = kindOf(def->getOperand(0)), y = kindOf(def->getOperand(1));
       if (x == Uniform && y == Uniform)
         k = Uniform;
       else if (isa<arith::AddIOp>(def) && ((x == Self && y == Uniform) || (x == Uniform && y == Self)))
-        k = Self;
-      else if (isa<arith::SubIOp>(def) && x == Self && y == Uniform)
         k = Self;
     }
     memo[v] = k;

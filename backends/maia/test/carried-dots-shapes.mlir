@@ -255,3 +255,29 @@ func.func @permute(%x: !tile.ptr<f32>, %o: !tile.ptr<f32>) attributes {tile.kern
   tile.store %oq, %s : tensor<128x!tile.ptr<f32>>, tensor<128xf32>
   return
 }
+
+// -----
+
+// An index tile advanced by a uniform step is carried as its start, in a register; one
+// the body rebuilds otherwise (a difference, which makes data) is carried in TSRAM.
+// CHECK-LABEL: func.func @index_carries() attributes {maia.kernel}
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[X:.*]] = %c0_i64) -> (i64)
+// CHECK: %[[NEXT:.*]] = arith.addi %[[X]], %c1_i64
+// CHECK: maia.vt.binary sub i32
+// CHECK: scf.yield %[[NEXT]] : i64
+func.func @index_carries(%o: !tile.ptr<i32>, %K: i32) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = tile.range 0 to 16 : tensor<16xi32>
+  %one = arith.constant dense<1> : tensor<16xi32>
+  %a, %b = scf.for %k = %c0 to %K step %c1 iter_args(%x = %r, %y = %r) -> (tensor<16xi32>, tensor<16xi32>) : i32 {
+    %x2 = arith.addi %x, %one : tensor<16xi32>
+    %y2 = arith.subi %y, %one : tensor<16xi32>
+    scf.yield %x2, %y2 : tensor<16xi32>, tensor<16xi32>
+  }
+  %s = arith.addi %a, %b : tensor<16xi32>
+  %op = tile.splat %o : tensor<16x!tile.ptr<i32>>
+  %oq = tile.addptr %op, %r : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  tile.store %oq, %s : tensor<16x!tile.ptr<i32>>, tensor<16xi32>
+  return
+}
