@@ -42,6 +42,23 @@ struct Row {
 };
 std::vector<Row> gRows;
 
+/// Runs `program` on n x n x n operands of `bytes` per element (C in f32) in
+/// timing-only mode, once per benchmark iteration.
+SimStats simulate(benchmark::State &state, Simulator &sim, const Program &program, int64_t n, int64_t block,
+                  int64_t bytes) {
+  uint64_t a = sim.hbm().allocate(n * n * bytes, "a", false), b = sim.hbm().allocate(n * n * bytes, "b", false),
+           c = sim.hbm().allocate(n * n * 4, "c", false);
+  SimOptions options;
+  options.functional = false;
+  options.check_races = false;
+  SimStats stats;
+  const int64_t blocks = (n + block - 1) / block;
+  for (auto _ : state)
+    stats = sim.run(program, {blocks, blocks, 1},
+                    {static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int64_t>(c), n, n, n}, options);
+  return stats;
+}
+
 void BM_MaiaCompiledGemm(benchmark::State &state) {
   int64_t n = state.range(0);
   int block = static_cast<int>(state.range(1));
@@ -50,16 +67,7 @@ void BM_MaiaCompiledGemm(benchmark::State &state) {
   auto compiled = compile_traced(kernels::trace_gemm(DType::BF16, cfg), target);
   const Program &program = *program_of(compiled->kernel());
   Simulator sim;
-  uint64_t a = sim.hbm().allocate(n * n * 2, "a", false), b = sim.hbm().allocate(n * n * 2, "b", false),
-           c = sim.hbm().allocate(n * n * 4, "c", false);
-  SimOptions options;
-  options.functional = false;
-  options.check_races = false;
-  SimStats stats;
-  int64_t blocks = (n + cfg.BM - 1) / cfg.BM;
-  for (auto _ : state)
-    stats = sim.run(program, {blocks, blocks, 1},
-                    {static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int64_t>(c), n, n, n}, options);
+  SimStats stats = simulate(state, sim, program, n, cfg.BM, 2);
   GemmProgramConfig roofCfg;
   roofCfg.M = roofCfg.N = roofCfg.K = n;
   roofCfg.BM = cfg.BM;
@@ -114,16 +122,8 @@ void BM_MaiaCompiledGemmF32(benchmark::State &state) {
   auto compiled = compile_traced(kernels::trace_gemm(DType::F32, cfg), "maia:cluster-sharing=off");
   const Program &program = *program_of(compiled->kernel());
   Simulator sim;
-  uint64_t a = sim.hbm().allocate(n * n * 4, "a", false), b = sim.hbm().allocate(n * n * 4, "b", false),
-           c = sim.hbm().allocate(n * n * 4, "c", false);
-  SimOptions options;
-  options.functional = false;
-  options.check_races = false;
-  SimStats stats;
+  SimStats stats = simulate(state, sim, program, n, cfg.BM, 4);
   const int64_t blocks = (n + cfg.BM - 1) / cfg.BM;
-  for (auto _ : state)
-    stats = sim.run(program, {blocks, blocks, 1},
-                    {static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int64_t>(c), n, n, n}, options);
   const double tiles = std::min<double>(static_cast<double>(blocks * blocks), sim.spec().tiles());
   const double bound = static_cast<double>(n) * n * n / (sim.spec().tvp_lanes * tiles);
   state.counters["sim_cycles"] = stats.cycles;

@@ -52,11 +52,7 @@ void Lowering::lowerIf(scf::IfOp op) {
       Buffer source = materializeAs(value, yield);
       if (bytesOf(source.elem) != bytesOf(target->elem))
         fail(yield, "the two sides of a branch yield tiles of different element sizes");
-      // An exact copy of the elements (a conversion to their own type), so that no
-      // word past the buffer's end is written.
-      int32_t sem = begin({source}, {*target});
-      mir::TypedConvertOp::create(b_, loc(), source.elem, source.elem, cst(target->offset), cst(source.offset),
-                                  cst(source.numel()), sem);
+      copyElements(*target, source);
     }
     drain();
     if (!scalarTypes.empty())

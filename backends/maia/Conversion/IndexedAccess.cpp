@@ -7,7 +7,6 @@
 #include "backends/maia/Conversion/Lowering.h"
 #include "dialects/tile/IR/TileDialect.h"
 
-#include <array>
 
 namespace tegula::maia::lowering {
 
@@ -84,9 +83,7 @@ bool isConstantOther(const Info &i) {
 void Lowering::fillWithOther(const Buffer &out, Value other, Operation *op) {
   if (!other || isConstantOther(info(other, op)))
     return fill(out, constantOther(other, op));
-  Buffer o = materializeAs(other, op);
-  int32_t sem = begin({o}, {out});
-  mir::TypedConvertOp::create(b_, loc(), o.elem, out.elem, cst(out.offset), cst(o.offset), cst(out.numel()), sem);
+  copyElements(out, materializeAs(other, op));
 }
 
 void Lowering::lowerIndexedAccess(Operation *op, Value ptr, Value mask) {
@@ -155,11 +152,8 @@ void Lowering::lowerAtomicCas(tile::AtomicCASOp op) {
   Buffer halves[2] = {both, both};
   halves[0].shape = halves[1].shape = compare.shape;
   halves[1].offset += n * bytesOf(compare.elem);
-  for (auto [half, source] : llvm::zip(halves, std::array<Buffer, 2>{compare, value})) {
-    int32_t sem = begin({source}, {half});
-    mir::TypedConvertOp::create(b_, loc(), source.elem, half.elem, cst(half.offset), cst(source.offset), cst(n),
-                                sem);
-  }
+  copyElements(halves[0], compare);
+  copyElements(halves[1], value);
   indexedDma(mir::IndexedKind::Cas, p, both, std::nullopt, {both}, {both});
   tiles_[op.getResult()] = halves[0];
 }

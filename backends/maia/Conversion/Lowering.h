@@ -336,6 +336,13 @@ private:
       fail(op, "a float known only at run time fills f32 tiles only; cast it to f32 first");
     return c.bits;
   }
+  /// An exact copy of `from`'s elements into `to` (a conversion to their own type):
+  /// unlike copy(), it writes no word past the last element.
+  void copyElements(const Buffer &to, const Buffer &from) {
+    int32_t sem = begin({from}, {to});
+    mir::TypedConvertOp::create(b_, loc(), from.elem, from.elem, cst(to.offset), cst(from.offset),
+                                cst(from.numel()), sem);
+  }
   void copy(const Buffer &to, const Buffer &from) {
     if (to.offset == from.offset)
       return;
@@ -461,6 +468,8 @@ private:
     Type elem; ///< what the pointers point to
   };
   BlockAccess blockAccess(Operation *op, Value ptr, Value maskValue);
+  /// `rows` and `cols` bounded by an index mask (a 1-D access has only columns).
+  void boundByMask(Operation *op, Value maskValue, int64_t rank, Value &rows, Value &cols);
   void lowerLoadStore(Operation *op);
   /// A load or store whose innermost dimension is not contiguous: a DMA per row.
   void lowerStridedAccess(Operation *op, Value ptr, Value maskValue);

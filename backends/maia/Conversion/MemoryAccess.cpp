@@ -200,6 +200,18 @@ void Lowering::lowerScalarLoad(tile::LoadOp op) {
     scalars_[op.getResult()] = word;
 }
 
+void Lowering::boundByMask(Operation *op, Value maskValue, int64_t rank, Value &rows, Value &cols) {
+  if (!maskValue)
+    return;
+  Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
+  if (m.diagonal)
+    fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
+  if (rank == 2 && m.limits[0])
+    rows = min(rows, m.limits[0]);
+  if (m.limits[rank - 1])
+    cols = min(cols, m.limits[rank - 1]);
+}
+
 Lowering::BlockAccess Lowering::blockAccess(Operation *op, Value ptr, Value maskValue) {
   auto type = cast<RankedTensorType>(ptr.getType());
   PtrTile &p = as<PtrTile>(ptr, op, "a tile of pointers");
@@ -218,15 +230,7 @@ Lowering::BlockAccess Lowering::blockAccess(Operation *op, Value ptr, Value mask
   }
   access.rows = cst(access.rowsBlock);
   access.cols = cst(type.getShape().back());
-  if (maskValue) {
-    Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
-    if (m.diagonal)
-      fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
-    if (rank == 2 && m.limits[0])
-      access.rows = min(access.rows, m.limits[0]);
-    if (m.limits[rank - 1])
-      access.cols = min(access.cols, m.limits[rank - 1]);
-  }
+  boundByMask(op, maskValue, rank, access.rows, access.cols);
   access.address = add(p.base, mul(p.offsets.base, cst(bytesOf(p.elem))));
   access.elem = p.elem;
   return access;
@@ -266,15 +270,7 @@ void Lowering::lowerStridedAccess(Operation *op, Value ptr, Value maskValue) {
   Value inner = p.offsets.strides[rank - 1] ? p.offsets.strides[rank - 1] : cst(0);
   Value outer = rank == 2 ? p.offsets.strides[0] : Value();
   Value rows = cst(blockRows), cols = cst(blockCols);
-  if (maskValue) {
-    Mask m = as<Mask>(maskValue, op, "a mask of index comparisons");
-    if (m.diagonal)
-      fail(op, "a diagonal mask does not bound a transfer in this lowering; select with it instead");
-    if (rank == 2 && m.limits[0])
-      rows = min(rows, m.limits[0]);
-    if (m.limits[rank - 1])
-      cols = min(cols, m.limits[rank - 1]);
-  }
+  boundByMask(op, maskValue, rank, rows, cols);
   Value address = add(p.base, mul(p.offsets.base, cst(esize)));
   const bool isLoad = isa<tile::LoadOp>(op);
   Buffer buf;

@@ -6,7 +6,6 @@
 #include "dialects/tile/IR/TileDialect.h"
 
 #include <algorithm>
-#include <array>
 
 namespace tegula::maia::lowering {
 
@@ -76,11 +75,8 @@ void Lowering::lowerJoin(tile::JoinOp op) {
   Buffer rows[2] = {stacked, stacked};
   rows[0].shape = rows[1].shape = {n};
   rows[1].offset += n * bytesOf(lhs.elem);
-  for (auto [row, source] : llvm::zip(rows, std::array<Buffer, 2>{lhs, rhs})) {
-    int32_t sem = begin({source}, {row});
-    mir::TypedConvertOp::create(b_, loc(), source.elem, source.elem, cst(row.offset), cst(source.offset),
-                                cst(n), sem);
-  }
+  copyElements(rows[0], lhs);
+  copyElements(rows[1], rhs);
   auto shape = op.getResult().getType().getShape();
   Buffer out = allocate(shape, lhs.elem, op);
   typedRow(mir::TypedRowKind::Trans, out, stacked, n, 2);

@@ -252,12 +252,8 @@ Buffer Lowering::materializeAs(Value v, Operation *user) {
       return materialize(v, user);
     // Every row a copy of the vector (a conversion to its own type copies).
     Buffer out = allocate(type.getShape(), elem, user);
-    for (int64_t r = 0; r < type.getDimSize(0); ++r) {
-      Buffer row = rowOf(out, r);
-      int32_t sem = begin({col->vector}, {row});
-      mir::TypedConvertOp::create(b_, loc(), elem, elem, cst(row.offset), cst(col->vector.offset),
-                                  cst(row.numel()), sem);
-    }
+    for (int64_t r = 0; r < type.getDimSize(0); ++r)
+      copyElements(rowOf(out, r), col->vector);
     return out;
   }
   if (auto *row = std::get_if<RowBroadcast>(&i)) {
@@ -602,7 +598,7 @@ void Lowering::lowerTypedFunction(Operation *op) {
 }
 
 void Lowering::lowerTypedReduce(tile::ReduceOp red) {
-  mir::TypedRowKind kind;
+  mir::TypedRowKind kind = mir::TypedRowKind::Sum;
   switch (red.getKind()) {
   case tile::ReduceKind::Sum: kind = mir::TypedRowKind::Sum; break;
   case tile::ReduceKind::Max: kind = mir::TypedRowKind::Max; break;
